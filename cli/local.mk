@@ -1,0 +1,14 @@
+## purge-old-kernels: the thin command-line layer over libkpurge.
+sbin_PROGRAMS += cli/purge-old-kernels
+cli_purge_old_kernels_SOURCES = \
+	cli/main.c \
+	cli/options.c \
+	cli/options.h \
+	cli/apt-args.c \
+	cli/apt-args.h \
+	cli/output.c \
+	cli/output.h \
+	cli/run-apt.c \
+	cli/run-apt.h
+cli_purge_old_kernels_CFLAGS = $(AM_CFLAGS) $(POPT_CFLAGS)
+cli_purge_old_kernels_LDADD = $(KPURGE_LIBS) $(POPT_LIBS)

@@ -1,0 +1,477 @@
+/*
+ * libkpurge - the context: reading the dpkg database of a root with libdpkg.
+ *
+ * libdpkg keeps its database in global state and reports fatal errors with
+ * ohshit(), which longjmps to the innermost error context or exits the
+ * program. Every call into libdpkg that can fail runs under an error context
+ * of ours, so its errors come back here as error returns.
+ */
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <dpkg/dpkg.h>
+#include <dpkg/dpkg-db.h>
+#include <dpkg/ehandle.h>
+#include <dpkg/fsys.h>
+#include <dpkg/pkg-array.h>
+#include <dpkg/report.h>
+
+#include "kpurge-private.h"
+
+/* Our per-package state in libdpkg's clientdata slot. */
+struct perpackagestate {
+	size_t index; /* into ctx->pkgs */
+	bool purged;  /* set while a dependency check runs */
+};
+
+struct kp_ctx {
+	char *root;     /* "" for "/" */
+	char *admindir;
+	kp_log_fn log;
+	void *log_data;
+	bool interrupted;
+	bool db_open;
+	struct kp__dbpkg *pkgs;
+	struct perpackagestate *states;
+	size_t n_pkgs;
+	char fatal[1024]; /* libdpkg's last fatal error */
+};
+
+/* libdpkg's database is global: one context at a time. */
+static bool ctx_in_use;
+
+void
+kp__log(struct kp_ctx *ctx, enum kp_log_level level, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (ctx == NULL || ctx->log == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ctx->log(ctx->log_data, level, msg);
+}
+
+/* libdpkg's warnings (odd fields in the status file) go to our log. */
+static void
+warning_to_log(const char *msg, void *data)
+{
+	kp__log(data, KP_LOG_WARNING, "%s", msg);
+}
+
+/* libdpkg's fatal error message, kept for the error return. */
+static void
+fatal_to_ctx(const char *emsg, const void *data)
+{
+	struct kp_ctx *ctx = (struct kp_ctx *)data;
+	size_t n;
+
+	snprintf(ctx->fatal, sizeof(ctx->fatal), "%s", emsg);
+	n = strlen(ctx->fatal);
+	while (n > 0 && ctx->fatal[n - 1] == '\n')
+		ctx->fatal[--n] = '\0';
+}
+
+/*
+ * Resolve root into an absolute path without a trailing slash ("" for /).
+ * Returns 0 or a negative code with err filled.
+ */
+static int
+resolve_root(const char *root, char **out, struct kp_error *err)
+{
+	char *real;
+	struct stat st;
+
+	if (root == NULL || root[0] == '\0')
+		root = "/";
+	real = realpath(root, NULL);
+	if (real == NULL)
+		return kp__error_set(err, -errno,
+		                     "cannot use root directory '%s': %s",
+		                     root, strerror(errno));
+	if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		free(real);
+		return kp__error_set(err, -ENOTDIR,
+		                     "cannot use root directory '%s': not a directory",
+		                     root);
+	}
+	if (strcmp(real, "/") == 0)
+		real[0] = '\0';
+	*out = real;
+	return 0;
+}
+
+/* Does dpkg's updates/ journal hold entries (all-digit file names)? */
+static bool
+journal_pending(const char *admindir)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	bool pending = false;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "%s/updates", admindir);
+	dir = opendir(path);
+	if (dir == NULL)
+		return false;
+	while (!pending && (de = readdir(dir)) != NULL)
+		pending = de->d_name[0] != '\0' &&
+		          strspn(de->d_name, "0123456789") == strlen(de->d_name);
+	closedir(dir);
+	return pending;
+}
+
+static int
+check_admindir(struct kp_ctx *ctx, struct kp_error *err)
+{
+	char status[PATH_MAX];
+
+	snprintf(status, sizeof(status), "%s/status", ctx->admindir);
+	if (access(status, R_OK) < 0)
+		return kp__error_set(err, -errno,
+		                     "cannot read the dpkg database %s: %s%s",
+		                     status, strerror(errno),
+		                     errno == ENOENT ?
+		                     " (is this the root of a Debian system?)" : "");
+	ctx->interrupted = journal_pending(ctx->admindir);
+	return 0;
+}
+
+static enum kp_state
+state_of(const struct pkginfo *pkg)
+{
+	switch (pkg->status) {
+	case PKG_STAT_CONFIGFILES:
+		return KP_STATE_CONFIG_FILES;
+	case PKG_STAT_HALFINSTALLED:
+	case PKG_STAT_UNPACKED:
+	case PKG_STAT_HALFCONFIGURED:
+		return KP_STATE_BROKEN;
+	default:
+		return KP_STATE_INSTALLED;
+	}
+}
+
+static unsigned long long
+size_of(const struct pkginfo *pkg)
+{
+	const char *s = pkg->installed.installedsize;
+
+	return s == NULL ? 0 : strtoull(s, NULL, 10);
+}
+
+/* Record pkg if its name is a kernel package's. Returns 0 or -ENOMEM. */
+static int
+add_package(struct kp_ctx *ctx, struct pkginfo *pkg, size_t *cap)
+{
+	struct kp__dbpkg *p;
+	struct kp_name kname;
+
+	if (pkg->status == PKG_STAT_NOTINSTALLED ||
+	    !kp_name_parse(pkg->set->name, &kname))
+		return 0;
+	if (ctx->n_pkgs == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 64;
+		void *n = realloc(ctx->pkgs, ncap * sizeof(*ctx->pkgs));
+
+		if (n == NULL)
+			return -ENOMEM;
+		ctx->pkgs = n;
+		*cap = ncap;
+	}
+	p = &ctx->pkgs[ctx->n_pkgs];
+	memset(p, 0, sizeof(*p));
+	p->kname = kname;
+	p->name = strdup(pkg_name(pkg, pnaw_nonambig));
+	p->version = strdup(versiondescribe(&pkg->installed.version,
+	                                    vdew_nonambig));
+	if (p->name == NULL || p->version == NULL) {
+		free(p->name);
+		free(p->version);
+		return -ENOMEM;
+	}
+	p->state = state_of(pkg);
+	p->held = pkg->want == PKG_WANT_HOLD;
+	p->size_kib = size_of(pkg);
+	p->dpkg = pkg;
+	ctx->n_pkgs++;
+	return 0;
+}
+
+/* Collect the kernel packages and hook our state into libdpkg's records. */
+static int
+collect_packages(struct kp_ctx *ctx, struct kp_error *err)
+{
+	struct pkg_hash_iter *iter = pkg_hash_iter_new();
+	struct pkginfo *pkg;
+	size_t cap = 0, i;
+	int r = 0;
+
+	while (r == 0 && (pkg = pkg_hash_iter_next_pkg(iter)) != NULL)
+		r = add_package(ctx, pkg, &cap);
+	pkg_hash_iter_free(iter);
+	if (r < 0)
+		return kp__error_set(err, r, "out of memory reading the dpkg database");
+
+	ctx->states = calloc(ctx->n_pkgs ? ctx->n_pkgs : 1, sizeof(*ctx->states));
+	if (ctx->states == NULL)
+		return kp__error_set(err, -ENOMEM, "out of memory reading the dpkg database");
+	for (i = 0; i < ctx->n_pkgs; i++) {
+		struct pkginfo *p = ctx->pkgs[i].dpkg;
+
+		ctx->states[i].index = i;
+		p->clientdata = &ctx->states[i];
+	}
+	return 0;
+}
+
+/*
+ * Read the status file and the updates journal under libdpkg's error
+ * context, so a corrupt database becomes an error return.
+ */
+static int
+read_database(struct kp_ctx *ctx, struct kp_error *err)
+{
+	jmp_buf jump;
+	int r;
+
+	dpkg_fsys_set_dir(ctx->root[0] ? ctx->root : "/");
+	dpkg_db_set_dir(ctx->admindir);
+	dpkg_set_warning_printer(warning_to_log, ctx);
+
+	if (setjmp(jump)) {
+		pop_error_context(ehflag_bombout);
+		modstatdb_shutdown();
+		return kp__error_set(err, -EIO, "cannot read the dpkg database in %s: %s",
+		                     ctx->admindir, ctx->fatal);
+	}
+	push_error_context_jump(&jump, fatal_to_ctx, ctx);
+	modstatdb_open(msdbrw_readonly);
+	ctx->db_open = true;
+	r = collect_packages(ctx, err);
+	pop_error_context(ehflag_normaltidy);
+	return r;
+}
+
+/**
+ * Open a context on the Debian system at root and read its dpkg database.
+ * Returns the context (free with kp_ctx_free()) or NULL with err filled.
+ */
+struct kp_ctx *
+kp_ctx_new(const char *root, kp_log_fn log, void *log_data,
+           struct kp_error *err)
+{
+	struct kp_ctx *ctx;
+
+	if (ctx_in_use) {
+		kp__error_set(err, -EBUSY, "another libkpurge context is open; "
+		              "libdpkg can read one database at a time");
+		return NULL;
+	}
+	ctx = calloc(1, sizeof(*ctx));
+	if (ctx == NULL) {
+		kp__error_set(err, -ENOMEM, "out of memory");
+		return NULL;
+	}
+	ctx->log = log;
+	ctx->log_data = log_data;
+	ctx_in_use = true;
+	if (resolve_root(root, &ctx->root, err) < 0)
+		goto fail;
+	ctx->admindir = kp__strdup_printf("%s/var/lib/dpkg", ctx->root);
+	if (ctx->admindir == NULL) {
+		kp__error_set(err, -ENOMEM, "out of memory");
+		goto fail;
+	}
+	if (check_admindir(ctx, err) < 0 || read_database(ctx, err) < 0)
+		goto fail;
+	return ctx;
+fail:
+	kp_ctx_free(ctx);
+	return NULL;
+}
+
+/** Free the context and libdpkg's database; NULL is fine. */
+void
+kp_ctx_free(struct kp_ctx *ctx)
+{
+	size_t i;
+
+	if (ctx == NULL)
+		return;
+	if (ctx->db_open)
+		modstatdb_shutdown();
+	dpkg_set_warning_printer(dpkg_warning_printer, NULL);
+	for (i = 0; i < ctx->n_pkgs; i++) {
+		free(ctx->pkgs[i].name);
+		free(ctx->pkgs[i].version);
+	}
+	free(ctx->pkgs);
+	free(ctx->states);
+	free(ctx->admindir);
+	free(ctx->root);
+	free(ctx);
+	ctx_in_use = false;
+}
+
+/** The root directory, "" for "/". Owned by the context. */
+const char *
+kp_ctx_root(const struct kp_ctx *ctx)
+{
+	return ctx->root;
+}
+
+/** The dpkg admin directory under the root. Owned by the context. */
+const char *
+kp_ctx_admindir(const struct kp_ctx *ctx)
+{
+	return ctx->admindir;
+}
+
+/** True when dpkg's updates/ journal holds entries: dpkg was interrupted. */
+bool
+kp_ctx_dpkg_interrupted(const struct kp_ctx *ctx)
+{
+	return ctx->interrupted;
+}
+
+/** Write `uname -r` into buf. Returns 0 or a negative code. */
+int
+kp_running_release(char *buf, size_t size, struct kp_error *err)
+{
+	struct utsname u;
+
+	if (uname(&u) < 0)
+		return kp__error_set(err, -errno, "uname: %s", strerror(errno));
+	if ((size_t)snprintf(buf, size, "%s", u.release) >= size)
+		return kp__error_set(err, -ENAMETOOLONG,
+		                     "the running kernel's release is too long");
+	return 0;
+}
+
+size_t
+kp__ctx_n_packages(const struct kp_ctx *ctx)
+{
+	return ctx->n_pkgs;
+}
+
+const struct kp__dbpkg *
+kp__ctx_package(const struct kp_ctx *ctx, size_t i)
+{
+	return &ctx->pkgs[i];
+}
+
+/* Is the package there after the purge: installed and not purged? */
+static bool
+remains(const struct pkginfo *pkg)
+{
+	if (pkg->status <= PKG_STAT_CONFIGFILES)
+		return false;
+	return pkg->clientdata == NULL || !pkg->clientdata->purged;
+}
+
+/* Does a remaining package satisfy this alternative, really or virtually? */
+static bool
+alternative_remains(struct deppossi *possi)
+{
+	struct deppossi *prov;
+	struct pkginfo *pkg;
+
+	for (pkg = &possi->ed->pkg; pkg != NULL; pkg = pkg->arch_next)
+		if (remains(pkg) && versionsatisfied(&pkg->installed, possi) &&
+		    archsatisfied(&pkg->installed, possi))
+			return true;
+	for (prov = possi->ed->depended.installed; prov; prov = prov->rev_next) {
+		struct pkginfo *provider = prov->up->up;
+
+		if (prov->up->type == dep_provides && remains(provider) &&
+		    pkg_virtual_deppossi_satisfied(possi, prov) &&
+		    archsatisfied(&provider->installed, possi))
+			return true;
+	}
+	return false;
+}
+
+static bool
+clause_remains(struct dependency *dep)
+{
+	struct deppossi *possi;
+
+	for (possi = dep->list; possi != NULL; possi = possi->next)
+		if (alternative_remains(possi))
+			return true;
+	return false;
+}
+
+/*
+ * A dependent of the purged package through possi (a Depends or
+ * Pre-Depends alternative naming it or a virtual package it provides)
+ * that would be left with the clause unsatisfied.
+ */
+static bool
+breaks_dependent(struct deppossi *possi)
+{
+	struct dependency *dep = possi->up;
+
+	if (dep->type != dep_depends && dep->type != dep_predepends)
+		return false;
+	return remains(dep->up) && !clause_remains(dep);
+}
+
+/* Dependents of the set (real or virtual) that the purge would break. */
+static struct pkginfo *
+broken_dependent_of_set(struct pkgset *set)
+{
+	struct deppossi *possi;
+
+	for (possi = set->depended.installed; possi; possi = possi->rev_next)
+		if (breaks_dependent(possi))
+			return possi->up->up;
+	return NULL;
+}
+
+static struct pkginfo *
+broken_dependent(struct pkginfo *pkg)
+{
+	struct pkginfo *dependent = broken_dependent_of_set(pkg->set);
+	struct dependency *dep;
+
+	for (dep = pkg->installed.depends; !dependent && dep; dep = dep->next)
+		if (dep->type == dep_provides)
+			dependent = broken_dependent_of_set(dep->list->ed);
+	return dependent;
+}
+
+/** See kpurge-private.h. */
+long
+kp__ctx_find_broken_dependency(struct kp_ctx *ctx,
+                               bool (*purged)(size_t i, void *data),
+                               void *data, const char **dependent)
+{
+	struct pkginfo *who = NULL;
+	size_t i;
+
+	for (i = 0; i < ctx->n_pkgs; i++)
+		ctx->states[i].purged = purged(i, data);
+	for (i = 0; i < ctx->n_pkgs && who == NULL; i++)
+		if (ctx->states[i].purged)
+			who = broken_dependent(ctx->pkgs[i].dpkg);
+	for (size_t j = 0; j < ctx->n_pkgs; j++)
+		ctx->states[j].purged = false;
+	if (who == NULL)
+		return -1;
+	*dependent = pkg_name(who, pnaw_nonambig);
+	return (long)(i - 1);
+}

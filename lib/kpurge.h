@@ -1,0 +1,264 @@
+/*
+ * libkpurge - plan safe purges of old kernel packages on Debian and Ubuntu
+ *
+ * The one public header. The flow is pacman's: open a context on a root
+ * directory, compute a plan (a value: every release and package with the
+ * action taken and the reason), show it, hand its purge list to apt-get.
+ *
+ * Conventions: functions that can fail return 0 or a negative errno-style
+ * code and fill a caller-owned struct kp_error with one sentence a user can
+ * act on. The library never prints and never exits; it reports through the
+ * log callback of the context.
+ */
+#ifndef KPURGE_H
+#define KPURGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- errors */
+
+/** An error: a negative errno-style code and a sentence for the user. */
+struct kp_error {
+	int code;
+	char message[1024];
+};
+
+void kp_error_clear(struct kp_error *err);
+
+/* ------------------------------------------------------------- versions */
+
+/*
+ * Compare two Debian package versions (epoch:upstream-revision) with
+ * libdpkg's rules. Stores <0, 0 or >0 in *result.
+ */
+int kp_version_compare(const char *a, const char *b, int *result,
+                       struct kp_error *err);
+
+/*
+ * Translate a kernel ABI or release ("6.7.0-rc1", "5.15.0-91") into a
+ * Debian version string that sorts the way kernels do: "-rcN" sorts
+ * before the final release. Returns the length written, or -ENAMETOOLONG.
+ */
+int kp_release_version(const char *abi, char *buf, size_t size);
+
+/*
+ * Order two kernel ABIs (or releases) with Debian's rules applied to
+ * their translations. Returns <0, 0 or >0.
+ */
+int kp_release_compare(const char *a, const char *b);
+
+/* ---------------------------------------------------------------- names */
+
+/** What part of a kernel release a package is. */
+enum kp_kind {
+	KP_KIND_NONE = 0, /* not a kernel package */
+	KP_KIND_IMAGE,    /* bootable image: signed or unsigned */
+	KP_KIND_MODULES,  /* modules, modules-extra, restricted modules */
+	KP_KIND_HEADERS,
+	KP_KIND_TOOLS,    /* tools and cloud-tools */
+	KP_KIND_DEBUG,    /* -dbgsym, -dbg images */
+	KP_KIND_OTHER,    /* buildinfo, lib-rust, support, kbuild, signatures */
+};
+
+#define KP_NAME_MAX 128
+
+/** What a package name says about the kernel it belongs to. */
+struct kp_name {
+	enum kp_kind kind;
+	/* Flavour-less package of an ABI, shared by every release of it. */
+	bool shared;
+	/*
+	 * No flavour in the name, and the name could equally be a custom
+	 * release's package (linux-headers-6.7.0-rc1+) or the flavour-less
+	 * package of an ABI (linux-headers-6.8.0-31): it belongs to the
+	 * release of that name when one is installed, else it is shared.
+	 */
+	bool ambiguous;
+	char release[KP_NAME_MAX]; /* "" when shared */
+	char abi[KP_NAME_MAX];
+	char flavour[KP_NAME_MAX]; /* "" when none */
+};
+
+/*
+ * Recognise a kernel package by name. Returns true and fills *out for a
+ * package of a kernel release (or a flavour-less package of an ABI);
+ * false for everything else (metapackages, linux-libc-dev, firmware ...).
+ */
+bool kp_name_parse(const char *package, struct kp_name *out);
+
+/*
+ * Split a release ("5.15.0-91-generic") into ABI and flavour. Returns
+ * false when the string is not a kernel release.
+ */
+bool kp_release_split(const char *release, char *abi, size_t abi_size,
+                      char *flavour, size_t flavour_size);
+
+const char *kp_kind_name(enum kp_kind kind);
+
+/* -------------------------------------------------------------- context */
+
+enum kp_log_level {
+	KP_LOG_ERROR,
+	KP_LOG_WARNING,
+	KP_LOG_INFO,
+	KP_LOG_DEBUG,
+};
+
+typedef void (*kp_log_fn)(void *data, enum kp_log_level level,
+                          const char *message);
+
+struct kp_ctx;
+
+/*
+ * Open a context on the Debian system installed at root (NULL or "/" for
+ * this one) and read its dpkg database (status file and pending updates
+ * journal). libdpkg keeps its database in global state, so only one
+ * context can be open at a time (-EBUSY otherwise). Returns NULL and fills
+ * err on failure; the caller frees the context with kp_ctx_free().
+ */
+struct kp_ctx *kp_ctx_new(const char *root, kp_log_fn log, void *log_data,
+                          struct kp_error *err);
+void kp_ctx_free(struct kp_ctx *ctx);
+
+/** The root directory, without a trailing slash ("" for "/"). */
+const char *kp_ctx_root(const struct kp_ctx *ctx);
+/** The dpkg admin directory under the root. */
+const char *kp_ctx_admindir(const struct kp_ctx *ctx);
+/** True when dpkg was interrupted: its updates/ journal is not empty. */
+bool kp_ctx_dpkg_interrupted(const struct kp_ctx *ctx);
+
+/*
+ * The release of the running kernel (uname -r) into buf. Returns 0 or a
+ * negative code.
+ */
+int kp_running_release(char *buf, size_t size, struct kp_error *err);
+
+/* ----------------------------------------------------------------- plan */
+
+enum kp_action {
+	KP_KEEP,
+	KP_PURGE,
+};
+
+/** Why a release or a package is kept or purged. */
+enum kp_reason {
+	/* keep */
+	KP_REASON_RUNNING,         /* the running kernel */
+	KP_REASON_NEWEST,          /* among the newest N versions */
+	KP_REASON_LATEST,          /* the newest complete release: always */
+	KP_REASON_HELD,            /* a package of it is on hold */
+	KP_REASON_PROTECTED,       /* named with --protect */
+	KP_REASON_NEWER_INCOMPLETE,/* no image, but newer than every image */
+	KP_REASON_NEEDED,          /* an installed package depends on it */
+	KP_REASON_SHARED_KEPT,     /* flavour-less: a kept release uses it */
+	/* purge */
+	KP_REASON_OLD,             /* older than the kept versions */
+	KP_REASON_CONFIG_ONLY,     /* only configuration files are left */
+	KP_REASON_NO_IMAGE,        /* leftovers of a release without image */
+	KP_REASON_SHARED_UNUSED,   /* flavour-less: no kept release uses it */
+};
+
+/** The state of one package, from dpkg's Status field. */
+enum kp_state {
+	KP_STATE_INSTALLED,
+	KP_STATE_CONFIG_FILES, /* removed, configuration left ("rc") */
+	KP_STATE_BROKEN,       /* half-installed, unpacked, half-configured */
+};
+
+/** How much of a release is installed. */
+enum kp_release_state {
+	KP_RELEASE_COMPLETE,    /* an image is installed: it can boot */
+	KP_RELEASE_INCOMPLETE,  /* packages installed, but no image */
+	KP_RELEASE_CONFIG_ONLY, /* every package in config-files state */
+};
+
+struct kp_package {
+	const char *name;    /* as apt-get takes it (name:arch if ambiguous) */
+	const char *version; /* installed version */
+	enum kp_kind kind;
+	enum kp_state state;
+	bool held;
+	unsigned long long size_kib; /* Installed-Size */
+	const char *release; /* NULL for a flavour-less package */
+	const char *abi;
+	enum kp_action action;
+	enum kp_reason reason;
+	const char *why;     /* sentence: the reason in words */
+};
+
+struct kp_release {
+	const char *name;    /* "5.15.0-91-generic", as uname -r */
+	const char *abi;     /* "5.15.0-91" */
+	const char *flavour; /* "generic", or "" */
+	const char *sort_version; /* kp_release_version() of the ABI */
+	enum kp_release_state state;
+	unsigned rank;       /* 1 = newest version; 0 if not complete */
+	bool running;
+	enum kp_action action;
+	enum kp_reason reason;
+	const char *why;
+	unsigned long long size_kib;
+	size_t n_packages;
+	const struct kp_package *const *packages;
+};
+
+struct kp_plan_options {
+	unsigned keep;          /* newest versions kept besides the running */
+	const char *running;    /* running release; NULL: none runs here */
+	const char *const *protect; /* releases never purged */
+	size_t n_protect;
+};
+
+#define KP_KEEP_DEFAULT 2u
+
+struct kp_plan;
+
+/*
+ * Compute the plan for the system of ctx. Returns 0 and a plan the caller
+ * frees with kp_plan_free(), or a negative code (-EINVAL for options that
+ * would leave no kernel). The plan stays valid after kp_ctx_free().
+ */
+int kp_plan_new(struct kp_ctx *ctx, const struct kp_plan_options *opts,
+                struct kp_plan **out, struct kp_error *err);
+void kp_plan_free(struct kp_plan *plan);
+
+/** Releases, newest first. */
+size_t kp_plan_n_releases(const struct kp_plan *plan);
+const struct kp_release *kp_plan_release(const struct kp_plan *plan, size_t i);
+/** Every kernel package, by release (newest first), then name. */
+size_t kp_plan_n_packages(const struct kp_plan *plan);
+const struct kp_package *kp_plan_package(const struct kp_plan *plan, size_t i);
+/** The packages to purge, in the order apt-get is given them. */
+size_t kp_plan_n_purge(const struct kp_plan *plan);
+const char *kp_plan_purge_name(const struct kp_plan *plan, size_t i);
+/** Installed-Size of the packages to purge, in KiB. */
+unsigned long long kp_plan_purge_kib(const struct kp_plan *plan);
+/** The running release the plan was made for, or NULL. */
+const char *kp_plan_running(const struct kp_plan *plan);
+/** True when the running release has packages installed. */
+bool kp_plan_running_installed(const struct kp_plan *plan);
+unsigned kp_plan_keep(const struct kp_plan *plan);
+
+const char *kp_action_name(enum kp_action action);
+const char *kp_reason_name(enum kp_reason reason);
+const char *kp_state_name(enum kp_state state);
+const char *kp_release_state_name(enum kp_release_state state);
+
+/*
+ * Write the plan as one JSON document (format documented in
+ * purge-old-kernels(8), "JSON OUTPUT"). Returns 0 or -EIO.
+ */
+int kp_plan_write_json(const struct kp_plan *plan, FILE *out,
+                       struct kp_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KPURGE_H */

@@ -1,0 +1,482 @@
+/*
+ * libkpurge - what a package name says about a kernel.
+ *
+ * kp_name_parse() runs over every package of the dpkg database, so it is
+ * plain string scanning over a fixed table: no regex, no allocation.
+ *
+ * Release grammar (package names only hold [a-z0-9.+-]):
+ *
+ *   release = abi [ "-" flavour ]
+ *   abi     = core { part }
+ *   core    = num "." num "." num { "." num }      at least three numbers
+ *   part    = "-" digit { word-char }               -91  -060601  -0.deb12.4
+ *                                                   -060700rc1  -0.bpo.6
+ *           | "-rc" num | "-rpi" num                -rc1  -rpi7
+ *           | "+" { word-char }                     +deb13  +rpt  +
+ *   flavour = letter { word-char } { "-" word-char { word-char } }
+ *                                                   generic  generic-64k
+ *                                                   rt-amd64  rpi-v8  pve
+ *   word-char = [a-z0-9.+] for flavours, [a-z0-9.] inside ABI parts
+ *
+ * So "proxmox-kernel-6.8" and "linux-kbuild-6.1" hold no release (two
+ * numbers), and a flavour always starts with a letter, which is how it is
+ * told from the ABI parts before it ("6.1.0-rpi7-rpi-v8": ABI 6.1.0-rpi7,
+ * flavour rpi-v8).
+ */
+#include <config.h>
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "kpurge-private.h"
+
+/* ---------------------------------------------------------- characters */
+
+static bool
+is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool
+is_lower(char c)
+{
+	return c >= 'a' && c <= 'z';
+}
+
+/* A character of an ABI part after its lead: '-' and '+' end the part. */
+static bool
+is_part_char(char c)
+{
+	return is_digit(c) || is_lower(c) || c == '.';
+}
+
+static bool
+is_flavour_char(char c)
+{
+	return is_part_char(c) || c == '+';
+}
+
+static bool
+has_prefix(const char *s, const char *prefix, size_t prefix_len)
+{
+	return strncmp(s, prefix, prefix_len) == 0;
+}
+
+static bool
+has_suffix(const char *s, size_t len, const char *suffix, size_t suffix_len)
+{
+	return len >= suffix_len && memcmp(s + len - suffix_len, suffix, suffix_len) == 0;
+}
+
+/* Copy s[0..len) into dst as a string; false when it does not fit. */
+static bool
+copy_span(char *dst, size_t size, const char *s, size_t len)
+{
+	if (dst == NULL)
+		return true;
+	if (len >= size)
+		return false;
+	memcpy(dst, s, len);
+	dst[len] = '\0';
+	return true;
+}
+
+/* ------------------------------------------------------------- grammar */
+
+/* Where a release splits: the ABI is s[0..abi_len), the flavour follows. */
+struct split {
+	size_t abi_len;     /* length of the ABI */
+	size_t core_len;    /* length of its X.Y.Z part */
+	size_t flavour_at;  /* start of the flavour, == len when none */
+};
+
+/* Length of the digits at s[i..len). */
+static size_t
+digits_len(const char *s, size_t len, size_t i)
+{
+	size_t n = 0;
+
+	while (i + n < len && is_digit(s[i + n]))
+		n++;
+	return n;
+}
+
+/* Length of "X.Y.Z{.W}" at the start of s, or 0. */
+static size_t
+core_len(const char *s, size_t len)
+{
+	size_t i = 0, n, numbers = 0;
+
+	for (;;) {
+		n = digits_len(s, len, i);
+		if (n == 0)
+			return 0;
+		i += n;
+		numbers++;
+		if (i == len || s[i] != '.' || !is_digit(i + 1 < len ? s[i + 1] : '\0'))
+			break;
+		i++;
+	}
+	return numbers >= 3 ? i : 0;
+}
+
+/* Length of the run of characters that may follow a part's lead. */
+static size_t
+part_tail_len(const char *s, size_t len, size_t i)
+{
+	size_t n = 0;
+
+	while (i + n < len && is_part_char(s[i + n]))
+		n++;
+	return n;
+}
+
+/*
+ * Length of "-<word>N" at s[i] ("-rc1", "-rpi7"): the word, digits, then
+ * the end of the part. 0 when it is not there.
+ */
+static size_t
+word_number_len(const char *s, size_t len, size_t i, const char *word)
+{
+	size_t wlen = strlen(word);
+	size_t n;
+
+	if (i + 1 + wlen > len || memcmp(s + i + 1, word, wlen) != 0)
+		return 0;
+	n = digits_len(s, len, i + 1 + wlen);
+	if (n == 0)
+		return 0;
+	n += 1 + wlen;
+	return i + n == len || s[i + n] == '-' || s[i + n] == '+' ? n : 0;
+}
+
+/* Length of the ABI part starting at s[i], or 0 when none starts there. */
+static size_t
+abi_part_len(const char *s, size_t len, size_t i)
+{
+	size_t n;
+
+	if (s[i] == '+')
+		return 1 + part_tail_len(s, len, i + 1);
+	if (s[i] != '-' || i + 1 == len)
+		return 0;
+	if (is_digit(s[i + 1]))
+		return 1 + part_tail_len(s, len, i + 1);
+	n = word_number_len(s, len, i, "rc");
+	if (n == 0)
+		n = word_number_len(s, len, i, "rpi");
+	return n;
+}
+
+/* True when s[0..len) is a flavour: letter-led words joined by '-'. */
+static bool
+flavour_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || !is_lower(s[0]) || s[len - 1] == '-')
+		return false;
+	for (i = 1; i < len; i++) {
+		if (s[i] == '-' ? s[i - 1] == '-' : !is_flavour_char(s[i]))
+			return false;
+	}
+	return true;
+}
+
+/* Split s[0..len) by the release grammar; false when it is not one. */
+static bool
+split_release(const char *s, size_t len, struct split *out)
+{
+	size_t i = core_len(s, len);
+	size_t n;
+
+	if (i == 0)
+		return false;
+	out->core_len = i;
+	while (i < len && (n = abi_part_len(s, len, i)) > 0)
+		i += n;
+	out->abi_len = i;
+	out->flavour_at = len;
+	if (i == len)
+		return true;
+	out->flavour_at = i + 1;
+	return s[i] == '-' && flavour_ok(s + i + 1, len - i - 1);
+}
+
+static bool
+split_has_flavour(const struct split *sp, size_t len)
+{
+	return sp->flavour_at < len;
+}
+
+static bool
+split_has_abi_part(const struct split *sp)
+{
+	return sp->abi_len > sp->core_len;
+}
+
+/**
+ * kp_release_split:
+ * Split a release ("5.15.0-91-generic") into its ABI ("5.15.0-91") and
+ * flavour ("generic", or "" when it has none: "6.7.0-rc1+"), by the
+ * grammar at the top of names.c. Either output may be NULL: not wanted.
+ *
+ * Returns false, leaving the outputs undefined, when release is not a
+ * kernel release or a part does not fit its buffer.
+ */
+bool
+kp_release_split(const char *release, char *abi, size_t abi_size,
+                 char *flavour, size_t flavour_size)
+{
+	struct split sp;
+	size_t len;
+
+	if (release == NULL)
+		return false;
+	len = strlen(release);
+	if (!split_release(release, len, &sp))
+		return false;
+	return copy_span(abi, abi_size, release, sp.abi_len) &&
+	       copy_span(flavour, flavour_size, release + sp.flavour_at,
+	                 len - sp.flavour_at);
+}
+
+/* ------------------------------------------------------------ packages */
+
+enum rule_flags {
+	/* The name holds a flavour-less ABI with an ABI part: shared. */
+	RULE_SHARED = 1 << 0,
+	/* Without a flavour it may be a custom release's or shared. */
+	RULE_AMBIGUOUS = 1 << 1,
+	/* A restricted-driver name ("535-server-open-") precedes the release. */
+	RULE_DRIVER = 1 << 2,
+	/* Proxmox builds only the "pve" flavour; anything else is not ours. */
+	RULE_PVE = 1 << 3,
+};
+
+/* "<prefix><release><suffix>" is a package of kind. */
+struct rule {
+	const char *prefix;
+	const char *suffix;
+	enum kp_kind kind;
+	unsigned flags;
+};
+
+#define RULE(p, s, k, f) { p, s, KP_KIND_##k, f }
+
+/*
+ * Tried in order, the first that matches wins: a suffix rule comes before
+ * the bare prefix so that "linux-image-R-dbg" is R's debug package, not a
+ * release with a "dbg" flavour. A release starts with a digit, so a short
+ * prefix never swallows a longer one ("linux-image-" + "unsigned-...").
+ */
+static const struct rule rules[] = {
+	RULE("linux-image-", "-dbgsym", DEBUG, 0),
+	RULE("linux-image-", "-dbg", DEBUG, 0),
+	RULE("linux-image-", "-unsigned", IMAGE, 0),
+	RULE("linux-image-", "", IMAGE, 0),
+	RULE("linux-image-unsigned-", "-dbgsym", DEBUG, 0),
+	RULE("linux-image-unsigned-", "", IMAGE, 0),
+	RULE("linux-signed-image-", "", IMAGE, 0),
+	RULE("linux-image-extra-", "", MODULES, 0),
+	RULE("linux-modules-", "", MODULES, 0),
+	RULE("linux-modules-extra-", "", MODULES, 0),
+	RULE("linux-modules-nvidia-", "", MODULES, RULE_DRIVER),
+	RULE("linux-objects-nvidia-", "", MODULES, RULE_DRIVER),
+	RULE("linux-modules-ipu6-", "", MODULES, 0),
+	RULE("linux-modules-ivsc-", "", MODULES, 0),
+	RULE("linux-modules-iwlwifi-", "", MODULES, 0),
+	RULE("linux-modules-usbio-", "", MODULES, 0),
+	RULE("linux-signatures-nvidia-", "", OTHER, 0),
+	RULE("linux-headers-", "-common", HEADERS, RULE_SHARED),
+	RULE("linux-headers-", "-common-rt", HEADERS, RULE_SHARED),
+	RULE("linux-headers-", "-common-rpi", HEADERS, RULE_SHARED),
+	RULE("linux-headers-", "", HEADERS, RULE_AMBIGUOUS),
+	RULE("linux-tools-", "", TOOLS, RULE_AMBIGUOUS),
+	RULE("linux-cloud-tools-", "", TOOLS, RULE_AMBIGUOUS),
+	RULE("linux-buildinfo-", "", OTHER, 0),
+	RULE("linux-lib-rust-", "", OTHER, 0),
+	RULE("linux-support-", "", OTHER, RULE_SHARED),
+	RULE("linux-kbuild-", "", OTHER, RULE_SHARED),
+	RULE("pve-kernel-", "", IMAGE, RULE_PVE),
+	RULE("proxmox-kernel-", "-signed", IMAGE, RULE_PVE),
+	RULE("proxmox-kernel-", "", IMAGE, RULE_PVE),
+	RULE("pve-headers-", "", HEADERS, RULE_PVE),
+	RULE("proxmox-headers-", "", HEADERS, RULE_PVE),
+};
+
+/*
+ * Length of a restricted driver name and its '-' at the start of s
+ * ("535-", "535-server-", "550-open-", "535-server-open-"), or 0.
+ */
+static size_t
+driver_len(const char *s, size_t len)
+{
+	static const char server[] = "-server", open[] = "-open";
+	size_t i = digits_len(s, len, 0);
+
+	if (i == 0)
+		return 0;
+	if (len - i >= sizeof(server) - 1 && memcmp(s + i, server, sizeof(server) - 1) == 0)
+		i += sizeof(server) - 1;
+	if (len - i >= sizeof(open) - 1 && memcmp(s + i, open, sizeof(open) - 1) == 0)
+		i += sizeof(open) - 1;
+	return i < len && s[i] == '-' ? i + 1 : 0;
+}
+
+static void
+name_clear(struct kp_name *out)
+{
+	out->kind = KP_KIND_NONE;
+	out->shared = false;
+	out->ambiguous = false;
+	out->release[0] = '\0';
+	out->abi[0] = '\0';
+	out->flavour[0] = '\0';
+}
+
+/*
+ * Fill out from the release r[0..len) split as sp, by the rule's flags.
+ * Returns false when the rule does not apply to this release.
+ */
+static bool
+name_fill(struct kp_name *out, const struct rule *rule, const char *r,
+          size_t len, const struct split *sp)
+{
+	bool flavour = split_has_flavour(sp, len);
+
+	if ((rule->flags & RULE_SHARED) && (flavour || !split_has_abi_part(sp)))
+		return false;
+	if ((rule->flags & RULE_PVE) &&
+	    (len - sp->flavour_at != 3 || memcmp(r + sp->flavour_at, "pve", 3) != 0))
+		return false;
+	out->kind = rule->kind;
+	out->shared = (rule->flags & RULE_SHARED) ||
+	              ((rule->flags & RULE_AMBIGUOUS) && !flavour);
+	out->ambiguous = (rule->flags & RULE_AMBIGUOUS) && !flavour;
+	/* Names are shorter than KP_NAME_MAX, so every part fits. */
+	copy_span(out->release, sizeof(out->release), r,
+	          (rule->flags & RULE_SHARED) ? 0 : len);
+	copy_span(out->abi, sizeof(out->abi), r, sp->abi_len);
+	copy_span(out->flavour, sizeof(out->flavour), r + sp->flavour_at,
+	          len - sp->flavour_at);
+	return true;
+}
+
+/* Try one rule on the name s of length len. */
+static bool
+rule_match(const struct rule *rule, const char *s, size_t len,
+           struct kp_name *out)
+{
+	size_t plen = strlen(rule->prefix), slen = strlen(rule->suffix);
+	struct split sp;
+	size_t n;
+
+	if (len < plen + slen || !has_prefix(s, rule->prefix, plen) ||
+	    !has_suffix(s, len, rule->suffix, slen))
+		return false;
+	s += plen;
+	len -= plen + slen;
+	if (rule->flags & RULE_DRIVER) {
+		n = driver_len(s, len);
+		if (n == 0)
+			return false;
+		s += n;
+		len -= n;
+	}
+	return split_release(s, len, &sp) && name_fill(out, rule, s, len, &sp);
+}
+
+/*
+ * The flavour-less packages Ubuntu names after a source package S
+ * ("linux-hwe-6.8", "linux-aws", "linux-oem-6.1"): S-headers-A, S-tools-A,
+ * S-cloud-tools-A, with A an ABI that has an ABI part ("6.8.0-31"). The
+ * bare S = "linux" is matched by the rules table (it is ambiguous).
+ */
+static bool
+source_match(const char *s, size_t len, struct kp_name *out)
+{
+	static const struct rule markers[] = {
+		RULE("-headers-", "", HEADERS, RULE_SHARED),
+		RULE("-cloud-tools-", "", TOOLS, RULE_SHARED),
+		RULE("-tools-", "", TOOLS, RULE_SHARED),
+	};
+	const char *at;
+	size_t i;
+
+	for (i = 0; i < KP_ARRAY_SIZE(markers); i++) {
+		/* The marker follows "linux-" and at least one word of S. */
+		at = strstr(s + 6, markers[i].prefix);
+		if (at == NULL || !flavour_ok(s + 6, (size_t)(at - s) - 6))
+			continue;
+		if (rule_match(&markers[i], at, len - (size_t)(at - s), out))
+			return true;
+	}
+	return false;
+}
+
+/* A cheap test that rejects most of a database's packages at once. */
+static bool
+may_be_kernel(const char *s)
+{
+	return has_prefix(s, "linux-", 6) || has_prefix(s, "pve-", 4) ||
+	       has_prefix(s, "proxmox-", 8);
+}
+
+/**
+ * kp_name_parse:
+ * Recognise a kernel package by its name (without ":arch"), by the
+ * grammar at the top of names.c and the package naming schemes of
+ * Ubuntu, Ubuntu mainline, Debian, Raspberry Pi OS, Proxmox and custom
+ * "make bindeb-pkg" builds.
+ *
+ * Returns true and fills *out (the caller's) for a package of a release
+ * or a flavour-less package of an ABI; false, with out->kind NONE and
+ * empty strings, for anything else: metapackages, linux-libc-dev,
+ * firmware, linux-kbuild-X.Y, names of KP_NAME_MAX characters or more.
+ * When in doubt it says false: a package it does not take is never purged.
+ */
+bool
+kp_name_parse(const char *package, struct kp_name *out)
+{
+	size_t len, i;
+
+	name_clear(out);
+	if (package == NULL || !may_be_kernel(package))
+		return false;
+	len = strnlen(package, KP_NAME_MAX);
+	if (len >= KP_NAME_MAX)
+		return false;
+	for (i = 0; i < KP_ARRAY_SIZE(rules); i++) {
+		if (rule_match(&rules[i], package, len, out))
+			return true;
+	}
+	if (has_prefix(package, "linux-", 6) && source_match(package, len, out))
+		return true;
+	name_clear(out);
+	return false;
+}
+
+/**
+ * kp_kind_name:
+ * The kind as a short lowercase word ("image", "modules" ...), a static
+ * string; "unknown" for a value outside the enum.
+ */
+const char *
+kp_kind_name(enum kp_kind kind)
+{
+	static const char *const names[] = {
+		[KP_KIND_NONE] = "none",
+		[KP_KIND_IMAGE] = "image",
+		[KP_KIND_MODULES] = "modules",
+		[KP_KIND_HEADERS] = "headers",
+		[KP_KIND_TOOLS] = "tools",
+		[KP_KIND_DEBUG] = "debug",
+		[KP_KIND_OTHER] = "other",
+	};
+
+	if ((unsigned)kind >= KP_ARRAY_SIZE(names))
+		return "unknown";
+	return names[kind];
+}

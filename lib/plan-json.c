@@ -1,0 +1,187 @@
+/*
+ * libkpurge - names of the plan's enums and the plan as JSON.
+ *
+ * The JSON document is a stable interface for fleet tools: fields are only
+ * ever added. Its "format" member is bumped on an incompatible change.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+
+#include "kpurge-private.h"
+
+#define KP_JSON_FORMAT 1
+
+const char *
+kp_action_name(enum kp_action action)
+{
+	return action == KP_PURGE ? "purge" : "keep";
+}
+
+const char *
+kp_reason_name(enum kp_reason reason)
+{
+	static const char *const names[] = {
+		[KP_REASON_RUNNING] = "running",
+		[KP_REASON_NEWEST] = "newest",
+		[KP_REASON_LATEST] = "latest",
+		[KP_REASON_HELD] = "held",
+		[KP_REASON_PROTECTED] = "protected",
+		[KP_REASON_NEWER_INCOMPLETE] = "newer-incomplete",
+		[KP_REASON_NEEDED] = "needed",
+		[KP_REASON_SHARED_KEPT] = "shared-kept",
+		[KP_REASON_OLD] = "old",
+		[KP_REASON_CONFIG_ONLY] = "config-only",
+		[KP_REASON_NO_IMAGE] = "no-image",
+		[KP_REASON_SHARED_UNUSED] = "shared-unused",
+	};
+
+	if ((size_t)reason >= KP_ARRAY_SIZE(names) || names[reason] == NULL)
+		return "unknown";
+	return names[reason];
+}
+
+const char *
+kp_state_name(enum kp_state state)
+{
+	switch (state) {
+	case KP_STATE_INSTALLED:
+		return "installed";
+	case KP_STATE_CONFIG_FILES:
+		return "config-files";
+	case KP_STATE_BROKEN:
+		return "broken";
+	}
+	return "unknown";
+}
+
+const char *
+kp_release_state_name(enum kp_release_state state)
+{
+	switch (state) {
+	case KP_RELEASE_COMPLETE:
+		return "complete";
+	case KP_RELEASE_INCOMPLETE:
+		return "incomplete";
+	case KP_RELEASE_CONFIG_ONLY:
+		return "config-files";
+	}
+	return "unknown";
+}
+
+/* A JSON string, or null for NULL. */
+static void
+json_str(FILE *out, const char *s)
+{
+	if (s == NULL) {
+		fputs("null", out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+static void
+json_key(FILE *out, const char *key, const char *value, bool last)
+{
+	fprintf(out, "\"%s\": ", key);
+	json_str(out, value);
+	fputs(last ? "" : ", ", out);
+}
+
+static void
+write_package(FILE *out, const struct kp_package *p)
+{
+	fputs("    {", out);
+	json_key(out, "name", p->name, false);
+	json_key(out, "version", p->version, false);
+	json_key(out, "kind", kp_kind_name(p->kind), false);
+	json_key(out, "state", kp_state_name(p->state), false);
+	fprintf(out, "\"held\": %s, \"size_kib\": %llu, ",
+	        p->held ? "true" : "false", p->size_kib);
+	json_key(out, "release", p->release, false);
+	json_key(out, "abi", p->abi, false);
+	json_key(out, "action", kp_action_name(p->action), false);
+	json_key(out, "reason", kp_reason_name(p->reason), false);
+	json_key(out, "why", p->why, true);
+	fputc('}', out);
+}
+
+static void
+write_release(FILE *out, const struct kp_release *r)
+{
+	size_t i;
+
+	fputs("    {", out);
+	json_key(out, "name", r->name, false);
+	json_key(out, "abi", r->abi, false);
+	json_key(out, "flavour", r->flavour, false);
+	json_key(out, "state", kp_release_state_name(r->state), false);
+	fprintf(out, "\"rank\": %u, \"running\": %s, \"size_kib\": %llu, ",
+	        r->rank, r->running ? "true" : "false", r->size_kib);
+	json_key(out, "action", kp_action_name(r->action), false);
+	json_key(out, "reason", kp_reason_name(r->reason), false);
+	json_key(out, "why", r->why, false);
+	fputs("\"packages\": [", out);
+	for (i = 0; i < r->n_packages; i++) {
+		json_str(out, r->packages[i]->name);
+		fputs(i + 1 < r->n_packages ? ", " : "", out);
+	}
+	fputs("]}", out);
+}
+
+static void
+write_purge(FILE *out, const struct kp_plan *plan)
+{
+	size_t i, n = kp_plan_n_purge(plan);
+
+	fputs("  \"purge\": [", out);
+	for (i = 0; i < n; i++) {
+		json_str(out, kp_plan_purge_name(plan, i));
+		fputs(i + 1 < n ? ", " : "", out);
+	}
+	fputs("],\n", out);
+}
+
+/**
+ * Write the plan as one JSON document to out. Returns 0, or -EIO with err
+ * filled when the stream reports an error.
+ */
+int
+kp_plan_write_json(const struct kp_plan *plan, FILE *out, struct kp_error *err)
+{
+	size_t i, n;
+
+	fprintf(out, "{\n  \"format\": %d,\n  \"running\": ", KP_JSON_FORMAT);
+	json_str(out, kp_plan_running(plan));
+	fprintf(out, ",\n  \"running_installed\": %s,\n  \"keep\": %u,\n",
+	        kp_plan_running_installed(plan) ? "true" : "false",
+	        kp_plan_keep(plan));
+	write_purge(out, plan);
+	fprintf(out, "  \"purge_kib\": %llu,\n  \"releases\": [\n",
+	        kp_plan_purge_kib(plan));
+	for (i = 0, n = kp_plan_n_releases(plan); i < n; i++) {
+		write_release(out, kp_plan_release(plan, i));
+		fputs(i + 1 < n ? ",\n" : "\n", out);
+	}
+	fputs("  ],\n  \"packages\": [\n", out);
+	for (i = 0, n = kp_plan_n_packages(plan); i < n; i++) {
+		write_package(out, kp_plan_package(plan, i));
+		fputs(i + 1 < n ? ",\n" : "\n", out);
+	}
+	fputs("  ]\n}\n", out);
+	if (fflush(out) != 0 || ferror(out))
+		return kp__error_set(err, -EIO, "cannot write the plan as JSON");
+	return 0;
+}

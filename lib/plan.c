@@ -1,0 +1,785 @@
+/*
+ * libkpurge - the plan: which releases and packages are kept or purged, and why.
+ *
+ * Steps: group the kernel packages of the database into releases (and
+ * flavour-less packages per ABI), rank the releases by kernel version,
+ * decide with the keep rules, keep what installed packages depend on until
+ * nothing breaks, then list the purge.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kpurge-private.h"
+
+struct kp_plan {
+	struct kp_release *releases;
+	size_t n_releases;
+	struct kp_package *packages;
+	size_t n_packages;
+	const struct kp_package **by_release; /* backing of release->packages */
+	const char **purge;
+	size_t n_purge;
+	unsigned long long purge_kib;
+	char *running;
+	bool running_installed;
+	unsigned keep;
+	/* Every string the plan owns, freed together. */
+	char **strings;
+	size_t n_strings, cap_strings;
+	/* While planning: package i of the context -> its release, or -1. */
+	long *release_of;
+};
+
+/* ------------------------------------------------------------ strings */
+
+static const char *
+keep_string(struct kp_plan *plan, char *s)
+{
+	if (s == NULL)
+		return NULL;
+	if (plan->n_strings == plan->cap_strings) {
+		size_t ncap = plan->cap_strings ? plan->cap_strings * 2 : 256;
+		char **n = realloc(plan->strings, ncap * sizeof(*n));
+
+		if (n == NULL) {
+			free(s);
+			return NULL;
+		}
+		plan->strings = n;
+		plan->cap_strings = ncap;
+	}
+	plan->strings[plan->n_strings++] = s;
+	return s;
+}
+
+#define plan_printf(plan, ...) keep_string((plan), kp__strdup_printf(__VA_ARGS__))
+#define plan_strdup(plan, s) keep_string((plan), strdup(s))
+
+/* ------------------------------------------------------------ grouping */
+
+struct grouping {
+	const struct kp_ctx *ctx;
+	size_t *order; /* package indexes of per-release packages, by release name */
+	size_t n;
+};
+
+static const char *
+release_name_of(const struct kp_ctx *ctx, size_t i)
+{
+	return kp__ctx_package(ctx, i)->kname.release;
+}
+
+static int
+cmp_by_release_name(const void *a, const void *b, void *ctx)
+{
+	return strcmp(release_name_of(ctx, *(const size_t *)a),
+	              release_name_of(ctx, *(const size_t *)b));
+}
+
+/* Create the releases: one per distinct release name of a per-release package. */
+static int
+make_releases(struct kp_plan *plan, const struct kp_ctx *ctx)
+{
+	size_t n = kp__ctx_n_packages(ctx), i, k = 0;
+	size_t *order = malloc((n ? n : 1) * sizeof(*order));
+	int r = -ENOMEM;
+
+	if (order == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		if (!kp__ctx_package(ctx, i)->kname.shared)
+			order[k++] = i;
+	qsort_r(order, k, sizeof(*order), cmp_by_release_name, (void *)ctx);
+	plan->releases = calloc(k ? k : 1, sizeof(*plan->releases));
+	if (plan->releases == NULL)
+		goto out;
+	for (i = 0; i < k; i++) {
+		const struct kp_name *kn = &kp__ctx_package(ctx, order[i])->kname;
+		struct kp_release *rel;
+
+		if (plan->n_releases == 0 ||
+		    strcmp(plan->releases[plan->n_releases - 1].name, kn->release) != 0) {
+			rel = &plan->releases[plan->n_releases++];
+			rel->name = plan_strdup(plan, kn->release);
+			rel->abi = plan_strdup(plan, kn->abi);
+			rel->flavour = plan_strdup(plan, kn->flavour);
+			if (rel->name == NULL || rel->abi == NULL || rel->flavour == NULL)
+				goto out;
+		}
+	}
+	r = 0;
+out:
+	free(order);
+	return r;
+}
+
+static long
+find_release(const struct kp_plan *plan, const char *name)
+{
+	size_t lo = 0, hi = plan->n_releases;
+
+	/* Releases are sorted by name until rank_releases() runs. */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(plan->releases[mid].name, name);
+
+		if (c == 0)
+			return (long)mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+/* An ambiguous name belongs to a release only if that release has an image. */
+static bool
+release_has_image(const struct kp_ctx *ctx, const char *release)
+{
+	size_t i;
+
+	for (i = 0; i < kp__ctx_n_packages(ctx); i++) {
+		const struct kp_name *kn = &kp__ctx_package(ctx, i)->kname;
+
+		if (kn->kind == KP_KIND_IMAGE && !kn->shared &&
+		    strcmp(kn->release, release) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void
+assign_packages(struct kp_plan *plan, const struct kp_ctx *ctx)
+{
+	size_t i;
+
+	for (i = 0; i < kp__ctx_n_packages(ctx); i++) {
+		const struct kp_name *kn = &kp__ctx_package(ctx, i)->kname;
+
+		plan->release_of[i] = -1;
+		if (!kn->shared || (kn->ambiguous && release_has_image(ctx, kn->release)))
+			plan->release_of[i] = find_release(plan, kn->release);
+	}
+}
+
+/* --------------------------------------------------------------- state */
+
+/*
+ * One pass over the packages: each release's size, whether an image is
+ * installed, whether only configuration files are left, what is held.
+ */
+static int
+release_states(struct kp_plan *plan, const struct kp_ctx *ctx,
+               const char **held_pkg)
+{
+	size_t n = plan->n_releases, i;
+	bool *image = calloc(n ? n : 1, sizeof(*image));
+	bool *not_rc = calloc(n ? n : 1, sizeof(*not_rc));
+
+	if (image == NULL || not_rc == NULL) {
+		free(image);
+		free(not_rc);
+		return -ENOMEM;
+	}
+	for (i = 0; i < kp__ctx_n_packages(ctx); i++) {
+		const struct kp__dbpkg *p = kp__ctx_package(ctx, i);
+		long r = plan->release_of[i];
+
+		if (r < 0)
+			continue;
+		plan->releases[r].size_kib += p->size_kib;
+		not_rc[r] = not_rc[r] || p->state != KP_STATE_CONFIG_FILES;
+		image[r] = image[r] || (p->kname.kind == KP_KIND_IMAGE &&
+		                        p->state == KP_STATE_INSTALLED);
+		if (p->held && held_pkg[r] == NULL)
+			held_pkg[r] = p->name;
+	}
+	for (i = 0; i < n; i++)
+		plan->releases[i].state = image[i] ? KP_RELEASE_COMPLETE :
+		        not_rc[i] ? KP_RELEASE_INCOMPLETE : KP_RELEASE_CONFIG_ONLY;
+	free(image);
+	free(not_rc);
+	return 0;
+}
+
+/* Newest first; flavours of one ABI by name. */
+static int
+cmp_releases(const void *a, const void *b)
+{
+	const struct kp_release *ra = a, *rb = b;
+	int c = kp_release_compare(rb->abi, ra->abi);
+
+	return c != 0 ? c : strcmp(ra->name, rb->name);
+}
+
+/* ------------------------------------------------------------ decisions */
+
+static bool
+is_protected(const struct kp_plan_options *opts, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < opts->n_protect; i++)
+		if (strcmp(opts->protect[i], name) == 0)
+			return true;
+	return false;
+}
+
+static void
+decide(struct kp_plan *plan, struct kp_release *rel, enum kp_action action,
+       enum kp_reason reason, const char *why)
+{
+	rel->action = action;
+	rel->reason = reason;
+	rel->why = why;
+}
+
+/* Rank complete releases by version: flavours of one ABI share a rank. */
+static const struct kp_release *
+rank_releases(struct kp_plan *plan)
+{
+	const struct kp_release *newest = NULL, *prev = NULL;
+	unsigned rank = 0;
+	size_t i;
+
+	for (i = 0; i < plan->n_releases; i++) {
+		struct kp_release *rel = &plan->releases[i];
+
+		if (rel->state != KP_RELEASE_COMPLETE)
+			continue;
+		if (prev == NULL || kp_release_compare(prev->abi, rel->abi) != 0)
+			rank++;
+		rel->rank = rank;
+		prev = rel;
+		if (newest == NULL)
+			newest = rel;
+	}
+	return newest;
+}
+
+static void
+decide_release(struct kp_plan *plan, struct kp_release *rel,
+               const struct kp_release *newest, const char *held_pkg,
+               const struct kp_plan_options *opts)
+{
+	if (rel->running)
+		decide(plan, rel, KP_KEEP, KP_REASON_RUNNING, "the running kernel");
+	else if (held_pkg != NULL)
+		decide(plan, rel, KP_KEEP, KP_REASON_HELD,
+		       plan_printf(plan, "%s is on hold", held_pkg));
+	else if (is_protected(opts, rel->name))
+		decide(plan, rel, KP_KEEP, KP_REASON_PROTECTED, "protected (--protect)");
+	else if (rel->rank == 1)
+		decide(plan, rel, KP_KEEP, KP_REASON_LATEST, "the newest kernel version");
+	else if (rel->rank != 0 && rel->rank <= opts->keep)
+		decide(plan, rel, KP_KEEP, KP_REASON_NEWEST,
+		       plan_printf(plan, "one of the %u newest kernel versions", opts->keep));
+	else if (rel->state == KP_RELEASE_INCOMPLETE &&
+	         (newest == NULL || kp_release_compare(rel->abi, newest->abi) > 0))
+		decide(plan, rel, KP_KEEP, KP_REASON_NEWER_INCOMPLETE,
+		       "no kernel image, but newer than every installed image");
+	else if (rel->state == KP_RELEASE_CONFIG_ONLY)
+		decide(plan, rel, KP_PURGE, KP_REASON_CONFIG_ONLY,
+		       "removed; only configuration files are left");
+	else if (rel->state == KP_RELEASE_INCOMPLETE)
+		decide(plan, rel, KP_PURGE, KP_REASON_NO_IMAGE,
+		       "leftovers of a release without a kernel image");
+	else
+		decide(plan, rel, KP_PURGE, KP_REASON_OLD,
+		       plan_printf(plan, "older than the %u newest kernel versions",
+		                   opts->keep ? opts->keep : 1));
+}
+
+/* ------------------------------------------------------------ packages */
+
+static bool
+abi_kept(const struct kp_plan *plan, const char *abi)
+{
+	size_t i;
+
+	if (plan->running != NULL) {
+		char rabi[KP_NAME_MAX], rflav[KP_NAME_MAX];
+
+		if (kp_release_split(plan->running, rabi, sizeof(rabi), rflav,
+		                     sizeof(rflav)) && strcmp(rabi, abi) == 0)
+			return true;
+	}
+	for (i = 0; i < plan->n_releases; i++)
+		if (plan->releases[i].action == KP_KEEP &&
+		    strcmp(plan->releases[i].abi, abi) == 0)
+			return true;
+	return false;
+}
+
+static const struct kp_release *
+newest_complete(const struct kp_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < plan->n_releases; i++)
+		if (plan->releases[i].state == KP_RELEASE_COMPLETE)
+			return &plan->releases[i];
+	return NULL;
+}
+
+/* A flavour-less package follows the releases of its ABI. */
+static void
+decide_shared(struct kp_plan *plan, struct kp_package *pkg)
+{
+	const struct kp_release *newest = newest_complete(plan);
+
+	if (pkg->held) {
+		pkg->action = KP_KEEP;
+		pkg->reason = KP_REASON_HELD;
+		pkg->why = "on hold";
+	} else if (abi_kept(plan, pkg->abi)) {
+		pkg->action = KP_KEEP;
+		pkg->reason = KP_REASON_SHARED_KEPT;
+		pkg->why = plan_printf(plan, "shared by the kept releases of %s", pkg->abi);
+	} else if (newest == NULL || kp_release_compare(pkg->abi, newest->abi) > 0) {
+		pkg->action = KP_KEEP;
+		pkg->reason = KP_REASON_NEWER_INCOMPLETE;
+		pkg->why = "newer than every installed kernel image";
+	} else {
+		pkg->action = KP_PURGE;
+		pkg->reason = KP_REASON_SHARED_UNUSED;
+		pkg->why = plan_printf(plan, "no kept release of %s uses it", pkg->abi);
+	}
+}
+
+static int
+make_packages(struct kp_plan *plan, const struct kp_ctx *ctx)
+{
+	size_t i, n = kp__ctx_n_packages(ctx);
+
+	plan->packages = calloc(n ? n : 1, sizeof(*plan->packages));
+	if (plan->packages == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		const struct kp__dbpkg *p = kp__ctx_package(ctx, i);
+		struct kp_package *pkg = &plan->packages[i];
+
+		pkg->name = plan_strdup(plan, p->name);
+		pkg->version = plan_strdup(plan, p->version);
+		pkg->abi = plan_strdup(plan, p->kname.abi);
+		if (pkg->name == NULL || pkg->version == NULL || pkg->abi == NULL)
+			return -ENOMEM;
+		pkg->kind = p->kname.kind;
+		pkg->state = p->state;
+		pkg->held = p->held;
+		pkg->size_kib = p->size_kib;
+	}
+	plan->n_packages = n;
+	return 0;
+}
+
+/* Give every package its release's decision, or its own if flavour-less. */
+static void
+apply_decisions(struct kp_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < plan->n_packages; i++) {
+		struct kp_package *pkg = &plan->packages[i];
+		long r = plan->release_of[i];
+
+		if (r < 0) {
+			pkg->release = NULL;
+			if (pkg->reason != KP_REASON_NEEDED)
+				decide_shared(plan, pkg);
+			continue;
+		}
+		pkg->release = plan->releases[r].name;
+		pkg->action = plan->releases[r].action;
+		pkg->reason = plan->releases[r].reason;
+		pkg->why = plan->releases[r].why;
+	}
+}
+
+/* -------------------------------------------------- dependency fixpoint */
+
+static bool
+package_purged(size_t i, void *data)
+{
+	const struct kp_plan *plan = data;
+
+	return plan->packages[i].action == KP_PURGE;
+}
+
+/*
+ * Keep whatever an installed package outside the purge depends on, until
+ * the purge breaks no dependency: apt would otherwise remove the dependent
+ * too (a metapackage) or install a replacement.
+ */
+static void
+keep_needed(struct kp_plan *plan, struct kp_ctx *ctx)
+{
+	const char *dependent;
+	long i;
+
+	while ((i = kp__ctx_find_broken_dependency(ctx, package_purged, plan,
+	                                           &dependent)) >= 0) {
+		struct kp_package *pkg = &plan->packages[i];
+		const char *why = plan_printf(plan, "needed by %s (depends on %s)",
+		                              dependent, pkg->name);
+
+		kp__log(ctx, KP_LOG_DEBUG, "keeping %s: %s", pkg->name, why);
+		if (plan->release_of[i] >= 0)
+			decide(plan, &plan->releases[plan->release_of[i]], KP_KEEP,
+			       KP_REASON_NEEDED, why ? why : "needed by another package");
+		else {
+			pkg->action = KP_KEEP;
+			pkg->reason = KP_REASON_NEEDED;
+			pkg->why = why ? why : "needed by another package";
+		}
+		apply_decisions(plan);
+	}
+}
+
+/* ---------------------------------------------------------- the output */
+
+static int
+cmp_purge_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int
+list_purge(struct kp_plan *plan)
+{
+	size_t i;
+
+	plan->purge = calloc(plan->n_packages ? plan->n_packages : 1,
+	                     sizeof(*plan->purge));
+	if (plan->purge == NULL)
+		return -ENOMEM;
+	for (i = 0; i < plan->n_packages; i++) {
+		if (plan->packages[i].action != KP_PURGE)
+			continue;
+		plan->purge[plan->n_purge++] = plan->packages[i].name;
+		plan->purge_kib += plan->packages[i].size_kib;
+	}
+	qsort(plan->purge, plan->n_purge, sizeof(*plan->purge), cmp_purge_names);
+	return 0;
+}
+
+static int
+package_key(const struct kp_plan *plan, size_t i)
+{
+	return plan->release_of[i] >= 0 ? (int)plan->release_of[i]
+	                                 : (int)plan->n_releases;
+}
+
+static int
+cmp_package_index(const void *a, const void *b, void *data)
+{
+	const struct kp_plan *sort_plan = data;
+	size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
+	int ka = package_key(sort_plan, ia), kb = package_key(sort_plan, ib);
+
+	if (ka != kb)
+		return ka < kb ? -1 : 1;
+	return strcmp(sort_plan->packages[ia].name, sort_plan->packages[ib].name);
+}
+
+/*
+ * Order the packages by release (newest first, flavour-less last), then
+ * name, and point each release at its run of packages.
+ */
+static int
+link_packages(struct kp_plan *plan)
+{
+	size_t n = plan->n_packages, i, r, k = 0;
+	size_t *order = malloc((n ? n : 1) * sizeof(*order));
+	struct kp_package *sorted = malloc((n ? n : 1) * sizeof(*sorted));
+
+	plan->by_release = calloc(n ? n : 1, sizeof(*plan->by_release));
+	if (order == NULL || sorted == NULL || plan->by_release == NULL) {
+		free(order);
+		free(sorted);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	qsort_r(order, n, sizeof(*order), cmp_package_index, plan);
+	for (i = 0; i < n; i++) {
+		sorted[i] = plan->packages[order[i]];
+		plan->by_release[i] = &sorted[i];
+	}
+	for (r = 0; r < plan->n_releases; r++) {
+		struct kp_release *rel = &plan->releases[r];
+
+		rel->packages = &plan->by_release[k];
+		while (k < n && sorted[k].release == rel->name)
+			k++;
+		rel->n_packages = (size_t)(&plan->by_release[k] - rel->packages);
+	}
+	free(plan->packages);
+	plan->packages = sorted;
+	free(order);
+	return 0;
+}
+
+/* -------------------------------------------------------------- driver */
+
+static int
+check_options(const struct kp_plan_options *opts, bool running_installed,
+              struct kp_error *err)
+{
+	if (opts->keep > 0 || running_installed)
+		return 0;
+	if (opts->running == NULL)
+		return kp__error_set(err, -EINVAL,
+		                     "--keep=0 with no running kernel would keep no "
+		                     "kernel by choice; use --keep=1 or more");
+	return kp__error_set(err, -EINVAL,
+	                     "--keep=0 keeps only the running kernel, and %s is "
+	                     "not installed on this system; use --keep=1 or more",
+	                     opts->running);
+}
+
+static void
+warn_unknown_protect(struct kp_plan *plan, struct kp_ctx *ctx,
+                     const struct kp_plan_options *opts)
+{
+	size_t i;
+
+	for (i = 0; i < opts->n_protect; i++)
+		if (find_release(plan, opts->protect[i]) < 0)
+			kp__log(ctx, KP_LOG_WARNING,
+			        "--protect=%s: no such kernel release is installed",
+			        opts->protect[i]);
+}
+
+static int
+cmp_release_index(const void *a, const void *b, void *data)
+{
+	const struct kp_plan *sort_plan = data;
+
+	return cmp_releases(&sort_plan->releases[*(const size_t *)a],
+	                    &sort_plan->releases[*(const size_t *)b]);
+}
+
+/* Sort releases newest first, keeping release_of pointing right. */
+static int
+sort_releases(struct kp_plan *plan)
+{
+	size_t n = plan->n_releases, i;
+	size_t *order = malloc((n ? n : 1) * sizeof(*order));
+	long *where = malloc((n ? n : 1) * sizeof(*where));
+	struct kp_release *sorted = malloc((n ? n : 1) * sizeof(*sorted));
+
+	if (order == NULL || where == NULL || sorted == NULL) {
+		free(order);
+		free(where);
+		free(sorted);
+		return -ENOMEM;
+	}
+	for (i = 0; i < n; i++)
+		order[i] = i;
+	qsort_r(order, n, sizeof(*order), cmp_release_index, plan);
+	for (i = 0; i < n; i++) {
+		sorted[i] = plan->releases[order[i]];
+		where[order[i]] = (long)i;
+	}
+	for (i = 0; i < plan->n_packages; i++)
+		if (plan->release_of[i] >= 0)
+			plan->release_of[i] = where[plan->release_of[i]];
+	free(plan->releases);
+	plan->releases = sorted;
+	free(order);
+	free(where);
+	return 0;
+}
+
+/* Releases are no longer sorted by name once ranked: a linear search. */
+static long
+find_release_sorted(const struct kp_plan *plan, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < plan->n_releases; i++)
+		if (strcmp(plan->releases[i].name, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+static void
+mark_running(struct kp_plan *plan)
+{
+	long r = plan->running ? find_release_sorted(plan, plan->running) : -1;
+
+	if (r < 0)
+		return;
+	plan->releases[r].running = true;
+	plan->running_installed =
+		plan->releases[r].state != KP_RELEASE_CONFIG_ONLY;
+}
+
+static int
+decide_all(struct kp_plan *plan, struct kp_ctx *ctx,
+           const struct kp_plan_options *opts, struct kp_error *err)
+{
+	const struct kp_release *newest;
+	const char **held = calloc(plan->n_releases ? plan->n_releases : 1,
+	                           sizeof(*held));
+	size_t r;
+	int ret;
+
+	if (held == NULL)
+		return -ENOMEM;
+	ret = release_states(plan, ctx, held);
+	if (ret < 0)
+		goto out;
+	mark_running(plan);
+	ret = check_options(opts, plan->running_installed, err);
+	if (ret < 0)
+		goto out;
+	newest = rank_releases(plan);
+	for (r = 0; r < plan->n_releases; r++)
+		decide_release(plan, &plan->releases[r], newest, held[r], opts);
+out:
+	free(held);
+	return ret;
+}
+
+static int
+build(struct kp_plan *plan, struct kp_ctx *ctx,
+      const struct kp_plan_options *opts, struct kp_error *err)
+{
+	size_t n = kp__ctx_n_packages(ctx);
+	int r;
+
+	plan->keep = opts->keep;
+	if (opts->running != NULL &&
+	    (plan->running = strdup(opts->running)) == NULL)
+		return -ENOMEM;
+	plan->release_of = calloc(n ? n : 1, sizeof(*plan->release_of));
+	if (plan->release_of == NULL)
+		return -ENOMEM;
+	if ((r = make_releases(plan, ctx)) < 0 || (r = make_packages(plan, ctx)) < 0)
+		return r;
+	assign_packages(plan, ctx);
+	warn_unknown_protect(plan, ctx, opts);
+	if ((r = sort_releases(plan)) < 0)
+		return r;
+	r = decide_all(plan, ctx, opts, err);
+	if (r < 0)
+		return r;
+	apply_decisions(plan);
+	keep_needed(plan, ctx);
+	if ((r = link_packages(plan)) < 0 || (r = list_purge(plan)) < 0)
+		return r;
+	return 0;
+}
+
+/**
+ * Compute the plan for the system of ctx with opts. Returns 0 and *out (to
+ * free with kp_plan_free()), or a negative code with err filled.
+ */
+int
+kp_plan_new(struct kp_ctx *ctx, const struct kp_plan_options *opts,
+            struct kp_plan **out, struct kp_error *err)
+{
+	struct kp_plan *plan = calloc(1, sizeof(*plan));
+	int r;
+
+	*out = NULL;
+	if (plan == NULL)
+		return kp__error_set(err, -ENOMEM, "out of memory");
+	r = build(plan, ctx, opts, err);
+	free(plan->release_of);
+	plan->release_of = NULL;
+	if (r < 0) {
+		if (r == -ENOMEM)
+			kp__error_set(err, r, "out of memory computing the plan");
+		kp_plan_free(plan);
+		return r;
+	}
+	*out = plan;
+	return 0;
+}
+
+/** Free a plan; NULL is fine. */
+void
+kp_plan_free(struct kp_plan *plan)
+{
+	size_t i;
+
+	if (plan == NULL)
+		return;
+	for (i = 0; i < plan->n_strings; i++)
+		free(plan->strings[i]);
+	free(plan->strings);
+	free(plan->releases);
+	free(plan->packages);
+	free(plan->by_release);
+	free(plan->purge);
+	free(plan->running);
+	free(plan->release_of);
+	free(plan);
+}
+
+size_t
+kp_plan_n_releases(const struct kp_plan *plan)
+{
+	return plan->n_releases;
+}
+
+const struct kp_release *
+kp_plan_release(const struct kp_plan *plan, size_t i)
+{
+	return i < plan->n_releases ? &plan->releases[i] : NULL;
+}
+
+size_t
+kp_plan_n_packages(const struct kp_plan *plan)
+{
+	return plan->n_packages;
+}
+
+const struct kp_package *
+kp_plan_package(const struct kp_plan *plan, size_t i)
+{
+	return i < plan->n_packages ? &plan->packages[i] : NULL;
+}
+
+size_t
+kp_plan_n_purge(const struct kp_plan *plan)
+{
+	return plan->n_purge;
+}
+
+const char *
+kp_plan_purge_name(const struct kp_plan *plan, size_t i)
+{
+	return i < plan->n_purge ? plan->purge[i] : NULL;
+}
+
+unsigned long long
+kp_plan_purge_kib(const struct kp_plan *plan)
+{
+	return plan->purge_kib;
+}
+
+const char *
+kp_plan_running(const struct kp_plan *plan)
+{
+	return plan->running;
+}
+
+bool
+kp_plan_running_installed(const struct kp_plan *plan)
+{
+	return plan->running_installed;
+}
+
+unsigned
+kp_plan_keep(const struct kp_plan *plan)
+{
+	return plan->keep;
+}

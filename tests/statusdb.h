@@ -1,0 +1,24 @@
+/*
+ * Test helper: a throw-away root directory whose dpkg status file holds the
+ * packages a test declares, read by the real libdpkg through libkpurge.
+ */
+#ifndef TESTS_STATUSDB_H
+#define TESTS_STATUSDB_H
+
+struct sdb_pkg {
+	const char *name;
+	/* 'h' on hold, 'c' config-files ("rc"), 'b' half-configured */
+	const char *flags;
+	const char *depends;  /* Depends field, or NULL */
+	const char *provides; /* Provides field, or NULL */
+	const char *version;  /* NULL: "1.0-1" */
+};
+
+/* Make a root holding pkgs (ended by an entry with a NULL name). */
+char *sdb_root_new(const struct sdb_pkg *pkgs);
+/* Write text as a raw file under root (e.g. a corrupt status file). */
+void sdb_write_file(const char *root, const char *relpath, const char *text);
+/* Remove the root and everything below it, and free the path. */
+void sdb_root_free(char *root);
+
+#endif

@@ -1,0 +1,327 @@
+/*
+ * t-plan: the planning rules, one declarative case each: the packages of a
+ * dpkg database (read by the real libdpkg), the options, and the expected
+ * purge list and reasons.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kpurge.h"
+#include "statusdb.h"
+
+#define U(abi, fl) \
+	{ "linux-image-" abi "-" fl, NULL, NULL, NULL, abi ".1" }, \
+	{ "linux-modules-" abi "-" fl, NULL, NULL, NULL, abi ".1" }
+
+struct plan_case {
+	const char *name;
+	struct sdb_pkg pkgs[24];
+	const char *running; /* NULL: none */
+	unsigned keep;
+	const char *protect[3];
+	const char *purge;   /* expected, sorted, space-separated */
+	const char *reasons; /* "release=reason ..." that must hold */
+	int error;           /* expected error of kp_plan_new, or 0 */
+};
+
+static const struct plan_case cases[] = {
+	{ "numeric order: 101 is newer than 91, running kept",
+	  { U("5.15.0-88", "generic"), U("5.15.0-91", "generic"),
+	    U("5.15.0-101", "generic") },
+	  "5.15.0-91-generic", 1, {0},
+	  "linux-image-5.15.0-88-generic linux-modules-5.15.0-88-generic",
+	  "5.15.0-101-generic=latest 5.15.0-91-generic=running 5.15.0-88-generic=old" },
+	{ "the running kernel may be one of the newest N",
+	  { U("6.8.0-31", "generic"), U("6.8.0-35", "generic"),
+	    U("6.8.0-40", "generic"), U("6.8.0-45", "generic") },
+	  "6.8.0-45-generic", 2, {0},
+	  "linux-image-6.8.0-31-generic linux-image-6.8.0-35-generic "
+	  "linux-modules-6.8.0-31-generic linux-modules-6.8.0-35-generic",
+	  "6.8.0-45-generic=running 6.8.0-40-generic=newest 6.8.0-35-generic=old" },
+	{ "an older running kernel is kept besides the newest N",
+	  { U("6.8.0-31", "generic"), U("6.8.0-35", "generic"),
+	    U("6.8.0-40", "generic"), U("6.8.0-45", "generic") },
+	  "6.8.0-31-generic", 2, {0},
+	  "linux-image-6.8.0-35-generic linux-modules-6.8.0-35-generic",
+	  "6.8.0-45-generic=latest 6.8.0-40-generic=newest 6.8.0-31-generic=running" },
+	{ "flavours of one version count as one",
+	  { U("6.8.0-40", "generic"), U("6.8.0-40", "lowlatency"),
+	    U("6.8.0-31", "generic") },
+	  NULL, 1, {0},
+	  "linux-image-6.8.0-31-generic linux-modules-6.8.0-31-generic",
+	  "6.8.0-40-generic=latest 6.8.0-40-lowlatency=latest" },
+	{ "flavour-less headers follow the kept releases of their ABI",
+	  { U("5.15.0-88", "generic"), U("5.15.0-91", "generic"),
+	    { "linux-headers-5.15.0-88-generic", NULL, "linux-headers-5.15.0-88", NULL, NULL },
+	    { "linux-headers-5.15.0-88", NULL, NULL, NULL, NULL },
+	    { "linux-headers-5.15.0-91-generic", NULL, "linux-headers-5.15.0-91", NULL, NULL },
+	    { "linux-headers-5.15.0-91", NULL, NULL, NULL, NULL },
+	    { "linux-hwe-6.8-tools-5.15.0-88", NULL, NULL, NULL, NULL } },
+	  NULL, 1, {0},
+	  "linux-headers-5.15.0-88 linux-headers-5.15.0-88-generic "
+	  "linux-hwe-6.8-tools-5.15.0-88 linux-image-5.15.0-88-generic "
+	  "linux-modules-5.15.0-88-generic",
+	  "5.15.0-91-generic=latest 5.15.0-88-generic=old" },
+	{ "a held release is kept whole",
+	  { U("5.15.0-88", "generic"), U("5.15.0-91", "generic"),
+	    U("5.15.0-101", "generic"),
+	    { "linux-image-5.15.0-70-generic", "h", NULL, NULL, NULL },
+	    { "linux-modules-5.15.0-70-generic", NULL, NULL, NULL, NULL } },
+	  NULL, 1, {0},
+	  "linux-image-5.15.0-88-generic linux-image-5.15.0-91-generic "
+	  "linux-modules-5.15.0-88-generic linux-modules-5.15.0-91-generic",
+	  "5.15.0-70-generic=held" },
+	{ "--protect keeps a release",
+	  { U("5.15.0-88", "generic"), U("5.15.0-91", "generic"),
+	    U("5.15.0-101", "generic") },
+	  NULL, 1, { "5.15.0-88-generic" },
+	  "linux-image-5.15.0-91-generic linux-modules-5.15.0-91-generic",
+	  "5.15.0-88-generic=protected" },
+	{ "config-files releases are purged and never count toward N",
+	  { U("5.15.0-91", "generic"), U("5.15.0-101", "generic"),
+	    { "linux-image-5.15.0-200-generic", "c", NULL, NULL, NULL },
+	    { "linux-modules-5.15.0-50-generic", "c", NULL, NULL, NULL } },
+	  NULL, 2, {0},
+	  "linux-image-5.15.0-200-generic linux-modules-5.15.0-50-generic",
+	  "5.15.0-91-generic=newest 5.15.0-200-generic=config-only 5.15.0-50-generic=config-only" },
+	{ "releases without an image: newer kept, older purged",
+	  { U("6.8.0-31", "generic"),
+	    { "linux-headers-6.9.0-1-generic", NULL, NULL, NULL, NULL },
+	    { "linux-modules-5.4.0-10-generic", NULL, NULL, NULL, NULL } },
+	  NULL, 1, {0},
+	  "linux-modules-5.4.0-10-generic",
+	  "6.9.0-1-generic=newer-incomplete 5.4.0-10-generic=no-image" },
+	{ "a metapackage's release is kept, and so is its ABI's headers",
+	  { U("6.8.0-31", "generic"), U("6.8.0-40", "generic"), U("6.8.0-45", "generic"),
+	    { "linux-headers-6.8.0-31", NULL, NULL, NULL, NULL },
+	    { "linux-generic", NULL, "linux-image-generic (= 6.8.0-31.31)", NULL, "6.8.0-31.31" },
+	    { "linux-image-generic", NULL, "linux-image-6.8.0-31-generic", NULL, "6.8.0-31.31" } },
+	  NULL, 1, {0},
+	  "linux-image-6.8.0-40-generic linux-modules-6.8.0-40-generic",
+	  "6.8.0-31-generic=needed 6.8.0-45-generic=latest" },
+	{ "a dependency through a virtual package keeps the release",
+	  { U("6.8.0-31", "generic"), U("6.8.0-45", "generic"),
+	    { "linux-headers-6.8.0-31-generic", NULL, NULL, "vendor-kernel-headers", NULL },
+	    { "vendor-dkms", NULL, "vendor-kernel-headers", NULL, NULL } },
+	  NULL, 1, {0}, "",
+	  "6.8.0-31-generic=needed" },
+	{ "an alternative a remaining package satisfies keeps nothing",
+	  { U("6.8.0-31", "generic"), U("6.8.0-45", "generic"),
+	    { "linux-modules-extra-6.8.0-31-generic", NULL,
+	      "linux-image-6.8.0-31-generic | linux-image-unsigned-6.8.0-31-generic", NULL, NULL },
+	    { "some-tool", NULL, "linux-image-6.8.0-31-generic | linux-image-6.8.0-45-generic", NULL, NULL } },
+	  NULL, 1, {0},
+	  "linux-image-6.8.0-31-generic linux-modules-6.8.0-31-generic "
+	  "linux-modules-extra-6.8.0-31-generic",
+	  "6.8.0-31-generic=old" },
+	{ "never anything outside a kernel family",
+	  { U("6.1.0-17", "amd64"), U("6.1.0-18", "amd64"),
+	    { "linux-libc-dev", NULL, NULL, NULL, "6.1.76-1" },
+	    { "linux-firmware", NULL, NULL, NULL, NULL },
+	    { "firmware-misc-nonfree", NULL, NULL, NULL, NULL },
+	    { "linux-tools-common", NULL, NULL, NULL, NULL },
+	    { "linux-kbuild-6.1", NULL, NULL, NULL, NULL },
+	    { "linux-source-6.1", NULL, NULL, NULL, NULL },
+	    { "linux-base", NULL, NULL, NULL, NULL },
+	    { "linux-image-amd64", NULL, NULL, NULL, NULL } },
+	  NULL, 1, {0},
+	  "linux-image-6.1.0-17-amd64 linux-modules-6.1.0-17-amd64", "" },
+	{ "Debian backports and -common headers",
+	  { U("6.1.0-17", "amd64"), U("6.1.0-18", "amd64"), U("6.5.0-0.deb12.4", "amd64"),
+	    { "linux-headers-6.1.0-17-common", NULL, NULL, NULL, NULL },
+	    { "linux-headers-6.5.0-0.deb12.4-common", NULL, NULL, NULL, NULL },
+	    { "linux-kbuild-6.5.0-0.deb12.4", NULL, NULL, NULL, NULL } },
+	  "6.1.0-18-amd64", 0, {0},
+	  "linux-headers-6.1.0-17-common linux-image-6.1.0-17-amd64 "
+	  "linux-modules-6.1.0-17-amd64",
+	  "6.5.0-0.deb12.4-amd64=latest 6.1.0-18-amd64=running" },
+	{ "custom builds: -rcN and + releases, headers of the release",
+	  { { "linux-image-6.7.0-rc1+", NULL, NULL, NULL, NULL },
+	    { "linux-headers-6.7.0-rc1+", NULL, NULL, NULL, NULL },
+	    { "linux-image-6.6.1-custom", NULL, NULL, NULL, NULL },
+	    { "linux-headers-6.6.1-custom", NULL, NULL, NULL, NULL } },
+	  NULL, 1, {0},
+	  "linux-headers-6.6.1-custom linux-image-6.6.1-custom",
+	  "6.7.0-rc1+=latest 6.6.1-custom=old" },
+	{ "an -rc release sorts before its final release",
+	  { { "linux-image-6.7.0-rc1", NULL, NULL, NULL, NULL },
+	    { "linux-image-6.7.0", NULL, NULL, NULL, NULL } },
+	  NULL, 1, {0}, "linux-image-6.7.0-rc1", "6.7.0=latest" },
+	{ "--keep=0 keeps the running and the newest",
+	  { U("5.15.0-88", "generic"), U("5.15.0-91", "generic"), U("5.15.0-101", "generic") },
+	  "5.15.0-88-generic", 0, {0},
+	  "linux-image-5.15.0-91-generic linux-modules-5.15.0-91-generic",
+	  "5.15.0-88-generic=running 5.15.0-101-generic=latest" },
+	{ "--keep=0 with no running kernel is refused",
+	  { U("5.15.0-88", "generic"), U("5.15.0-91", "generic") },
+	  NULL, 0, {0}, NULL, NULL, -EINVAL },
+	{ "--keep=0 with a running kernel not installed here is refused",
+	  { U("5.15.0-88", "generic"), U("5.15.0-91", "generic") },
+	  "6.1.0-18-amd64", 0, {0}, NULL, NULL, -EINVAL },
+	{ "a running kernel that is not installed changes nothing",
+	  { U("5.15.0-88", "generic"), U("5.15.0-91", "generic"), U("5.15.0-101", "generic") },
+	  "6.1.0-18-amd64", 1, {0},
+	  "linux-image-5.15.0-88-generic linux-image-5.15.0-91-generic "
+	  "linux-modules-5.15.0-88-generic linux-modules-5.15.0-91-generic", "" },
+	{ "a half-configured image does not make a release complete",
+	  { U("6.8.0-31", "generic"),
+	    { "linux-image-6.8.0-45-generic", "b", NULL, NULL, NULL } },
+	  NULL, 1, {0}, "",
+	  "6.8.0-45-generic=newer-incomplete 6.8.0-31-generic=latest" },
+	{ "nothing installed, nothing to do", { { NULL } }, NULL, 2, {0}, "", "" },
+};
+
+/* The purge list as one sorted, space-separated string. */
+static char *
+purge_string(const struct kp_plan *plan)
+{
+	size_t i, len = 1;
+	char *s;
+
+	for (i = 0; i < kp_plan_n_purge(plan); i++)
+		len += strlen(kp_plan_purge_name(plan, i)) + 1;
+	s = calloc(1, len);
+	assert_non_null(s);
+	for (i = 0; i < kp_plan_n_purge(plan); i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, kp_plan_purge_name(plan, i));
+	}
+	return s;
+}
+
+static const struct kp_release *
+find_release(const struct kp_plan *plan, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < kp_plan_n_releases(plan); i++)
+		if (strcmp(kp_plan_release(plan, i)->name, name) == 0)
+			return kp_plan_release(plan, i);
+	return NULL;
+}
+
+static void
+check_reasons(const struct kp_plan *plan, const char *reasons)
+{
+	char *copy = strdup(reasons), *save = NULL, *tok;
+
+	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(tok, '=');
+		const struct kp_release *rel;
+
+		assert_non_null(eq);
+		*eq = '\0';
+		rel = find_release(plan, tok);
+		if (rel == NULL)
+			fail_msg("release %s is not in the plan", tok);
+		assert_string_equal(kp_reason_name(rel->reason), eq + 1);
+		assert_non_null(rel->why);
+	}
+	free(copy);
+}
+
+/* Invariants of every plan: purged packages are in the purge list only. */
+static void
+check_consistency(const struct kp_plan *plan)
+{
+	size_t i, purged = 0;
+
+	for (i = 0; i < kp_plan_n_packages(plan); i++) {
+		const struct kp_package *p = kp_plan_package(plan, i);
+
+		assert_non_null(p->why);
+		if (p->action == KP_PURGE) {
+			purged++;
+			assert_false(p->held);
+		}
+	}
+	assert_int_equal(purged, kp_plan_n_purge(plan));
+}
+
+static void
+run_case(void **state)
+{
+	const struct plan_case *c = *state;
+	struct kp_plan_options opts = { .keep = c->keep, .running = c->running };
+	struct kp_error err = { 0 };
+	struct kp_plan *plan = NULL;
+	char *root = sdb_root_new(c->pkgs);
+	struct kp_ctx *ctx = kp_ctx_new(root, NULL, NULL, &err);
+	int r;
+
+	assert_non_null(ctx);
+	for (opts.n_protect = 0; c->protect[opts.n_protect]; opts.n_protect++)
+		;
+	opts.protect = c->protect;
+	r = kp_plan_new(ctx, &opts, &plan, &err);
+	kp_ctx_free(ctx);
+	sdb_root_free(root);
+	if (c->error) {
+		assert_int_equal(r, c->error);
+		assert_null(plan);
+		assert_true(strlen(err.message) > 10);
+		return;
+	}
+	assert_int_equal(r, 0);
+	char *got = purge_string(plan);
+	assert_string_equal(got, c->purge);
+	free(got);
+	check_reasons(plan, c->reasons);
+	check_consistency(plan);
+	kp_plan_free(plan);
+}
+
+/* The plan outlives its context and the JSON document names the purge. */
+static void
+test_json(void **state)
+{
+	static const struct sdb_pkg pkgs[] = {
+		U("5.15.0-88", "generic"), U("5.15.0-91", "generic"), { NULL }
+	};
+	struct kp_plan_options opts = { .keep = 1 };
+	struct kp_error err = { 0 };
+	struct kp_plan *plan;
+	char *root = sdb_root_new(pkgs), *buf = NULL;
+	size_t len = 0;
+	struct kp_ctx *ctx = kp_ctx_new(root, NULL, NULL, &err);
+	FILE *f;
+
+	assert_non_null(ctx);
+	assert_int_equal(kp_plan_new(ctx, &opts, &plan, &err), 0);
+	kp_ctx_free(ctx);
+	sdb_root_free(root);
+	f = open_memstream(&buf, &len);
+	assert_int_equal(kp_plan_write_json(plan, f, &err), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "\"purge\": [\"linux-image-5.15.0-88-generic\", "
+	                       "\"linux-modules-5.15.0-88-generic\"]"));
+	assert_non_null(strstr(buf, "\"reason\": \"latest\""));
+	assert_non_null(strstr(buf, "\"running\": null"));
+	free(buf);
+	kp_plan_free(plan);
+}
+
+int
+main(void)
+{
+	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 1];
+	size_t i, n = sizeof(cases) / sizeof(cases[0]);
+
+	for (i = 0; i < n; i++) {
+		tests[i] = (struct CMUnitTest)cmocka_unit_test(run_case);
+		tests[i].name = cases[i].name;
+		tests[i].initial_state = (void *)&cases[i];
+	}
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_json);
+	return _cmocka_run_group_tests("t-plan", tests, n, NULL, NULL);
+}
