@@ -365,20 +365,30 @@ static struct CMUnitTest kernel_tests[ARRAY_SIZE(kernel_rows)];
 static struct CMUnitTest never_tests[ARRAY_SIZE(never_rows)];
 static struct CMUnitTest split_tests[ARRAY_SIZE(split_rows)];
 
+static struct CMUnitTest
+row_test(const char *name, CMUnitTestFunction fn, const void *row)
+{
+	return (struct CMUnitTest){
+		.name = name[0] != '\0' ? name : "(empty)",
+		.test_func = fn,
+		.initial_state = (void *)row,
+	};
+}
+
 static void
 fill_tests(void)
 {
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(kernel_rows); i++)
-		kernel_tests[i] = (struct CMUnitTest){ kernel_rows[i].name,
-			test_kernel_name, NULL, NULL, (void *)&kernel_rows[i] };
+		kernel_tests[i] = row_test(kernel_rows[i].name, test_kernel_name,
+		                           &kernel_rows[i]);
 	for (i = 0; i < ARRAY_SIZE(never_rows); i++)
-		never_tests[i] = (struct CMUnitTest){ never_rows[i][0] ? never_rows[i] : "(empty)",
-			test_never_a_kernel, NULL, NULL, (void *)never_rows[i] };
+		never_tests[i] = row_test(never_rows[i], test_never_a_kernel,
+		                          never_rows[i]);
 	for (i = 0; i < ARRAY_SIZE(split_rows); i++)
-		split_tests[i] = (struct CMUnitTest){ split_rows[i].release[0] ? split_rows[i].release : "(empty)",
-			test_release_split, NULL, NULL, (void *)&split_rows[i] };
+		split_tests[i] = row_test(split_rows[i].release, test_release_split,
+		                          &split_rows[i]);
 }
 
 int
