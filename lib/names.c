@@ -7,21 +7,22 @@
  * Release grammar (package names only hold [a-z0-9.+-]):
  *
  *   release = abi [ "-" flavour ]
- *   abi     = core { part }
- *   core    = num "." num "." num { "." num }      at least three numbers
- *   part    = "-" digit { word-char }               -91  -060601  -0.deb12.4
- *                                                   -060700rc1  -0.bpo.6
- *           | "-rc" num | "-rpi" num                -rc1  -rpi7
- *           | "+" { word-char }                     +deb13  +rpt  +
- *   flavour = letter { word-char } { "-" word-char { word-char } }
- *                                                   generic  generic-64k
- *                                                   rt-amd64  rpi-v8  pve
- *   word-char = [a-z0-9.+] for flavours, [a-z0-9.] inside ABI parts
+ *   abi     = core [ number-part ] { tag-part }
+ *   core    = num "." num "." num { "." num }   at least three numbers
+ *   number-part = "-" digit { abi-char }        -91  -060601  -0.deb12.4
+ *                                               -060700rc1  -0.bpo.6
+ *   tag-part    = "-rc" num | "-rpi" num        -rc1  -rpi7
+ *               | "+" { abi-char }              +deb13  +rpt  +
+ *   flavour = word { "-" word }                 generic  generic-64k  pve
+ *                                               rt-amd64  rpi-v8  686-pae
+ *   word    = (letter | digit) { abi-char | "+" }
+ *   abi-char = [a-z0-9.]
  *
- * So "proxmox-kernel-6.8" and "linux-kbuild-6.1" hold no release (two
- * numbers), and a flavour always starts with a letter, which is how it is
- * told from the ABI parts before it ("6.1.0-rpi7-rpi-v8": ABI 6.1.0-rpi7,
- * flavour rpi-v8).
+ * Every scheme has at most one number part, right after X.Y.Z, so a later
+ * "-<digit>" starts the flavour (Debian i386: "6.1.0-18-686-pae"), and a
+ * "-<letter>" that is not -rcN or -rpiN does too ("6.1.0-rpi7-rpi-v8": ABI
+ * 6.1.0-rpi7, flavour rpi-v8). Two numbers are not a release, so
+ * "proxmox-kernel-6.8" and "linux-kbuild-6.1" hold none.
  */
 #include <config.h>
 
@@ -151,37 +152,53 @@ word_number_len(const char *s, size_t len, size_t i, const char *word)
 	return i + n == len || s[i + n] == '-' || s[i + n] == '+' ? n : 0;
 }
 
-/* Length of the ABI part starting at s[i], or 0 when none starts there. */
+/* Length of a "-<digit>..." number part at s[i], or 0. */
 static size_t
-abi_part_len(const char *s, size_t len, size_t i)
+number_part_len(const char *s, size_t len, size_t i)
+{
+	if (i + 1 >= len || s[i] != '-' || !is_digit(s[i + 1]))
+		return 0;
+	return 1 + part_tail_len(s, len, i + 1);
+}
+
+/* Length of the tag part ("-rc1", "-rpi7", "+deb13") at s[i], or 0. */
+static size_t
+tag_part_len(const char *s, size_t len, size_t i)
 {
 	size_t n;
 
 	if (s[i] == '+')
 		return 1 + part_tail_len(s, len, i + 1);
-	if (s[i] != '-' || i + 1 == len)
+	if (s[i] != '-')
 		return 0;
-	if (is_digit(s[i + 1]))
-		return 1 + part_tail_len(s, len, i + 1);
 	n = word_number_len(s, len, i, "rc");
 	if (n == 0)
 		n = word_number_len(s, len, i, "rpi");
 	return n;
 }
 
-/* True when s[0..len) is a flavour: letter-led words joined by '-'. */
+/*
+ * True when s[0..len) is words of [a-z0-9.+] joined by single '-'
+ * ("generic-64k", "hwe-6.8"); callers check how the first word starts.
+ */
 static bool
-flavour_ok(const char *s, size_t len)
+words_ok(const char *s, size_t len)
 {
 	size_t i;
 
-	if (len == 0 || !is_lower(s[0]) || s[len - 1] == '-')
+	if (len == 0 || s[0] == '-' || s[len - 1] == '-')
 		return false;
-	for (i = 1; i < len; i++) {
+	for (i = 0; i < len; i++) {
 		if (s[i] == '-' ? s[i - 1] == '-' : !is_flavour_char(s[i]))
 			return false;
 	}
 	return true;
+}
+
+static bool
+flavour_ok(const char *s, size_t len)
+{
+	return len > 0 && (is_lower(s[0]) || is_digit(s[0])) && words_ok(s, len);
 }
 
 /* Split s[0..len) by the release grammar; false when it is not one. */
@@ -194,7 +211,8 @@ split_release(const char *s, size_t len, struct split *out)
 	if (i == 0)
 		return false;
 	out->core_len = i;
-	while (i < len && (n = abi_part_len(s, len, i)) > 0)
+	i += number_part_len(s, len, i);
+	while (i < len && (n = tag_part_len(s, len, i)) > 0)
 		i += n;
 	out->abi_len = i;
 	out->flavour_at = len;
@@ -258,12 +276,14 @@ enum rule_flags {
 /* "<prefix><release><suffix>" is a package of kind. */
 struct rule {
 	const char *prefix;
+	size_t prefix_len;
 	const char *suffix;
+	size_t suffix_len;
 	enum kp_kind kind;
 	unsigned flags;
 };
 
-#define RULE(p, s, k, f) { p, s, KP_KIND_##k, f }
+#define RULE(p, s, k, f) { p, sizeof(p) - 1, s, sizeof(s) - 1, KP_KIND_##k, f }
 
 /*
  * Tried in order, the first that matches wins: a suffix rule comes before
@@ -325,6 +345,21 @@ driver_len(const char *s, size_t len)
 	return i < len && s[i] == '-' ? i + 1 : 0;
 }
 
+static bool
+flavour_starts(const char *r, size_t len, const struct split *sp,
+               const char *word)
+{
+	size_t n = strlen(word);
+
+	return len - sp->flavour_at >= n && memcmp(r + sp->flavour_at, word, n) == 0;
+}
+
+static bool
+flavour_is(const char *r, size_t len, const struct split *sp, const char *word)
+{
+	return len - sp->flavour_at == strlen(word) && flavour_starts(r, len, sp, word);
+}
+
 static void
 name_clear(struct kp_name *out)
 {
@@ -348,8 +383,10 @@ name_fill(struct kp_name *out, const struct rule *rule, const char *r,
 
 	if ((rule->flags & RULE_SHARED) && (flavour || !split_has_abi_part(sp)))
 		return false;
-	if ((rule->flags & RULE_PVE) &&
-	    (len - sp->flavour_at != 3 || memcmp(r + sp->flavour_at, "pve", 3) != 0))
+	if ((rule->flags & RULE_PVE) && !flavour_is(r, len, sp, "pve"))
+		return false;
+	/* Debian's linux-headers-A-all[-ARCH] only pull in headers. */
+	if (flavour_is(r, len, sp, "all") || flavour_starts(r, len, sp, "all-"))
 		return false;
 	out->kind = rule->kind;
 	out->shared = (rule->flags & RULE_SHARED) ||
@@ -369,15 +406,15 @@ static bool
 rule_match(const struct rule *rule, const char *s, size_t len,
            struct kp_name *out)
 {
-	size_t plen = strlen(rule->prefix), slen = strlen(rule->suffix);
 	struct split sp;
 	size_t n;
 
-	if (len < plen + slen || !has_prefix(s, rule->prefix, plen) ||
-	    !has_suffix(s, len, rule->suffix, slen))
+	if (len < rule->prefix_len + rule->suffix_len ||
+	    !has_prefix(s, rule->prefix, rule->prefix_len) ||
+	    !has_suffix(s, len, rule->suffix, rule->suffix_len))
 		return false;
-	s += plen;
-	len -= plen + slen;
+	s += rule->prefix_len;
+	len -= rule->prefix_len + rule->suffix_len;
 	if (rule->flags & RULE_DRIVER) {
 		n = driver_len(s, len);
 		if (n == 0)
@@ -406,9 +443,9 @@ source_match(const char *s, size_t len, struct kp_name *out)
 	size_t i;
 
 	for (i = 0; i < KP_ARRAY_SIZE(markers); i++) {
-		/* The marker follows "linux-" and at least one word of S. */
+		/* The marker follows "linux-" and S's words, led by a letter. */
 		at = strstr(s + 6, markers[i].prefix);
-		if (at == NULL || !flavour_ok(s + 6, (size_t)(at - s) - 6))
+		if (at == NULL || !is_lower(s[6]) || !words_ok(s + 6, (size_t)(at - s) - 6))
 			continue;
 		if (rule_match(&markers[i], at, len - (size_t)(at - s), out))
 			return true;

@@ -95,7 +95,7 @@ translate(const char *abi, char *buf, size_t size)
  * sorts like kernels: every '-' becomes '.', and an "rcN" pre-release
  * marker ("6.7.0-rc1", mainline "6.7.0-060700rc1") gets a '~' before it
  * ("6.7.0~rc1", "6.7.0.060700~rc1") so it sorts before the final release.
- * '+' is kept ("6.7.0-rc1+" -> "6.7.0~rc1+").
+ * '+' is kept ("6.7.0-rc1+" -> "6.7.0~rc1+"). abi must not be NULL.
  *
  * Returns the length written to buf (the caller's), or -ENAMETOOLONG when
  * the translation and its NUL do not fit in size bytes; buf then holds ""

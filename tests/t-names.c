@@ -123,7 +123,14 @@ static const struct name_row kernel_rows[] = {
 	SHARED("linux-headers-6.1.0-18-common-rt", HEADERS, "6.1.0-18"),
 	SHARED("linux-support-6.1.0-18", OTHER, "6.1.0-18"),
 	REL("linux-image-3.16.0-4-amd64", IMAGE, "3.16.0-4-amd64", "3.16.0-4", "amd64"),
+	/* Debian flavours that start with a digit: i386, mips */
 	REL("linux-image-2.6.32-5-686-bigmem", IMAGE, "2.6.32-5-686-bigmem", "2.6.32-5", "686-bigmem"),
+	REL("linux-image-6.1.0-18-686-pae", IMAGE, "6.1.0-18-686-pae", "6.1.0-18", "686-pae"),
+	REL("linux-headers-6.1.0-18-686-pae", HEADERS, "6.1.0-18-686-pae", "6.1.0-18", "686-pae"),
+	REL("linux-image-6.1.0-18-686-pae-unsigned", IMAGE, "6.1.0-18-686-pae", "6.1.0-18", "686-pae"),
+	REL("linux-image-6.5.0-0.deb12.4-686", IMAGE, "6.5.0-0.deb12.4-686", "6.5.0-0.deb12.4", "686"),
+	REL("linux-image-6.1.0-18-4kc-malta", IMAGE, "6.1.0-18-4kc-malta", "6.1.0-18", "4kc-malta"),
+	REL("linux-headers-6.1.0-18-allwinner", HEADERS, "6.1.0-18-allwinner", "6.1.0-18", "allwinner"),
 	/* Debian backports, old (bpo) and new (debNN) */
 	REL("linux-image-4.19.0-0.bpo.6-amd64", IMAGE, "4.19.0-0.bpo.6-amd64", "4.19.0-0.bpo.6", "amd64"),
 	REL("linux-image-6.5.0-0.deb12.4-amd64", IMAGE, "6.5.0-0.deb12.4-amd64", "6.5.0-0.deb12.4", "amd64"),
@@ -132,7 +139,8 @@ static const struct name_row kernel_rows[] = {
 	SHARED("linux-headers-6.5.0-0.deb12.4-common", HEADERS, "6.5.0-0.deb12.4"),
 	SHARED("linux-kbuild-6.5.0-0.deb12.4", OTHER, "6.5.0-0.deb12.4"),
 	SHARED("linux-support-6.5.0-0.deb12.4", OTHER, "6.5.0-0.deb12.4"),
-	/* Debian 13 and later */
+	/* Debian 13 and later (and bookworm's 6.12 backport) */
+	REL("linux-image-6.12.107+deb12-amd64", IMAGE, "6.12.107+deb12-amd64", "6.12.107+deb12", "amd64"),
 	REL("linux-image-6.12.38+deb13-amd64", IMAGE, "6.12.38+deb13-amd64", "6.12.38+deb13", "amd64"),
 	REL("linux-image-6.12.38+deb13-amd64-dbg", DEBUG, "6.12.38+deb13-amd64", "6.12.38+deb13", "amd64"),
 	REL("linux-image-6.12.38+deb13-amd64-unsigned", IMAGE, "6.12.38+deb13-amd64", "6.12.38+deb13", "amd64"),
@@ -190,6 +198,9 @@ static const char *const never_rows[] = {
 	"proxmox-kernel-6.8", "proxmox-headers-6.8", "pve-kernel-6.2", "pve-kernel-5.15",
 	"pve-headers-5.15", "pve-headers", "proxmox-default-kernel", "proxmox-ve",
 	"proxmox-kernel-6.8.12-4-pve-signed-template", "pve-kernel-6.8.12-4-custom",
+	"linux-image-6.12-amd64", "linux-headers-6.12-amd64", "linux-image-6.12-amd64-dbg",
+	"linux-image-amd64-dbg", "linux-image-amd64-signed-template",
+	"linux-image-6.12-amd64-signed-template", "linux-headers-6.12-rt-amd64",
 	/* shared packages of no release */
 	"linux-libc-dev", "linux-firmware", "firmware-linux-nonfree", "firmware-realtek",
 	"linux-base", "linux-tools-common", "linux-cloud-tools-common", "linux-tools-host",
@@ -197,7 +208,9 @@ static const char *const never_rows[] = {
 	"linux-source", "linux-source-6.1", "linux-source-6.8.0", "linux-doc",
 	"linux-doc-6.1", "linux-perf", "linux-perf-6.1", "linux-sound-base",
 	"linux-compiler-gcc-12-x86", "linux-compiler-gcc-12-arm", "linux-support-6.1",
-	"linux-support-6.1.0", "linux-config-6.1", "linux-bpf-dev",
+	"linux-support-6.1.0", "linux-config-6.1", "linux-bpf-dev", "linux-cpupower",
+	"linux-libc-dev-arm64-cross", "linux-show-player",
+	"linux-headers-4.9.0-8-all", "linux-headers-4.9.0-8-all-amd64",
 	"proxmox-kernel-helper", "pve-firmware", "pve-manager",
 	/* flavour-less Ubuntu packages need an ABI with an ABI part */
 	"linux-hwe-6.8-headers-6.8.0", "linux-aws-headers-6.8.0-1008-aws",
@@ -296,6 +309,11 @@ static const struct split_row split_rows[] = {
 	{ "6.6.1", true, "6.6.1", "" },
 	{ "5.15.0-91", true, "5.15.0-91", "" },
 	{ "6.7.0-rcx", true, "6.7.0", "rcx" },
+	{ "2.6.32-5-686-pae", true, "2.6.32-5", "686-pae" },
+	{ "6.1.0-18-4kc-malta", true, "6.1.0-18", "4kc-malta" },
+	{ "6.7.0-rc1-00001-gabcdef", true, "6.7.0-rc1", "00001-gabcdef" },
+	{ "6.6.1-00001-gabcdef", true, "6.6.1-00001", "gabcdef" },
+	{ "6.7.0-060700rc1+", true, "6.7.0-060700rc1+", "" },
 	{ "", false, NULL, NULL },
 	{ "6", false, NULL, NULL },
 	{ "6.8", false, NULL, NULL },
@@ -312,6 +330,8 @@ static const struct split_row split_rows[] = {
 	{ "6.8.0_31", false, NULL, NULL },
 	{ "6.8.0 -31", false, NULL, NULL },
 	{ "6.8.0-31-generic/", false, NULL, NULL },
+	{ "6.8.0-31-.generic", false, NULL, NULL },
+	{ "6.8.0-31-+", false, NULL, NULL },
 };
 
 static void
