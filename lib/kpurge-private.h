@@ -19,6 +19,27 @@ void kp__log(struct kp_ctx *ctx, enum kp_log_level level, const char *fmt, ...)
 char *kp__strdup_printf(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
+/* plan.c: the plan, shared with the files that measure and prove it. */
+struct kp_plan {
+	struct kp_release *releases;
+	size_t n_releases;
+	struct kp_package *packages;
+	size_t n_packages;
+	const struct kp_package **by_release; /* backing of release->packages */
+	const char **purge;
+	size_t n_purge;
+	unsigned long long purge_kib;
+	char *running;
+	bool running_installed;
+	unsigned keep;
+	struct kp_boot_space boot;
+	/* Every string the plan owns, freed together. */
+	char **strings;
+	size_t n_strings, cap_strings;
+	/* While planning: package i of the context -> its release, or -1. */
+	long *release_of;
+};
+
 /* dpkg-db.c: one package of the database, as the planner needs it. */
 struct kp__dbpkg {
 	char *name;    /* name, or name:arch when ambiguous */
@@ -44,5 +65,20 @@ const struct kp__dbpkg *kp__ctx_package(const struct kp_ctx *ctx, size_t i);
 long kp__ctx_find_broken_dependency(struct kp_ctx *ctx,
                                     bool (*purged)(size_t i, void *data),
                                     void *data, const char **dependent);
+
+/*
+ * plan.c: keep the release of package (or the flavour-less package itself)
+ * because something needs it; why is copied. The purge list is rebuilt.
+ * Returns 0, -ENOENT when package is not planned for purge, or -ENOMEM.
+ */
+int kp__plan_keep_needed(struct kp_plan *plan, const char *package,
+                         const char *why);
+
+/*
+ * space.c: measure what each release takes under ROOT/boot and what the
+ * plan frees there. Never fails: what cannot be read counts as nothing.
+ */
+void kp__plan_measure_boot(struct kp_plan *plan, const char *root,
+                           const char *admindir);
 
 #endif /* KPURGE_PRIVATE_H */

@@ -204,6 +204,7 @@ struct kp_release {
 	enum kp_reason reason;
 	const char *why;
 	unsigned long long size_kib;
+	unsigned long long boot_bytes; /* its files under /boot, initrd too */
 	size_t n_packages;
 	const struct kp_package *const *packages;
 };
@@ -239,6 +240,14 @@ size_t kp_plan_n_purge(const struct kp_plan *plan);
 const char *kp_plan_purge_name(const struct kp_plan *plan, size_t i);
 /** Installed-Size of the packages to purge, in KiB. */
 unsigned long long kp_plan_purge_kib(const struct kp_plan *plan);
+/** The filesystem holding /boot, and what the purge frees there. */
+struct kp_boot_space {
+	bool known;               /* false if /boot could not be examined */
+	unsigned long long size;  /* bytes of the filesystem */
+	unsigned long long used;  /* bytes in use now */
+	unsigned long long freed; /* bytes the purge frees under /boot */
+};
+void kp_plan_boot_space(const struct kp_plan *plan, struct kp_boot_space *out);
 /** The running release the plan was made for, or NULL. */
 const char *kp_plan_running(const struct kp_plan *plan);
 /** True when the running release has packages installed. */

@@ -12,7 +12,8 @@ lib_libkpurge_a_SOURCES = \
 	lib/names.c \
 	lib/dpkg-db.c \
 	lib/plan.c \
-	lib/plan-json.c
+	lib/plan-json.c \
+	lib/space.c
 
 ## What a program linking libkpurge needs.
 KPURGE_LIBS = lib/libkpurge.a $(LIBDPKG_LIBS)

@@ -128,8 +128,9 @@ write_release(FILE *out, const struct kp_release *r)
 	json_key(out, "abi", r->abi, false);
 	json_key(out, "flavour", r->flavour, false);
 	json_key(out, "state", kp_release_state_name(r->state), false);
-	fprintf(out, "\"rank\": %u, \"running\": %s, \"size_kib\": %llu, ",
-	        r->rank, r->running ? "true" : "false", r->size_kib);
+	fprintf(out, "\"rank\": %u, \"running\": %s, \"size_kib\": %llu, "
+	        "\"boot_bytes\": %llu, ", r->rank, r->running ? "true" : "false",
+	        r->size_kib, r->boot_bytes);
 	json_key(out, "action", kp_action_name(r->action), false);
 	json_key(out, "reason", kp_reason_name(r->reason), false);
 	json_key(out, "why", r->why, false);
@@ -154,6 +155,20 @@ write_purge(FILE *out, const struct kp_plan *plan)
 	fputs("],\n", out);
 }
 
+static void
+write_boot(FILE *out, const struct kp_plan *plan)
+{
+	struct kp_boot_space b;
+
+	kp_plan_boot_space(plan, &b);
+	if (!b.known) {
+		fputs("  \"boot\": null,\n", out);
+		return;
+	}
+	fprintf(out, "  \"boot\": {\"size_bytes\": %llu, \"used_bytes\": %llu, "
+	        "\"freed_bytes\": %llu},\n", b.size, b.used, b.freed);
+}
+
 /**
  * Write the plan as one JSON document to out. Returns 0, or -EIO with err
  * filled when the stream reports an error.
@@ -169,8 +184,9 @@ kp_plan_write_json(const struct kp_plan *plan, FILE *out, struct kp_error *err)
 	        kp_plan_running_installed(plan) ? "true" : "false",
 	        kp_plan_keep(plan));
 	write_purge(out, plan);
-	fprintf(out, "  \"purge_kib\": %llu,\n  \"releases\": [\n",
-	        kp_plan_purge_kib(plan));
+	fprintf(out, "  \"purge_kib\": %llu,\n", kp_plan_purge_kib(plan));
+	write_boot(out, plan);
+	fputs("  \"releases\": [\n", out);
 	for (i = 0, n = kp_plan_n_releases(plan); i < n; i++) {
 		write_release(out, kp_plan_release(plan, i));
 		fputs(i + 1 < n ? ",\n" : "\n", out);

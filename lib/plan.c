@@ -14,24 +14,6 @@
 
 #include "kpurge-private.h"
 
-struct kp_plan {
-	struct kp_release *releases;
-	size_t n_releases;
-	struct kp_package *packages;
-	size_t n_packages;
-	const struct kp_package **by_release; /* backing of release->packages */
-	const char **purge;
-	size_t n_purge;
-	unsigned long long purge_kib;
-	char *running;
-	bool running_installed;
-	unsigned keep;
-	/* Every string the plan owns, freed together. */
-	char **strings;
-	size_t n_strings, cap_strings;
-	/* While planning: package i of the context -> its release, or -1. */
-	long *release_of;
-};
 
 /* ------------------------------------------------------------ strings */
 
@@ -453,6 +435,9 @@ list_purge(struct kp_plan *plan)
 {
 	size_t i;
 
+	free(plan->purge);
+	plan->n_purge = 0;
+	plan->purge_kib = 0;
 	plan->purge = calloc(plan->n_packages ? plan->n_packages : 1,
 	                     sizeof(*plan->purge));
 	if (plan->purge == NULL)
@@ -522,6 +507,76 @@ link_packages(struct kp_plan *plan)
 	plan->packages = sorted;
 	free(order);
 	return 0;
+}
+
+/* ------------------------------------------- changes after the build */
+
+/* Once built, releases point at their packages: copy their decisions. */
+static void
+reapply_decisions(struct kp_plan *plan)
+{
+	size_t r, j, i;
+
+	for (r = 0; r < plan->n_releases; r++) {
+		const struct kp_release *rel = &plan->releases[r];
+
+		for (j = 0; j < rel->n_packages; j++) {
+			struct kp_package *pkg = (struct kp_package *)rel->packages[j];
+
+			pkg->action = rel->action;
+			pkg->reason = rel->reason;
+			pkg->why = rel->why;
+		}
+	}
+	for (i = 0; i < plan->n_packages; i++)
+		if (plan->packages[i].release == NULL &&
+		    plan->packages[i].reason != KP_REASON_NEEDED)
+			decide_shared(plan, &plan->packages[i]);
+}
+
+static struct kp_release *
+release_named(struct kp_plan *plan, const char *name)
+{
+	size_t r;
+
+	for (r = 0; r < plan->n_releases; r++)
+		if (strcmp(plan->releases[r].name, name) == 0)
+			return &plan->releases[r];
+	return NULL;
+}
+
+/** See kpurge-private.h. */
+int
+kp__plan_keep_needed(struct kp_plan *plan, const char *package, const char *why)
+{
+	struct kp_package *pkg = NULL;
+	const char *owned = plan_strdup(plan, why);
+	size_t i;
+
+	for (i = 0; i < plan->n_packages && pkg == NULL; i++)
+		if (strcmp(plan->packages[i].name, package) == 0)
+			pkg = &plan->packages[i];
+	if (pkg == NULL || pkg->action != KP_PURGE)
+		return -ENOENT;
+	if (owned == NULL)
+		return -ENOMEM;
+	if (pkg->release != NULL) {
+		struct kp_release *rel = release_named(plan, pkg->release);
+
+		if (rel == NULL)
+			return -ENOENT;
+		decide(plan, rel, KP_KEEP, KP_REASON_NEEDED, owned);
+	} else {
+		pkg->action = KP_KEEP;
+		pkg->reason = KP_REASON_NEEDED;
+		pkg->why = owned;
+	}
+	reapply_decisions(plan);
+	plan->boot.freed = 0;
+	for (i = 0; i < plan->n_releases; i++)
+		if (plan->releases[i].action == KP_PURGE)
+			plan->boot.freed += plan->releases[i].boot_bytes;
+	return list_purge(plan);
 }
 
 /* -------------------------------------------------------------- driver */
@@ -674,6 +729,7 @@ build(struct kp_plan *plan, struct kp_ctx *ctx,
 	keep_needed(plan, ctx);
 	if ((r = link_packages(plan)) < 0 || (r = list_purge(plan)) < 0)
 		return r;
+	kp__plan_measure_boot(plan, kp_ctx_root(ctx), kp_ctx_admindir(ctx));
 	return 0;
 }
 

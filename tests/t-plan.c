@@ -311,10 +311,48 @@ test_json(void **state)
 	kp_plan_free(plan);
 }
 
+/* /boot: files the purged packages own, and initrd images by release. */
+static void
+test_boot_space(void **state)
+{
+	static const struct sdb_pkg pkgs[] = {
+		U("6.8.0-31", "generic"), U("6.8.0-45", "generic"), { NULL }
+	};
+	struct kp_plan_options opts = { .keep = 1 };
+	struct kp_error err = { 0 };
+	struct kp_plan *plan;
+	struct kp_boot_space b;
+	char *root = sdb_root_new(pkgs), cmd[8192];
+	struct kp_ctx *ctx;
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/boot && cd %s/boot && "
+	         "head -c 3000 /dev/zero > vmlinuz-6.8.0-31-generic && "
+	         "head -c 500 /dev/zero > initrd.img-6.8.0-31-generic && "
+	         "head -c 7000 /dev/zero > vmlinuz-6.8.0-45-generic && "
+	         "head -c 900 /dev/zero > initrd.img-6.8.0-45-generic", root, root);
+	assert_int_equal(system(cmd), 0);
+	sdb_write_file(root, "var/lib/dpkg/info/linux-image-6.8.0-31-generic.list",
+	               "/boot\n/boot/vmlinuz-6.8.0-31-generic\n/boot/missing\n");
+	sdb_write_file(root, "var/lib/dpkg/info/linux-image-6.8.0-45-generic.list",
+	               "/boot\n/boot/vmlinuz-6.8.0-45-generic\n");
+	ctx = kp_ctx_new(root, NULL, NULL, &err);
+	assert_non_null(ctx);
+	assert_int_equal(kp_plan_new(ctx, &opts, &plan, &err), 0);
+	kp_ctx_free(ctx);
+	kp_plan_boot_space(plan, &b);
+	assert_true(b.known);
+	assert_true(b.size > 0 && b.used > 0 && b.used <= b.size);
+	assert_int_equal(b.freed, 3500);
+	assert_int_equal(kp_plan_release(plan, 0)->boot_bytes, 7900);
+	assert_int_equal(kp_plan_release(plan, 1)->boot_bytes, 3500);
+	kp_plan_free(plan);
+	sdb_root_free(root);
+}
+
 int
 main(void)
 {
-	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 1];
+	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 2];
 	size_t i, n = sizeof(cases) / sizeof(cases[0]);
 
 	for (i = 0; i < n; i++) {
@@ -323,5 +361,6 @@ main(void)
 		tests[i].initial_state = (void *)&cases[i];
 	}
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_json);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_boot_space);
 	return _cmocka_run_group_tests("t-plan", tests, n, NULL, NULL);
 }
