@@ -33,6 +33,7 @@ struct kp_plan {
 	bool running_installed;
 	unsigned keep;
 	struct kp_boot_space boot;
+	bool proved; /* apt removes exactly the purge and installs nothing */
 	/* Every string the plan owns, freed together. */
 	char **strings;
 	size_t n_strings, cap_strings;

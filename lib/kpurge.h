@@ -205,6 +205,9 @@ struct kp_release {
 	const char *why;
 	unsigned long long size_kib;
 	unsigned long long boot_bytes; /* its files under /boot, initrd too */
+	/* apt's own kernel protection (APT::NeverAutoRemove) keeps its image;
+	 * filled by kp_plan_prove(). */
+	bool apt_protects;
 	size_t n_packages;
 	const struct kp_package *const *packages;
 };
@@ -258,6 +261,20 @@ const char *kp_action_name(enum kp_action action);
 const char *kp_reason_name(enum kp_reason reason);
 const char *kp_state_name(enum kp_state state);
 const char *kp_release_state_name(enum kp_release_state state);
+
+/*
+ * Prove the plan against apt: simulate `apt-get remove --purge` of its
+ * purge list with apt's own resolver on the same root. What apt would
+ * remove beyond the plan, or install, moves the release responsible to
+ * "keep" (reason KP_REASON_NEEDED, with the dependent named), until apt
+ * removes exactly the plan and installs nothing. Returns 0, or a negative
+ * code (-EPERM: apt would do something the plan cannot explain) with err
+ * filled; then nothing may be purged. Needs no privileges and no lock.
+ */
+int kp_plan_prove(struct kp_ctx *ctx, struct kp_plan *plan,
+                  struct kp_error *err);
+/** True once kp_plan_prove() succeeded on the plan. */
+bool kp_plan_proved(const struct kp_plan *plan);
 
 /*
  * Write the plan as one JSON document (format documented in

@@ -129,8 +129,9 @@ write_release(FILE *out, const struct kp_release *r)
 	json_key(out, "flavour", r->flavour, false);
 	json_key(out, "state", kp_release_state_name(r->state), false);
 	fprintf(out, "\"rank\": %u, \"running\": %s, \"size_kib\": %llu, "
-	        "\"boot_bytes\": %llu, ", r->rank, r->running ? "true" : "false",
-	        r->size_kib, r->boot_bytes);
+	        "\"boot_bytes\": %llu, \"apt_protects\": %s, ", r->rank,
+	        r->running ? "true" : "false", r->size_kib, r->boot_bytes,
+	        r->apt_protects ? "true" : "false");
 	json_key(out, "action", kp_action_name(r->action), false);
 	json_key(out, "reason", kp_reason_name(r->reason), false);
 	json_key(out, "why", r->why, false);
@@ -180,9 +181,10 @@ kp_plan_write_json(const struct kp_plan *plan, FILE *out, struct kp_error *err)
 
 	fprintf(out, "{\n  \"format\": %d,\n  \"running\": ", KP_JSON_FORMAT);
 	json_str(out, kp_plan_running(plan));
-	fprintf(out, ",\n  \"running_installed\": %s,\n  \"keep\": %u,\n",
+	fprintf(out, ",\n  \"running_installed\": %s,\n  \"keep\": %u,\n"
+	        "  \"proved_by_apt\": %s,\n",
 	        kp_plan_running_installed(plan) ? "true" : "false",
-	        kp_plan_keep(plan));
+	        kp_plan_keep(plan), kp_plan_proved(plan) ? "true" : "false");
 	write_purge(out, plan);
 	fprintf(out, "  \"purge_kib\": %llu,\n", kp_plan_purge_kib(plan));
 	write_boot(out, plan);

@@ -834,6 +834,12 @@ kp_plan_running_installed(const struct kp_plan *plan)
 	return plan->running_installed;
 }
 
+bool
+kp_plan_proved(const struct kp_plan *plan)
+{
+	return plan->proved;
+}
+
 unsigned
 kp_plan_keep(const struct kp_plan *plan)
 {

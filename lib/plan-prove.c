@@ -1,0 +1,168 @@
+/*
+ * libkpurge - proving the plan against apt.
+ *
+ * apt-get decides for itself what a `remove --purge` takes along: a
+ * metapackage whose dependency breaks, a package whose alternative it
+ * satisfies by installing something else. The plan is simulated with
+ * apt's own resolver; whatever apt would do beyond the plan moves the
+ * release responsible to "keep", and the simulation runs again, until apt
+ * removes exactly the plan and installs nothing.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apt-shim.h"
+#include "kpurge-private.h"
+
+static bool
+in_purge(const struct kp_plan *plan, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < plan->n_purge; i++)
+		if (strcmp(plan->purge[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* Keep the cause of one change apt would make. Returns 1 if kept. */
+static int
+keep_cause(struct kp_plan *plan, const struct kp_apt_change *c, bool install)
+{
+	char why[512];
+	int r;
+
+	if (c->cause == NULL || !in_purge(plan, c->cause))
+		return 0;
+	if (install)
+		snprintf(why, sizeof(why), "%s depends on it (apt would install %s)",
+		         c->dependent ? c->dependent : "an installed package",
+		         c->package);
+	else
+		snprintf(why, sizeof(why), "needed by %s", c->package);
+	r = kp__plan_keep_needed(plan, c->cause, why);
+	return r < 0 ? r : 1;
+}
+
+/* Keep what apt's changes point at. Returns how many causes were kept. */
+static int
+keep_causes(struct kp_plan *plan, const struct kp_apt_sim *sim)
+{
+	int kept = 0, r;
+	size_t i;
+
+	for (i = 0; i < sim->n_removals; i++) {
+		if ((r = keep_cause(plan, &sim->removals[i], false)) < 0)
+			return r;
+		kept += r;
+	}
+	for (i = 0; i < sim->n_installs; i++) {
+		if ((r = keep_cause(plan, &sim->installs[i], true)) < 0)
+			return r;
+		kept += r;
+	}
+	return kept;
+}
+
+/* apt would change something the plan cannot explain: refuse. */
+static int
+unexplained(const struct kp_apt_sim *sim, struct kp_error *err)
+{
+	if (sim->n_removals > 0)
+		return kp__error_set(err, -EPERM, "apt-get would also remove %s, "
+		                     "which is not in the plan; nothing was removed",
+		                     sim->removals[0].package);
+	return kp__error_set(err, -EPERM, "apt-get would install %s; nothing "
+	                     "was removed", sim->installs[0].package);
+}
+
+/* One simulation. Returns 1 when proved, 0 to go again, or an error. */
+static int
+prove_round(struct kp_apt *apt, struct kp_plan *plan, struct kp_error *err)
+{
+	struct kp_apt_sim sim = { 0 };
+	int r;
+
+	if (plan->n_purge == 0)
+		return 1;
+	r = kp_apt_simulate_purge(apt, plan->purge, plan->n_purge, &sim, err);
+	if (r < 0)
+		return r;
+	if (sim.problem != NULL)
+		r = kp__error_set(err, -EPERM, "apt-get cannot resolve the purge: "
+		                  "%s; nothing was removed", sim.problem);
+	else if (sim.n_removals == 0 && sim.n_installs == 0)
+		r = 1;
+	else if ((r = keep_causes(plan, &sim)) == 0)
+		r = unexplained(&sim, err);
+	else if (r > 0)
+		r = 0;
+	kp_apt_sim_clear(&sim);
+	return r;
+}
+
+/*
+ * Note which releases apt's own kernel protection (what `apt autoremove`
+ * never removes) covers, so users see where apt and this plan differ.
+ */
+static int
+note_apt_view(struct kp_apt *apt, struct kp_plan *plan, struct kp_error *err)
+{
+	char **names = NULL;
+	size_t r, j, k;
+	int n = kp_apt_kernel_protected(apt, plan->running, &names, err);
+
+	if (n < 0)
+		return n;
+	for (r = 0; r < plan->n_releases; r++) {
+		struct kp_release *rel = &plan->releases[r];
+
+		for (j = 0; j < rel->n_packages && !rel->apt_protects; j++)
+			for (k = 0; names[k] != NULL && !rel->apt_protects; k++)
+				rel->apt_protects =
+					rel->packages[j]->kind == KP_KIND_IMAGE &&
+					strcmp(rel->packages[j]->name, names[k]) == 0;
+	}
+	kp_apt_strv_free(names);
+	return 0;
+}
+
+/**
+ * Prove the plan against apt's resolver for the system of ctx, keeping
+ * what apt would otherwise take along or replace. Returns 0 when apt
+ * removes exactly the (amended) plan and installs nothing; a negative code
+ * with err filled when apt cannot be asked or the plan cannot be proved,
+ * in which case nothing may be purged.
+ */
+int
+kp_plan_prove(struct kp_ctx *ctx, struct kp_plan *plan, struct kp_error *err)
+{
+	struct kp_apt *apt = kp_apt_open(kp_ctx_root(ctx), err);
+	size_t round;
+	int r = 0;
+
+	if (apt == NULL)
+		return err && err->code ? err->code : -EIO;
+	/* Each round keeps at least one more package: this ends. */
+	for (round = 0; round <= plan->n_packages; round++) {
+		r = prove_round(apt, plan, err);
+		if (r != 0)
+			break;
+	}
+	if (r > 0) {
+		int v = note_apt_view(apt, plan, err);
+
+		r = v < 0 ? v : r;
+	}
+	kp_apt_close(apt);
+	if (r == 0)
+		r = kp__error_set(err, -EPERM, "the plan could not be proved "
+		                  "against apt-get; nothing was removed");
+	if (r < 0)
+		return r;
+	plan->proved = true;
+	return 0;
+}
