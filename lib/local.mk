@@ -13,7 +13,11 @@ lib_libkpurge_a_SOURCES = \
 	lib/dpkg-db.c \
 	lib/plan.c \
 	lib/plan-json.c \
-	lib/space.c
+	lib/space.c \
+	lib/plan-prove.c \
+	lib/apt-shim.cc \
+	lib/apt-shim.h
+lib_libkpurge_a_CXXFLAGS = $(AM_CXXFLAGS) $(APTPKG_CFLAGS)
 
 ## What a program linking libkpurge needs.
-KPURGE_LIBS = lib/libkpurge.a $(LIBDPKG_LIBS)
+KPURGE_LIBS = lib/libkpurge.a $(LIBDPKG_LIBS) $(APTPKG_LIBS) -lstdc++

@@ -4,6 +4,7 @@ UNIT_TESTS = \
 	tests/t-names \
 	tests/t-dpkg-db \
 	tests/t-plan \
+	tests/t-apt-shim \
 	tests/t-cli-args
 
 check_PROGRAMS += $(UNIT_TESTS)
@@ -27,6 +28,10 @@ tests_t_dpkg_db_LDADD = $(UNIT_LDADD)
 tests_t_plan_SOURCES = tests/t-plan.c tests/statusdb.c tests/statusdb.h
 tests_t_plan_CFLAGS = $(UNIT_CFLAGS)
 tests_t_plan_LDADD = $(UNIT_LDADD)
+
+tests_t_apt_shim_SOURCES = tests/t-apt-shim.c tests/statusdb.c tests/statusdb.h
+tests_t_apt_shim_CFLAGS = $(UNIT_CFLAGS)
+tests_t_apt_shim_LDADD = $(UNIT_LDADD)
 
 ## The CLI's argument handling, linked from its own sources.
 tests_t_cli_args_SOURCES = tests/t-cli-args.c cli/apt-args.c cli/options.c

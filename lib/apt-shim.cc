@@ -1,0 +1,858 @@
+/*
+ * libkpurge - asking apt (see apt-shim.h): the only file that speaks
+ * libapt-pkg's C++. Every entry point catches exceptions and turns apt's
+ * global _error stack into a kp_error, so none of apt leaks into C.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <memory>
+#include <new>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <apt-pkg/algorithms.h>
+#include <apt-pkg/aptconfiguration.h>
+#include <apt-pkg/cachefile.h>
+#include <apt-pkg/cachefilter.h>
+#include <apt-pkg/configuration.h>
+#include <apt-pkg/depcache.h>
+#include <apt-pkg/error.h>
+#include <apt-pkg/init.h>
+#include <apt-pkg/pkgcache.h>
+#include <apt-pkg/pkgsystem.h>
+#include <apt-pkg/policy.h>
+#include <apt-pkg/strutl.h>
+#include <apt-pkg/version.h>
+
+extern "C" {
+#include "kpurge-private.h"
+}
+#include "apt-shim.h"
+
+typedef pkgCache::PkgIterator Pkg;
+typedef pkgCache::DepIterator Dep;
+
+struct kp_apt {
+	std::string root;    /* absolute, "" for "/" */
+	pkgCacheFile cache;  /* package cache and policy; no lock taken */
+};
+
+/* libapt-pkg's _config and _system are global: one handle at a time. */
+static bool apt_busy;
+
+/* ------------------------------------------------------------ errors */
+
+/* Empty apt's message stack: its errors, then its warnings and notices. */
+static void
+pop_messages(std::string *errors, std::string *warnings)
+{
+	std::string msg;
+
+	while (!_error->empty(GlobalError::DEBUG)) {
+		std::string &to = _error->PopMessage(msg) ? *errors : *warnings;
+		to += (to.empty() ? "" : "; ") + msg;
+	}
+}
+
+/*
+ * Move apt's messages into err after what, errors first, and return code.
+ * Warnings (a sandbox without etc/apt, say) only matter as context of a
+ * failure, so they come last.
+ */
+static int
+drain(struct kp_error *err, int code, const char *what)
+{
+	std::string errors, warnings;
+
+	pop_messages(&errors, &warnings);
+	if (!warnings.empty())
+		errors += (errors.empty() ? "" : "; ") + warnings;
+	if (errors.empty())
+		return kp__error_set(err, code, "%s", what);
+	return kp__error_set(err, code, "%s: %s", what, errors.c_str());
+}
+
+/* Run body, turning any exception into an error return. */
+template <typename F>
+static int
+guarded(struct kp_error *err, F body)
+{
+	try {
+		return body();
+	} catch (const std::bad_alloc &) {
+		_error->Discard();
+		return kp__error_set(err, -ENOMEM, "out of memory in libapt-pkg");
+	} catch (const std::exception &e) {
+		return drain(err, -EIO, (std::string("libapt-pkg failed: ") +
+		                         e.what()).c_str());
+	} catch (...) {
+		return drain(err, -EIO, "libapt-pkg failed");
+	}
+}
+
+/* strdup that throws, so guarded() cleans up after it. */
+static char *
+xstrdup(const std::string &s)
+{
+	char *copy = strdup(s.c_str());
+
+	if (copy == NULL)
+		throw std::bad_alloc();
+	return copy;
+}
+
+/* A NULL-terminated, malloc'ed copy of v (kp_apt_strv_free() frees it). */
+static char **
+to_strv(const std::vector<std::string> &v)
+{
+	char **strv = static_cast<char **>(calloc(v.size() + 1, sizeof(*strv)));
+
+	if (strv == NULL)
+		throw std::bad_alloc();
+	for (size_t i = 0; i < v.size(); i++) {
+		strv[i] = strdup(v[i].c_str());
+		if (strv[i] == NULL) {
+			kp_apt_strv_free(strv);
+			throw std::bad_alloc();
+		}
+	}
+	return strv;
+}
+
+/** Free a NULL-terminated string array from this file (NULL is fine). */
+void
+kp_apt_strv_free(char **v)
+{
+	for (size_t i = 0; v != NULL && v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* -------------------------------------------------------------- open */
+
+/*
+ * An absolute root ("" for "/") holding a readable dpkg status file:
+ * apt itself treats a missing status file as an empty system.
+ */
+static int
+resolve_root(const char *root, std::string *out, struct kp_error *err)
+{
+	char real[PATH_MAX], status[PATH_MAX + 32];
+
+	if (root == NULL || root[0] == '\0')
+		root = "/";
+	if (realpath(root, real) == NULL)
+		return kp__error_set(err, -errno, "cannot use root directory "
+		                     "'%s': %s", root, strerror(errno));
+	*out = strcmp(real, "/") == 0 ? "" : real;
+	snprintf(status, sizeof(status), "%s/var/lib/dpkg/status", out->c_str());
+	if (access(status, R_OK) < 0)
+		return kp__error_set(err, -errno, "cannot read the dpkg "
+		                     "database %s: %s", status, strerror(errno));
+	return 0;
+}
+
+/*
+ * A fresh configuration for root, so nothing of a previous root survives.
+ * Dir is set before pkgInitConfig() so that the root's own etc/apt is read;
+ * the status file is absolute in apt's defaults, and dpkg (which apt asks
+ * for the foreign architectures) must look at the root's database too.
+ * Empty cache file names keep the cache in memory: nothing is written.
+ */
+static bool
+init_config(const std::string &root)
+{
+	delete _config;
+	_config = new Configuration;
+	_config->Set("Dir", root + "/");
+	if (!pkgInitConfig(*_config))
+		return false;
+	if (!root.empty()) {
+		_config->Set("Dir::State::status", root + "/var/lib/dpkg/status");
+		_config->Set("DPkg::Options::", "--root=" + root);
+	}
+	_config->Set("Dir::Cache::pkgcache", "");
+	_config->Set("Dir::Cache::srcpkgcache", "");
+	if (!pkgInitSystem(*_config, _system))
+		return false;
+	/* apt caches the architecture list in a static: recompute it. */
+	APT::Configuration::getArchitectures(false);
+	return true;
+}
+
+static int
+open_cache(const char *root, struct kp_apt **out, struct kp_error *err)
+{
+	std::unique_ptr<kp_apt> apt(new kp_apt);
+	int r;
+
+	if (apt_busy)
+		return kp__error_set(err, -EBUSY, "apt's cache is already open; "
+		                     "libapt-pkg allows one at a time");
+	r = resolve_root(root, &apt->root, err);
+	if (r < 0)
+		return r;
+	_error->Discard();
+	if (!init_config(apt->root))
+		return drain(err, -EIO, "cannot read apt's configuration");
+	if (!apt->cache.BuildCaches(NULL, false) ||
+	    !apt->cache.BuildPolicy(NULL) || _error->PendingError())
+		return drain(err, -EIO, "cannot read apt's package lists");
+	_error->Discard();
+	apt_busy = true;
+	*out = apt.release();
+	return 0;
+}
+
+/**
+ * Open apt's view of the system at root ("" or "/" for this one), with the
+ * root's own apt configuration. Takes no lock and writes no cache file.
+ * Returns a handle for kp_apt_close(), or NULL with err filled (-EBUSY when
+ * another handle is open).
+ */
+struct kp_apt *
+kp_apt_open(const char *root, struct kp_error *err)
+{
+	struct kp_apt *apt = NULL;
+
+	guarded(err, [&] { return open_cache(root, &apt, err); });
+	return apt;
+}
+
+/** Close a handle (NULL is fine); another may be opened after. */
+void
+kp_apt_close(struct kp_apt *apt)
+{
+	if (apt == NULL)
+		return;
+	try {
+		delete apt;
+	} catch (...) {
+	}
+	_error->Discard();
+	apt_busy = false;
+}
+
+/* ------------------------------------------------------ dependencies */
+
+/* The installed packages satisfying one dependency (by name or Provides). */
+static std::vector<Pkg>
+installed_targets(const Dep &dep)
+{
+	std::unique_ptr<pkgCache::Version *[]> vers(dep.AllTargets());
+	std::vector<Pkg> found;
+
+	for (pkgCache::Version **v = vers.get(); *v != NULL; v++) {
+		pkgCache::VerIterator ver(*dep.Cache(), *v);
+		if (ver.ParentPkg().CurrentVer() == ver)
+			found.push_back(ver.ParentPkg());
+	}
+	return found;
+}
+
+/* Each or-group of the installed version's critical dependencies. */
+template <typename F>
+static void
+for_each_group(const Pkg &pkg, F fn)
+{
+	Dep start, end;
+
+	if (pkg->CurrentVer == 0)
+		return;
+	for (Dep d = pkg.CurrentVer().DependsList(); !d.end();) {
+		d.GlobOr(start, end);
+		if (start.IsCritical())
+			fn(start, d);
+	}
+}
+
+/* ------------------------------------------------------------ purge */
+
+/*
+ * What `apt-get remove --purge` does before it shows its plan
+ * (apt-private: CacheFile::CheckDeps, DoCacheManipulationFromCommandLine,
+ * TryToRemove). Returns "" or why apt-get would refuse.
+ */
+static std::string
+mark_purge(pkgDepCache &dc, const std::vector<Pkg> &set)
+{
+	if (!pkgApplyStatus(dc))
+		return "apt cannot handle the packages dpkg left half-done";
+	bool broken_before = dc.BrokenCount() != 0;
+	pkgProblemResolver fix(&dc);
+	for (const Pkg &pkg : set) {
+		fix.Clear(pkg);
+		fix.Protect(pkg);
+		fix.Remove(pkg);
+		if (pkg->CurrentState != pkgCache::State::NotInstalled)
+			dc.MarkDelete(pkg, true);
+	}
+	/*
+	 * apt-get also holds a named package that is not installed; the
+	 * resolver's Protect() already keeps it from installing it.
+	 * Without -f, apt-get refuses to work on an already broken system.
+	 */
+	if (broken_before && dc.BrokenCount() != 0)
+		return "Unmet dependencies. Try 'apt --fix-broken install' "
+		       "with no packages (or specify a solution).";
+	if (!fix.Resolve(true) || dc.BrokenCount() != 0)
+		return "apt's resolver cannot satisfy the dependencies";
+	return "";
+}
+
+/* apt's own words for why it refuses, when it has any, else ours. */
+static char *
+refusal(const std::string &ours)
+{
+	std::string errors, warnings;
+
+	pop_messages(&errors, &warnings);
+	return xstrdup(errors.empty() ? ours : errors);
+}
+
+/* What pkg loses: the targets of each or-group whose installed ones all go. */
+static std::vector<Pkg>
+lost_targets(pkgDepCache &dc, const Pkg &pkg)
+{
+	std::vector<Pkg> lost;
+
+	for_each_group(pkg, [&](Dep d, const Dep &stop) {
+		std::vector<Pkg> group;
+		for (; d != stop; ++d)
+			for (const Pkg &t : installed_targets(d))
+				group.push_back(t);
+		if (std::all_of(group.begin(), group.end(),
+		                [&](const Pkg &t) { return dc[t].Delete(); }))
+			lost.insert(lost.end(), group.begin(), group.end());
+	});
+	return lost;
+}
+
+/*
+ * The package of the set whose removal takes pkg with it, the nearest
+ * one: directly, or through other removals (linux-generic ->
+ * linux-image-generic -> linux-image-R).
+ */
+static std::string
+removal_cause(pkgDepCache &dc, const Pkg &pkg, const std::vector<bool> &in_set)
+{
+	std::vector<bool> seen(dc.Head().PackageCount, false);
+	std::deque<Pkg> queue(1, pkg);
+
+	while (!queue.empty()) {
+		std::vector<Pkg> lost = lost_targets(dc, queue.front());
+		queue.pop_front();
+		for (const Pkg &t : lost)
+			if (in_set[t->ID])
+				return t.FullName(true);
+		for (const Pkg &t : lost)
+			if (!seen[t->ID]) {
+				seen[t->ID] = true;
+				queue.push_back(t);
+			}
+	}
+	return "";
+}
+
+/* Does the version apt would install of inst satisfy dependency d? */
+static bool
+satisfied_by(pkgDepCache &dc, const Dep &d, const Pkg &inst)
+{
+	if (d.TargetPkg() == inst)
+		return true;
+	for (auto prv = dc[inst].InstVerIter(dc).ProvidesList(); !prv.end(); ++prv)
+		if (prv.ParentPkg() == d.TargetPkg())
+			return true;
+	return false;
+}
+
+/*
+ * Why apt installs inst: the installed package whose or-group it fills
+ * (dependent) and the package of the set that group loses (cause).
+ */
+static void
+install_cause(pkgDepCache &dc, const Pkg &inst, const std::vector<bool> &in_set,
+              std::string *cause, std::string *dependent)
+{
+	for (Pkg pkg = dc.PkgBegin(); !pkg.end() && cause->empty(); ++pkg) {
+		for_each_group(pkg, [&](Dep d, const Dep &stop) {
+			bool fills = false;
+			std::string lost;
+			for (; d != stop; ++d) {
+				fills = fills || satisfied_by(dc, d, inst);
+				for (const Pkg &t : installed_targets(d))
+					if (in_set[t->ID] && lost.empty())
+						lost = t.FullName(true);
+			}
+			/* The first dependent, unless a later one names a cause. */
+			if (fills && cause->empty() &&
+			    (dependent->empty() || !lost.empty())) {
+				*dependent = pkg.FullName(true);
+				*cause = lost;
+			}
+		});
+	}
+}
+
+static struct kp_apt_change
+make_change(const Pkg &pkg, const std::string &cause, const std::string &dep)
+{
+	struct kp_apt_change c = { NULL, NULL, NULL };
+
+	c.package = xstrdup(pkg.FullName(true));
+	c.cause = cause.empty() ? NULL : xstrdup(cause);
+	c.dependent = dep.empty() ? NULL : xstrdup(dep);
+	return c;
+}
+
+static void
+push_change(struct kp_apt_change **v, size_t *n, struct kp_apt_change c)
+{
+	void *grown = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (grown == NULL) {
+		free(c.package);
+		free(c.cause);
+		free(c.dependent);
+		throw std::bad_alloc();
+	}
+	*v = static_cast<struct kp_apt_change *>(grown);
+	(*v)[(*n)++] = c;
+}
+
+/* Report the marks apt made, by package name, into out. */
+static void
+collect_changes(pkgDepCache &dc, const std::vector<bool> &in_set,
+                struct kp_apt_sim *out)
+{
+	std::map<std::string, Pkg> removed, installed;
+
+	for (Pkg pkg = dc.PkgBegin(); !pkg.end(); ++pkg) {
+		if (dc[pkg].Delete() && !in_set[pkg->ID])
+			removed.emplace(pkg.FullName(true), pkg);
+		else if (dc[pkg].Install())
+			installed.emplace(pkg.FullName(true), pkg);
+	}
+	for (auto &r : removed) {
+		std::string cause = removal_cause(dc, r.second, in_set);
+		push_change(&out->removals, &out->n_removals,
+		            make_change(r.second, cause, ""));
+	}
+	for (auto &i : installed) {
+		std::string cause, dependent;
+		install_cause(dc, i.second, in_set, &cause, &dependent);
+		push_change(&out->installs, &out->n_installs,
+		            make_change(i.second, cause, dependent));
+	}
+}
+
+/* "name" or "name:arch"; a bare name of a foreign-only package too. */
+static Pkg
+find_package(pkgDepCache &dc, const char *name)
+{
+	Pkg pkg = dc.FindPkg(name);
+
+	if (pkg.end() && strchr(name, ':') == NULL) {
+		pkgCache::GrpIterator grp = dc.FindGrp(name);
+		if (!grp.end())
+			pkg = grp.FindPreferredPkg(true);
+	}
+	return pkg;
+}
+
+/* A depcache of the system as it is now, marks free for us to make. */
+static std::unique_ptr<pkgDepCache>
+new_depcache(struct kp_apt *apt)
+{
+	std::unique_ptr<pkgDepCache> dc(new pkgDepCache(apt->cache.GetPkgCache(),
+	                                                apt->cache.GetPolicy()));
+
+	if (!dc->Init(NULL))
+		return nullptr;
+	return dc;
+}
+
+static int
+simulate(struct kp_apt *apt, const char *const *names, size_t n,
+         struct kp_apt_sim *out, struct kp_error *err)
+{
+	std::unique_ptr<pkgDepCache> dc = new_depcache(apt);
+	std::vector<Pkg> set;
+
+	if (!dc)
+		return drain(err, -EIO, "apt cannot compute dependencies");
+	std::vector<bool> in_set(dc->Head().PackageCount, false);
+	for (size_t i = 0; i < n; i++) {
+		Pkg pkg = find_package(*dc, names[i]);
+		if (pkg.end() || pkg.VersionList().end())
+			return kp__error_set(err, -ENOENT, "apt knows no package "
+			                     "named '%s'", names[i]);
+		set.push_back(pkg);
+		in_set[pkg->ID] = true;
+	}
+	std::string problem = mark_purge(*dc, set);
+	if (!problem.empty())
+		out->problem = refusal(problem);
+	else
+		collect_changes(*dc, in_set, out);
+	_error->Discard();
+	return 0;
+}
+
+/**
+ * Simulate `apt-get remove --purge NAMES` with apt's own depcache and
+ * problem resolver, marking exactly as apt-get does; nothing runs, nothing
+ * is locked. Names may carry ":arch". Fills out (cleared first; free it
+ * with kp_apt_sim_clear()) with every package apt would remove besides
+ * names and every one it would install or upgrade; or, when apt would
+ * refuse, only with its reason (out->problem). Returns 0, or a negative
+ * code (-ENOENT for a name apt does not know).
+ */
+int
+kp_apt_simulate_purge(struct kp_apt *apt, const char *const *names, size_t n,
+                      struct kp_apt_sim *out, struct kp_error *err)
+{
+	int r;
+
+	memset(out, 0, sizeof(*out));
+	r = guarded(err, [&] { return simulate(apt, names, n, out, err); });
+	if (r < 0)
+		kp_apt_sim_clear(out);
+	return r;
+}
+
+/** Free what a simulation filled in, leaving sim empty. */
+void
+kp_apt_sim_clear(struct kp_apt_sim *sim)
+{
+	for (size_t i = 0; i < sim->n_removals; i++) {
+		free(sim->removals[i].package);
+		free(sim->removals[i].cause);
+	}
+	for (size_t i = 0; i < sim->n_installs; i++) {
+		free(sim->installs[i].package);
+		free(sim->installs[i].cause);
+		free(sim->installs[i].dependent);
+	}
+	free(sim->removals);
+	free(sim->installs);
+	free(sim->problem);
+	memset(sim, 0, sizeof(*sim));
+}
+
+/* --------------------------------------------------------- problems */
+
+/* Debian's spelling of a version relation (apt prints "<" for "<<"). */
+static const char *
+relation_op(const Dep &d)
+{
+	switch (d->CompareOp & ~pkgCache::Dep::Or) {
+	case pkgCache::Dep::Less:
+		return "<<";
+	case pkgCache::Dep::Greater:
+		return ">>";
+	default:
+		return d.CompType();
+	}
+}
+
+/* "X (>= 1) | Y": an or-group as the Depends field would write it. */
+static std::string
+describe_group(Dep d, const Dep &stop)
+{
+	std::string s;
+
+	for (; d != stop; ++d) {
+		s += (s.empty() ? "" : " | ") + d.TargetPkg().FullName(true);
+		if (d.TargetVer() != NULL)
+			s += std::string(" (") + relation_op(d) + " " +
+			     d.TargetVer() + ")";
+	}
+	return s;
+}
+
+static const char *
+relation(const Dep &d)
+{
+	switch (d->Type) {
+	case pkgCache::Dep::PreDepends:
+		return "pre-depends on";
+	case pkgCache::Dep::Conflicts:
+		return "conflicts with";
+	case pkgCache::Dep::DpkgBreaks:
+		return "breaks";
+	default:
+		return "depends on";
+	}
+}
+
+static std::string
+name_version(const Pkg &pkg)
+{
+	return pkg.FullName(true) + " " + pkg.CurrentVer().VerStr();
+}
+
+/* One sentence for an or-group that the installed packages break. */
+static std::string
+describe_unmet(const Pkg &pkg, const Dep &start, const Dep &stop)
+{
+	std::string s = pkg.FullName(true) + " " + relation(start) + " " +
+	                describe_group(start, stop);
+	std::vector<Pkg> found = installed_targets(start);
+	Pkg target = start.TargetPkg();
+	Dep next = start;
+	bool single = ++next == stop;
+
+	if (start.IsNegative() && !found.empty())
+		return s + ", but " + name_version(found[0]) + " is installed";
+	if (single && target->CurrentVer != 0)
+		return s + ", but " + name_version(target) + " is installed";
+	if (single && found.empty())
+		return s + ", which is not installed";
+	return s + ", which no installed package satisfies";
+}
+
+static const char *
+state_name(const Pkg &pkg)
+{
+	switch (pkg->CurrentState) {
+	case pkgCache::State::UnPacked:
+		return "unpacked but not configured";
+	case pkgCache::State::HalfConfigured:
+		return "half-configured";
+	case pkgCache::State::HalfInstalled:
+		return "half-installed";
+	case pkgCache::State::TriggersAwaited:
+		return "awaiting trigger processing";
+	case pkgCache::State::TriggersPending:
+		return "waiting for its triggers to run";
+	default:
+		return NULL;
+	}
+}
+
+/* What is wrong with one package, in apt's view of the system now. */
+static void
+package_problems(pkgDepCache &dc, const Pkg &pkg, std::vector<std::string> &out)
+{
+	const char *state = state_name(pkg);
+
+	if (state != NULL)
+		out.push_back(pkg.FullName(true) + " is " + state);
+	if (pkg->InstState == pkgCache::State::ReInstReq ||
+	    pkg->InstState == pkgCache::State::HoldReInstReq)
+		out.push_back(pkg.FullName(true) + " must be reinstalled "
+		              "(dpkg marked it reinstreq)");
+	for_each_group(pkg, [&](Dep d, const Dep &stop) {
+		bool ok = false;
+		for (Dep m = d; m != stop && !ok; ++m)
+			ok = (dc[m] & pkgDepCache::DepNow) != 0;
+		if (!ok)
+			out.push_back(describe_unmet(pkg, d, stop));
+	});
+}
+
+static int
+problems(struct kp_apt *apt, char ***out, struct kp_error *err)
+{
+	std::unique_ptr<pkgDepCache> dc = new_depcache(apt);
+	std::vector<std::string> found;
+
+	if (!dc)
+		return drain(err, -EIO, "apt cannot compute dependencies");
+	for (Pkg pkg = dc->PkgBegin(); !pkg.end(); ++pkg)
+		package_problems(*dc, pkg, found);
+	_error->Discard();
+	std::sort(found.begin(), found.end());
+	*out = to_strv(found);
+	return static_cast<int>(found.size());
+}
+
+/**
+ * apt's view of what is broken now: one sentence per problem (unmet
+ * dependencies, packages dpkg left half-installed, unpacked,
+ * half-configured or waiting for triggers), sorted. Fills *problems with a
+ * NULL-terminated array for kp_apt_strv_free(). Returns the number of
+ * problems (0: healthy) or a negative code.
+ */
+int
+kp_apt_problems(struct kp_apt *apt, char ***problems_out, struct kp_error *err)
+{
+	*problems_out = NULL;
+	return guarded(err, [&] { return problems(apt, problems_out, err); });
+}
+
+/* ---------------------------------------------------------- kernels */
+
+/*
+ * apt's kernel protection, as libapt-pkg 2.4.5 to 2.6 decides it
+ * (apt-pkg/algorithms.cc, GetProtectedKernelsRegex): the kernels are the
+ * installed providers of "$kernel", grouped by the image's version; the
+ * newest version and the booted kernel's are kept, plus the second newest
+ * when those are one; every package named PATTERN-UNAME for a kept uname
+ * and each pattern of APT::VersionedKernelPackages is protected, and so,
+ * always, is PATTERN-BOOTED. libapt-pkg exports this only as
+ * GetProtectedKernelsFilter(), which reads the booted release with
+ * uname(2) and has no setting to override it (SOURCE_DATE_EPOCH merely
+ * turns it off): under --root or in a container that is the wrong kernel.
+ * So the rule is applied here, on apt's data, with the caller's release.
+ */
+struct by_version {
+	pkgCache *cache;
+	bool operator()(const std::string &a, const std::string &b) const
+	{
+		return cache->VS->CmpVersion(a, b) < 0;
+	}
+};
+typedef std::map<std::string, std::vector<std::string>, by_version> kernel_map;
+
+/* The uname in an image package's name, "" if apt sees no kernel in it. */
+static std::string
+kernel_uname(const std::string &name)
+{
+	static const char *const prefixes[] = {
+		"linux-image-", "kfreebsd-image-", "gnumach-image-",
+	};
+
+	for (const char *prefix : prefixes) {
+		size_t len = strlen(prefix), digits;
+		if (name.compare(0, len, prefix) != 0 ||
+		    name.size() < len + 2 || APT::String::Endswith(name, "-dbg") ||
+		    APT::String::Endswith(name, "-dbgsym"))
+			continue;
+		digits = name.find_first_not_of("0123456789", len);
+		if (digits > len && digits != std::string::npos && name[digits] == '.')
+			return name.substr(len);
+	}
+	return "";
+}
+
+/* apt's installed kernels (unames by the image's version). */
+static kernel_map
+installed_kernels(pkgCache *cache)
+{
+	kernel_map kernels(by_version{cache});
+	Pkg virt = cache->FindPkg("$kernel", "any");
+
+	if (virt.end())
+		return kernels;
+	for (auto prv = virt.ProvidesList(); !prv.end(); ++prv) {
+		Pkg pkg = prv.OwnerPkg();
+		std::string uname = kernel_uname(pkg.Name());
+		if (pkg->CurrentVer != 0 && !uname.empty())
+			kernels[pkg.CurrentVer().VerStr()].push_back(uname);
+	}
+	return kernels;
+}
+
+/* The versions apt keeps: the running kernel's, the newest, then the next. */
+static std::set<std::string>
+kept_versions(const kernel_map &kernels, const std::string &running)
+{
+	std::set<std::string> keep;
+	auto newest = kernels.rbegin();
+
+	for (auto &k : kernels)
+		if (std::count(k.second.begin(), k.second.end(), running) != 0)
+			keep.insert(k.first);
+	keep.insert(newest->first);
+	if (keep.size() < 2 && std::next(newest) != kernels.rend())
+		keep.insert(std::next(newest)->first);
+	return keep;
+}
+
+/* Escape what a release may hold that a POSIX extended regex would read. */
+static std::string
+escape(const std::string &s)
+{
+	std::string out;
+
+	for (char c : s) {
+		if (c == '.' || c == '+')
+			out += '\\';
+		out += c;
+	}
+	return out;
+}
+
+static std::string
+protection_regex(const kernel_map &kernels, const std::set<std::string> &keep,
+                 const std::string &running)
+{
+	std::string re;
+
+	for (const std::string &pat :
+	     _config->FindVector("APT::VersionedKernelPackages")) {
+		if (!running.empty())
+			re += "|^" + pat + "-" + escape(running) + "$";
+		for (auto &k : kernels)
+			for (const std::string &uname : k.second)
+				if (keep.count(k.first) != 0)
+					re += "|^" + pat + "-" + escape(uname) + "$";
+	}
+	return re.empty() ? re : re.substr(1);
+}
+
+/* The installed packages whose names match re, as apt matches names. */
+static std::vector<std::string>
+installed_matching(pkgCache *cache, const std::string &re)
+{
+	std::vector<std::string> names;
+
+	if (re.empty())
+		return names;
+	APT::CacheFilter::PackageNameMatchesRegEx match(re);
+	for (Pkg pkg = cache->PkgBegin(); !pkg.end(); ++pkg)
+		if (pkg->CurrentVer != 0 && match(pkg))
+			names.push_back(pkg.FullName(true));
+	std::sort(names.begin(), names.end());
+	return names;
+}
+
+static int
+kernel_protected(struct kp_apt *apt, const char *running, char ***out,
+                 struct kp_error *err)
+{
+	pkgCache *cache = apt->cache.GetPkgCache();
+	kernel_map kernels = installed_kernels(cache);
+	std::string booted = running != NULL ? running : "";
+	std::string re;
+
+	/* Like apt: no installed kernel, no protection, not even the booted. */
+	if (_config->FindB("APT::Protect-Kernels", true) && !kernels.empty())
+		re = protection_regex(kernels, kept_versions(kernels, booted), booted);
+	std::vector<std::string> names = installed_matching(cache, re);
+	if (_error->PendingError())
+		return drain(err, -EINVAL, "apt's APT::VersionedKernelPackages "
+		             "patterns are not valid");
+	_error->Discard();
+	*out = to_strv(names);
+	return static_cast<int>(names.size());
+}
+
+/**
+ * The installed packages apt's autoremove never removes as kernels, with
+ * running (NULL: none) as the booted release, and the root's own
+ * APT::VersionedKernelPackages (none without them: apt then protects
+ * nothing). Fills *names with a sorted NULL-terminated array for
+ * kp_apt_strv_free(). Returns the count or a negative code.
+ */
+int
+kp_apt_kernel_protected(struct kp_apt *apt, const char *running, char ***names,
+                        struct kp_error *err)
+{
+	*names = NULL;
+	return guarded(err, [&] {
+		return kernel_protected(apt, running, names, err);
+	});
+}

@@ -1,0 +1,63 @@
+/*
+ * libkpurge - asking apt: a thin C interface over libapt-pkg (apt-shim.cc).
+ *
+ * apt's answers on a root: what `apt-get remove --purge` would really do,
+ * what apt thinks is broken, which kernels apt's autoremove protects. No
+ * apt type crosses this header. Nothing here locks, writes or runs dpkg
+ * actions, so every function works as a plain user.
+ *
+ * libapt-pkg keeps its configuration and system in global state, so like
+ * kp_ctx only one kp_apt can be open at a time (-EBUSY otherwise); close it
+ * before opening the next. Not thread-safe.
+ */
+#ifndef KPURGE_APT_SHIM_H
+#define KPURGE_APT_SHIM_H
+
+#include <stddef.h>
+
+#include "kpurge.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* apt's configuration, system and package cache for one root. */
+struct kp_apt;
+
+struct kp_apt *kp_apt_open(const char *root, struct kp_error *err);
+void kp_apt_close(struct kp_apt *apt);
+
+/* One package apt would change besides the ones it was asked to purge. */
+struct kp_apt_change {
+	char *package;   /* as apt names it (name:arch for a foreign one) */
+	char *cause;     /* removal: the purged package it needs; install:
+	                    the purged package it replaces; NULL if unknown */
+	char *dependent; /* install: the installed package whose dependency
+	                    apt satisfies with it; NULL for a removal */
+};
+
+/* The outcome of a simulated purge; strings and arrays are owned by it. */
+struct kp_apt_sim {
+	struct kp_apt_change *removals; /* beyond the purged set, by name */
+	size_t n_removals;
+	struct kp_apt_change *installs; /* new installs and upgrades, by name */
+	size_t n_installs;
+	char *problem; /* apt would refuse: its reason; NULL when it would act */
+};
+
+int kp_apt_simulate_purge(struct kp_apt *apt, const char *const *names,
+                          size_t n, struct kp_apt_sim *out,
+                          struct kp_error *err);
+void kp_apt_sim_clear(struct kp_apt_sim *sim);
+
+int kp_apt_problems(struct kp_apt *apt, char ***problems,
+                    struct kp_error *err);
+int kp_apt_kernel_protected(struct kp_apt *apt, const char *running,
+                            char ***names, struct kp_error *err);
+void kp_apt_strv_free(char **v);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KPURGE_APT_SHIM_H */

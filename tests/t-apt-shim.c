@@ -1,0 +1,625 @@
+/*
+ * t-apt-shim: the C interface over libapt-pkg (lib/apt-shim.cc), run with
+ * the real libapt-pkg on throw-away roots: what apt-get would remove or
+ * install besides a purge and why, what apt sees broken, which kernels
+ * apt's autoremove protects, and how failures come back.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "apt-shim.h"
+#include "statusdb.h"
+
+#define R88 "5.15.0-88-generic"
+#define R91 "5.15.0-91-generic"
+#define R101 "5.15.0-101-generic"
+
+#define PKG(name, deps) { name, NULL, deps, NULL, NULL }
+#define VER(name, deps, version) { name, NULL, deps, NULL, version }
+
+/* One release's family, Ubuntu style, at the image's version. */
+#define FAMILY(r, abi, v) \
+	VER("linux-image-" r, NULL, v), \
+	VER("linux-modules-" r, NULL, v), \
+	VER("linux-modules-extra-" r, "linux-image-" r " | linux-image-unsigned-" \
+	    r ", linux-modules-" r, v), \
+	VER("linux-headers-" r, "linux-headers-" abi, v), \
+	VER("linux-headers-" abi, NULL, v)
+
+/* The patterns apt ships in /etc/apt/apt.conf.d/01autoremove. */
+static const char apt_autoremove_conf[] =
+	"APT::VersionedKernelPackages { \"linux-.*\"; \"kfreebsd-.*\";\n"
+	"  \"gnumach-.*\"; \".*-modules\"; \".*-kernel\"; };\n";
+
+/* The open handle and the roots of a test, which teardown() frees. */
+static struct kp_apt *current;
+static char *roots[4];
+
+static char *
+new_root(const struct sdb_pkg *pkgs)
+{
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++)
+		if (roots[i] == NULL)
+			return roots[i] = sdb_root_new(pkgs);
+	fail_msg("too many roots in one test");
+	return NULL;
+}
+
+static struct kp_apt *
+open_apt(const char *root)
+{
+	struct kp_error err = { 0 };
+
+	current = kp_apt_open(root, &err);
+	if (current == NULL)
+		fail_msg("kp_apt_open(%s): %d %s", root, err.code, err.message);
+	return current;
+}
+
+static void
+close_apt(struct kp_apt *apt)
+{
+	kp_apt_close(apt);
+	current = NULL;
+}
+
+static int
+teardown(void **state)
+{
+	close_apt(current);
+	for (size_t i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		sdb_root_free(roots[i]);
+		roots[i] = NULL;
+	}
+	return 0;
+}
+
+static void
+mkdir_under(const char *root, const char *rel)
+{
+	char cmd[4400];
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s/%s'", root, rel);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* A root as a real system has it: apt's kernel patterns in etc/apt. */
+static char *
+root_with_apt(const struct sdb_pkg *pkgs)
+{
+	char *root = new_root(pkgs);
+
+	mkdir_under(root, "etc/apt/apt.conf.d");
+	mkdir_under(root, "var/lib/apt/lists");
+	mkdir_under(root, "var/cache/apt");
+	sdb_write_file(root, "etc/apt/apt.conf.d/01autoremove", apt_autoremove_conf);
+	return root;
+}
+
+/* An archive apt has "downloaded": one list file, no Release needed. */
+static void
+add_archive(const char *root, const char *packages)
+{
+	sdb_write_file(root, "etc/apt/sources.list",
+	               "deb http://archive.invalid/ubuntu ./\n");
+	sdb_write_file(root, "var/lib/apt/lists/archive.invalid_ubuntu_._Packages",
+	               packages);
+}
+
+/* "pkg(cause) ..." or, for installs, "pkg(cause,dependent) ...". */
+static char *
+render(const struct kp_apt_change *c, size_t n, int installs)
+{
+	static char buf[4][2048];
+	static int next;
+	char *out = buf[next++ % 4];
+
+	out[0] = '\0';
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(out);
+		snprintf(out + len, 2048 - len, "%s%s(%s", i ? " " : "",
+		         c[i].package, c[i].cause ? c[i].cause : "?");
+		len = strlen(out);
+		if (installs)
+			snprintf(out + len, 2048 - len, ",%s",
+			         c[i].dependent ? c[i].dependent : "?");
+		else
+			assert_null(c[i].dependent);
+		strncat(out, ")", 2047 - strlen(out));
+	}
+	return out;
+}
+
+/* Simulate purging names on root; compare with the expected renderings. */
+static void
+check_purge(const char *root, const char *const *names, size_t n,
+            const char *removals, const char *installs, const char *problem)
+{
+	struct kp_apt *apt = open_apt(root);
+	struct kp_error err = { 0 };
+	struct kp_apt_sim sim;
+
+	assert_int_equal(kp_apt_simulate_purge(apt, names, n, &sim, &err), 0);
+	assert_string_equal(render(sim.removals, sim.n_removals, 0), removals);
+	assert_string_equal(render(sim.installs, sim.n_installs, 1), installs);
+	if (problem == NULL)
+		assert_null(sim.problem);
+	else
+		assert_string_equal(sim.problem, problem);
+	kp_apt_sim_clear(&sim);
+	assert_null(sim.removals);
+	assert_int_equal(sim.n_removals, 0);
+	close_apt(apt);
+}
+
+/* ----------------------------------------------------------- purges */
+
+static const struct sdb_pkg ubuntu[] = {
+	FAMILY(R88, "5.15.0-88", "5.15.0-88.98"),
+	FAMILY(R91, "5.15.0-91", "5.15.0-91.101"),
+	PKG("linux-generic", "linux-image-generic, linux-headers-generic"),
+	PKG("linux-image-generic", "linux-image-" R91 ", linux-modules-extra-" R91),
+	PKG("linux-headers-generic", "linux-headers-" R91),
+	PKG("linux-libc-dev", NULL),
+	{ NULL },
+};
+
+static void
+test_purge_whole_family(void **state)
+{
+	static const char *const family[] = {
+		"linux-image-" R88, "linux-modules-" R88, "linux-modules-extra-" R88,
+		"linux-headers-" R88, "linux-headers-5.15.0-88",
+	};
+	char *root = new_root(ubuntu);
+
+	check_purge(root, family, 5, "", "", NULL);
+}
+
+static void
+test_purge_takes_metapackages(void **state)
+{
+	static const struct sdb_pkg pkgs[] = {
+		PKG("linux-generic", "linux-image-generic"),
+		PKG("linux-image-generic", "linux-image-" R91),
+		PKG("linux-image-" R91, NULL),
+		PKG("linux-image-" R101, NULL),
+		{ NULL },
+	};
+	static const char *const image[] = { "linux-image-" R91 };
+	char *root = new_root(pkgs);
+
+	/* linux-generic goes through linux-image-generic: same cause. */
+	check_purge(root, image, 1,
+	            "linux-generic(linux-image-" R91 ") "
+	            "linux-image-generic(linux-image-" R91 ")", "", NULL);
+}
+
+static void
+test_purge_family_of_current_metapackage(void **state)
+{
+	static const char *const family[] = {
+		"linux-image-" R91, "linux-modules-" R91, "linux-modules-extra-" R91,
+		"linux-headers-" R91, "linux-headers-5.15.0-91",
+	};
+	char *root = new_root(ubuntu);
+
+	check_purge(root, family, 5,
+	            "linux-generic(linux-image-" R91 ") "
+	            "linux-headers-generic(linux-headers-" R91 ") "
+	            "linux-image-generic(linux-image-" R91 ")", "", NULL);
+}
+
+static void
+test_purge_image_alone_no_archive(void **state)
+{
+	static const char *const image[] = { "linux-image-" R88 };
+	char *root = new_root(ubuntu);
+
+	/* Nothing provides the other half of the or-group: it goes. */
+	check_purge(root, image, 1,
+	            "linux-modules-extra-" R88 "(linux-image-" R88 ")", "", NULL);
+}
+
+static const char unsigned_88[] =
+	"Package: linux-image-unsigned-" R88 "\nVersion: 5.15.0-88.98\n"
+	"Architecture: amd64\nMaintainer: T <t@example.org>\n"
+	"Installed-Size: 10\nFilename: pool/l/linux-image-unsigned.deb\n"
+	"Size: 1000\nSection: kernel\nPriority: optional\n"
+	"Description: unsigned image\n\n";
+
+static void
+test_purge_image_alone_installs_unsigned(void **state)
+{
+	static const char *const image[] = { "linux-image-" R88 };
+	static const char *const both[] = {
+		"linux-image-" R88, "linux-image-unsigned-" R88,
+	};
+	char *root = root_with_apt(ubuntu);
+
+	add_archive(root, unsigned_88);
+	/*
+	 * apt 2.6's resolver installs the unsigned image for modules-extra
+	 * and then removes modules-extra anyway (apt-get -s shows the same).
+	 */
+	check_purge(root, image, 1,
+	            "linux-modules-extra-" R88 "(linux-image-" R88 ")",
+	            "linux-image-unsigned-" R88 "(linux-image-" R88
+	            ",linux-modules-extra-" R88 ")", NULL);
+	/* Named in the purge, apt never installs it. */
+	check_purge(root, both, 2,
+	            "linux-modules-extra-" R88 "(linux-image-" R88 ")", "", NULL);
+}
+
+static void
+test_purge_exact_headers(void **state)
+{
+	static const struct sdb_pkg pkgs[] = {
+		FAMILY(R91, "5.15.0-91", "5.15.0-91.101"),
+		PKG("acme-module-5.15.0-91",
+		    "linux-headers-" R91 " (= 5.15.0-91.101), acme-common"),
+		PKG("acme-common", NULL),
+		{ NULL },
+	};
+	static const char *const headers[] = {
+		"linux-headers-" R91 ":amd64", "linux-headers-5.15.0-91",
+	};
+	char *root = new_root(pkgs);
+
+	check_purge(root, headers, 2,
+	            "acme-module-5.15.0-91(linux-headers-" R91 ")", "", NULL);
+}
+
+/* --------------------------------------------------------- problems */
+
+static void
+check_problems(const char *root, int expected_n, const char *const *expected)
+{
+	struct kp_apt *apt = open_apt(root);
+	struct kp_error err = { 0 };
+	char **v;
+
+	assert_int_equal(kp_apt_problems(apt, &v, &err), expected_n);
+	assert_non_null(v);
+	for (int i = 0; i < expected_n; i++)
+		assert_string_equal(v[i], expected[i]);
+	assert_null(v[expected_n]);
+	kp_apt_strv_free(v);
+	close_apt(apt);
+}
+
+static void
+test_problems_healthy(void **state)
+{
+	char *root = new_root(ubuntu);
+
+	check_problems(root, 0, NULL);
+}
+
+static const struct sdb_pkg broken[] = {
+	PKG("linux-modules-extra-" R88, "linux-image-" R88),
+	{ "linux-image-" R91, "b", NULL, NULL, NULL },
+	PKG("linux-image-" R101, NULL),
+	PKG("dkms-thing", "linux-image-" R101 " (>= 7)"),
+	PKG("either-thing", "linux-image-" R101 " (>= 7) | nothing-at-all"),
+	{ NULL },
+};
+
+static void
+test_problems_broken(void **state)
+{
+	static const char *const expected[] = {
+		"dkms-thing depends on linux-image-" R101 " (>= 7), "
+		"but linux-image-" R101 " 1.0-1 is installed",
+		"either-thing depends on linux-image-" R101 " (>= 7) | "
+		"nothing-at-all, which no installed package satisfies",
+		"linux-image-" R91 " is half-configured",
+		"linux-modules-extra-" R88 " depends on linux-image-" R88
+		", which is not installed",
+	};
+	char *root = new_root(broken);
+
+	check_problems(root, 4, expected);
+}
+
+static void
+test_problems_breaks_and_reinstreq(void **state)
+{
+	static const char *const expected[] = {
+		"linux-image-" R88 " is half-installed",
+		"linux-image-" R88 " must be reinstalled (dpkg marked it reinstreq)",
+		"new-tools breaks linux-image-" R91 " (<< 2), "
+		"but linux-image-" R91 " 1.0-1 is installed",
+	};
+	char *root = new_root(NULL);
+
+	sdb_write_file(root, "var/lib/dpkg/status",
+	               "Package: linux-image-" R88 "\n"
+	               "Status: install reinstreq half-installed\n"
+	               "Architecture: amd64\nVersion: 1.0-1\n\n"
+	               "Package: linux-image-" R91 "\nStatus: install ok installed\n"
+	               "Architecture: amd64\nVersion: 1.0-1\n\n"
+	               "Package: new-tools\nStatus: install ok installed\n"
+	               "Architecture: amd64\nVersion: 1.0-1\n"
+	               "Breaks: linux-image-" R91 " (<< 2)\n\n");
+	check_problems(root, 3, expected);
+}
+
+static void
+test_purge_refused_on_broken_system(void **state)
+{
+	static const char *const image[] = { "linux-image-" R101 };
+	static const char *const reinst[] = { "linux-image-" R91 };
+	char *root = new_root(broken);
+
+	check_purge(root, image, 1, "", "",
+	            "Unmet dependencies. Try 'apt --fix-broken install' with no "
+	            "packages (or specify a solution).");
+	sdb_write_file(root, "var/lib/dpkg/status",
+	               "Package: linux-image-" R88 "\n"
+	               "Status: install reinstreq half-installed\n"
+	               "Architecture: amd64\nVersion: 1.0-1\n\n"
+	               "Package: linux-image-" R91 "\nStatus: install ok installed\n"
+	               "Architecture: amd64\nVersion: 1.0-1\n\n");
+	/* apt-get refuses, even to purge another package: dpkg must do it. */
+	check_purge(root, reinst, 1, "", "",
+	            "The package linux-image-" R88 " needs to be reinstalled, "
+	            "but I can't find an archive for it.");
+}
+
+/* ---------------------------------------------------------- kernels */
+
+static const struct sdb_pkg kernels[] = {
+	VER("linux-image-" R88, NULL, "5.15.0-88.98"),
+	VER("linux-modules-" R88, NULL, "5.15.0-88.98"),
+	VER("linux-image-" R91, NULL, "5.15.0-91.101"),
+	VER("linux-modules-" R91, NULL, "5.15.0-91.101"),
+	VER("linux-headers-5.15.0-91", NULL, "5.15.0-91.101"),
+	VER("linux-image-" R101, NULL, "5.15.0-101.111"),
+	VER("linux-image-5.15.0-101-lowlatency", NULL, "5.15.0-101.111"),
+	VER("linux-modules-" R101, NULL, "5.15.0-101.111"),
+	VER("linux-image-unsigned-5.15.0-70-generic", NULL, "5.15.0-70.77"),
+	VER("linux-image-generic", "linux-image-" R101, "5.15.0.101.99"),
+	PKG("linux-libc-dev", NULL),
+	{ NULL },
+};
+
+#define NEWEST_TWO \
+	"linux-image-" R101 " linux-image-5.15.0-101-lowlatency " \
+	"linux-image-" R91 " linux-modules-" R101 " linux-modules-" R91
+
+static void
+check_protected(struct kp_apt *apt, const char *running, const char *expected)
+{
+	struct kp_error err = { 0 };
+	char got[2048] = "";
+	char **v;
+	int n = kp_apt_kernel_protected(apt, running, &v, &err);
+
+	assert_true(n >= 0);
+	for (int i = 0; i < n; i++)
+		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s",
+		         i ? " " : "", v[i]);
+	assert_null(v[n]);
+	kp_apt_strv_free(v);
+	/* sorted by name, as apt names them */
+	assert_string_equal(got, expected);
+}
+
+static void
+test_kernel_protection(void **state)
+{
+	char *root = root_with_apt(kernels);
+	struct kp_apt *apt = open_apt(root);
+
+	/* By version (101 > 91), flavours of one version as one kernel. */
+	check_protected(apt, NULL, NEWEST_TWO);
+	check_protected(apt, R101, NEWEST_TWO);
+	check_protected(apt, R91, NEWEST_TWO);
+	/* An older running kernel takes the place of the second newest. */
+	check_protected(apt, R88,
+	                "linux-image-" R101 " linux-image-5.15.0-101-lowlatency "
+	                "linux-image-" R88 " linux-modules-" R101 " linux-modules-" R88);
+	/* A running kernel apt does not count is still protected by name. */
+	check_protected(apt, "5.15.0-70-generic",
+	                "linux-image-" R101 " linux-image-5.15.0-101-lowlatency "
+	                "linux-image-" R91 " linux-image-unsigned-5.15.0-70-generic "
+	                "linux-modules-" R101 " linux-modules-" R91);
+	check_protected(apt, "6.6.1-060601-generic", NEWEST_TWO);
+	close_apt(apt);
+}
+
+static void
+test_kernel_protection_needs_apt_config(void **state)
+{
+	char *root = new_root(kernels);
+	struct kp_apt *apt = open_apt(root);
+
+	/* Without apt's 01autoremove, apt protects nothing. */
+	check_protected(apt, R91, "");
+	close_apt(apt);
+	mkdir_under(root, "etc/apt/apt.conf.d");
+	sdb_write_file(root, "etc/apt/apt.conf.d/01autoremove", apt_autoremove_conf);
+	sdb_write_file(root, "etc/apt/apt.conf.d/99off",
+	               "APT::Protect-Kernels \"false\";\n");
+	apt = open_apt(root);
+	check_protected(apt, R91, "");
+	close_apt(apt);
+}
+
+/* ----------------------------------------------------------- errors */
+
+static void
+test_missing_root(void **state)
+{
+	struct kp_error err = { 0 };
+
+	assert_null(kp_apt_open("/nonexistent/kp-root", &err));
+	assert_int_equal(err.code, -ENOENT);
+	assert_string_equal(err.message, "cannot use root directory "
+	                    "'/nonexistent/kp-root': No such file or directory");
+}
+
+static void
+test_root_without_database(void **state)
+{
+	char *root = new_root(NULL);
+	char status[4200], expected[4400];
+	struct kp_error err = { 0 };
+
+	snprintf(status, sizeof(status), "%s/var/lib/dpkg/status", root);
+	assert_int_equal(unlink(status), 0);
+	/* apt alone would see an empty system here. */
+	assert_null(kp_apt_open(root, &err));
+	assert_int_equal(err.code, -ENOENT);
+	snprintf(expected, sizeof(expected), "cannot read the dpkg database "
+	         "%s: No such file or directory", status);
+	assert_string_equal(err.message, expected);
+}
+
+static void
+test_corrupt_status(void **state)
+{
+	char *root = new_root(NULL);
+	struct kp_error err = { 0 };
+
+	sdb_write_file(root, "var/lib/dpkg/status",
+	               "Package: linux-image-" R91 "\nStatus: install ok installed\n"
+	               "Version: 1.0-1\nArchitecture: amd64\nthis is no field\n\n");
+	assert_null(kp_apt_open(root, &err));
+	assert_int_equal(err.code, -EIO);
+	assert_non_null(strstr(err.message, "cannot read apt's package lists: "));
+	assert_non_null(strstr(err.message, "/var/lib/dpkg/status"));
+	/* Usable again afterwards. */
+	sdb_write_file(root, "var/lib/dpkg/status", "");
+	close_apt(open_apt(root));
+}
+
+static void
+test_unknown_package(void **state)
+{
+	static const char *const names[] = { "linux-image-" R91, "linux-image-nope" };
+	char *root = new_root(ubuntu);
+	struct kp_apt *apt = open_apt(root);
+	struct kp_error err = { 0 };
+	struct kp_apt_sim sim;
+
+	assert_int_equal(kp_apt_simulate_purge(apt, names, 2, &sim, &err), -ENOENT);
+	assert_string_equal(err.message, "apt knows no package named 'linux-image-nope'");
+	assert_null(sim.removals);
+	assert_null(sim.installs);
+	assert_null(sim.problem);
+	/* The same handle still answers, from a clean slate. */
+	assert_int_equal(kp_apt_simulate_purge(apt, names, 1, &sim, &err), 0);
+	assert_string_equal(render(sim.removals, sim.n_removals, 0),
+	                    "linux-generic(linux-image-" R91 ") "
+	                    "linux-image-generic(linux-image-" R91 ") "
+	                    "linux-modules-extra-" R91 "(linux-image-" R91 ")");
+	kp_apt_sim_clear(&sim);
+	close_apt(apt);
+}
+
+static void
+test_one_at_a_time(void **state)
+{
+	char *root = new_root(ubuntu);
+	struct kp_apt *apt = open_apt(root);
+	struct kp_error err = { 0 };
+
+	assert_null(kp_apt_open(root, &err));
+	assert_int_equal(err.code, -EBUSY);
+	close_apt(apt);
+	kp_apt_close(NULL);
+}
+
+static int n_files;
+
+static int
+count_file(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	n_files++;
+	return 0;
+}
+
+static int
+files_under(const char *root)
+{
+	n_files = 0;
+	nftw(root, count_file, 16, FTW_PHYS);
+	return n_files;
+}
+
+static void
+test_reopen_many_roots(void **state)
+{
+	char *with_conf = root_with_apt(kernels);
+	char *without = new_root(kernels);
+	int before = files_under(with_conf);
+
+	/* Each open starts from that root's configuration alone. */
+	for (int i = 0; i < 20; i++) {
+		struct kp_apt *apt = open_apt(i % 2 ? without : with_conf);
+		check_protected(apt, R101, i % 2 ? "" : NEWEST_TWO);
+		close_apt(apt);
+	}
+	/* No cache file, no lock file: nothing was written. */
+	assert_int_equal(files_under(with_conf), before);
+}
+
+static void
+test_unreadable_database(void **state)
+{
+	char *root = new_root(ubuntu);
+	char dir[4200];
+	struct kp_error err = { 0 };
+
+	if (geteuid() == 0)
+		skip(); /* root reads everything: run as a plain user */
+	snprintf(dir, sizeof(dir), "%s/var/lib/dpkg", root);
+	assert_int_equal(chmod(dir, 0), 0);
+	current = kp_apt_open(root, &err);
+	assert_int_equal(chmod(dir, 0755), 0);
+	assert_null(current);
+	assert_int_equal(err.code, -EACCES);
+	assert_non_null(strstr(err.message, "Permission denied"));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_purge_whole_family, teardown),
+		cmocka_unit_test_teardown(test_purge_takes_metapackages, teardown),
+		cmocka_unit_test_teardown(test_purge_family_of_current_metapackage, teardown),
+		cmocka_unit_test_teardown(test_purge_image_alone_no_archive, teardown),
+		cmocka_unit_test_teardown(test_purge_image_alone_installs_unsigned, teardown),
+		cmocka_unit_test_teardown(test_purge_exact_headers, teardown),
+		cmocka_unit_test_teardown(test_problems_healthy, teardown),
+		cmocka_unit_test_teardown(test_problems_broken, teardown),
+		cmocka_unit_test_teardown(test_problems_breaks_and_reinstreq, teardown),
+		cmocka_unit_test_teardown(test_purge_refused_on_broken_system, teardown),
+		cmocka_unit_test_teardown(test_kernel_protection, teardown),
+		cmocka_unit_test_teardown(test_kernel_protection_needs_apt_config, teardown),
+		cmocka_unit_test_teardown(test_missing_root, teardown),
+		cmocka_unit_test_teardown(test_root_without_database, teardown),
+		cmocka_unit_test_teardown(test_corrupt_status, teardown),
+		cmocka_unit_test_teardown(test_unknown_package, teardown),
+		cmocka_unit_test_teardown(test_one_at_a_time, teardown),
+		cmocka_unit_test_teardown(test_reopen_many_roots, teardown),
+		cmocka_unit_test_teardown(test_unreadable_database, teardown),
+	};
+
+	return cmocka_run_group_tests_name("t-apt-shim", tests, NULL, NULL);
+}
