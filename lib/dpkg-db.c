@@ -82,6 +82,9 @@ fatal_to_ctx(const char *emsg, const void *data)
 	n = strlen(ctx->fatal);
 	while (n > 0 && ctx->fatal[n - 1] == '\n')
 		ctx->fatal[--n] = '\0';
+	/* One sentence: libdpkg puts the detail of a parse error on a new line. */
+	for (char *p = ctx->fatal; (p = strchr(p, '\n')) != NULL; )
+		*p = ' ';
 }
 
 /*

@@ -259,7 +259,8 @@ decide_release(struct kp_plan *plan, struct kp_release *rel,
 		decide(plan, rel, KP_KEEP, KP_REASON_LATEST, "the newest kernel version");
 	else if (rel->rank != 0 && rel->rank <= opts->keep)
 		decide(plan, rel, KP_KEEP, KP_REASON_NEWEST,
-		       plan_printf(plan, "one of the %u newest kernel versions", opts->keep));
+		       plan_printf(plan, "one of the %u newest kernel versions (--keep)",
+		                   opts->keep));
 	else if (rel->state == KP_RELEASE_INCOMPLETE &&
 	         (newest == NULL || kp_release_compare(rel->abi, newest->abi) > 0))
 		decide(plan, rel, KP_KEEP, KP_REASON_NEWER_INCOMPLETE,
@@ -270,10 +271,13 @@ decide_release(struct kp_plan *plan, struct kp_release *rel,
 	else if (rel->state == KP_RELEASE_INCOMPLETE)
 		decide(plan, rel, KP_PURGE, KP_REASON_NO_IMAGE,
 		       "leftovers of a release without a kernel image");
+	else if (opts->keep <= 1)
+		decide(plan, rel, KP_PURGE, KP_REASON_OLD,
+		       "older than the newest kernel version");
 	else
 		decide(plan, rel, KP_PURGE, KP_REASON_OLD,
 		       plan_printf(plan, "older than the %u newest kernel versions",
-		                   opts->keep ? opts->keep : 1));
+		                   opts->keep));
 }
 
 /* ------------------------------------------------------------ packages */
@@ -322,7 +326,8 @@ decide_shared(struct kp_plan *plan, struct kp_package *pkg)
 		pkg->action = KP_KEEP;
 		pkg->reason = KP_REASON_SHARED_KEPT;
 		pkg->why = plan_printf(plan, "shared by the kept releases of %s", pkg->abi);
-	} else if (newest == NULL || kp_release_compare(pkg->abi, newest->abi) > 0) {
+	} else if (pkg->state != KP_STATE_CONFIG_FILES &&
+	           (newest == NULL || kp_release_compare(pkg->abi, newest->abi) > 0)) {
 		pkg->action = KP_KEEP;
 		pkg->reason = KP_REASON_NEWER_INCOMPLETE;
 		pkg->why = "newer than every installed kernel image";

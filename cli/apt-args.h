@@ -1,0 +1,51 @@
+/*
+ * purge-old-kernels - split the command line between purge-old-kernels
+ * and apt-get.
+ *
+ * popt treats an option it does not know as an error, so the command line
+ * is split before popt sees it: our options (taken from the popt table
+ * itself, so the two never disagree) go to popt, apt-get's options (from a
+ * table of what apt-get accepts with its remove command) are kept, in
+ * order and unchanged, to be put before "remove --purge PACKAGE...".
+ */
+#ifndef CLI_APT_ARGS_H
+#define CLI_APT_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <popt.h>
+
+/* A growable, NULL-terminated argument vector that owns its strings. */
+struct cli_argv {
+	char **v;
+	size_t n;
+	size_t cap;
+};
+
+int cli_argv_push(struct cli_argv *av, const char *arg);
+void cli_argv_free(struct cli_argv *av);
+
+/* The command line, split. */
+struct cli_split {
+	/* argv[0], then our options as "--name" or "--name=value", for popt */
+	struct cli_argv ours;
+	/* apt-get's arguments, in order; the ones after "--" included */
+	struct cli_argv apt;
+	/* How many of the last apt arguments came after "--", unchecked. */
+	size_t n_unchecked;
+	/* The checked arguments make apt-get simulate (-s, --no-act ...). */
+	bool apt_simulate;
+	/* They set apt-get's quiet level (-qq, -q=2, --silent ...). */
+	bool apt_quiet;
+};
+
+int cli_split_args(int argc, const char *const *argv,
+                   const struct poptOption *ours, struct cli_split *out,
+                   char *err, size_t err_size);
+void cli_split_free(struct cli_split *split);
+
+/* apt's reading of a yes/no word: 1, 0, or -1 when it is none. */
+int cli_apt_bool_word(const char *word);
+
+#endif /* CLI_APT_ARGS_H */

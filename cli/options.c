@@ -1,0 +1,364 @@
+/*
+ * purge-old-kernels - the command line: our options, parsed with popt, and
+ * apt-get's arguments, passed on.
+ *
+ * The popt table is the one description of our options: the split between
+ * us and apt-get reads it, popt parses with it, --help prints it.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <popt.h>
+
+#include "kpurge.h"
+#include "options.h"
+
+enum {
+	OPT_KEEP = 1,
+	OPT_DRY_RUN,
+	OPT_LIST,
+	OPT_JSON,
+	OPT_QUIET,
+	OPT_ROOT,
+	OPT_RUNNING,
+	OPT_PROTECT,
+	OPT_HELP,
+	OPT_USAGE,
+	OPT_VERSION,
+};
+
+/*
+ * One line each in --help (the man page says the same), and every line of
+ * --help fits 79 columns: t-cli-args checks both.
+ */
+static const struct poptOption option_table[] = {
+	{ "keep", 'k', POPT_ARG_STRING, NULL, OPT_KEEP,
+	  "keep N newest kernels besides the running (default 2)", "N" },
+	{ "dry-run", 'n', POPT_ARG_NONE, NULL, OPT_DRY_RUN,
+	  "show what would be purged, change nothing (no root)", NULL },
+	{ "list", 'l', POPT_ARG_NONE, NULL, OPT_LIST,
+	  "list releases: state, size, keep or purge, and why", NULL },
+	{ "json", '\0', POPT_ARG_NONE, NULL, OPT_JSON,
+	  "with --list or --dry-run: the plan as JSON", NULL },
+	{ "quiet", 'q', POPT_ARG_NONE, NULL, OPT_QUIET,
+	  "no \"No kernels are eligible for removal.\" (for cron)", NULL },
+	{ "root", '\0', POPT_ARG_STRING, NULL, OPT_ROOT,
+	  "clean the system installed at DIR (chroot, image)", "DIR" },
+	{ "running", '\0', POPT_ARG_STRING, NULL, OPT_RUNNING,
+	  "take RELEASE as the running kernel (none: no kernel)", "RELEASE" },
+	{ "protect", '\0', POPT_ARG_STRING, NULL, OPT_PROTECT,
+	  "never purge RELEASE (repeatable)", "RELEASE" },
+	{ "help", 'h', POPT_ARG_NONE, NULL, OPT_HELP,
+	  "show this help and exit", NULL },
+	{ "usage", '\0', POPT_ARG_NONE, NULL, OPT_USAGE,
+	  "show a short usage message and exit", NULL },
+	{ "version", 'V', POPT_ARG_NONE, NULL, OPT_VERSION,
+	  "show the version and exit", NULL },
+	POPT_TABLEEND
+};
+
+/* --help's two columns: the option, then its description. */
+#define HELP_OPTION_WIDTH 25
+
+static const char help_footer[] =
+"\n"
+"Every other argument goes to apt-get, unchanged and in order, before the\n"
+"command it runs: apt-get [APT-GET-ARGUMENT...] remove --purge PACKAGE...\n"
+"(for example -y, -s, -o Name=Value, -c FILE, -qq). An option neither\n"
+"purge-old-kernels nor apt-get knows is an error; arguments after \"--\" go\n"
+"to apt-get unchecked. -q, -n, -h and -V are purge-old-kernels' own; -qq\n"
+"and -q=N go to apt-get and make purge-old-kernels quiet too.\n"
+"\n"
+"A purge needs root; --dry-run, --list and apt-get's -s do not. With both\n"
+"--list and --dry-run, the table comes first, then the plan. With --root,\n"
+"no kernel runs unless --running says so.\n"
+"\n"
+"Exit status: 0 success or nothing to purge; 1 error (dpkg database, root\n"
+"directory, privileges, plan); 2 usage error; otherwise apt-get's status\n"
+"(128+N when apt-get was killed by signal N).\n";
+
+/* ------------------------------------------------------------ values */
+
+__attribute__((format(printf, 3, 4)))
+static int
+usage_error(char *err, size_t err_size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, err_size, fmt, ap);
+	va_end(ap);
+	return CLI_EXIT_USAGE;
+}
+
+/* --keep: digits only (no sign, no blanks), 0 to CLI_KEEP_MAX. */
+static int
+parse_keep(const char *text, unsigned *keep, char *err, size_t err_size)
+{
+	unsigned long n;
+	char *end;
+
+	if (text[0] == '\0')
+		return usage_error(err, err_size,
+		                   "--keep needs a number from 0 to %u",
+		                   CLI_KEEP_MAX);
+	errno = 0;
+	n = strtoul(text, &end, 10);
+	if (strspn(text, "0123456789") != strlen(text) || *end != '\0' ||
+	    errno == ERANGE || n > CLI_KEEP_MAX)
+		return usage_error(err, err_size, "--keep takes a number from "
+		                   "0 to %u, not '%s'", CLI_KEEP_MAX, text);
+	*keep = (unsigned)n;
+	return 0;
+}
+
+static int
+add_protect(struct cli_options *opts, char *release)
+{
+	char **v = realloc(opts->protect, (opts->n_protect + 1) * sizeof(*v));
+
+	if (v == NULL)
+		return -ENOMEM;
+	opts->protect = v;
+	opts->protect[opts->n_protect++] = release;
+	return 0;
+}
+
+/* Replace *slot with value, which the options now own. */
+static void
+set_string(char **slot, char *value)
+{
+	free(*slot);
+	*slot = value;
+}
+
+/* An option with a value; takes arg (malloc'd by popt) in every case. */
+static int
+apply_value(struct cli_options *opts, int id, char *arg, char *err,
+            size_t err_size)
+{
+	static const char *const names[] = {
+		[OPT_KEEP] = "--keep", [OPT_ROOT] = "--root",
+		[OPT_RUNNING] = "--running", [OPT_PROTECT] = "--protect",
+	};
+	int r = 0;
+
+	if (arg == NULL || (arg[0] == '\0' && id != OPT_KEEP)) {
+		free(arg);
+		return usage_error(err, err_size, "%s needs a value",
+		                   names[id]);
+	}
+	if (id == OPT_KEEP) {
+		r = parse_keep(arg, &opts->keep, err, err_size);
+		free(arg);
+	} else if (id == OPT_ROOT) {
+		set_string(&opts->root, arg);
+	} else if (id == OPT_RUNNING) {
+		/* "none": no kernel of this system runs (an image) */
+		opts->running_none = strcmp(arg, "none") == 0;
+		if (opts->running_none) {
+			free(arg);
+			arg = NULL;
+		}
+		set_string(&opts->running, arg);
+	} else if (add_protect(opts, arg) < 0) {
+		free(arg);
+		snprintf(err, err_size, "out of memory");
+		r = CLI_EXIT_ERROR;
+	}
+	return r;
+}
+
+static int
+apply_option(struct cli_options *opts, int id, char *arg, char *err,
+             size_t err_size)
+{
+	switch (id) {
+	case OPT_DRY_RUN:
+		opts->dry_run = true;
+		break;
+	case OPT_LIST:
+		opts->list = true;
+		break;
+	case OPT_JSON:
+		opts->json = true;
+		break;
+	case OPT_QUIET:
+		opts->quiet = true;
+		break;
+	case OPT_HELP:
+		opts->help = true;
+		break;
+	case OPT_USAGE:
+		opts->usage = true;
+		break;
+	case OPT_VERSION:
+		opts->version = true;
+		break;
+	default:
+		return apply_value(opts, id, arg, err, err_size);
+	}
+	free(arg);
+	return 0;
+}
+
+/* Our options, already split from apt-get's, through popt. */
+static int
+read_options(poptContext ctx, struct cli_options *opts, char *err,
+             size_t err_size)
+{
+	const char *extra;
+	int id, r = 0;
+
+	while (r == 0 && (id = poptGetNextOpt(ctx)) > 0)
+		r = apply_option(opts, id, poptGetOptArg(ctx), err, err_size);
+	if (r != 0)
+		return r;
+	if (id < -1)
+		return usage_error(err, err_size, "%s: %s",
+		                   poptBadOption(ctx, POPT_BADOPTION_NOALIAS),
+		                   poptStrerror(id));
+	/* The split leaves popt no arguments; this guards against a change. */
+	extra = poptGetArg(ctx);
+	if (extra != NULL)
+		return usage_error(err, err_size, "unexpected argument '%s'",
+		                   extra);
+	return 0;
+}
+
+static int
+check_combination(const struct cli_options *opts, char *err, size_t err_size)
+{
+	if (opts->json && !opts->list && !opts->dry_run)
+		return usage_error(err, err_size, "--json works only with "
+		                   "--list or --dry-run");
+	return 0;
+}
+
+/**
+ * Parse the command line into *opts, which the caller frees with
+ * cli_options_free() whatever the result. Returns 0, or CLI_EXIT_USAGE
+ * (CLI_EXIT_ERROR when out of memory) with one sentence in err.
+ */
+int
+cli_options_parse(struct cli_options *opts, int argc, const char *const *argv,
+                  char *err, size_t err_size)
+{
+	poptContext ctx;
+	int r;
+
+	memset(opts, 0, sizeof(*opts));
+	opts->keep = KP_KEEP_DEFAULT;
+	r = cli_split_args(argc, argv, option_table, &opts->args, err,
+	                   err_size);
+	if (r < 0)
+		return r == -ENOMEM ? CLI_EXIT_ERROR : CLI_EXIT_USAGE;
+	ctx = poptGetContext(CLI_NAME, (int)opts->args.ours.n,
+	                     (const char **)opts->args.ours.v, option_table, 0);
+	if (ctx == NULL) {
+		snprintf(err, err_size, "out of memory");
+		return CLI_EXIT_ERROR;
+	}
+	r = read_options(ctx, opts, err, err_size);
+	poptFreeContext(ctx);
+	if (r != 0 || opts->help || opts->usage || opts->version)
+		return r;
+	/* -qq is apt-get's, but whoever asks apt-get for quiet wants quiet. */
+	opts->quiet = opts->quiet || opts->args.apt_quiet;
+	return check_combination(opts, err, err_size);
+}
+
+void
+cli_options_free(struct cli_options *opts)
+{
+	size_t i;
+
+	free(opts->root);
+	free(opts->running);
+	for (i = 0; i < opts->n_protect; i++)
+		free(opts->protect[i]);
+	free(opts->protect);
+	cli_split_free(&opts->args);
+	memset(opts, 0, sizeof(*opts));
+}
+
+bool
+cli_options_purging(const struct cli_options *opts)
+{
+	return !opts->dry_run && !opts->list;
+}
+
+/* ------------------------------------------------------------- help */
+
+static poptContext
+help_context(void)
+{
+	static const char *const argv[] = { CLI_NAME, NULL };
+	poptContext ctx = poptGetContext(CLI_NAME, 1, (const char **)argv,
+	                                 option_table, 0);
+
+	if (ctx != NULL)
+		poptSetOtherOptionHelp(ctx,
+		                       "[OPTION...] [APT-GET-ARGUMENT...]");
+	return ctx;
+}
+
+/* "  -k, --keep=N", then the description from the option's column on. */
+static void
+print_option_help(FILE *out, const struct poptOption *o)
+{
+	char left[64];
+
+	if (o->shortName != '\0')
+		snprintf(left, sizeof(left), "  -%c, --%s%s%s", o->shortName,
+		         o->longName, o->argDescrip ? "=" : "",
+		         o->argDescrip ? o->argDescrip : "");
+	else
+		snprintf(left, sizeof(left), "      --%s%s%s", o->longName,
+		         o->argDescrip ? "=" : "",
+		         o->argDescrip ? o->argDescrip : "");
+	fprintf(out, "%-*s %s\n", HELP_OPTION_WIDTH, left, o->descrip);
+}
+
+/*
+ * popt's own help wraps descriptions at the terminal's width; this one
+ * keeps one line per option, as in the man page.
+ */
+void
+cli_print_help(FILE *out)
+{
+	const struct poptOption *o;
+
+	fprintf(out, "Usage: %s [OPTION...] [APT-GET-ARGUMENT...]\n", CLI_NAME);
+	fputs("Purge old kernel packages, keeping the running kernel and the "
+	      "newest ones.\n\n", out);
+	for (o = option_table; o->longName != NULL; o++)
+		print_option_help(out, o);
+	fputs(help_footer, out);
+}
+
+void
+cli_print_usage(FILE *out)
+{
+	poptContext ctx = help_context();
+
+	if (ctx == NULL)
+		return;
+	poptPrintUsage(ctx, out, 0);
+	poptFreeContext(ctx);
+}
+
+void
+cli_print_version(FILE *out)
+{
+	fprintf(out, "%s %s\n", CLI_NAME, PACKAGE_VERSION);
+	fputs("License GPL-2.0-or-later: GNU GPL version 2 or later.\n"
+	      "This is free software: you are free to change and redistribute "
+	      "it.\nThere is NO WARRANTY, to the extent permitted by law.\n",
+	      out);
+}

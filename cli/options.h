@@ -1,0 +1,54 @@
+/*
+ * purge-old-kernels - the command line: our options, parsed with popt, and
+ * apt-get's arguments, passed on.
+ */
+#ifndef CLI_OPTIONS_H
+#define CLI_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "apt-args.h"
+
+#define CLI_NAME "purge-old-kernels"
+
+/* Exit statuses of our own; anything else is apt-get's. */
+enum cli_exit {
+	CLI_EXIT_OK = 0,    /* done, or nothing to purge */
+	CLI_EXIT_ERROR = 1, /* database, root directory, privileges, plan */
+	CLI_EXIT_USAGE = 2, /* bad command line */
+};
+
+/* --keep takes 0 to this: more would never make a difference. */
+#define CLI_KEEP_MAX 1000u
+
+struct cli_options {
+	unsigned keep;
+	bool dry_run;
+	bool list;
+	bool json;
+	bool quiet;
+	bool help;
+	bool usage;
+	bool version;
+	char *root;        /* --root, as given; NULL: this system */
+	char *running;     /* --running; NULL: not given */
+	bool running_none; /* --running=none */
+	char **protect;    /* --protect, in order */
+	size_t n_protect;
+	struct cli_split args; /* args.apt: what goes to apt-get */
+};
+
+int cli_options_parse(struct cli_options *opts, int argc,
+                      const char *const *argv, char *err, size_t err_size);
+void cli_options_free(struct cli_options *opts);
+
+/* Neither --dry-run nor --list: the packages are purged. */
+bool cli_options_purging(const struct cli_options *opts);
+
+void cli_print_help(FILE *out);
+void cli_print_usage(FILE *out);
+void cli_print_version(FILE *out);
+
+#endif /* CLI_OPTIONS_H */

@@ -1,0 +1,36 @@
+/*
+ * purge-old-kernels - what the user reads: the --list table, the --dry-run
+ * plan, the summary before a purge.
+ */
+#ifndef CLI_OUTPUT_H
+#define CLI_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "kpurge.h"
+
+/* How to write to one stream. */
+struct cli_style {
+	bool color; /* ANSI colours and bold */
+	int width;  /* columns; lines stay shorter than this */
+};
+
+struct cli_style cli_style_for(FILE *out);
+
+void cli_format_size(unsigned long long kib, char *buf, size_t size);
+
+void cli_print_list(FILE *out, const struct kp_plan *plan,
+                    const struct cli_style *style);
+void cli_print_dry_run(FILE *out, const struct kp_plan *plan,
+                       const char *const *command,
+                       const struct cli_style *style);
+void cli_print_summary(FILE *out, const struct kp_plan *plan,
+                       const struct cli_style *style);
+void cli_print_command(FILE *out, const char *const *argv,
+                       const struct cli_style *style);
+
+#define CLI_NOTHING_TO_PURGE "No kernels are eligible for removal."
+
+#endif /* CLI_OUTPUT_H */
