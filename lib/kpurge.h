@@ -273,6 +273,16 @@ const char *kp_release_state_name(enum kp_release_state state);
  */
 int kp_plan_prove(struct kp_ctx *ctx, struct kp_plan *plan,
                   struct kp_error *err);
+/*
+ * Pre-flight: what apt and dpkg find wrong with the system now (unmet
+ * dependencies, half-installed or half-configured packages, an interrupted
+ * dpkg), one sentence each in a NULL-terminated array freed with
+ * kp_strv_free(). Returns their number (0: healthy) or a negative code.
+ */
+int kp_ctx_problems(struct kp_ctx *ctx, char ***problems,
+                    struct kp_error *err);
+void kp_strv_free(char **v);
+
 /** True once kp_plan_prove() succeeded on the plan. */
 bool kp_plan_proved(const struct kp_plan *plan);
 

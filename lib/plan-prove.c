@@ -166,3 +166,46 @@ kp_plan_prove(struct kp_ctx *ctx, struct kp_plan *plan, struct kp_error *err)
 	plan->proved = true;
 	return 0;
 }
+
+/**
+ * What apt and dpkg find wrong with the system of ctx now: an interrupted
+ * dpkg, unmet dependencies, half-installed or half-configured packages.
+ * Stores a NULL-terminated array of sentences (free with kp_strv_free())
+ * in *problems and returns their number, or a negative code with err.
+ */
+int
+kp_ctx_problems(struct kp_ctx *ctx, char ***problems, struct kp_error *err)
+{
+	struct kp_apt *apt;
+	char **v = NULL;
+	int n;
+
+	*problems = NULL;
+	apt = kp_apt_open(kp_ctx_root(ctx), err);
+	if (apt == NULL)
+		return err && err->code ? err->code : -EIO;
+	n = kp_apt_problems(apt, &v, err);
+	kp_apt_close(apt);
+	if (n < 0)
+		return n;
+	if (kp_ctx_dpkg_interrupted(ctx)) {
+		char **grown = realloc(v, (size_t)(n + 2) * sizeof(*v));
+
+		if (grown == NULL) {
+			kp_apt_strv_free(v);
+			return kp__error_set(err, -ENOMEM, "out of memory");
+		}
+		v = grown;
+		v[n] = strdup("dpkg was interrupted: its updates journal is not empty");
+		v[++n] = NULL;
+	}
+	*problems = v;
+	return n;
+}
+
+/** Free a NULL-terminated array of strings; NULL is fine. */
+void
+kp_strv_free(char **v)
+{
+	kp_apt_strv_free(v);
+}
