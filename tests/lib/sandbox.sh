@@ -1,4 +1,5 @@
 # sandbox.sh: helpers for purge-old-kernels integration tests (sourced, POSIX sh).
+# shellcheck shell=sh disable=SC3043,SC2086,SC2016,SC2034
 #
 # A test makes a throw-away Debian root, fills its dpkg database with tiny
 # packages built by dpkg-deb on the spot, runs the real CLI against it (the
@@ -11,10 +12,10 @@
 #   . "$top_srcdir/tests/lib/sandbox.sh"
 #   sandbox_init
 #   ubuntu_release 6.8.0-31 generic
-#   ubuntu_release 6.8.0-40 generic
+#   ubuntu_release 6.8.0-40 generic; r40=$RELEASE_PKGS
 #   dpkg_install
 #   assert_exit 0 pok --keep=1 -y
-#   assert_remaining "$(release_pkgs 6.8.0-40-generic) linux-base"
+#   assert_remaining "$r40 linux-base"
 #   sandbox_finish
 #
 # Exit codes follow automake: 0 pass, 1 fail, 77 skip, 99 hard error (the
@@ -30,6 +31,8 @@
 : "${DPKG_DEB:=dpkg-deb}"
 : "${APT_GET:=apt-get}"
 : "${PYTHON:=python3}"
+# pyenv-style shims cost a third of a second per call; the system python will do.
+[ "$PYTHON" != python3 ] || [ ! -x /usr/bin/python3 ] || PYTHON=/usr/bin/python3
 if [ -z "${DPKG_QUERY:-}" ]; then
 	case $DPKG in
 	*/*) DPKG_QUERY=${DPKG%/*}/dpkg-query ;;
@@ -92,6 +95,10 @@ sandbox_init() {
 	if [ "$(id -u)" != 0 ]; then
 		skip "integration tests install packages with dpkg --root and need root (run 'make check' as root)"
 	fi
+	# fakeroot (a package build) says uid 0, but dpkg and chown would fail.
+	if [ -n "${FAKEROOTKEY:-}" ] || case ${LD_PRELOAD:-} in *libfakeroot*) true ;; *) false ;; esac; then
+		skip "integration tests need real root, not fakeroot (run 'make check' as root)"
+	fi
 	command -v "$DPKG" >/dev/null 2>&1 || skip "dpkg not found ($DPKG)"
 	command -v "$DPKG_DEB" >/dev/null 2>&1 || skip "dpkg-deb not found ($DPKG_DEB)"
 	command -v "$APT_GET" >/dev/null 2>&1 || skip "apt-get not found ($APT_GET)"
@@ -109,7 +116,6 @@ sandbox_init() {
 	export ROOT
 	SANDBOX_DEBS=$SANDBOX_TMP/debs
 	mkdir -p "$SANDBOX_DEBS" "$SANDBOX_TMP/build" "$SANDBOX_TMP/apt-runs"
-	: >"$SANDBOX_TMP/pending"
 	sandbox_root_skeleton "$ROOT"
 	SANDBOX_ARCH=$("$DPKG" --print-architecture) || die "dpkg --print-architecture failed"
 	sandbox__write_apt_config
@@ -158,12 +164,12 @@ EOF
 
 # apt_runs: how many times apt-get reached dpkg in this sandbox (counted by
 # the guard hook; 0 when the CLI dropped APT_CONFIG from the environment).
-apt_runs() { ls "$SANDBOX_TMP/apt-runs" | wc -l | tr -d ' '; }
+apt_runs() { find "$SANDBOX_TMP/apt-runs" -type f | wc -l | tr -d ' '; }
 # apt_last_config: the configuration of the last apt-get that ran dpkg.
 apt_last_config() {
 	sandbox__n=$(apt_runs)
 	[ "$sandbox__n" -gt 0 ] || return 0
-	cat "$SANDBOX_TMP/apt-runs/run.$sandbox__n" | sed '/^$/q'
+	sed '/^$/q' "$SANDBOX_TMP/apt-runs/run.$sandbox__n"
 }
 
 ## Building packages.
@@ -176,21 +182,38 @@ apt_last_config() {
 # in config-files state).  Each /PATH becomes a file of BYTES bytes (default
 # 1024); Installed-Size adds them up in KiB the way dpkg-gencontrol does.
 deb() {
+	sandbox__build "$@"
+	printf '%s\n' "$DEB"
+}
+
+# sandbox__build: deb without the output; the path is left in DEB.  Builds
+# run in the test's shell, with as few processes as possible: dpkg-deb is
+# most of a test's setup time.
+sandbox__build() {
 	[ $# -ge 2 ] || die "usage: deb NAME VERSION [OPTION...] [FILE...]"
-	local name=$1 version=$2 key dir out a path size kib field val
+	local name="$1" version="$2" dir a path size kib field val dirs args n
 	shift 2
-	key=$(printf '%s\n' "$name" "$version" "$@" | cksum | cut -d' ' -f1)
-	out=$SANDBOX_DEBS/${name}_${version}_$key.deb
-	if [ -f "$out" ]; then
-		printf '%s\n' "$out"
-		return 0
-	fi
-	dir=$SANDBOX_TMP/build/${name}_$key
-	rm -rf "$dir"
-	mkdir -p "$dir/DEBIAN"
+	args="$*"
+	# Same name and version, other options: another file.
+	n=0
+	DEB=$SANDBOX_DEBS/${name}_${version}_$n.deb
+	while [ -f "$DEB" ]; do
+		[ "$(cat "$DEB.args")" != "$args" ] || return 0
+		n=$((n + 1))
+		DEB=$SANDBOX_DEBS/${name}_${version}_$n.deb
+	done
+	dir=$SANDBOX_TMP/build/${name}_${version}_$n
 	kib=0
-	local arch=$SANDBOX_ARCH section=kernel priority=optional
-	local source= desc="purge-old-kernels test package" fields=
+	local arch="$SANDBOX_ARCH" section=kernel priority=optional
+	local source='' desc="purge-old-kernels test package" fields='' conffile=''
+	dirs=$dir/DEBIAN
+	for a in "$@"; do
+		case $a in
+		/*) dirs="$dirs $dir${a%/*}" ;;
+		conffile) dirs="$dirs $dir/etc/kpurge-test" ;;
+		esac
+	done
+	mkdir -p $dirs || die "cannot create $dir"
 	for a in "$@"; do
 		case $a in
 		/*)
@@ -198,14 +221,13 @@ deb() {
 			*:[0-9]*) path=${a%:*} size=${a##*:} ;;
 			*) path=$a size=1024 ;;
 			esac
-			mkdir -p "$dir${path%/*}"
-			head -c "$size" /dev/zero >"$dir$path"
+			printf "%${size}s" '' >"$dir$path"
 			kib=$((kib + (size + 1023) / 1024))
 			;;
 		conffile)
-			mkdir -p "$dir/etc/kpurge-test"
-			printf '# %s\n' "$name" >"$dir/etc/kpurge-test/$name.conf"
-			printf '/etc/kpurge-test/%s.conf\n' "$name" >>"$dir/DEBIAN/conffiles"
+			conffile=/etc/kpurge-test/$name.conf
+			printf '# %s\n' "$name" >"$dir$conffile"
+			printf '%s\n' "$conffile" >"$dir/DEBIAN/conffiles"
 			kib=$((kib + 1))
 			;;
 		arch=*) arch=${a#*=} ;;
@@ -243,40 +265,64 @@ deb() {
 		printf 'Priority: %s\n' "$priority"
 		printf 'Description: %s\n' "$desc"
 	} >"$dir/DEBIAN/control"
-	"$DPKG_DEB" --root-owner-group -Znone -b "$dir" "$out" >"$dir.log" 2>&1 \
+	"$DPKG_DEB" --root-owner-group -Znone -b "$dir" "$DEB" >"$dir.log" 2>&1 \
 		|| { cat "$dir.log" >&2; die "dpkg-deb could not build $name $version"; }
-	rm -rf "$dir" "$dir.log"
-	printf '%s\n' "$out"
+	printf '%s\n' "$args" >"$DEB.args"
 }
 
 # want NAME VERSION [OPTION...]: build a package and queue it for the next
 # dpkg_install.  A package already queued is not queued again (the first
-# version wins), so helpers can all ask for linux-base.
+# version wins), so helpers can all ask for linux-base.  Its name is added to
+# RELEASE_PKGS and RELEASE_OWN (see sandbox__release_begin).
+sandbox__kind=own
+SANDBOX_PENDING=
+SANDBOX_PENDING_NAMES=' '
 want() {
-	local p
-	if grep -q "^$1 " "$SANDBOX_TMP/pending"; then
-		return 0
-	fi
-	p=$(deb "$@") || die "could not build $1"
-	printf '%s %s\n' "$1" "$p" >>"$SANDBOX_TMP/pending"
+	case $SANDBOX_PENDING_NAMES in
+	*" $1 "*) return 0 ;;
+	esac
+	sandbox__build "$@"
+	SANDBOX_PENDING="$SANDBOX_PENDING $DEB"
+	SANDBOX_PENDING_NAMES="$SANDBOX_PENDING_NAMES$1 "
+	case $sandbox__kind in
+	own) RELEASE_OWN="${RELEASE_OWN:+$RELEASE_OWN }$1" ;;
+	shared) RELEASE_SHARED="${RELEASE_SHARED:+$RELEASE_SHARED }$1" ;;
+	*) return 0 ;;
+	esac
 	RELEASE_PKGS="${RELEASE_PKGS:+$RELEASE_PKGS }$1"
+}
+
+# The release helpers below leave the names of the packages they queued in
+# RELEASE_PKGS: the release's own (flavoured) packages in RELEASE_OWN, the
+# flavour-less ones of its ABI in RELEASE_SHARED.  A flavour-less package
+# another flavour of the ABI already queued is in neither.
+sandbox__release_begin() {
+	RELEASE_PKGS=
+	RELEASE_OWN=
+	RELEASE_SHARED=
+	sandbox__kind=own
+}
+
+# sandbox__shared NAME VERSION ...: want a flavour-less package of the release.
+sandbox__shared() {
+	sandbox__kind=shared
+	want "$@"
+	sandbox__kind=own
 }
 
 # dpkg_install [DEB...]: install the queued packages and DEBs with one
 # dpkg --root -i, so dependencies between them resolve.
 dpkg_install() {
-	local n
-	n=$(($(wc -l <"$SANDBOX_TMP/pending") + $#))
-	[ "$n" -gt 0 ] || return 0
-	# shellcheck disable=SC2046 # deb paths have no blanks (mktemp, package names)
+	set -- $SANDBOX_PENDING "$@"
+	[ $# -gt 0 ] || return 0
 	if ! "$DPKG" --root="$ROOT" --log="$ROOT/var/log/dpkg.log" --force-unsafe-io \
-		-i $(cut -d' ' -f2 "$SANDBOX_TMP/pending") "$@" \
-		>"$SANDBOX_TMP/dpkg-install.log" 2>&1; then
+		-i "$@" >"$SANDBOX_TMP/dpkg-install.log" 2>&1; then
 		cat "$SANDBOX_TMP/dpkg-install.log" >&2
 		die "dpkg --root -i failed"
 	fi
-	: >"$SANDBOX_TMP/pending"
-	say "# installed $n packages into the sandbox"
+	SANDBOX_PENDING=
+	SANDBOX_PENDING_NAMES=' '
+	say "# installed $# packages into the sandbox"
 }
 
 # hold PKG...: put packages on hold.
@@ -298,13 +344,20 @@ mark_rc() {
 }
 
 ## Kernel families, one helper per naming scheme.  Each queues the packages
-## of one release and leaves their names in RELEASE_PKGS.
+## of one release (see sandbox__release_begin for the names it leaves).
 
-# Non-kernel packages that share the linux- prefix; never to be purged.
-want_linux_base() { want linux-base 4.5ubuntu9 arch=all /usr/sbin/linux-version:2048; }
-want_firmware() { want linux-firmware 20220329.git681281e4-0ubuntu3.31 arch=all /lib/firmware/example.bin:8192; }
-want_libc_dev() { want linux-libc-dev 5.15.0-101.111 section=devel /usr/include/linux/version.h:512; }
-want_tools_common() { want linux-tools-common 5.15.0-101.111 arch=all /usr/bin/perf:2048; }
+# want_other NAME VERSION [OPTION...]: want a package that is no kernel's
+# (linux-base, metapackages, ...): never to be purged, and not in RELEASE_*.
+want_other() {
+	sandbox__kind=other
+	want "$@"
+	sandbox__kind=own
+}
+want_linux_base() { want_other linux-base 4.5ubuntu9 arch=all /usr/sbin/linux-version:2048; }
+want_firmware() { want_other linux-firmware 20220329.git681281e4-0ubuntu3.31 arch=all /lib/firmware/example.bin:8192; }
+want_libc_dev() { want_other linux-libc-dev 5.15.0-101.111 section=devel /usr/include/linux/version.h:512; }
+want_tools_common() { want_other linux-tools-common 5.15.0-101.111 arch=all /usr/bin/perf:2048; }
+want_kmod() { want_other kmod 30+20221128-1 section=admin /bin/kmod:4096; }
 
 # ubuntu_release ABI FLAVOUR [OPTION...]: linux-image-R, linux-modules-R,
 # linux-modules-extra-R, linux-headers-R and the flavour-less SRC-headers-ABI,
@@ -314,8 +367,8 @@ want_tools_common() { want linux-tools-common 5.15.0-101.111 arch=all /usr/bin/p
 # linux-tools-common), unsigned (linux-image-unsigned-R instead of the signed
 # image), no-extra, no-headers, conffile (every package gets a conffile).
 ubuntu_release() {
-	local abi=$1 flavour=$2 r src=linux ver= tools=0 image=linux-image extra=1
-	local headers=1 cf= o isrc
+	local abi="$1" flavour="$2" r src=linux ver='' tools=0 image=linux-image extra=1
+	local headers=1 cf='' o isrc
 	shift 2
 	for o in "$@"; do
 		case $o in
@@ -334,11 +387,11 @@ ubuntu_release() {
 		ver=$abi.${abi##*-}
 		[ "$src" = linux ] || ver="$ver~22.04.1"
 	fi
+	# The signed image comes from linux-signed, linux-signed-hwe-6.8, ...
 	isrc=${src%%-*}-signed${src#linux}
 	[ "$image" = linux-image ] || isrc=$src
-	RELEASE_PKGS=
+	sandbox__release_begin
 	want_linux_base
-	RELEASE_PKGS=
 	want "$image-$r" "$ver" source="$isrc" $cf \
 		depends="linux-base (>= 4.5ubuntu1~16.04.1), linux-modules-$r" \
 		"/boot/vmlinuz-$r:49152" "/lib/modules/$r/modules.builtin:1024"
@@ -352,17 +405,15 @@ ubuntu_release() {
 			"/lib/modules/$r/kernel/drivers/net/wireless/extra.ko:32768"
 	fi
 	if [ "$headers" = 1 ]; then
-		want "$src-headers-$abi" "$ver" source="$src" arch=all $cf \
+		sandbox__shared "$src-headers-$abi" "$ver" source="$src" arch=all $cf \
 			"/usr/src/$src-headers-$abi/Makefile:12288"
 		want "linux-headers-$r" "$ver" source="$src" $cf \
 			depends="$src-headers-$abi" \
 			"/usr/src/linux-headers-$r/.config:4096"
 	fi
 	if [ "$tools" = 1 ]; then
-		local rp=$RELEASE_PKGS
 		want_tools_common
-		RELEASE_PKGS=$rp
-		want "$src-tools-$abi" "$ver" source="$src" $cf \
+		sandbox__shared "$src-tools-$abi" "$ver" source="$src" $cf \
 			depends="linux-tools-common" \
 			"/usr/lib/$src-tools-$abi/perf:16384"
 		want "linux-tools-$r" "$ver" source="$src" $cf \
@@ -379,19 +430,18 @@ mainline_release() {
 
 # ubuntu_meta FLAVOUR ABI [SUFFIX]: the metapackages linux-FLAVOUR[SUFFIX],
 # linux-image-FLAVOUR[SUFFIX] and linux-headers-FLAVOUR[SUFFIX] (SUFFIX like
-# -hwe-22.04), depending on release ABI-FLAVOUR.
+# -hwe-22.04), depending on release ABI-FLAVOUR.  They are never kernels.
 ubuntu_meta() {
-	local flavour=$1 abi=$2 suffix=${3:-} r ver rp=${RELEASE_PKGS:-}
+	local flavour="$1" abi="$2" suffix="${3:-}" r ver
 	r=$abi-$flavour
 	ver=$(printf '%s' "$abi" | tr '-' '.').${abi##*-}
 	want_firmware
-	want "linux-image-$flavour$suffix" "$ver" source=linux-meta \
+	want_other "linux-image-$flavour$suffix" "$ver" source=linux-meta \
 		depends="linux-image-$r, linux-modules-extra-$r, linux-firmware"
-	want "linux-headers-$flavour$suffix" "$ver" source=linux-meta \
+	want_other "linux-headers-$flavour$suffix" "$ver" source=linux-meta \
 		depends="linux-headers-$r"
-	want "linux-$flavour$suffix" "$ver" source=linux-meta \
+	want_other "linux-$flavour$suffix" "$ver" source=linux-meta \
 		depends="linux-image-$flavour$suffix (= $ver), linux-headers-$flavour$suffix (= $ver)"
-	RELEASE_PKGS=$rp
 }
 
 # debian_release ABI FLAVOUR [OPTION...]: Debian's linux-image-R (modules
@@ -399,11 +449,12 @@ ubuntu_meta() {
 # kbuild package.  Options: ver=VERSION (of the unsigned build, default
 # X.Y.Z-1), signed=VERSION (install the signed linux-image-R with this version,
 # e.g. 6.1.76+1; default: linux-image-R-unsigned), kbuild=NAME (default
-# linux-kbuild-X.Y, or linux-kbuild-ABI for backports ABIs like
-# 6.5.0-0.deb12.4), support (linux-support-ABI), no-headers, conffile.
+# linux-kbuild-X.Y, shared by every ABI of X.Y and no release's; backports
+# ABIs like 6.5.0-0.deb12.4 have their own linux-kbuild-ABI), support
+# (flavour-less linux-support-ABI), no-headers, conffile.
 debian_release() {
-	local abi=$1 flavour=$2 r ver= signed= kbuild= support=0 headers=1 cf= o
-	local img isrc iver
+	local abi="$1" flavour="$2" r ver='' signed='' kbuild='' support=0 headers=1 cf='' o
+	local img isrc iver series
 	shift 2
 	for o in "$@"; do
 		case $o in
@@ -417,11 +468,12 @@ debian_release() {
 		esac
 	done
 	r=$abi-$flavour
+	series=$(printf '%s' "$abi" | cut -d. -f1-2)
 	[ -n "$ver" ] || ver=${abi%%-*}-1
 	if [ -z "$kbuild" ]; then
 		case $abi in
 		*.deb[0-9]*) kbuild=linux-kbuild-$abi ;;
-		*) kbuild=linux-kbuild-$(printf '%s' "$abi" | cut -d. -f1-2) ;;
+		*) kbuild=linux-kbuild-$series ;;
 		esac
 	fi
 	if [ -n "$signed" ]; then
@@ -429,40 +481,38 @@ debian_release() {
 	else
 		img=linux-image-$r-unsigned isrc=linux iver=$ver
 	fi
-	RELEASE_PKGS=
+	sandbox__release_begin
 	want_linux_base
-	RELEASE_PKGS=
+	want_kmod
 	want "$img" "$iver" source="$isrc" $cf \
 		depends="kmod, linux-base (>= 4.3~)" \
 		"/boot/vmlinuz-$r:49152" "/boot/config-$r:4096" \
 		"/boot/System.map-$r:8192" "/lib/modules/$r/modules.order:1024" \
 		"/lib/modules/$r/kernel/fs/ext4/ext4.ko:65536"
 	if [ "$headers" = 1 ]; then
-		local rp=$RELEASE_PKGS
-		want "$kbuild" "$ver" source=linux $cf "/usr/lib/$kbuild/scripts/basic/fixdep:4096"
 		case $kbuild in
-		linux-kbuild-"$abi") ;;
-		*) RELEASE_PKGS=$rp ;; # shared by several ABIs: not part of this release
+		linux-kbuild-"$abi") sandbox__shared "$kbuild" "$ver" source=linux $cf \
+			"/usr/lib/$kbuild/scripts/basic/fixdep:4096" ;;
+		*) want_other "$kbuild" "$ver" source=linux \
+			"/usr/lib/$kbuild/scripts/basic/fixdep:4096" ;;
 		esac
-		want "linux-headers-$abi-common" "$ver" source=linux arch=all $cf \
+		sandbox__shared "linux-headers-$abi-common" "$ver" source=linux arch=all $cf \
 			"/usr/src/linux-headers-$abi-common/Makefile:12288"
 		want "linux-headers-$r" "$ver" source=linux $cf \
-			depends="linux-headers-$abi-common (= $ver), $kbuild (>= ${ver%%-*})" \
+			depends="linux-headers-$abi-common (= $ver), $kbuild (>= $series)" \
 			"/usr/src/linux-headers-$r/.config:4096"
 	fi
 	if [ "$support" = 1 ]; then
-		want "linux-support-$abi" "$ver" source=linux arch=all $cf \
+		sandbox__shared "linux-support-$abi" "$ver" source=linux arch=all $cf \
 			"/usr/share/linux-support-$abi/version:1024"
 	fi
 }
-
-want_kmod() { want kmod 30+20221128-1 section=admin /bin/kmod:4096; }
 
 # custom_release RELEASE [OPTION...]: what make bindeb-pkg builds: linux-image-R
 # (image and modules together), linux-headers-R.  Options: ver=VERSION
 # (default RELEASE-1), dbg (linux-image-R-dbg), no-headers, conffile.
 custom_release() {
-	local r=$1 ver= dbg=0 headers=1 cf= o
+	local r="$1" ver='' dbg=0 headers=1 cf='' o
 	shift
 	for o in "$@"; do
 		case $o in
@@ -474,7 +524,7 @@ custom_release() {
 		esac
 	done
 	[ -n "$ver" ] || ver=$r-1
-	RELEASE_PKGS=
+	sandbox__release_begin
 	want "linux-image-$r" "$ver" source=linux-upstream $cf \
 		"/boot/vmlinuz-$r:49152" "/boot/config-$r:4096" \
 		"/boot/System.map-$r:8192" "/lib/modules/$r/modules.order:1024" \
@@ -525,7 +575,7 @@ pok() {
 
 # as_user USER CMD...: run CMD with USER's uid and gid, no supplementary groups.
 as_user() {
-	local user=$1 group
+	local user="$1" group
 	shift
 	group=$(id -gn "$user") || die "no user $user"
 	if command -v setpriv >/dev/null 2>&1; then
@@ -551,6 +601,15 @@ run() {
 	sed 's/^/  | /' "$SANDBOX_TMP/out"
 	sed 's/^/  ! /' "$SANDBOX_TMP/err"
 	say "  => exit $rc"
+}
+
+# list_entry TEXT NAME: the entry for NAME in --list's table: the line that
+# begins with NAME and the indented lines that continue it.
+list_entry() {
+	printf '%s\n' "$1" | awk -v n="$2" '
+		index($0, n " ") == 1 { p = 1; print; next }
+		p && /^[ \t]/ { print; next }
+		{ p = 0 }'
 }
 
 ## Assertions.  Each prints "ok - WHAT" or "not ok - WHAT" plus details.
@@ -609,7 +668,7 @@ assert_match() {
 
 # assert_exit CODE CMD...: run CMD (see run) and check its exit status.
 assert_exit() {
-	local want=$1
+	local want="$1"
 	shift
 	run "$@"
 	if [ "$rc" = "$want" ]; then
@@ -632,7 +691,7 @@ assert_stderr_lines() {
 
 # assert_set WHAT EXPECTED ACTUAL: two blank-separated sets of words are equal.
 assert_set() {
-	local what=$1 want got missing extra
+	local what="$1" want got missing extra
 	want=$(words_sorted "$2")
 	got=$(words_sorted "$3")
 	if [ "$want" = "$got" ]; then
@@ -640,9 +699,9 @@ assert_set() {
 		return 0
 	fi
 	fail "$what"
-	missing=$(printf '%s\n' $want | LC_ALL=C sort >"$SANDBOX_TMP/set.want"
-		printf '%s\n' $got | LC_ALL=C sort >"$SANDBOX_TMP/set.got"
-		LC_ALL=C comm -23 "$SANDBOX_TMP/set.want" "$SANDBOX_TMP/set.got" | tr '\n' ' ')
+	printf '%s\n' $want >"$SANDBOX_TMP/set.want"
+	printf '%s\n' $got >"$SANDBOX_TMP/set.got"
+	missing=$(LC_ALL=C comm -23 "$SANDBOX_TMP/set.want" "$SANDBOX_TMP/set.got" | tr '\n' ' ')
 	extra=$(LC_ALL=C comm -13 "$SANDBOX_TMP/set.want" "$SANDBOX_TMP/set.got" | tr '\n' ' ')
 	say "    missing:    ${missing:-(none)}"
 	say "    unexpected: ${extra:-(none)}"
@@ -757,7 +816,7 @@ if what == "valid":
         print(b)
     sys.exit(3 if bad else 0)
 if list(problems(doc)):
-    sys.exit(3)
+    sys.exit(0)  # "valid" says why; other queries answer nothing
 if what == "purge":
     print(" ".join(sorted(doc["purge"])))
 elif what == "releases":
@@ -802,6 +861,77 @@ assert_plan() {
 # assert_json_purge PKG...: the last pok_json's "purge" array is exactly PKG...
 assert_json_purge() {
 	assert_set "JSON purge list is exactly the expected packages" "$*" "$(json_query "$JSON" purge)"
+}
+
+## apt's side of the sandbox, and maintainer scripts (the apt-proof scenarios).
+
+# apt_kernel_protection: apt's kernel protection patterns in the sandbox
+# (APT::VersionedKernelPackages from /etc/apt/apt.conf.d/01autoremove, the
+# host's copy when it has one).  Without them apt protects no kernel.
+apt_kernel_protection() {
+	local f="$ROOT/etc/apt/apt.conf.d/01autoremove"
+	if [ -r /etc/apt/apt.conf.d/01autoremove ]; then
+		cp /etc/apt/apt.conf.d/01autoremove "$f" || die "cannot copy 01autoremove"
+		return 0
+	fi
+	cat >"$f" <<'EOF'
+APT::NeverAutoRemove { "^firmware-linux.*"; "^linux-firmware$"; };
+APT::VersionedKernelPackages { "linux-.*"; "kfreebsd-.*"; "gnumach-.*"; ".*-modules"; ".*-kernel"; };
+APT::Never-MarkAuto-Sections { "metapackages"; "tasks"; };
+EOF
+}
+
+# archive_offer NAME VERSION [DEPENDS]: a package apt can install from a
+# fake archive it believes it has downloaded (a list file under
+# var/lib/apt/lists and its line in sources.list; nothing can be fetched).
+archive_offer() {
+	local list="$ROOT/var/lib/apt/lists/archive.invalid_ubuntu_._Packages"
+	local line='deb http://archive.invalid/ubuntu ./'
+	grep -qxF "$line" "$ROOT/etc/apt/sources.list" 2>/dev/null \
+		|| printf '%s\n' "$line" >>"$ROOT/etc/apt/sources.list"
+	{
+		printf 'Package: %s\nVersion: %s\nArchitecture: %s\n' "$1" "$2" "$SANDBOX_ARCH"
+		printf 'Maintainer: purge-old-kernels tests <tests@invalid>\n'
+		[ -z "${3:-}" ] || printf 'Depends: %s\n' "$3"
+		printf 'Installed-Size: 64\nFilename: pool/main/%s_%s.deb\nSize: 4096\n' "$1" "$2"
+		printf 'Section: kernel\nPriority: optional\nDescription: offered by the fake archive\n\n'
+	} >>"$list"
+}
+
+# with_script DEB SCRIPT FILE: print the path of a copy of DEB that carries
+# FILE as its maintainer script SCRIPT (postinst, postrm, ...).  dpkg --root
+# runs scripts chrooted into the sandbox: see chroot_tools.
+with_script() {
+	local deb="$1" script="$2" file="$3" dir out
+	dir=$SANDBOX_TMP/build/script.$$.$(basename "$deb" .deb).$script
+	out=${deb%.deb}.$script.deb
+	rm -rf "$dir"
+	"$DPKG_DEB" -R "$deb" "$dir" || die "dpkg-deb -R $deb failed"
+	cp "$file" "$dir/DEBIAN/$script" && chmod 0755 "$dir/DEBIAN/$script" \
+		|| die "cannot add $script to $deb"
+	"$DPKG_DEB" --root-owner-group -Znone -b "$dir" "$out" >/dev/null \
+		|| die "dpkg-deb could not rebuild $deb"
+	printf '%s\n' "$out"
+}
+
+# chroot_tools PROGRAM...: copy the host's PROGRAMs (sh, rm, mv ...) and the
+# libraries they link into the sandbox's /bin, so that dpkg --root can run
+# maintainer scripts chrooted into it.  Skips the test when chroot fails.
+chroot_tools() {
+	local p path lib
+	mkdir -p "$ROOT/bin"
+	for p in "$@"; do
+		path=$(command -v "$p") || die "chroot_tools: no $p here"
+		path=$(readlink -f "$path")
+		cp "$path" "$ROOT/bin/$p" || die "cannot copy $path"
+		for lib in $(ldd "$path" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+			[ -e "$ROOT$lib" ] && continue
+			mkdir -p "$ROOT${lib%/*}" && cp -L "$lib" "$ROOT$lib" \
+				|| die "cannot copy $lib"
+		done
+	done
+	chroot "$ROOT" /bin/sh -c : 2>/dev/null \
+		|| skip "cannot chroot into the sandbox to run maintainer scripts"
 }
 
 ## The end.

@@ -1,0 +1,74 @@
+#!/bin/sh
+# Output for people and programs: --list has no escape codes without a
+# terminal or with NO_COLOR set, colours on a terminal, fits 80 columns;
+# --json parses and its purge list is what the dry run names.
+set -eu
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+. "$top_srcdir/tests/lib/sandbox.sh"
+sandbox_init
+command -v "$PYTHON" >/dev/null 2>&1 || skip "$PYTHON is needed"
+
+section "setup: GA 5.15.0-{91,101}, HWE 6.8.0-{31,40} with tools, mainline 6.7.0-060700rc1 held"
+ubuntu_release 5.15.0-91 generic
+ubuntu_release 5.15.0-101 generic
+ubuntu_release 6.8.0-31 generic src=linux-hwe-6.8 tools
+ubuntu_release 6.8.0-40 generic src=linux-hwe-6.8 tools
+mainline_release 6.7.0-060700rc1 generic
+dpkg_install
+# A long package name in the WHY column.
+hold linux-image-unsigned-6.7.0-060700rc1-generic
+present_pkgs >"$SANDBOX_TMP/present"
+releases="5.15.0-91-generic 5.15.0-101-generic 6.8.0-31-generic 6.8.0-40-generic 6.7.0-060700rc1-generic"
+set -- --running=6.8.0-40-generic --keep=1
+esc=$(printf '\033')
+
+# widest TEXT: the widest line of TEXT in characters, escape sequences and
+# carriage returns left out.
+widest() {
+	printf '%s\n' "$1" | "$PYTHON" -c '
+import re, sys
+text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", sys.stdin.read()).replace("\r", "")
+print(max((len(l) for l in text.split("\n")), default=0))'
+}
+
+section "--list without a terminal"
+assert_exit 0 pok --list "$@"
+list=$out
+assert_not_contains "$out$err" "$esc" "no escape codes"
+for r in $releases; do
+	assert_contains "$out" "$r" "--list names $r"
+done
+w=$(widest "$out")
+if [ "$w" -le 80 ]; then pass "--list fits 80 columns ($w)"; else fail "--list fits 80 columns ($w)"; fi
+
+if command -v script >/dev/null 2>&1; then
+	cmd="stty cols 80 rows 24 2>/dev/null; exec '$POK' --root='$ROOT' --list $*"
+	section "--list on a terminal (script), NO_COLOR unset"
+	assert_exit 0 env -u NO_COLOR TERM=xterm-256color script -qec "$cmd" /dev/null
+	assert_contains "$out" "$esc[" "colours"
+	w=$(widest "$out")
+	if [ "$w" -le 80 ]; then pass "fits an 80-column terminal ($w)"; else fail "fits an 80-column terminal ($w)"; fi
+
+	section "--list on a terminal with NO_COLOR=1"
+	assert_exit 0 env NO_COLOR=1 TERM=xterm-256color script -qec "$cmd" /dev/null
+	assert_not_contains "$out" "$esc[" "no colours"
+else
+	say "# script(1) not available: terminal output not checked"
+fi
+
+section "--list --json parses; its purge list is what --dry-run names"
+pok_json --list "$@"
+purge=$(json_query "$JSON" purge)
+# The running release is also the newest: --keep=1 keeps it, and the held one.
+assert_plan "6.8.0-40-generic 6.7.0-060700rc1-generic" \
+	"5.15.0-91-generic 5.15.0-101-generic 6.8.0-31-generic"
+assert_exit 0 pok --dry-run "$@"
+assert_not_contains "$out$err" "$esc" "the dry run has no escape codes"
+# Every installed package the dry run mentions, by name.
+named=$(printf '%s\n' "$out" | tr -c 'A-Za-z0-9.+~-' '\n' | sed 's/\.$//' \
+	| LC_ALL=C sort -u | LC_ALL=C comm -12 - "$SANDBOX_TMP/present")
+assert_set "the dry run names exactly the JSON purge list" "$purge" "$named"
+pok_json --dry-run "$@"
+assert_set "--dry-run --json purges what --list --json does" "$purge" "$(json_query "$JSON" purge)"
+
+sandbox_finish
