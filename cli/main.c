@@ -8,71 +8,26 @@
  */
 #include <config.h>
 
-#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "fix.h"
 #include "kpurge.h"
 #include "options.h"
 #include "output.h"
+#include "preflight.h"
 #include "run-apt.h"
+#include "unattended.h"
 
 /* What one run holds; freed in one place. */
 struct job {
 	struct kp_ctx *ctx;
 	struct kp_plan *plan;
 	struct cli_argv command; /* the apt-get command of the plan */
+	char **problems;         /* what apt and dpkg find broken */
 };
-
-/*
- * Join the lines of a message (libdpkg's parse errors span two) into one,
- * so that every message is one line on stderr.
- */
-static void
-join_lines(char *text)
-{
-	char *in = text, *out = text;
-
-	while (*in != '\0') {
-		if (*in != '\n') {
-			*out++ = *in++;
-			continue;
-		}
-		in += strspn(in, "\n \t");
-		if (out > text && out[-1] != ' ' && *in != '\0')
-			*out++ = ' ';
-	}
-	while (out > text && out[-1] == ' ')
-		out--;
-	*out = '\0';
-}
-
-/* "purge-old-kernels: MESSAGE" on one line of stderr. */
-__attribute__((format(printf, 1, 2)))
-static void
-print_error(const char *fmt, ...)
-{
-	char message[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
-	va_end(ap);
-	join_lines(message);
-	fprintf(stderr, CLI_NAME ": %s\n", message);
-}
-
-/* The library's messages: errors and warnings; info and debug stay quiet. */
-static void
-log_to_stderr(void *data, enum kp_log_level level, const char *message)
-{
-	(void)data;
-	if (level == KP_LOG_ERROR)
-		print_error("error: %s", message);
-	else if (level == KP_LOG_WARNING)
-		print_error("warning: %s", message);
-}
 
 /* This runs dpkg and apt-get as root: never on behalf of another user. */
 static int
@@ -80,44 +35,30 @@ refuse_setuid(void)
 {
 	if (getuid() == geteuid() && getgid() == getegid())
 		return 0;
-	print_error("refusing to run set-user-ID or set-group-ID; "
-	            "run it with sudo");
+	cli_error("refusing to run set-user-ID or set-group-ID; "
+	          "run it with sudo");
 	return CLI_EXIT_ERROR;
 }
 
-/* A purge needs root, unless apt-get is only asked to simulate it. */
+/*
+ * A purge needs root, unless apt-get is only asked to simulate it; --fix
+ * needs it unless it only shows its steps.
+ */
 static int
 check_privileges(const struct cli_options *opts)
 {
-	if (!cli_options_purging(opts) || opts->args.apt_simulate ||
-	    geteuid() == 0)
+	if (geteuid() == 0)
 		return 0;
-	print_error("purging kernels needs root privileges; run it with sudo, "
-	            "or use --dry-run to see the plan");
-	return CLI_EXIT_ERROR;
-}
-
-/* dpkg's journal is not empty: apt-get would refuse; the state is unsure. */
-static int
-check_interrupted(const struct cli_options *opts, const struct kp_ctx *ctx)
-{
-	const char *root = kp_ctx_root(ctx);
-	char command[4200];
-
-	if (!kp_ctx_dpkg_interrupted(ctx))
-		return 0;
-	if (root[0] != '\0')
-		snprintf(command, sizeof(command),
-		         "dpkg --root=%s --configure -a", root);
-	else
-		snprintf(command, sizeof(command), "dpkg --configure -a");
-	if (!cli_options_purging(opts)) {
-		print_error("warning: dpkg was interrupted; run '%s' as root "
-		            "before purging", command);
-		return 0;
+	if (cli_options_fixing(opts)) {
+		cli_error("--fix needs root privileges; run it with sudo, or "
+		          "use --fix --dry-run to see its steps");
+		return CLI_EXIT_ERROR;
 	}
-	print_error("dpkg was interrupted; run '%s' as root, then try again",
-	            command);
+	if (!cli_options_purging(opts) || opts->fix ||
+	    opts->args.apt_simulate)
+		return 0;
+	cli_error("purging kernels needs root privileges; run it with sudo, "
+	          "or use --dry-run to see the plan");
 	return CLI_EXIT_ERROR;
 }
 
@@ -127,12 +68,12 @@ open_system(const struct cli_options *opts, struct job *job)
 	struct kp_error err;
 
 	kp_error_clear(&err);
-	job->ctx = kp_ctx_new(opts->root, log_to_stderr, NULL, &err);
+	job->ctx = kp_ctx_new(opts->root, cli_log_to_stderr, NULL, &err);
 	if (job->ctx == NULL) {
-		print_error("%s", err.message);
+		cli_error("%s", err.message);
 		return CLI_EXIT_ERROR;
 	}
-	return check_interrupted(opts, job->ctx);
+	return 0;
 }
 
 /*
@@ -156,7 +97,7 @@ find_running(const struct cli_options *opts, const struct kp_ctx *ctx,
 		return 0;
 	kp_error_clear(&err);
 	if (kp_running_release(buf, size, &err) < 0) {
-		print_error("%s", err.message);
+		cli_error("%s", err.message);
 		return CLI_EXIT_ERROR;
 	}
 	*running = buf;
@@ -171,9 +112,9 @@ static void
 check_running(const struct cli_options *opts, const struct kp_plan *plan)
 {
 	if (opts->running != NULL && !kp_plan_running_installed(plan))
-		print_error("warning: --running=%s: no such kernel release "
-		            "is installed; keeping the newest ones",
-		            opts->running);
+		cli_error("warning: --running=%s: no such kernel release "
+		          "is installed; keeping the newest ones",
+		          opts->running);
 }
 
 static int
@@ -194,10 +135,106 @@ make_plan(const struct cli_options *opts, struct job *job)
 		return r;
 	kp_error_clear(&err);
 	if (kp_plan_new(job->ctx, &plan_opts, &job->plan, &err) < 0) {
-		print_error("%s", err.message);
+		cli_error("%s", err.message);
 		return CLI_EXIT_ERROR;
 	}
 	check_running(opts, job->plan);
+	return 0;
+}
+
+/* ------------------------------------------------------- pre-flight */
+
+/* "run 'COMMAND' as root, then try again", or why --fix is the way. */
+static void
+remedy_sentence(const struct cli_options *opts, const struct job *job,
+                char *buf, size_t size)
+{
+	struct cli_system_facts facts;
+	struct cli_argv cmd = { NULL, 0, 0 };
+	enum cli_remedy remedy;
+	struct kp_boot_space b;
+	char *text = NULL;
+
+	cli_system_facts(&facts, job->problems, job->ctx, job->plan);
+	remedy = cli_remedy_for(&facts);
+	if (cli_remedy_command(&cmd, remedy, opts, kp_ctx_root(job->ctx)) == 0 &&
+	    cmd.v != NULL)
+		text = cli_command_text((const char *const *)cmd.v);
+	kp_plan_boot_space(job->plan, &b);
+	if (text == NULL)
+		snprintf(buf, size, "repair the system, then try again");
+	else if (remedy == CLI_REMEDY_FIX)
+		snprintf(buf, size, "/boot is full (%.0f%% used); run '%s' as "
+		         "root: it purges the old kernels with dpkg, then "
+		         "repairs the system", b.size ? (double)b.used * 100 /
+		         (double)b.size : 0.0, text);
+	else
+		snprintf(buf, size, "run '%s' as root, then try again", text);
+	free(text);
+	cli_argv_free(&cmd);
+}
+
+/*
+ * What apt and dpkg find broken now. A purge stops there, naming each
+ * problem and the one command that repairs them; --list and --dry-run
+ * warn and go on.
+ */
+static int
+preflight(const struct cli_options *opts, struct job *job)
+{
+	bool purging = cli_options_purging(opts);
+	struct kp_error err;
+	char advice[8192];
+	int n, i;
+
+	kp_error_clear(&err);
+	n = kp_ctx_problems(job->ctx, &job->problems, &err);
+	if (n < 0 && purging) {
+		cli_error("cannot ask apt-get what is broken: %s; nothing "
+		          "was removed", err.message);
+		return CLI_EXIT_ERROR;
+	}
+	if (n < 0) {
+		cli_error("warning: cannot ask apt-get what is broken: %s",
+		          err.message);
+		return 0;
+	}
+	if (n == 0)
+		return 0;
+	remedy_sentence(opts, job, advice, sizeof(advice));
+	if (purging && n == 1) {
+		cli_error("%s; %s", job->problems[0], advice);
+		return CLI_EXIT_ERROR;
+	}
+	for (i = 0; i < n; i++)
+		cli_error("%s%s", purging ? "" : "warning: ", job->problems[i]);
+	if (purging) {
+		cli_error("%s", advice);
+		return CLI_EXIT_ERROR;
+	}
+	cli_error("warning: a purge would be refused; %s", advice);
+	return 0;
+}
+
+/*
+ * Prove the plan against apt-get's resolver: what apt-get would take
+ * along or replace is kept. A purge whose plan cannot be proved does not
+ * happen; a plan only shown is shown unchecked.
+ */
+static int
+prove(const struct cli_options *opts, struct job *job)
+{
+	struct kp_error err;
+
+	kp_error_clear(&err);
+	if (kp_plan_prove(job->ctx, job->plan, &err) == 0)
+		return 0;
+	if (cli_options_purging(opts)) {
+		cli_error("%s; nothing was removed", err.message);
+		return CLI_EXIT_ERROR;
+	}
+	cli_error("warning: could not check the plan against apt-get: %s; "
+	          "the plan is shown unchecked", err.message);
 	return 0;
 }
 
@@ -206,7 +243,7 @@ make_command(const struct cli_options *opts, struct job *job)
 {
 	if (cli_apt_command(&job->command, kp_ctx_root(job->ctx),
 	                    &opts->args.apt, job->plan) < 0) {
-		print_error("out of memory");
+		cli_error("out of memory");
 		return CLI_EXIT_ERROR;
 	}
 	return 0;
@@ -219,7 +256,7 @@ print_json(const struct kp_plan *plan)
 
 	kp_error_clear(&err);
 	if (kp_plan_write_json(plan, stdout, &err) < 0) {
-		print_error("%s", err.message);
+		cli_error("%s", err.message);
 		return CLI_EXIT_ERROR;
 	}
 	return 0;
@@ -268,13 +305,13 @@ purge(const struct cli_options *opts, const struct job *job)
 	cli_print_summary(stdout, job->plan, &style);
 	/* What could not be shown is not purged. */
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		print_error("cannot write to standard output; "
-		            "nothing was purged");
+		cli_error("cannot write to standard output; "
+		          "nothing was purged");
 		return CLI_EXIT_ERROR;
 	}
 	status = cli_run((const char *const *)job->command.v, err, sizeof(err));
 	if (status < 0) {
-		print_error("%s", err);
+		cli_error("%s", err);
 		return CLI_EXIT_ERROR;
 	}
 	return status;
@@ -283,12 +320,20 @@ purge(const struct cli_options *opts, const struct job *job)
 static int
 run(const struct cli_options *opts)
 {
-	struct job job = { NULL, NULL, { NULL, 0, 0 } };
+	struct job job = { NULL, NULL, { NULL, 0, 0 }, NULL };
 	int r;
 
 	if ((r = check_privileges(opts)) != 0 ||
 	    (r = open_system(opts, &job)) != 0 ||
-	    (r = make_plan(opts, &job)) != 0 ||
+	    (r = make_plan(opts, &job)) != 0)
+		goto out;
+	if (opts->fix) {
+		r = cli_fix(opts, &job.ctx, job.plan);
+		goto out;
+	}
+	/* Pre-flight and proof ask apt about the root the context holds. */
+	if ((r = preflight(opts, &job)) != 0 ||
+	    (r = prove(opts, &job)) != 0 ||
 	    (r = make_command(opts, &job)) != 0)
 		goto out;
 	/* The plan outlives the context; libdpkg's state goes before apt-get */
@@ -299,6 +344,7 @@ run(const struct cli_options *opts)
 	else
 		r = show(opts, &job);
 out:
+	kp_strv_free(job.problems);
 	cli_argv_free(&job.command);
 	kp_plan_free(job.plan);
 	kp_ctx_free(job.ctx);
@@ -311,7 +357,7 @@ check_stdout(int r)
 {
 	if (fflush(stdout) == 0 && !ferror(stdout))
 		return r;
-	print_error("cannot write to standard output");
+	cli_error("cannot write to standard output");
 	return r == 0 ? CLI_EXIT_ERROR : r;
 }
 
@@ -327,7 +373,7 @@ main(int argc, char **argv)
 	r = cli_options_parse(&opts, argc, (const char *const *)argv, err,
 	                      sizeof(err));
 	if (r != 0)
-		print_error("%s", err);
+		cli_error("%s", err);
 	else if (opts.help)
 		cli_print_help(stdout);
 	else if (opts.usage)
@@ -335,7 +381,7 @@ main(int argc, char **argv)
 	else if (opts.version)
 		cli_print_version(stdout);
 	else
-		r = run(&opts);
+		r = cli_dispatch(&opts, run);
 	cli_options_free(&opts);
 	return check_stdout(r);
 }

@@ -27,6 +27,10 @@ enum {
 	OPT_ROOT,
 	OPT_RUNNING,
 	OPT_PROTECT,
+	OPT_FIX,
+	OPT_HOOK,
+	OPT_AUTO,
+	OPT_STATUS,
 	OPT_HELP,
 	OPT_USAGE,
 	OPT_VERSION,
@@ -42,7 +46,7 @@ static const struct poptOption option_table[] = {
 	{ "dry-run", 'n', POPT_ARG_NONE, NULL, OPT_DRY_RUN,
 	  "show what would be purged, change nothing (no root)", NULL },
 	{ "list", 'l', POPT_ARG_NONE, NULL, OPT_LIST,
-	  "list releases: state, size, keep or purge, and why", NULL },
+	  "list releases: state, size, /boot, keep or purge, why", NULL },
 	{ "json", '\0', POPT_ARG_NONE, NULL, OPT_JSON,
 	  "with --list or --dry-run: the plan as JSON", NULL },
 	{ "quiet", 'q', POPT_ARG_NONE, NULL, OPT_QUIET,
@@ -53,6 +57,14 @@ static const struct poptOption option_table[] = {
 	  "take RELEASE as the running kernel (none: no kernel)", "RELEASE" },
 	{ "protect", '\0', POPT_ARG_STRING, NULL, OPT_PROTECT,
 	  "never purge RELEASE (repeatable)", "RELEASE" },
+	{ "fix", '\0', POPT_ARG_NONE, NULL, OPT_FIX,
+	  "recover a full /boot that apt-get refuses to touch", NULL },
+	{ "hook", '\0', POPT_ARG_NONE, NULL, OPT_HOOK,
+	  "apt's DPkg::Post-Invoke hook: report; never fails", NULL },
+	{ "auto", '\0', POPT_ARG_NONE, NULL, OPT_AUTO,
+	  "the periodic job: purge as configured, log it", NULL },
+	{ "status", '\0', POPT_ARG_STRING, NULL, OPT_STATUS,
+	  "print a cheap status: byobu or prometheus", "FORMAT" },
 	{ "help", 'h', POPT_ARG_NONE, NULL, OPT_HELP,
 	  "show this help and exit", NULL },
 	{ "usage", '\0', POPT_ARG_NONE, NULL, OPT_USAGE,
@@ -78,9 +90,22 @@ static const char help_footer[] =
 "--list and --dry-run, the table comes first, then the plan. With --root,\n"
 "no kernel runs unless --running says so.\n"
 "\n"
+"KEEP and PROTECT in the configuration file, purge-old-kernels.conf(5),\n"
+"apply unless --keep is given; --protect adds to PROTECT. --hook, --auto\n"
+"and --status are for apt, cron or systemd, Byobu and node_exporter; the\n"
+"man page says how to set them up.\n"
+"\n"
+"Every plan is checked with apt-get's own resolver: a release apt-get would\n"
+"take along or replace is kept (\"needed by ...\"). A purge on a broken\n"
+"system (unmet dependencies, a half-configured package) is refused with\n"
+"what to run. --fix purges the plan's old kernels with dpkg --purge, then\n"
+"runs dpkg --configure -a and apt-get -f install (other arguments go to\n"
+"that apt-get); --fix --dry-run shows the steps.\n"
+"\n"
 "Exit status: 0 success or nothing to purge; 1 error (dpkg database, root\n"
-"directory, privileges, plan); 2 usage error; otherwise apt-get's status\n"
-"(128+N when apt-get was killed by signal N).\n";
+"directory, privileges, plan, a broken system); 2 usage error; otherwise\n"
+"apt-get's status (128+N when apt-get was killed by signal N); with --fix,\n"
+"the status of the step that failed.\n";
 
 /* ------------------------------------------------------------ values */
 
@@ -117,6 +142,16 @@ parse_keep(const char *text, unsigned *keep, char *err, size_t err_size)
 	return 0;
 }
 
+/* --status: the formats there are. */
+static int
+parse_status(const char *text, char *err, size_t err_size)
+{
+	if (strcmp(text, "byobu") == 0 || strcmp(text, "prometheus") == 0)
+		return 0;
+	return usage_error(err, err_size, "--status takes byobu or prometheus, "
+	                   "not '%s'", text);
+}
+
 static int
 add_protect(struct cli_options *opts, char *release)
 {
@@ -145,6 +180,7 @@ apply_value(struct cli_options *opts, int id, char *arg, char *err,
 	static const char *const names[] = {
 		[OPT_KEEP] = "--keep", [OPT_ROOT] = "--root",
 		[OPT_RUNNING] = "--running", [OPT_PROTECT] = "--protect",
+		[OPT_STATUS] = "--status",
 	};
 	int r = 0;
 
@@ -155,7 +191,11 @@ apply_value(struct cli_options *opts, int id, char *arg, char *err,
 	}
 	if (id == OPT_KEEP) {
 		r = parse_keep(arg, &opts->keep, err, err_size);
+		opts->keep_set = r == 0;
 		free(arg);
+	} else if (id == OPT_STATUS) {
+		r = parse_status(arg, err, err_size);
+		set_string(&opts->status, arg);
 	} else if (id == OPT_ROOT) {
 		set_string(&opts->root, arg);
 	} else if (id == OPT_RUNNING) {
@@ -190,6 +230,15 @@ apply_option(struct cli_options *opts, int id, char *arg, char *err,
 		break;
 	case OPT_QUIET:
 		opts->quiet = true;
+		break;
+	case OPT_FIX:
+		opts->fix = true;
+		break;
+	case OPT_HOOK:
+		opts->hook = true;
+		break;
+	case OPT_AUTO:
+		opts->auto_purge = true;
 		break;
 	case OPT_HELP:
 		opts->help = true;
@@ -231,12 +280,51 @@ read_options(poptContext ctx, struct cli_options *opts, char *err,
 	return 0;
 }
 
+/* --hook, --auto and --status are modes of their own. */
+static int
+check_unattended(const struct cli_options *opts, char *err, size_t err_size)
+{
+	const char *mode = opts->hook ? "--hook" : opts->auto_purge ? "--auto"
+	                   : "--status";
+	int n = opts->hook + opts->auto_purge + (opts->status != NULL);
+
+	if (n == 0)
+		return 0;
+	if (n > 1)
+		return usage_error(err, err_size, "--hook, --auto and --status "
+		                   "do not go together");
+	if (opts->list || opts->dry_run || opts->json || opts->fix)
+		return usage_error(err, err_size, "%s does not go with %s", mode,
+		                   opts->list ? "--list" : opts->dry_run ?
+		                   "--dry-run" : opts->json ? "--json" : "--fix");
+	if (!opts->auto_purge && opts->args.apt.n > 0)
+		return usage_error(err, err_size, "%s runs no apt-get; '%s' is "
+		                   "apt-get's", mode, opts->args.apt.v[0]);
+	if (opts->auto_purge && opts->args.apt_simulate)
+		return usage_error(err, err_size, "--auto purges for real; "
+		                   "apt-get's simulation does not go with it");
+	return 0;
+}
+
 static int
 check_combination(const struct cli_options *opts, char *err, size_t err_size)
 {
+	int r = check_unattended(opts, err, err_size);
+
+	if (r != 0)
+		return r;
+	if (opts->fix && (opts->list || opts->json))
+		return usage_error(err, err_size, "--fix does not go with %s; "
+		                   "use --fix --dry-run to see its steps",
+		                   opts->list ? "--list" : "--json");
 	if (opts->json && !opts->list && !opts->dry_run)
 		return usage_error(err, err_size, "--json works only with "
 		                   "--list or --dry-run");
+	/* dpkg runs for real in --fix: apt-get's -s cannot make it simulate. */
+	if (opts->fix && opts->args.apt_simulate)
+		return usage_error(err, err_size, "--fix runs dpkg itself, which "
+		                   "apt-get's simulation does not cover; use --fix "
+		                   "--dry-run to see its steps");
 	return 0;
 }
 
@@ -280,6 +368,7 @@ cli_options_free(struct cli_options *opts)
 
 	free(opts->root);
 	free(opts->running);
+	free(opts->status);
 	for (i = 0; i < opts->n_protect; i++)
 		free(opts->protect[i]);
 	free(opts->protect);
@@ -290,7 +379,15 @@ cli_options_free(struct cli_options *opts)
 bool
 cli_options_purging(const struct cli_options *opts)
 {
-	return !opts->dry_run && !opts->list;
+	return !opts->dry_run && !opts->list && !opts->hook &&
+	       opts->status == NULL;
+}
+
+/** --fix, for real: dpkg and apt-get change the system. */
+bool
+cli_options_fixing(const struct cli_options *opts)
+{
+	return opts->fix && !opts->dry_run;
 }
 
 /* ------------------------------------------------------------- help */

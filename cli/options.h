@@ -29,9 +29,14 @@ struct cli_options {
 	bool list;
 	bool json;
 	bool quiet;
+	bool fix;          /* --fix: recover a full /boot with dpkg */
 	bool help;
 	bool usage;
 	bool version;
+	bool keep_set;     /* --keep was given: it wins over KEEP */
+	bool hook;         /* --hook: apt's hook */
+	bool auto_purge;   /* --auto: the periodic job */
+	char *status;      /* --status=byobu|prometheus; NULL: not given */
 	char *root;        /* --root, as given; NULL: this system */
 	char *running;     /* --running; NULL: not given */
 	bool running_none; /* --running=none */
@@ -46,6 +51,8 @@ void cli_options_free(struct cli_options *opts);
 
 /* Neither --dry-run nor --list: the packages are purged. */
 bool cli_options_purging(const struct cli_options *opts);
+/* --fix without --dry-run: dpkg and apt-get repair the system. */
+bool cli_options_fixing(const struct cli_options *opts);
 
 void cli_print_help(FILE *out);
 void cli_print_usage(FILE *out);

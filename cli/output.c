@@ -1,22 +1,27 @@
 /*
  * purge-old-kernels - what the user reads: the --list table, the --dry-run
- * plan, the summary before a purge.
+ * plan, the summary before a purge, /boot's space, apt's view, the steps
+ * of --fix, and messages on stderr.
  *
  * Everything shown comes from the plan; nothing here decides anything.
  */
 #include <config.h>
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "options.h"
 #include "output.h"
 
 #define BOLD "\033[1m"
 #define GREEN "\033[32m"
 #define RED "\033[31m"
+#define YELLOW "\033[33m"
+#define DIM "\033[2m"
 #define RESET "\033[0m"
 
 #define RUNNING_MARK " (running)"
@@ -90,6 +95,62 @@ cli_format_size(unsigned long long kib, char *buf, size_t size)
 		snprintf(buf, size, "%.1f MiB", kib / 1024.0);
 	else
 		snprintf(buf, size, "%.1f GiB", kib / (1024.0 * 1024));
+}
+
+/**
+ * Write a size in bytes for a sentence: binary units, a decimal only below
+ * 10 ("412 MiB", "1.2 GiB", "9.5 MiB").
+ */
+void
+cli_format_bytes(unsigned long long bytes, char *buf, size_t size)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+	double v = (double)bytes;
+	size_t u = 0;
+
+	if (bytes < 1024) {
+		snprintf(buf, size, "%llu B", bytes);
+		return;
+	}
+	v /= 1024;
+	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1024;
+		u++;
+	}
+	if (v < 9.95)
+		snprintf(buf, size, "%.1f %s", v, units[u]);
+	else
+		snprintf(buf, size, "%.0f %s", v, units[u]);
+}
+
+/**
+ * A size in bytes for a table cell, at most 4 characters the way ls -h
+ * writes them ("163K", "1.2G", "312M"); "-" for nothing.
+ */
+void
+cli_format_short(unsigned long long bytes, char *buf, size_t size)
+{
+	static const char units[] = "KMGTP";
+	double v = (double)bytes;
+	size_t u = 0;
+
+	if (bytes == 0) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	if (bytes < 1000) {
+		snprintf(buf, size, "%lluB", bytes);
+		return;
+	}
+	v /= 1024;
+	while (v >= 999.5 && u + 1 < sizeof(units) - 1) {
+		v /= 1024;
+		u++;
+	}
+	if (v < 9.95)
+		snprintf(buf, size, "%.1f%c", v, units[u]);
+	else
+		snprintf(buf, size, "%.0f%c", v, units[u]);
 }
 
 /*
@@ -175,6 +236,7 @@ struct columns {
 	int name;
 	int state;
 	int size;
+	int boot;       /* 0: no /BOOT column */
 	int why_at;     /* the column the why starts at */
 	bool why_below; /* too narrow: the why goes on a line of its own */
 };
@@ -184,6 +246,7 @@ struct row {
 	const char *name;
 	const char *state;
 	const char *size;
+	const char *boot;
 	const char *action;
 	const char *action_color;
 	const char *why;
@@ -191,6 +254,7 @@ struct row {
 
 #define ACTION_COLUMN 6 /* "ACTION", "PURGE" */
 #define WHY_BELOW_INDENT 4
+#define BOOT_HEADER "/BOOT"
 
 static void
 print_row(FILE *out, const struct columns *c, const struct row *row,
@@ -199,11 +263,12 @@ print_row(FILE *out, const struct columns *c, const struct row *row,
 	bool header = row->action_color == NULL;
 	const char *why = row->why ? row->why : "";
 
-	fprintf(out, "%s%-*s  %-*s  %*s  %s%s%s%*s",
-	        paint(style, header ? BOLD : ""),
-	        c->name, row->name, c->state, row->state, c->size, row->size,
-	        paint(style, header ? "" : row->action_color), row->action,
-	        paint(style, header ? "" : RESET),
+	fprintf(out, "%s%-*s  %-*s  %*s  ", paint(style, header ? BOLD : ""),
+	        c->name, row->name, c->state, row->state, c->size, row->size);
+	if (c->boot > 0)
+		fprintf(out, "%*s  ", c->boot, row->boot);
+	fprintf(out, "%s%s%s%*s", paint(style, header ? "" : row->action_color),
+	        row->action, paint(style, header ? "" : RESET),
 	        ACTION_COLUMN - (int)strlen(row->action), "");
 	if (c->why_below) {
 		fprintf(out, "\n%*s", WHY_BELOW_INDENT, "");
@@ -220,7 +285,9 @@ static void
 print_header(FILE *out, const struct columns *c, const char *first,
              const struct cli_style *style)
 {
-	struct row header = { first, "STATE", "SIZE", "ACTION", NULL, "WHY" };
+	struct row header = {
+		first, "STATE", "SIZE", BOOT_HEADER, "ACTION", NULL, "WHY",
+	};
 
 	print_row(out, c, &header, style);
 }
@@ -231,6 +298,13 @@ clamp_name(size_t len)
 	return len > NAME_COLUMN_MAX ? NAME_COLUMN_MAX : (int)len;
 }
 
+static void
+widen(int *column, const char *cell)
+{
+	if ((int)strlen(cell) > *column)
+		*column = (int)strlen(cell);
+}
+
 /* Widen the columns for one row's cells. */
 static void
 fit_columns(struct columns *c, size_t name_len, const char *state,
@@ -238,21 +312,40 @@ fit_columns(struct columns *c, size_t name_len, const char *state,
 {
 	char size[32];
 
-	cli_format_size(kib, size, sizeof(size));
+	cli_format_short(kib * 1024, size, sizeof(size));
 	if (clamp_name(name_len) > c->name)
 		c->name = clamp_name(name_len);
-	if ((int)strlen(state) > c->state)
-		c->state = (int)strlen(state);
-	if ((int)strlen(size) > c->size)
-		c->size = (int)strlen(size);
+	widen(&c->state, state);
+	widen(&c->size, size);
 }
 
 static void
 finish_columns(struct columns *c, const struct cli_style *style)
 {
 	c->why_at = c->name + 2 + c->state + 2 + c->size + 2 +
-	            ACTION_COLUMN + 2;
+	            (c->boot > 0 ? c->boot + 2 : 0) + ACTION_COLUMN + 2;
 	c->why_below = c->why_at + WHY_COLUMN_MIN >= style->width;
+}
+
+/*
+ * The running release's WHY says so ("the running kernel", the first
+ * reason that applies); the mark after its name is only needed if another
+ * reason ever came first. The room goes to the WHY column.
+ */
+static bool
+running_mark(const struct kp_release *r)
+{
+	return r->running && r->reason != KP_REASON_RUNNING;
+}
+
+/* /boot's figures are known: each release's share of it is shown. */
+static bool
+boot_known(const struct kp_plan *plan)
+{
+	struct kp_boot_space b;
+
+	kp_plan_boot_space(plan, &b);
+	return b.known;
 }
 
 static struct columns
@@ -260,16 +353,22 @@ release_columns(const struct kp_plan *plan, const struct cli_style *style)
 {
 	struct columns c = {
 		(int)strlen("RELEASE"), (int)strlen("STATE"),
-		(int)strlen("SIZE"), 0, false,
+		(int)strlen("SIZE"), 0, 0, false,
 	};
+	char boot[32];
 	size_t i;
 
+	if (boot_known(plan))
+		c.boot = (int)strlen(BOOT_HEADER);
 	for (i = 0; i < kp_plan_n_releases(plan); i++) {
 		const struct kp_release *r = kp_plan_release(plan, i);
 
 		fit_columns(&c, strlen(r->name) +
-		            (r->running ? strlen(RUNNING_MARK) : 0),
+		            (running_mark(r) ? strlen(RUNNING_MARK) : 0),
 		            kp_release_state_name(r->state), r->size_kib);
+		cli_format_short(r->boot_bytes, boot, sizeof(boot));
+		if (c.boot > 0)
+			widen(&c.boot, boot);
 	}
 	finish_columns(&c, style);
 	return c;
@@ -291,15 +390,16 @@ static void
 print_release_row(FILE *out, const struct columns *c,
                   const struct kp_release *r, const struct cli_style *style)
 {
-	char name[256], size[32];
+	char name[256], size[32], boot[32];
 	struct row row = {
-		name, kp_release_state_name(r->state), size,
+		name, kp_release_state_name(r->state), size, boot,
 		action_label(r->action), action_color(r->action), r->why,
 	};
 
 	snprintf(name, sizeof(name), "%s%s", r->name,
-	         r->running ? RUNNING_MARK : "");
-	cli_format_size(r->size_kib, size, sizeof(size));
+	         running_mark(r) ? RUNNING_MARK : "");
+	cli_format_short(r->size_kib * 1024, size, sizeof(size));
+	cli_format_short(r->boot_bytes, boot, sizeof(boot));
 	print_row(out, c, &row, style);
 }
 
@@ -313,12 +413,13 @@ n_shared(const struct kp_plan *plan)
 	return n;
 }
 
+/* Flavour-less packages put nothing in /boot: no /BOOT column. */
 static struct columns
 shared_columns(const struct kp_plan *plan, const struct cli_style *style)
 {
 	struct columns c = {
 		(int)strlen("PACKAGE"), (int)strlen("STATE"),
-		(int)strlen("SIZE"), 0, false,
+		(int)strlen("SIZE"), 0, 0, false,
 	};
 	size_t i;
 
@@ -348,14 +449,14 @@ print_shared_table(FILE *out, const struct kp_plan *plan,
 		const struct kp_package *p = kp_plan_package(plan, i);
 		char size[32];
 		struct row row = {
-			p->name, kp_state_name(p->state), size,
+			p->name, kp_state_name(p->state), size, "",
 			action_label(p->action), action_color(p->action),
 			p->why,
 		};
 
 		if (p->release != NULL)
 			continue;
-		cli_format_size(p->size_kib, size, sizeof(size));
+		cli_format_short(p->size_kib * 1024, size, sizeof(size));
 		print_row(out, &c, &row, style);
 	}
 }
@@ -386,11 +487,225 @@ cli_print_list(FILE *out, const struct kp_plan *plan,
 	fputc('\n', out);
 	if (kp_plan_n_purge(plan) == 0) {
 		fputs("To purge: nothing.\n", out);
+	} else {
+		fputs("To purge: ", out);
+		print_purge_counts(out, plan);
+		fputs(".\n", out);
+	}
+	cli_print_space(out, plan, style);
+	cli_print_apt_view(out, plan, style);
+}
+
+/* ----------------------------------------------------------- the space */
+
+static unsigned
+percent(unsigned long long part, unsigned long long whole)
+{
+	return whole == 0 ? 0 : (unsigned)((double)part * 100 / (double)whole + 0.5);
+}
+
+/* What stays used on /boot after the purge. */
+static unsigned long long
+used_after(const struct kp_boot_space *b)
+{
+	return b->freed < b->used ? b->used - b->freed : 0;
+}
+
+/**
+ * The sentence about /boot into buf: "/boot: 412 MiB of 487 MiB used
+ * (85%)", and when the plan frees something there "; 232 MiB (48%) after
+ * freeing 180 MiB", then ".". Empty when /boot's figures are unknown.
+ */
+void
+cli_format_boot(const struct kp_boot_space *b, char *buf, size_t size)
+{
+	char used[32], total[32], after[32], freed[32];
+	int n;
+
+	buf[0] = '\0';
+	if (!b->known || b->size == 0)
+		return;
+	cli_format_bytes(b->used, used, sizeof(used));
+	cli_format_bytes(b->size, total, sizeof(total));
+	n = snprintf(buf, size, "/boot: %s of %s used (%u%%)", used, total,
+	             percent(b->used, b->size));
+	if (n < 0 || (size_t)n >= size)
+		return;
+	if (b->freed == 0) {
+		snprintf(buf + n, size - (size_t)n, ".");
 		return;
 	}
-	fputs("To purge: ", out);
-	print_purge_counts(out, plan);
-	fputs(".\n", out);
+	cli_format_bytes(used_after(b), after, sizeof(after));
+	cli_format_bytes(b->freed, freed, sizeof(freed));
+	snprintf(buf + n, size - (size_t)n, "; %s (%u%%) after freeing %s.",
+	         after, percent(used_after(b), b->size), freed);
+}
+
+/* Green, yellow from 75%, red from 90%: how full /boot is. */
+static const char *
+fullness_color(unsigned pct)
+{
+	return pct >= 90 ? RED : pct >= 75 ? YELLOW : GREEN;
+}
+
+static size_t
+put_run(char *buf, size_t at, size_t size, char c, int n)
+{
+	while (n-- > 0 && at + 1 < size)
+		buf[at++] = c;
+	buf[at < size ? at : size - 1] = '\0';
+	return at;
+}
+
+static size_t
+put_text(char *buf, size_t at, size_t size, const char *text)
+{
+	int n = snprintf(buf + at, at < size ? size - at : 0, "%s", text);
+
+	return n < 0 ? at : at + (size_t)n;
+}
+
+/**
+ * A bar of /boot's use, cells wide inside its brackets: '#' what stays
+ * used, '=' what the purge frees, '-' free space. With color, '#' takes
+ * the colour of how full /boot stays and '=' is dim. Empty when /boot's
+ * figures are unknown.
+ */
+void
+cli_format_boot_bar(const struct kp_boot_space *b, int cells, bool color,
+                    char *buf, size_t size)
+{
+	int used, stays;
+	size_t at = 0;
+
+	buf[0] = '\0';
+	if (!b->known || b->size == 0 || cells <= 0)
+		return;
+	used = (int)((double)b->used * cells / (double)b->size + 0.5);
+	stays = (int)((double)used_after(b) * cells / (double)b->size + 0.5);
+	used = used > cells ? cells : used;
+	stays = stays > used ? used : stays;
+	at = put_text(buf, at, size, "[");
+	if (color)
+		at = put_text(buf, at, size,
+		              fullness_color(percent(used_after(b), b->size)));
+	at = put_run(buf, at, size, '#', stays);
+	if (color)
+		at = put_text(buf, at, size, RESET DIM);
+	at = put_run(buf, at, size, '=', used - stays);
+	if (color)
+		at = put_text(buf, at, size, RESET);
+	at = put_run(buf, at, size, '-', cells - used);
+	put_text(buf, at, size, "]");
+}
+
+#define BOOT_BAR_CELLS 40
+#define BOOT_INDENT 7 /* under the figures, after "/boot: " */
+
+/**
+ * /boot's use now and after the plan, in one sentence; on a terminal with
+ * colours, a bar below it. Nothing when /boot's figures are unknown.
+ */
+void
+cli_print_space(FILE *out, const struct kp_plan *plan,
+                const struct cli_style *style)
+{
+	char line[256], bar[512];
+	struct kp_boot_space b;
+
+	kp_plan_boot_space(plan, &b);
+	cli_format_boot(&b, line, sizeof(line));
+	if (line[0] == '\0')
+		return;
+	print_wrapped(out, line, 0, BOOT_INDENT, style->width);
+	fputc('\n', out);
+	if (!style->color || style->width <= BOOT_INDENT + BOOT_BAR_CELLS + 2)
+		return;
+	cli_format_boot_bar(&b, BOOT_BAR_CELLS, true, bar, sizeof(bar));
+	fprintf(out, "%*s%s", BOOT_INDENT, "", bar);
+	if (strchr(bar, '=') != NULL &&
+	    style->width > BOOT_INDENT + BOOT_BAR_CELLS + 12)
+		fprintf(out, " %s= freed%s", paint(style, DIM),
+		        paint(style, RESET));
+	fputc('\n', out);
+}
+
+/* ------------------------------------------------------------ apt's view */
+
+/* "LABEL: name, name (why)." wrapped; nothing when no release matches. */
+static void
+print_releases_where(FILE *out, const struct kp_plan *plan, const char *label,
+                     bool (*match)(const struct kp_release *), bool with_why,
+                     const struct cli_style *style)
+{
+	char *text = NULL;
+	size_t len = 0, i;
+	FILE *m = open_memstream(&text, &len);
+	bool first = true;
+
+	if (m == NULL)
+		return;
+	fprintf(m, "%s:", label);
+	for (i = 0; i < kp_plan_n_releases(plan); i++) {
+		const struct kp_release *r = kp_plan_release(plan, i);
+
+		if (!match(r))
+			continue;
+		fprintf(m, "%s %s", first ? "" : ",", r->name);
+		if (with_why && r->why != NULL)
+			fprintf(m, " (%s)", r->why);
+		first = false;
+	}
+	fputc('.', m);
+	if (fclose(m) == 0 && !first) {
+		print_wrapped(out, text, 0, 2, style->width);
+		fputc('\n', out);
+	}
+	free(text);
+}
+
+static bool
+apt_protected(const struct kp_release *r)
+{
+	return r->apt_protects;
+}
+
+static bool
+kept_not_by_apt(const struct kp_release *r)
+{
+	return r->action == KP_KEEP && !r->apt_protects;
+}
+
+static bool
+purged_but_apt_protects(const struct kp_release *r)
+{
+	return r->action == KP_PURGE && r->apt_protects;
+}
+
+/**
+ * Where this plan and apt's own kernel protection (what `apt autoremove`
+ * never removes) differ. Only a plan proved against apt knows apt's view.
+ */
+void
+cli_print_apt_view(FILE *out, const struct kp_plan *plan,
+                   const struct cli_style *style)
+{
+	size_t i, n = 0;
+
+	if (!kp_plan_proved(plan) || kp_plan_n_releases(plan) == 0)
+		return;
+	for (i = 0; i < kp_plan_n_releases(plan); i++)
+		n += kp_plan_release(plan, i)->apt_protects;
+	if (n == 0) {
+		fputs("apt autoremove would protect no kernel here.\n", out);
+		return;
+	}
+	print_releases_where(out, plan, "apt autoremove would protect",
+	                     apt_protected, false, style);
+	print_releases_where(out, plan, "Kept here but not by apt",
+	                     kept_not_by_apt, true, style);
+	print_releases_where(out, plan, "Purged here but protected by apt",
+	                     purged_but_apt_protects, false, style);
 }
 
 /* ------------------------------------------------------------- the plan */
@@ -509,6 +824,9 @@ cli_print_dry_run(FILE *out, const struct kp_plan *plan,
 		print_release_group(out, kp_plan_release(plan, i), name_width,
 		                    style);
 	print_shared_group(out, plan, name_width, style);
+	if (boot_known(plan))
+		fputc('\n', out);
+	cli_print_space(out, plan, style);
 	fputs("\nThe command that would run:\n", out);
 	cli_print_command(out, command, style);
 }
@@ -544,6 +862,7 @@ cli_print_summary(FILE *out, const struct kp_plan *plan,
 		col += 1 + len;
 	}
 	fputc('\n', out);
+	cli_print_space(out, plan, style);
 }
 
 /* --------------------------------------------------------- the command */
@@ -637,4 +956,92 @@ cli_print_command(FILE *out, const char *const *argv,
 		free(value);
 	}
 	fputc('\n', out);
+}
+
+/**
+ * argv as one line a user can paste into a shell, for messages. Returns a
+ * string the caller frees, or NULL when out of memory.
+ */
+char *
+cli_command_text(const char *const *argv)
+{
+	char *text = NULL;
+	size_t len = 0, i;
+	FILE *m = open_memstream(&text, &len);
+
+	if (m == NULL)
+		return NULL;
+	for (i = 0; argv[i] != NULL; i++) {
+		char *quoted = shell_quote(argv[i]);
+
+		fprintf(m, "%s%s", i > 0 ? " " : "",
+		        quoted != NULL ? quoted : argv[i]);
+		free(quoted);
+	}
+	if (fclose(m) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/** "Step N/TOTAL: WHAT", then the command it runs, ready to paste. */
+void
+cli_print_step(FILE *out, unsigned n, unsigned total, const char *what,
+               const char *const *argv, const struct cli_style *style)
+{
+	fprintf(out, "%sStep %u/%u: %s%s\n", paint(style, BOLD), n, total, what,
+	        paint(style, RESET));
+	if (argv != NULL)
+		cli_print_command(out, argv, style);
+}
+
+/* ------------------------------------------------------------- messages */
+
+/*
+ * Join the lines of a message (libdpkg's parse errors span two) into one,
+ * so that every message is one line on stderr.
+ */
+static void
+join_lines(char *text)
+{
+	char *in = text, *out = text;
+
+	while (*in != '\0') {
+		if (*in != '\n') {
+			*out++ = *in++;
+			continue;
+		}
+		in += strspn(in, "\n \t");
+		if (out > text && out[-1] != ' ' && *in != '\0')
+			*out++ = ' ';
+	}
+	while (out > text && out[-1] == ' ')
+		out--;
+	*out = '\0';
+}
+
+/** "purge-old-kernels: MESSAGE" on one line of stderr. */
+void
+cli_error(const char *fmt, ...)
+          {
+          char message[8192];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	join_lines(message);
+	fprintf(stderr, CLI_NAME ": %s\n", message);
+}
+
+/** The library's messages: errors and warnings; info and debug stay quiet. */
+void
+cli_log_to_stderr(void *data, enum kp_log_level level, const char *message)
+{
+	(void)data;
+	if (level == KP_LOG_ERROR)
+		cli_error("error: %s", message);
+	else if (level == KP_LOG_WARNING)
+		cli_error("warning: %s", message);
 }

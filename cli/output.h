@@ -1,6 +1,7 @@
 /*
  * purge-old-kernels - what the user reads: the --list table, the --dry-run
- * plan, the summary before a purge.
+ * plan, the summary before a purge, /boot's space, apt's view, the steps
+ * of --fix.
  */
 #ifndef CLI_OUTPUT_H
 #define CLI_OUTPUT_H
@@ -20,6 +21,11 @@ struct cli_style {
 struct cli_style cli_style_for(FILE *out);
 
 void cli_format_size(unsigned long long kib, char *buf, size_t size);
+void cli_format_bytes(unsigned long long bytes, char *buf, size_t size);
+void cli_format_short(unsigned long long bytes, char *buf, size_t size);
+void cli_format_boot(const struct kp_boot_space *b, char *buf, size_t size);
+void cli_format_boot_bar(const struct kp_boot_space *b, int cells, bool color,
+                         char *buf, size_t size);
 
 void cli_print_list(FILE *out, const struct kp_plan *plan,
                     const struct cli_style *style);
@@ -30,6 +36,18 @@ void cli_print_summary(FILE *out, const struct kp_plan *plan,
                        const struct cli_style *style);
 void cli_print_command(FILE *out, const char *const *argv,
                        const struct cli_style *style);
+void cli_print_space(FILE *out, const struct kp_plan *plan,
+                     const struct cli_style *style);
+void cli_print_apt_view(FILE *out, const struct kp_plan *plan,
+                        const struct cli_style *style);
+void cli_print_step(FILE *out, unsigned n, unsigned total, const char *what,
+                    const char *const *argv, const struct cli_style *style);
+char *cli_command_text(const char *const *argv);
+
+__attribute__((format(printf, 1, 2)))
+void cli_error(const char *fmt, ...);
+void cli_log_to_stderr(void *data, enum kp_log_level level,
+                       const char *message);
 
 #define CLI_NOTHING_TO_PURGE "No kernels are eligible for removal."
 

@@ -1,7 +1,8 @@
 /*
- * purge-old-kernels - the apt-get command of a plan, and running it.
+ * purge-old-kernels - the apt-get command of a plan, the commands of
+ * --fix, and running them.
  *
- * apt-get runs from an argument vector with fork and execv: no shell ever
+ * apt-get and dpkg run from an argument vector with fork and execv: no shell ever
  * sees a package name or an argument.
  */
 #include <config.h>
@@ -18,24 +19,31 @@
 
 #include "run-apt.h"
 
-/* Point apt-get, and the dpkg it runs, at the system installed at root. */
-static int
-push_root_options(struct cli_argv *cmd, const char *root)
+/**
+ * Point apt-get, and the dpkg it runs, at the system installed at root:
+ * push -o Dir=ROOT -o Dir::State::status=... -o DPkg::Options::=--root=ROOT
+ * -o DPkg::Options::=--log=ROOT/var/log/dpkg.log onto cmd (dpkg 1.21 logs
+ * to the host's log even under --root). Returns 0 or -ENOMEM.
+ */
+int
+cli_apt_root_options(struct cli_argv *cmd, const char *root)
 {
-	char *opts[3] = { NULL, NULL, NULL };
+	char *opts[4] = { NULL, NULL, NULL, NULL };
 	int r = -ENOMEM;
 	size_t i;
 
 	if (asprintf(&opts[0], "Dir=%s", root) < 0 ||
 	    asprintf(&opts[1], "Dir::State::status=%s/var/lib/dpkg/status",
 	             root) < 0 ||
-	    asprintf(&opts[2], "DPkg::Options::=--root=%s", root) < 0)
+	    asprintf(&opts[2], "DPkg::Options::=--root=%s", root) < 0 ||
+	    asprintf(&opts[3], "DPkg::Options::=--log=%s/var/log/dpkg.log",
+	             root) < 0)
 		goto out;
-	for (i = 0, r = 0; r == 0 && i < 3; i++)
+	for (i = 0, r = 0; r == 0 && i < 4; i++)
 		if ((r = cli_argv_push(cmd, "-o")) == 0)
 			r = cli_argv_push(cmd, opts[i]);
 out:
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		free(opts[i]);
 	return r;
 }
@@ -54,13 +62,90 @@ cli_apt_command(struct cli_argv *cmd, const char *root,
 	int r = cli_argv_push(cmd, KP_APT_GET);
 
 	if (r == 0 && root != NULL && root[0] != '\0')
-		r = push_root_options(cmd, root);
+		r = cli_apt_root_options(cmd, root);
 	for (i = 0; r == 0 && i < forwarded->n; i++)
 		r = cli_argv_push(cmd, forwarded->v[i]);
 	if (r == 0 && (r = cli_argv_push(cmd, "remove")) == 0)
 		r = cli_argv_push(cmd, "--purge");
 	for (i = 0; r == 0 && i < kp_plan_n_purge(plan); i++)
 		r = cli_argv_push(cmd, kp_plan_purge_name(plan, i));
+	return r;
+}
+
+/*
+ * dpkg [--root=ROOT --log=ROOT/var/log/dpkg.log]: dpkg under --root still
+ * logs to this system's /var/log/dpkg.log; the root's own log is where
+ * its history belongs.
+ */
+static int
+dpkg_command(struct cli_argv *cmd, const char *root)
+{
+	char *opt = NULL;
+	int r = cli_argv_push(cmd, KP_DPKG);
+
+	if (r != 0 || root == NULL || root[0] == '\0')
+		return r;
+	if (asprintf(&opt, "--root=%s", root) < 0)
+		return -ENOMEM;
+	r = cli_argv_push(cmd, opt);
+	free(opt);
+	if (r != 0 || asprintf(&opt, "--log=%s/var/log/dpkg.log", root) < 0)
+		return -ENOMEM;
+	r = cli_argv_push(cmd, opt);
+	free(opt);
+	return r;
+}
+
+/**
+ * --fix, step 1, into cmd (empty before): KP_DPKG [--root=ROOT ...]
+ * --purge PACKAGE... for the plan's purge list. dpkg itself refuses to
+ * break a dependency. Returns 0 or -ENOMEM.
+ */
+int
+cli_dpkg_purge_command(struct cli_argv *cmd, const char *root,
+                       const struct kp_plan *plan)
+{
+	size_t i;
+	int r = dpkg_command(cmd, root);
+
+	if (r == 0)
+		r = cli_argv_push(cmd, "--purge");
+	for (i = 0; r == 0 && i < kp_plan_n_purge(plan); i++)
+		r = cli_argv_push(cmd, kp_plan_purge_name(plan, i));
+	return r;
+}
+
+/** --fix, step 2: KP_DPKG [--root=ROOT ...] --configure -a. */
+int
+cli_dpkg_configure_command(struct cli_argv *cmd, const char *root)
+{
+	int r = dpkg_command(cmd, root);
+
+	if (r == 0)
+		r = cli_argv_push(cmd, "--configure");
+	return r == 0 ? cli_argv_push(cmd, "-a") : r;
+}
+
+/**
+ * --fix, step 3: KP_APT_GET [-o Dir=ROOT ...] [FORWARDED...] -f
+ * --no-remove install. --no-remove comes last so that nothing forwarded
+ * can turn it off: if apt-get can only repair by removing packages, it
+ * stops and removes nothing.
+ */
+int
+cli_apt_fix_command(struct cli_argv *cmd, const char *root,
+                    const struct cli_argv *forwarded)
+{
+	static const char *const tail[] = { "-f", "--no-remove", "install" };
+	size_t i;
+	int r = cli_argv_push(cmd, KP_APT_GET);
+
+	if (r == 0 && root != NULL && root[0] != '\0')
+		r = cli_apt_root_options(cmd, root);
+	for (i = 0; r == 0 && i < forwarded->n; i++)
+		r = cli_argv_push(cmd, forwarded->v[i]);
+	for (i = 0; r == 0 && i < sizeof(tail) / sizeof(tail[0]); i++)
+		r = cli_argv_push(cmd, tail[i]);
 	return r;
 }
 

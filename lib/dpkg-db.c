@@ -26,6 +26,7 @@
 #include <dpkg/pkg-array.h>
 #include <dpkg/report.h>
 
+#include "apt-shim.h"
 #include "kpurge-private.h"
 
 /* Our per-package state in libdpkg's clientdata slot. */
@@ -44,6 +45,7 @@ struct kp_ctx {
 	struct kp__dbpkg *pkgs;
 	struct perpackagestate *states;
 	size_t n_pkgs;
+	struct kp_apt *apt; /* apt's cache for the root, opened on first use */
 	char fatal[1024]; /* libdpkg's last fatal error */
 };
 
@@ -314,6 +316,7 @@ kp_ctx_free(struct kp_ctx *ctx)
 
 	if (ctx == NULL)
 		return;
+	kp_apt_close(ctx->apt);
 	if (ctx->db_open)
 		modstatdb_shutdown();
 	dpkg_set_warning_printer(dpkg_warning_printer, NULL);
@@ -362,6 +365,18 @@ kp_running_release(char *buf, size_t size, struct kp_error *err)
 		return kp__error_set(err, -ENAMETOOLONG,
 		                     "the running kernel's release is too long");
 	return 0;
+}
+
+/*
+ * apt's cache for the root of ctx, opened once (building it is most of
+ * the cost of asking apt) and closed with the context.
+ */
+struct kp_apt *
+kp__ctx_apt(struct kp_ctx *ctx, struct kp_error *err)
+{
+	if (ctx->apt == NULL)
+		ctx->apt = kp_apt_open(ctx->root, err);
+	return ctx->apt;
 }
 
 size_t

@@ -52,6 +52,9 @@ struct kp__dbpkg {
 	void *dpkg;    /* libdpkg's struct pkginfo, for dependency checks */
 };
 
+/* apt's cache for the context's root, opened on first use (apt-shim.h). */
+struct kp_apt *kp__ctx_apt(struct kp_ctx *ctx, struct kp_error *err);
+
 /* The kernel packages of the database (only those kp_name_parse() takes). */
 size_t kp__ctx_n_packages(const struct kp_ctx *ctx);
 const struct kp__dbpkg *kp__ctx_package(const struct kp_ctx *ctx, size_t i);

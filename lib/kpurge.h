@@ -199,6 +199,7 @@ struct kp_release {
 	const char *sort_version; /* kp_release_version() of the ABI */
 	enum kp_release_state state;
 	unsigned rank;       /* 1 = newest version; 0 if not complete */
+	bool image_broken;   /* an image is there but not fully installed */
 	bool running;
 	enum kp_action action;
 	enum kp_reason reason;
@@ -292,6 +293,105 @@ bool kp_plan_proved(const struct kp_plan *plan);
  */
 int kp_plan_write_json(const struct kp_plan *plan, FILE *out,
                        struct kp_error *err);
+
+/* -------------------------------------------------------- configuration */
+
+/* The configuration file, relative to the system's root directory. */
+#define KP_CONFIG_NAME "purge-old-kernels.conf"
+
+#define KP_KEEP_MAX 1000u          /* more would never make a difference */
+#define KP_TIMEOUT_DEFAULT 300u    /* seconds to wait for apt's lock */
+#define KP_TIMEOUT_MAX 86400u
+#define KP_BOOT_WARN_DEFAULT 85u   /* /boot this full (percent) is news */
+
+/** Whether the apt hook and the periodic job purge, or only report. */
+enum kp_auto {
+	KP_AUTO_NO,  /* report what could be purged (the default) */
+	KP_AUTO_YES, /* purge it */
+};
+
+/** purge-old-kernels.conf(5), read; kp_config_init() gives the defaults. */
+struct kp_config {
+	unsigned keep;         /* KEEP */
+	bool keep_set;         /* KEEP was given */
+	char **protect;        /* PROTECT: releases, owned */
+	size_t n_protect;
+	enum kp_auto auto_purge; /* AUTO */
+	unsigned timeout;      /* TIMEOUT: seconds to wait for apt's lock */
+	unsigned boot_warn;    /* BOOT_WARN_PERCENT */
+};
+
+void kp_config_init(struct kp_config *cfg);
+void kp_config_free(struct kp_config *cfg);
+int kp_config_read(const char *path, struct kp_config *cfg, kp_log_fn log,
+                   void *log_data, struct kp_error *err);
+int kp_config_read_stream(FILE *f, const char *name, struct kp_config *cfg,
+                          kp_log_fn log, void *log_data,
+                          struct kp_error *err);
+
+/* ------------------------------------------------- change detection */
+
+#define KP_HASH_INIT 0xcbf29ce484222325ULL
+unsigned long long kp_hash(unsigned long long h, const void *data,
+                           size_t len);
+int kp_db_stamp(const char *root, unsigned long long *out,
+                struct kp_error *err);
+int kp_kernel_fingerprint(const char *root, unsigned long long *out,
+                          struct kp_error *err);
+
+/* ------------------------------------------------------------- summary */
+
+/* Under the root directory: the state file and node_exporter's file. */
+#define KP_STATE_DIR "/run/purge-old-kernels"
+#define KP_STATE_FILE KP_STATE_DIR "/status"
+#define KP_PROMETHEUS_DIR "/var/lib/prometheus/node-exporter"
+#define KP_PROMETHEUS_FILE KP_PROMETHEUS_DIR "/purge_old_kernels.prom"
+
+enum kp_last_run {
+	KP_LAST_RUN_NONE,   /* no periodic job ran since boot */
+	KP_LAST_RUN_OK,
+	KP_LAST_RUN_FAILED,
+};
+
+/*
+ * What a plan comes to, kept in the state file for the cheap readers (the
+ * apt hook, the Byobu status) and exported to node_exporter.
+ */
+struct kp_summary {
+	unsigned installed;        /* releases with packages installed */
+	unsigned purgeable;        /* releases the plan purges */
+	unsigned purgeable_packages;
+	unsigned long long purgeable_bytes;      /* their Installed-Size */
+	unsigned long long purgeable_boot_bytes; /* what goes from /boot */
+	struct kp_boot_space boot;
+	/* What the plan was made from (kp_db_stamp(), kp_kernel_fingerprint()
+	 * and the caller's hash of the options). */
+	unsigned long long stamp, kernels, policy;
+	/* The last periodic job (--auto), carried over by the other runs. */
+	enum kp_last_run last_run;
+	unsigned last_run_purged;  /* releases */
+	unsigned long long last_run_freed_bytes;
+	unsigned long long last_run_freed_boot_bytes;
+};
+
+void kp_summary_init(struct kp_summary *s);
+void kp_summary_from_plan(struct kp_summary *s, const struct kp_plan *plan);
+int kp_summary_format(const struct kp_summary *s, char *buf, size_t size);
+int kp_summary_parse(const char *text, struct kp_summary *s);
+int kp_summary_load(const char *root, struct kp_summary *s,
+                    struct kp_error *err);
+int kp_summary_save(const char *root, const struct kp_summary *s,
+                    struct kp_error *err);
+int kp_summary_write_prometheus(const struct kp_summary *s, FILE *out);
+int kp_summary_export_prometheus(const char *root,
+                                 const struct kp_summary *s,
+                                 struct kp_error *err);
+
+/*
+ * The filesystem holding ROOT/boot: fills size and used (not freed) and
+ * sets known. Returns 0 or a negative code.
+ */
+int kp_boot_usage(const char *root, struct kp_boot_space *out);
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,9 @@ lib_libkpurge_a_SOURCES = \
 	lib/plan-json.c \
 	lib/space.c \
 	lib/plan-prove.c \
+	lib/config.c \
+	lib/fingerprint.c \
+	lib/summary.c \
 	lib/apt-shim.cc \
 	lib/apt-shim.h
 lib_libkpurge_a_CXXFLAGS = $(AM_CXXFLAGS) $(APTPKG_CFLAGS)

@@ -128,6 +128,7 @@ write_release(FILE *out, const struct kp_release *r)
 	json_key(out, "abi", r->abi, false);
 	json_key(out, "flavour", r->flavour, false);
 	json_key(out, "state", kp_release_state_name(r->state), false);
+	fprintf(out, "\"image_broken\": %s, ", r->image_broken ? "true" : "false");
 	fprintf(out, "\"rank\": %u, \"running\": %s, \"size_kib\": %llu, "
 	        "\"boot_bytes\": %llu, \"apt_protects\": %s, ", r->rank,
 	        r->running ? "true" : "false", r->size_kib, r->boot_bytes,

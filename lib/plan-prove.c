@@ -73,10 +73,10 @@ unexplained(const struct kp_apt_sim *sim, struct kp_error *err)
 {
 	if (sim->n_removals > 0)
 		return kp__error_set(err, -EPERM, "apt-get would also remove %s, "
-		                     "which is not in the plan; nothing was removed",
+		                     "which is not in the plan",
 		                     sim->removals[0].package);
-	return kp__error_set(err, -EPERM, "apt-get would install %s; nothing "
-	                     "was removed", sim->installs[0].package);
+	return kp__error_set(err, -EPERM, "apt-get would install %s",
+	                     sim->installs[0].package);
 }
 
 /* One simulation. Returns 1 when proved, 0 to go again, or an error. */
@@ -93,7 +93,7 @@ prove_round(struct kp_apt *apt, struct kp_plan *plan, struct kp_error *err)
 		return r;
 	if (sim.problem != NULL)
 		r = kp__error_set(err, -EPERM, "apt-get cannot resolve the purge: "
-		                  "%s; nothing was removed", sim.problem);
+		                  "%s", sim.problem);
 	else if (sim.n_removals == 0 && sim.n_installs == 0)
 		r = 1;
 	else if ((r = keep_causes(plan, &sim)) == 0)
@@ -140,7 +140,7 @@ note_apt_view(struct kp_apt *apt, struct kp_plan *plan, struct kp_error *err)
 int
 kp_plan_prove(struct kp_ctx *ctx, struct kp_plan *plan, struct kp_error *err)
 {
-	struct kp_apt *apt = kp_apt_open(kp_ctx_root(ctx), err);
+	struct kp_apt *apt = kp__ctx_apt(ctx, err);
 	size_t round;
 	int r = 0;
 
@@ -157,10 +157,9 @@ kp_plan_prove(struct kp_ctx *ctx, struct kp_plan *plan, struct kp_error *err)
 
 		r = v < 0 ? v : r;
 	}
-	kp_apt_close(apt);
 	if (r == 0)
 		r = kp__error_set(err, -EPERM, "the plan could not be proved "
-		                  "against apt-get; nothing was removed");
+		                  "against apt-get");
 	if (r < 0)
 		return r;
 	plan->proved = true;
@@ -181,11 +180,10 @@ kp_ctx_problems(struct kp_ctx *ctx, char ***problems, struct kp_error *err)
 	int n;
 
 	*problems = NULL;
-	apt = kp_apt_open(kp_ctx_root(ctx), err);
+	apt = kp__ctx_apt(ctx, err);
 	if (apt == NULL)
 		return err && err->code ? err->code : -EIO;
 	n = kp_apt_problems(apt, &v, err);
-	kp_apt_close(apt);
 	if (n < 0)
 		return n;
 	if (kp_ctx_dpkg_interrupted(ctx)) {

@@ -177,6 +177,8 @@ release_states(struct kp_plan *plan, const struct kp_ctx *ctx,
 		not_rc[r] = not_rc[r] || p->state != KP_STATE_CONFIG_FILES;
 		image[r] = image[r] || (p->kname.kind == KP_KIND_IMAGE &&
 		                        p->state == KP_STATE_INSTALLED);
+		if (p->kname.kind == KP_KIND_IMAGE && p->state == KP_STATE_BROKEN)
+			plan->releases[r].image_broken = true;
 		if (p->held && held_pkg[r] == NULL)
 			held_pkg[r] = p->name;
 	}
@@ -264,12 +266,16 @@ decide_release(struct kp_plan *plan, struct kp_release *rel,
 	else if (rel->state == KP_RELEASE_INCOMPLETE &&
 	         (newest == NULL || kp_release_compare(rel->abi, newest->abi) > 0))
 		decide(plan, rel, KP_KEEP, KP_REASON_NEWER_INCOMPLETE,
+		       rel->image_broken ?
+		       "not fully installed, but newer than every working image" :
 		       "no kernel image, but newer than every installed image");
 	else if (rel->state == KP_RELEASE_CONFIG_ONLY)
 		decide(plan, rel, KP_PURGE, KP_REASON_CONFIG_ONLY,
 		       "removed; only configuration files are left");
 	else if (rel->state == KP_RELEASE_INCOMPLETE)
 		decide(plan, rel, KP_PURGE, KP_REASON_NO_IMAGE,
+		       rel->image_broken ?
+		       "older, and its kernel image is not fully installed" :
 		       "leftovers of a release without a kernel image");
 	else if (opts->keep <= 1)
 		decide(plan, rel, KP_PURGE, KP_REASON_OLD,

@@ -8,6 +8,7 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,19 +72,31 @@ initrd_bytes(const char *root, const char *release)
 	return sum;
 }
 
-static void
-measure_filesystem(struct kp_plan *plan, const char *root)
+/**
+ * Measure the filesystem holding ROOT/boot (root NULL or "" for this
+ * system) into out's size and used, and set out->known; freed is left as
+ * it is. One statvfs(). Returns 0 or a negative code (out unchanged).
+ */
+int
+kp_boot_usage(const char *root, struct kp_boot_space *out)
 {
 	char boot[PATH_MAX];
 	struct statvfs vfs;
 
-	snprintf(boot, sizeof(boot), "%s/boot", root);
+	snprintf(boot, sizeof(boot), "%s/boot", root != NULL ? root : "");
 	if (statvfs(boot, &vfs) < 0)
-		return;
-	plan->boot.known = true;
-	plan->boot.size = (unsigned long long)vfs.f_blocks * vfs.f_frsize;
-	plan->boot.used = (unsigned long long)(vfs.f_blocks - vfs.f_bfree) *
-	                  vfs.f_frsize;
+		return -errno;
+	out->known = true;
+	out->size = (unsigned long long)vfs.f_blocks * vfs.f_frsize;
+	out->used = (unsigned long long)(vfs.f_blocks - vfs.f_bfree) *
+	            vfs.f_frsize;
+	return 0;
+}
+
+static void
+measure_filesystem(struct kp_plan *plan, const char *root)
+{
+	kp_boot_usage(root, &plan->boot);
 }
 
 /** See kpurge-private.h. */

@@ -38,6 +38,57 @@ tests_t_cli_args_SOURCES = tests/t-cli-args.c cli/apt-args.c cli/options.c
 tests_t_cli_args_CFLAGS = $(UNIT_CFLAGS) $(POPT_CFLAGS) -I$(top_srcdir)/cli
 tests_t_cli_args_LDADD = $(UNIT_LDADD) $(POPT_LIBS)
 
+## The CLI around the apt proof and --fix: the pre-flight's advice, the
+## commands of --fix, /boot in words.
+UNIT_TESTS += tests/t-cli-fix
+tests_t_cli_fix_SOURCES = tests/t-cli-fix.c tests/statusdb.c tests/statusdb.h \
+	cli/apt-args.c cli/options.c cli/output.c cli/preflight.c cli/fix.c \
+	cli/run-apt.c
+tests_t_cli_fix_CFLAGS = $(UNIT_CFLAGS) $(POPT_CFLAGS) -I$(top_srcdir)/cli
+tests_t_cli_fix_LDADD = $(UNIT_LDADD) $(POPT_LIBS)
+
+## The plan's safety rules over thousands of generated systems (seeded:
+## KP_SEED, KP_CASES, KP_CASE, KP_APT_SAMPLE; see tests/t-invariants.c).
+UNIT_TESTS += tests/t-invariants
+tests_t_invariants_SOURCES = tests/t-invariants.c tests/gen-system.c \
+	tests/gen-system.h tests/statusdb.c tests/statusdb.h
+tests_t_invariants_CFLAGS = $(UNIT_CFLAGS) $(LIBDPKG_CFLAGS) -DLIBDPKG_VOLATILE_API
+tests_t_invariants_LDADD = $(UNIT_LDADD)
+
+## Open safety bugs, one regression case each: expected to fail until fixed
+## (see tests/t-bugs.c for what to do when one passes).
+UNIT_TESTS += tests/t-bugs
+XFAIL_TESTS = tests/t-bugs
+tests_t_bugs_SOURCES = tests/t-bugs.c tests/statusdb.c tests/statusdb.h
+tests_t_bugs_CFLAGS = $(UNIT_CFLAGS)
+tests_t_bugs_LDADD = $(UNIT_LDADD)
+
+## Fuzzing, sanitizers, valgrind, static analysis: scripts run by .ci/run
+## after make check (each documents itself at its top).
+EXTRA_DIST += .clang-tidy tests/run-sanitized tests/run-valgrind \
+	tests/run-static tests/lsan.supp tests/valgrind.supp \
+	tests/static-baseline.txt tests/fuzz/run tests/fuzz/lsan.supp \
+	tests/fuzz/fuzz-names.c tests/fuzz/fuzz-version.c \
+	tests/fuzz/fuzz-status.c tests/fuzz/fuzz-config.c \
+	tests/fuzz/fuzz-cli-args.c tests/fuzz/names.dict \
+	tests/fuzz/version.dict tests/fuzz/status.dict tests/fuzz/config.dict \
+	tests/fuzz/cli-args.dict tests/fuzz/corpus
+
+## Unattended use: the configuration file, change detection, the state
+## file, the metrics and the Byobu marker.
+UNIT_TESTS += tests/t-config tests/t-fingerprint tests/t-summary
+tests_t_config_SOURCES = tests/t-config.c
+tests_t_config_CFLAGS = $(UNIT_CFLAGS)
+tests_t_config_LDADD = $(UNIT_LDADD)
+tests_t_fingerprint_SOURCES = tests/t-fingerprint.c
+tests_t_fingerprint_CFLAGS = $(UNIT_CFLAGS)
+tests_t_fingerprint_LDADD = $(UNIT_LDADD)
+tests_t_summary_SOURCES = tests/t-summary.c cli/status.c cli/state.c
+tests_t_summary_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli \
+	-DSYSCONFDIR='"$(sysconfdir)"'
+tests_t_summary_CFLAGS = $(UNIT_CFLAGS) $(POPT_CFLAGS)
+tests_t_summary_LDADD = $(UNIT_LDADD)
+
 ## Integration: sandbox roots, packages built with dpkg-deb, installed with
 ## the real dpkg --root and purged through the real apt-get by the CLI.
 INTEGRATION_TESTS = \
@@ -56,8 +107,45 @@ INTEGRATION_TESTS = \
 	tests/integration/apt-args.sh \
 	tests/integration/output.sh
 
+## The apt proof, /boot's space, the pre-flight and --fix.
+INTEGRATION_TESTS += \
+	tests/integration/apt-metapackage.sh \
+	tests/integration/apt-nvidia.sh \
+	tests/integration/apt-exact-headers.sh \
+	tests/integration/apt-broken-fix.sh \
+	tests/integration/list-space.sh
+
+## Unattended use: the apt hook, the periodic job, the status line and
+## metrics, the Ansible playbook.
+INTEGRATION_TESTS += \
+	tests/integration/hook.sh \
+	tests/integration/auto.sh \
+	tests/integration/status.sh \
+	tests/integration/ansible.sh
+EXTRA_DIST += tests/lib/unattended.sh bench/unattended.sh
+
+## Hostile input and faults, through the real CLI, dpkg and apt-get.
+INTEGRATION_TESTS += tests/integration/hostile-input.sh \
+	tests/integration/faults-lock.sh tests/integration/faults-signal.sh
+
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)
+
+## What ships beside the program: the manual pages (lint; --help and the
+## page agree; libkpurge.3 covers kpurge.h), one version everywhere, the
+## bash completion. No root needed.
+SHIP_TESTS = \
+	tests/check-man.sh \
+	tests/check-version.sh \
+	tests/check-completion.sh \
+	tests/check-unattended.sh
+
+TESTS += $(SHIP_TESTS)
+dist_check_SCRIPTS += $(SHIP_TESTS)
+## The Debian packages: built, linted and installed into a sandbox root by
+## tests/package-check.sh (CI runs it; not part of make check).
+EXTRA_DIST += tests/package-check.sh tests/integration/package-install.sh
+
 EXTRA_DIST += tests/lib/sandbox.sh tests/demo.sh
 
 AM_TESTS_ENVIRONMENT = \
@@ -65,7 +153,8 @@ AM_TESTS_ENVIRONMENT = \
 	top_builddir='$(abs_top_builddir)'; export top_builddir; \
 	POK='$(abs_top_builddir)/cli/purge-old-kernels'; export POK; \
 	DPKG='$(DPKG)'; export DPKG; DPKG_DEB='$(DPKG_DEB)'; export DPKG_DEB; \
-	APT_GET='$(APT_GET)'; export APT_GET;
+	APT_GET='$(APT_GET)'; export APT_GET; \
+	sysconfdir='$(sysconfdir)'; export sysconfdir;
 
 ## The demo: a realistic sandbox root, --list, then a real purge via apt-get.
 demo: cli/purge-old-kernels

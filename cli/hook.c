@@ -1,0 +1,266 @@
+/*
+ * purge-old-kernels - --hook: apt's DPkg::Post-Invoke hook.
+ *
+ * It runs inside every apt run that ran dpkg, while apt holds its lock:
+ * it must never run apt, never wait for a lock, never read stdin, and
+ * never fail the user's apt run. It returns at once unless a kernel
+ * package changed (the state file's stamp, then its fingerprint, says
+ * so); then it makes the plan with libdpkg, updates the state file and,
+ * when kernels can go, prints one line. With AUTO=yes it starts the purge
+ * outside apt: a systemd unit, or a detached --auto that waits for apt's
+ * lock itself.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "output.h"
+#include "run-apt.h"
+#include "unattended.h"
+
+#define SERVICE CLI_NAME ".service"
+
+/* apt's stdin is the user's terminal: leave it alone. */
+static void
+ignore_stdin(void)
+{
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0 && fd != STDIN_FILENO) {
+		dup2(fd, STDIN_FILENO);
+		close(fd);
+	}
+}
+
+/* " --root=DIR" for the command the user is told to run. */
+static void
+root_option(const struct cli_options *opts, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (opts->root != NULL)
+		snprintf(buf, size, " --root=%s", opts->root);
+}
+
+static void
+describe(const struct kp_plan *plan, char *what, size_t what_size,
+         char *space, size_t space_size)
+{
+	struct kp_summary s;
+	char names[1024], size[32];
+
+	kp_summary_init(&s);
+	kp_summary_from_plan(&s, plan);
+	cli_release_list(plan, 3, names, sizeof(names));
+	if (s.purgeable > 0)
+		snprintf(what, what_size, "%u old kernel release%s (%s)",
+		         s.purgeable, s.purgeable == 1 ? "" : "s", names);
+	else
+		snprintf(what, what_size, "%u leftover kernel package%s",
+		         s.purgeable_packages,
+		         s.purgeable_packages == 1 ? "" : "s");
+	if (s.purgeable_boot_bytes > 0) {
+		cli_format_bytes(s.purgeable_boot_bytes, size, sizeof(size));
+		snprintf(space, space_size, ", freeing %s in /boot", size);
+	} else {
+		cli_format_bytes(s.purgeable_bytes, size, sizeof(size));
+		snprintf(space, space_size, ", freeing %s", size);
+	}
+}
+
+/* systemctl, where systemd runs this system. */
+static const char *
+systemctl(const struct cli_options *opts)
+{
+	static const char *const paths[] = { "/bin/systemctl",
+	                                     "/usr/bin/systemctl" };
+	size_t i;
+
+	if (opts->root != NULL || access("/run/systemd/system", F_OK) < 0)
+		return NULL;
+	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		if (access(paths[i], X_OK) == 0)
+			return paths[i];
+	return NULL;
+}
+
+/* The arguments of the detached --auto: this run's own, not the file's. */
+static int
+auto_argv(const struct cli_options *opts, size_t n_protect,
+          const char *running, struct cli_argv *av)
+{
+	char self[PATH_MAX], root[PATH_MAX], arg[PATH_MAX + 16];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	int r;
+	size_t i;
+
+	if (n <= 0)
+		return -errno;
+	self[n] = '\0';
+	if ((r = cli_argv_push(av, self)) < 0 ||
+	    (r = cli_argv_push(av, "--auto")) < 0)
+		return r;
+	if (opts->root != NULL) {
+		if (realpath(opts->root, root) == NULL)
+			return -errno;
+		snprintf(arg, sizeof(arg), "--root=%s", root);
+		if ((r = cli_argv_push(av, arg)) < 0)
+			return r;
+	}
+	if (opts->running != NULL || opts->running_none) {
+		snprintf(arg, sizeof(arg), "--running=%s",
+		         running ? running : "none");
+		if ((r = cli_argv_push(av, arg)) < 0)
+			return r;
+	}
+	if (opts->keep_set) {
+		snprintf(arg, sizeof(arg), "--keep=%u", opts->keep);
+		if ((r = cli_argv_push(av, arg)) < 0)
+			return r;
+	}
+	for (i = 0; i < n_protect; i++) {
+		snprintf(arg, sizeof(arg), "--protect=%s", opts->protect[i]);
+		if ((r = cli_argv_push(av, arg)) < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* In the grandchild: no terminal, no apt, no cwd to keep busy. */
+__attribute__((noreturn))
+static void
+exec_detached(char *const *argv)
+{
+	int fd = open("/dev/null", O_RDWR);
+
+	if (fd >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+	if (chdir("/") < 0)
+		_exit(127);
+	umask(022);
+	unsetenv("DPKG_FRONTEND_LOCKED");
+	execv(argv[0], argv);
+	_exit(127);
+}
+
+/*
+ * Start --auto detached from apt: fork, setsid, fork again, so that it is
+ * no child of apt's and outlives it. Returns 0 or a negative code.
+ */
+static int
+spawn_auto(char *const *argv)
+{
+	pid_t pid = fork(), child;
+	int status;
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		setsid();
+		child = fork();
+		if (child == 0)
+			exec_detached(argv);
+		_exit(child < 0 ? 1 : 0);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -ECHILD;
+}
+
+/* AUTO=yes: the purge runs after apt, outside it. True if started. */
+static bool
+start_purge(const struct cli_options *opts, size_t n_protect,
+            const char *running, const char **how)
+{
+	struct cli_argv av = { NULL, 0, 0 };
+	const char *ctl = systemctl(opts);
+	char err[512];
+	int r;
+
+	if (ctl != NULL) {
+		const char *argv[] = { ctl, "start", "--no-block", SERVICE, NULL };
+
+		*how = "see 'journalctl -u " SERVICE "'";
+		return cli_run(argv, err, sizeof(err)) == 0;
+	}
+	*how = "see the system log";
+	r = auto_argv(opts, n_protect, running, &av);
+	if (r == 0)
+		r = spawn_auto(av.v);
+	cli_argv_free(&av);
+	return r == 0;
+}
+
+static void
+notice(const struct cli_options *opts, const struct kp_config *cfg,
+       const struct kp_plan *plan, size_t n_protect, const char *running)
+{
+	char what[1536], space[96], root[PATH_MAX + 16];
+	const char *how;
+
+	describe(plan, what, sizeof(what), space, sizeof(space));
+	root_option(opts, root, sizeof(root));
+	if (cfg->auto_purge == KP_AUTO_YES && cli_auto_running(opts->root))
+		return;
+	if (cfg->auto_purge == KP_AUTO_YES &&
+	    start_purge(opts, n_protect, running, &how)) {
+		cli_error("purging %s once apt is done%s; %s", what, space,
+		          how);
+		return;
+	}
+	cli_error("%s can be purged%s; run 'sudo " CLI_NAME "%s'", what, space,
+	          root);
+}
+
+/**
+ * --hook. Always returns 0: a hook that fails fails the user's apt run.
+ */
+int
+cli_hook(struct cli_options *opts)
+{
+	struct cli_log log = { cli_log_to_stderr, NULL };
+	struct kp_plan *plan = NULL;
+	struct kp_config cfg;
+	struct kp_summary s;
+	struct cli_policy p;
+	struct kp_error err;
+	const char *running;
+	size_t n_protect = opts->n_protect;
+	char buf[256];
+
+	ignore_stdin();
+	kp_error_clear(&err);
+	if (cli_config_load(opts->root, &cfg, &log, &err) < 0) {
+		cli_error("warning: %s; the apt hook does nothing until it is "
+		          "fixed", err.message);
+		goto out;
+	}
+	if (cli_config_apply(opts, &cfg) < 0 ||
+	    cli_running_release(opts, buf, sizeof(buf), &running, &err) < 0)
+		goto fail;
+	cli_policy_of(&p, opts, running);
+	if (cli_state_get(&p, geteuid() == 0, &log, &s, &plan, &err) < 0)
+		goto fail;
+	if (plan != NULL && kp_plan_n_purge(plan) > 0)
+		notice(opts, &cfg, plan, n_protect, running);
+	goto out;
+fail:
+	cli_error("warning: %s", err.message[0] ? err.message : "out of memory");
+out:
+	kp_plan_free(plan);
+	kp_config_free(&cfg);
+	return 0;
+}

@@ -1,0 +1,182 @@
+/*
+ * purge-old-kernels - the pre-flight: what apt and dpkg find broken
+ * before anything runs, and the one command that repairs it.
+ *
+ * apt-get refuses to remove anything while dependencies are unmet or dpkg
+ * has work left, and the commonest cause of both is a full /boot: a new
+ * kernel's initramfs did not fit, its postinst failed, and the package
+ * stays half-configured. Then only purging old kernels with dpkg frees
+ * the room that lets the new one be configured, which is --fix.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "preflight.h"
+#include "run-apt.h"
+
+/**
+ * Is /boot full: CLI_BOOT_FULL_PERCENT used, or too little room left for
+ * one more kernel as big as the biggest one installed (largest_release
+ * bytes)? False when its figures are unknown.
+ */
+bool
+cli_boot_full(const struct kp_boot_space *b, unsigned long long largest_release)
+{
+	unsigned long long free_bytes;
+
+	if (!b->known || b->size == 0)
+		return false;
+	if ((double)b->used * 100 >= (double)b->size * CLI_BOOT_FULL_PERCENT)
+		return true;
+	free_bytes = b->used < b->size ? b->size - b->used : 0;
+	return free_bytes < largest_release;
+}
+
+static unsigned long long
+largest_release(const struct kp_plan *plan)
+{
+	unsigned long long largest = 0;
+	size_t i;
+
+	for (i = 0; i < kp_plan_n_releases(plan); i++)
+		if (kp_plan_release(plan, i)->boot_bytes > largest)
+			largest = kp_plan_release(plan, i)->boot_bytes;
+	return largest;
+}
+
+static bool
+kernel_unfinished(const struct kp_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < kp_plan_n_packages(plan); i++)
+		if (kp_plan_package(plan, i)->state == KP_STATE_BROKEN)
+			return true;
+	return false;
+}
+
+/** Gather what decides the remedy from the pre-flight, ctx and plan. */
+void
+cli_system_facts(struct cli_system_facts *facts, char **problems,
+                 const struct kp_ctx *ctx, const struct kp_plan *plan)
+{
+	struct kp_boot_space b;
+
+	kp_plan_boot_space(plan, &b);
+	facts->problems = (const char *const *)problems;
+	facts->interrupted = kp_ctx_dpkg_interrupted(ctx);
+	facts->kernel_unfinished = kernel_unfinished(plan);
+	facts->boot_full = cli_boot_full(&b, largest_release(plan));
+}
+
+/*
+ * A package dpkg left half-done, as kp_ctx_problems() words it: only dpkg
+ * finishes those. Unmet dependencies are apt-get's to repair.
+ */
+static bool
+dpkg_left_work(const char *problem)
+{
+	static const char *const marks[] = {
+		" is half-configured", " is half-installed",
+		" is unpacked but not configured", " trigger",
+		"dpkg was interrupted",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
+		if (strstr(problem, marks[i]) != NULL)
+			return true;
+	return false;
+}
+
+/**
+ * The one command to suggest for what the pre-flight found: --fix when
+ * /boot is full (nothing else can free it while apt refuses to act),
+ * dpkg --configure -a when dpkg left work undone, else apt-get -f install.
+ */
+enum cli_remedy
+cli_remedy_for(const struct cli_system_facts *facts)
+{
+	bool dpkg_work = facts->interrupted || facts->kernel_unfinished;
+	size_t i;
+
+	if (facts->problems == NULL || facts->problems[0] == NULL)
+		return facts->interrupted ? CLI_REMEDY_CONFIGURE : CLI_REMEDY_NONE;
+	if (facts->boot_full)
+		return CLI_REMEDY_FIX;
+	for (i = 0; facts->problems[i] != NULL && !dpkg_work; i++)
+		dpkg_work = dpkg_left_work(facts->problems[i]);
+	return dpkg_work ? CLI_REMEDY_CONFIGURE : CLI_REMEDY_APT_FIX;
+}
+
+/* Push "--name=value". */
+static int
+push_option(struct cli_argv *cmd, const char *name, const char *value)
+{
+	char arg[4200];
+
+	if ((size_t)snprintf(arg, sizeof(arg), "--%s=%s", name, value) >=
+	    sizeof(arg))
+		return -1;
+	return cli_argv_push(cmd, arg);
+}
+
+/* purge-old-kernels [--root=DIR] [the plan's options] --fix */
+static int
+fix_command(struct cli_argv *cmd, const struct cli_options *opts,
+            const char *root)
+{
+	char keep[32];
+	size_t i;
+	int r = cli_argv_push(cmd, CLI_NAME);
+
+	if (r == 0 && root != NULL && root[0] != '\0')
+		r = push_option(cmd, "root", root);
+	snprintf(keep, sizeof(keep), "%u", opts->keep);
+	if (r == 0 && opts->keep != KP_KEEP_DEFAULT)
+		r = push_option(cmd, "keep", keep);
+	if (r == 0 && opts->running_none)
+		r = cli_argv_push(cmd, "--running=none");
+	else if (r == 0 && opts->running != NULL)
+		r = push_option(cmd, "running", opts->running);
+	for (i = 0; r == 0 && i < opts->n_protect; i++)
+		r = push_option(cmd, "protect", opts->protect[i]);
+	return r == 0 ? cli_argv_push(cmd, "--fix") : r;
+}
+
+/**
+ * The command of a remedy, as a user would type it, into cmd (empty
+ * before), for the system at root ("" or NULL: this one). Returns 0, or a
+ * negative code when out of memory.
+ */
+int
+cli_remedy_command(struct cli_argv *cmd, enum cli_remedy remedy,
+                   const struct cli_options *opts, const char *root)
+{
+	bool rooted = root != NULL && root[0] != '\0';
+	int r = 0;
+
+	switch (remedy) {
+	case CLI_REMEDY_NONE:
+		return 0;
+	case CLI_REMEDY_FIX:
+		return fix_command(cmd, opts, root);
+	case CLI_REMEDY_CONFIGURE:
+		r = cli_argv_push(cmd, "dpkg");
+		if (r == 0 && rooted)
+			r = push_option(cmd, "root", root);
+		if (r == 0)
+			r = cli_argv_push(cmd, "--configure");
+		return r == 0 ? cli_argv_push(cmd, "-a") : r;
+	case CLI_REMEDY_APT_FIX:
+		r = cli_argv_push(cmd, "apt-get");
+		if (r == 0 && rooted)
+			r = cli_apt_root_options(cmd, root);
+		if (r == 0)
+			r = cli_argv_push(cmd, "-f");
+		return r == 0 ? cli_argv_push(cmd, "install") : r;
+	}
+	return 0;
+}

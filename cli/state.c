@@ -1,0 +1,305 @@
+/*
+ * purge-old-kernels - the configuration file and the state file.
+ *
+ * The state file (KP_STATE_FILE under the root) says what the plan of the
+ * configured policy comes to, and what it was made from: the dpkg
+ * database's stamp and kernel fingerprint and a hash of the policy. A
+ * reader whose stamp, or else fingerprint, and policy match uses it as it
+ * is; anything else makes the plan again, with libdpkg, never apt.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "unattended.h"
+
+void
+cli_log_message(const struct cli_log *log, enum kp_log_level level,
+                const char *fmt, ...)
+{
+	char msg[2048];
+	va_list ap;
+
+	if (log == NULL || log->fn == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log->fn(log->data, level, msg);
+}
+
+/** ROOT/etc/purge-old-kernels.conf (SYSCONFDIR, as configured). */
+int
+cli_config_path(const char *root, char *buf, size_t size)
+{
+	if ((size_t)snprintf(buf, size, "%s%s/%s", root ? root : "",
+	                     SYSCONFDIR, KP_CONFIG_NAME) >= size)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/**
+ * Read the configuration file of the system at root into cfg, which the
+ * caller frees with kp_config_free() whatever the result. Unknown keys
+ * are warnings through log. Returns 0 or a negative code with err filled.
+ */
+int
+cli_config_load(const char *root, struct kp_config *cfg,
+                const struct cli_log *log, struct kp_error *err)
+{
+	char path[4096];
+
+	kp_config_init(cfg);
+	if (cli_config_path(root, path, sizeof(path)) < 0) {
+		snprintf(err->message, sizeof(err->message),
+		         "the root directory's name is too long");
+		return err->code = -ENAMETOOLONG;
+	}
+	return kp_config_read(path, cfg, log ? log->fn : NULL,
+	                      log ? log->data : NULL, err);
+}
+
+/**
+ * The command line wins over the file: KEEP applies unless --keep was
+ * given; PROTECT adds to --protect. Returns 0 or -ENOMEM.
+ */
+int
+cli_config_apply(struct cli_options *opts, const struct kp_config *cfg)
+{
+	size_t i, n = opts->n_protect + cfg->n_protect;
+	char **v;
+
+	if (!opts->keep_set)
+		opts->keep = cfg->keep;
+	if (cfg->n_protect == 0)
+		return 0;
+	v = realloc(opts->protect, n * sizeof(*v));
+	if (v == NULL)
+		return -ENOMEM;
+	opts->protect = v;
+	for (i = 0; i < cfg->n_protect; i++) {
+		if ((v[opts->n_protect] = strdup(cfg->protect[i])) == NULL)
+			return -ENOMEM;
+		opts->n_protect++;
+	}
+	return 0;
+}
+
+/**
+ * The running kernel: --running, none, or uname -r; under --root none
+ * unless --running names one. *running points into buf or opts.
+ */
+int
+cli_running_release(const struct cli_options *opts, char *buf, size_t size,
+                    const char **running, struct kp_error *err)
+{
+	*running = NULL;
+	if (opts->running_none)
+		return 0;
+	if (opts->running != NULL) {
+		*running = opts->running;
+		return 0;
+	}
+	if (opts->root != NULL)
+		return 0;
+	if (kp_running_release(buf, size, err) < 0)
+		return err->code;
+	*running = buf;
+	return 0;
+}
+
+void
+cli_policy_of(struct cli_policy *p, const struct cli_options *opts,
+              const char *running)
+{
+	p->root = opts->root;
+	p->running = running;
+	p->keep = opts->keep;
+	p->protect = (const char *const *)opts->protect;
+	p->n_protect = opts->n_protect;
+}
+
+/** A hash of what the plan depends on besides the dpkg database. */
+unsigned long long
+cli_policy_hash(const struct cli_policy *p)
+{
+	unsigned long long h = KP_HASH_INIT;
+	char keep[32];
+	size_t i;
+
+	snprintf(keep, sizeof(keep), "keep=%u\n", p->keep);
+	h = kp_hash(h, keep, strlen(keep));
+	if (p->running != NULL)
+		h = kp_hash(h, p->running, strlen(p->running) + 1);
+	for (i = 0; i < p->n_protect; i++)
+		h = kp_hash(h, p->protect[i], strlen(p->protect[i]) + 1);
+	return h;
+}
+
+/**
+ * Open the dpkg database of p->root and make the plan of p. Returns 0
+ * with *ctx and *plan for the caller to free, or a negative code with err
+ * filled (and both NULL).
+ */
+int
+cli_plan_open(const struct cli_policy *p, const struct cli_log *log,
+              struct kp_ctx **ctx, struct kp_plan **plan,
+              struct kp_error *err)
+{
+	struct kp_plan_options po = {
+		.keep = p->keep,
+		.running = p->running,
+		.protect = p->protect,
+		.n_protect = p->n_protect,
+	};
+	int r;
+
+	*plan = NULL;
+	*ctx = kp_ctx_new(p->root, log ? log->fn : NULL,
+	                  log ? log->data : NULL, err);
+	if (*ctx == NULL)
+		return err->code < 0 ? err->code : -EIO;
+	r = kp_plan_new(*ctx, &po, plan, err);
+	if (r < 0) {
+		kp_ctx_free(*ctx);
+		*ctx = NULL;
+	}
+	return r;
+}
+
+/**
+ * Make the plan of p now and summarise it into s (its last run kept as it
+ * is), with the stamp and the fingerprint taken before the database is
+ * read: a change meanwhile makes the state look old, never new. The plan
+ * goes to *keep when keep is not NULL (the caller frees it). Returns 0
+ * or a negative code with err filled.
+ */
+int
+cli_state_compute(const struct cli_policy *p, const struct cli_log *log,
+                  struct kp_summary *s, struct kp_plan **keep,
+                  struct kp_error *err)
+{
+	struct kp_ctx *ctx;
+	struct kp_plan *plan;
+	int r;
+
+	if ((r = kp_db_stamp(p->root, &s->stamp, err)) < 0 ||
+	    (r = kp_kernel_fingerprint(p->root, &s->kernels, err)) < 0 ||
+	    (r = cli_plan_open(p, log, &ctx, &plan, err)) < 0)
+		return r;
+	kp_ctx_free(ctx);
+	kp_summary_from_plan(s, plan);
+	s->policy = cli_policy_hash(p);
+	if (keep != NULL)
+		*keep = plan;
+	else
+		kp_plan_free(plan);
+	return 0;
+}
+
+/** Save s as the state file and export its metrics; errors are logged. */
+void
+cli_state_publish(const char *root, const struct kp_summary *s,
+                  const struct cli_log *log)
+{
+	struct kp_error err;
+
+	kp_error_clear(&err);
+	if (kp_summary_save(root, s, &err) < 0)
+		cli_log_message(log, KP_LOG_WARNING, "%s", err.message);
+	kp_error_clear(&err);
+	if (kp_summary_export_prometheus(root, s, &err) < 0)
+		cli_log_message(log, KP_LOG_WARNING, "%s", err.message);
+}
+
+/*
+ * Is the state s (read from the file) still the plan of policy? Sets
+ * *stamp_only when the stamp moved but no kernel package changed.
+ */
+static bool
+state_current(const struct cli_policy *p, struct kp_summary *s,
+              bool *stamp_only)
+{
+	unsigned long long stamp, kernels;
+
+	*stamp_only = false;
+	if (s->policy != cli_policy_hash(p) ||
+	    kp_db_stamp(p->root, &stamp, NULL) < 0)
+		return false;
+	if (stamp == s->stamp)
+		return true;
+	if (kp_kernel_fingerprint(p->root, &kernels, NULL) < 0 ||
+	    kernels != s->kernels)
+		return false;
+	s->stamp = stamp;
+	*stamp_only = true;
+	return true;
+}
+
+/**
+ * The summary of the plan of p: from the state file while it is current,
+ * else made now and, with save, published; then the plan goes to *plan
+ * when plan is not NULL (NULL when the state file answered; the caller
+ * frees it). Returns 0 or a negative code with err filled.
+ */
+int
+cli_state_get(const struct cli_policy *p, bool save, const struct cli_log *log,
+              struct kp_summary *s, struct kp_plan **plan,
+              struct kp_error *err)
+{
+	bool stamp_only;
+	int r;
+
+	if (plan != NULL)
+		*plan = NULL;
+	kp_summary_init(s);
+	r = kp_summary_load(p->root, s, NULL);
+	if (r == 0 && state_current(p, s, &stamp_only)) {
+		/* Next time the stamp alone answers. */
+		if (stamp_only && save)
+			kp_summary_save(p->root, s, NULL);
+		return 0;
+	}
+	/* The last run's figures carry over; the rest is made again. */
+	if (r < 0)
+		kp_summary_init(s);
+	r = cli_state_compute(p, log, s, plan, err);
+	if (r == 0 && save)
+		cli_state_publish(p->root, s, log);
+	return r;
+}
+
+/**
+ * The releases the plan purges, for a message: "a, b and c", or "a, b,
+ * c and 4 more" beyond max names.
+ */
+void
+cli_release_list(const struct kp_plan *plan, size_t max, char *buf,
+                 size_t size)
+{
+	size_t i, n = 0, total = 0, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < kp_plan_n_releases(plan); i++)
+		total += kp_plan_release(plan, i)->action == KP_PURGE;
+	for (i = 0; i < kp_plan_n_releases(plan) && len < size; i++) {
+		const struct kp_release *r = kp_plan_release(plan, i);
+
+		if (r->action != KP_PURGE)
+			continue;
+		if (n == max) {
+			snprintf(buf + len, size - len, " and %zu more",
+			         total - n);
+			return;
+		}
+		n++;
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+		                        n == 1 ? "" : n == total ? " and " : ", ",
+		                        r->name);
+	}
+}
