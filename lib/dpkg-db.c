@@ -177,6 +177,30 @@ size_of(const struct pkginfo *pkg)
 	return s == NULL ? 0 : strtoull(s, NULL, 10);
 }
 
+/*
+ * Does package's dpkg file list hold /boot/vmlinuz-RELEASE? Then it is
+ * that release's image, whatever its name suggests.
+ */
+static bool
+ships_kernel_of(const char *admindir, const char *package, const char *release)
+{
+	char path[PATH_MAX], want[PATH_MAX], line[PATH_MAX];
+	bool found = false;
+	FILE *f;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/info/%s.list", admindir,
+	                     package) >= sizeof(path))
+		return false;
+	snprintf(want, sizeof(want), "/boot/vmlinuz-%s\n", release);
+	f = fopen(path, "re");
+	if (f == NULL)
+		return false;
+	while (!found && fgets(line, sizeof(line), f) != NULL)
+		found = strcmp(line, want) == 0;
+	fclose(f);
+	return found;
+}
+
 /* Record pkg if its name is a kernel package's. Returns 0 or -ENOMEM. */
 static int
 add_package(struct kp_ctx *ctx, struct pkginfo *pkg, size_t *cap)
@@ -196,6 +220,9 @@ add_package(struct kp_ctx *ctx, struct pkginfo *pkg, size_t *cap)
 		ctx->pkgs = n;
 		*cap = ncap;
 	}
+	if (kname.alt_release[0] != '\0' &&
+	    ships_kernel_of(ctx->admindir, pkg->set->name, kname.alt_release))
+		kp__name_use_alt(&kname);
 	p = &ctx->pkgs[ctx->n_pkgs];
 	memset(p, 0, sizeof(*p));
 	p->kname = kname;
@@ -377,6 +404,17 @@ kp__ctx_apt(struct kp_ctx *ctx, struct kp_error *err)
 	if (ctx->apt == NULL)
 		ctx->apt = kp_apt_open(ctx->root, err);
 	return ctx->apt;
+}
+
+/** See kpurge-private.h. */
+void
+kp__ctx_prefer_release(struct kp_ctx *ctx, const char *release)
+{
+	size_t i;
+
+	for (i = 0; release != NULL && i < ctx->n_pkgs; i++)
+		if (strcmp(ctx->pkgs[i].kname.alt_release, release) == 0)
+			kp__name_use_alt(&ctx->pkgs[i].kname);
 }
 
 size_t

@@ -52,6 +52,12 @@ struct kp__dbpkg {
 	void *dpkg;    /* libdpkg's struct pkginfo, for dependency checks */
 };
 
+/* names.c: take the custom-release reading of a -dbg/-unsigned image. */
+bool kp__name_use_alt(struct kp_name *n);
+
+/* dpkg-db.c: packages that could be release's image become it. */
+void kp__ctx_prefer_release(struct kp_ctx *ctx, const char *release);
+
 /* apt's cache for the context's root, opened on first use (apt-shim.h). */
 struct kp_apt *kp__ctx_apt(struct kp_ctx *ctx, struct kp_error *err);
 

@@ -83,6 +83,14 @@ struct kp_name {
 	char release[KP_NAME_MAX]; /* "" when shared */
 	char abi[KP_NAME_MAX];
 	char flavour[KP_NAME_MAX]; /* "" when none */
+	/*
+	 * For linux-image-R-dbg, -dbgsym and -unsigned: the custom release
+	 * the name would be if "-dbg" were a local version (make bindeb-pkg
+	 * with CONFIG_LOCALVERSION="-dbg"), or "". The library takes that
+	 * reading when the package ships /boot/vmlinuz-ALT, or ALT is the
+	 * running or a protected release.
+	 */
+	char alt_release[KP_NAME_MAX];
 };
 
 /*

@@ -369,6 +369,7 @@ name_clear(struct kp_name *out)
 	out->release[0] = '\0';
 	out->abi[0] = '\0';
 	out->flavour[0] = '\0';
+	out->alt_release[0] = '\0';
 }
 
 /*
@@ -453,6 +454,46 @@ source_match(const char *s, size_t len, struct kp_name *out)
 	return false;
 }
 
+/*
+ * linux-image-R-dbg could also be the image of a custom release "R-dbg":
+ * keep that reading beside the usual one (see kp_name.alt_release).
+ */
+static void
+note_alt_release(const struct rule *rule, const char *s, size_t len,
+                 struct kp_name *out)
+{
+	struct split sp;
+
+	if (rule->suffix_len == 0 || strcmp(rule->prefix, "linux-image-") != 0 ||
+	    !split_release(s + rule->prefix_len, len - rule->prefix_len, &sp))
+		return;
+	memcpy(out->alt_release, s + rule->prefix_len, len - rule->prefix_len);
+	out->alt_release[len - rule->prefix_len] = '\0';
+}
+
+/**
+ * Take the alternative reading of n: the image of release n->alt_release.
+ * Returns false (n unchanged) when there is none.
+ */
+bool
+kp__name_use_alt(struct kp_name *n)
+{
+	char release[KP_NAME_MAX];
+
+	if (n->alt_release[0] == '\0')
+		return false;
+	memcpy(release, n->alt_release, sizeof(release));
+	if (!kp_release_split(release, n->abi, sizeof(n->abi), n->flavour,
+	                      sizeof(n->flavour)))
+		return false;
+	memcpy(n->release, release, sizeof(n->release));
+	n->kind = KP_KIND_IMAGE;
+	n->shared = false;
+	n->ambiguous = false;
+	n->alt_release[0] = '\0';
+	return true;
+}
+
 /* A cheap test that rejects most of a database's packages at once. */
 static bool
 may_be_kernel(const char *s)
@@ -486,8 +527,10 @@ kp_name_parse(const char *package, struct kp_name *out)
 	if (len >= KP_NAME_MAX)
 		return false;
 	for (i = 0; i < KP_ARRAY_SIZE(rules); i++) {
-		if (rule_match(&rules[i], package, len, out))
+		if (rule_match(&rules[i], package, len, out)) {
+			note_alt_release(&rules[i], package, len, out);
 			return true;
+		}
 	}
 	if (has_prefix(package, "linux-", 6) && source_match(package, len, out))
 		return true;

@@ -70,24 +70,50 @@ kp_release_state_name(enum kp_release_state state)
 	return "unknown";
 }
 
-/* A JSON string, or null for NULL. */
-static void
-json_str(FILE *out, const char *s)
+/*
+ * Length of the valid UTF-8 sequence at s, or 0. dpkg only warns about
+ * bytes that are not UTF-8 in a version, so they reach the plan.
+ */
+static size_t
+utf8_len(const unsigned char *s)
 {
+	size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 :
+	           s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
+	size_t i;
+
+	/* No overlong forms, no surrogates, nothing past U+10FFFF. */
+	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
+	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return n;
+}
+
+/* A JSON string, or null for NULL; bytes that are not UTF-8 become U+FFFD. */
+static void
+json_str(FILE *out, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
 	if (s == NULL) {
 		fputs("null", out);
 		return;
 	}
 	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
+	while (*s) {
+		size_t n = *s < 0x80 ? 1 : utf8_len(s);
 
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
+		if (*s == '"' || *s == '\\')
+			fprintf(out, "\\%c", *s);
+		else if (*s < 0x20)
+			fprintf(out, "\\u%04x", *s);
+		else if (n == 0)
+			fputs("\\ufffd", out);
 		else
-			fputc(c, out);
+			fwrite(s, 1, n, out);
+		s += n ? n : 1;
 	}
 	fputc('"', out);
 }

@@ -727,6 +727,10 @@ build(struct kp_plan *plan, struct kp_ctx *ctx,
 	plan->release_of = calloc(n ? n : 1, sizeof(*plan->release_of));
 	if (plan->release_of == NULL)
 		return -ENOMEM;
+	/* linux-image-6.7.1-dbg is release 6.7.1-dbg if that one runs. */
+	kp__ctx_prefer_release(ctx, opts->running);
+	for (size_t i = 0; i < opts->n_protect; i++)
+		kp__ctx_prefer_release(ctx, opts->protect[i]);
 	if ((r = make_releases(plan, ctx)) < 0 || (r = make_packages(plan, ctx)) < 0)
 		return r;
 	assign_packages(plan, ctx);

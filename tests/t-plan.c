@@ -182,6 +182,15 @@ static const struct plan_case cases[] = {
 	    { "linux-image-6.8.0-45-generic", "b", NULL, NULL, NULL } },
 	  NULL, 1, {0}, "",
 	  "6.8.0-45-generic=newer-incomplete 6.8.0-31-generic=latest" },
+	{ "a running custom kernel with local version -dbg is a release, not debug symbols",
+	  { { "linux-image-6.7.1-dbg", NULL, NULL, NULL, "6.7.1-1" },
+	    { "linux-headers-6.7.1-dbg", NULL, NULL, NULL, "6.7.1-1" },
+	    { "linux-image-6.8.2", NULL, NULL, NULL, "6.8.2-1" } },
+	  "6.7.1-dbg", 1, {0}, "", "6.7.1-dbg=running 6.8.2=latest" },
+	{ "linux-image-R-dbg without evidence of a custom release is R's debug package",
+	  { { "linux-image-6.1.0-17-amd64-dbg", NULL, NULL, NULL, NULL },
+	    U("6.1.0-18", "amd64") },
+	  NULL, 2, {0}, "linux-image-6.1.0-17-amd64-dbg", "6.1.0-17-amd64=no-image" },
 	{ "nothing installed, nothing to do", { { NULL } }, NULL, 2, {0}, "", "" },
 };
 
@@ -354,10 +363,71 @@ test_boot_space(void **state)
 	sdb_root_free(root);
 }
 
+/* A custom release "6.7.1-dbgsym" is known by the kernel its image ships. */
+static void
+test_custom_dbgsym_release(void **state)
+{
+	static const struct sdb_pkg pkgs[] = {
+		{ "linux-image-6.7.1-dbgsym", NULL, NULL, NULL, "6.7.1-1" },
+		{ "linux-image-6.8.2", NULL, NULL, NULL, "6.8.2-1" },
+		{ "linux-image-6.6.0", NULL, NULL, NULL, "6.6.0-1" },
+		{ NULL },
+	};
+	struct kp_plan_options opts = { .keep = 2 };
+	struct kp_error err = { 0 };
+	struct kp_plan *plan;
+	char *root = sdb_root_new(pkgs), *got;
+	struct kp_ctx *ctx;
+
+	sdb_write_file(root, "var/lib/dpkg/info/linux-image-6.7.1-dbgsym.list",
+	               "/boot\n/boot/vmlinuz-6.7.1-dbgsym\n");
+	ctx = kp_ctx_new(root, NULL, NULL, &err);
+	assert_non_null(ctx);
+	assert_int_equal(kp_plan_new(ctx, &opts, &plan, &err), 0);
+	kp_ctx_free(ctx);
+	sdb_root_free(root);
+	got = purge_string(plan);
+	assert_string_equal(got, "linux-image-6.6.0");
+	free(got);
+	check_reasons(plan, "6.8.2=latest 6.7.1-dbgsym=newest");
+	kp_plan_free(plan);
+}
+
+/* dpkg takes a Version with bytes that are not UTF-8: JSON stays UTF-8. */
+static void
+test_json_not_utf8(void **state)
+{
+	static const struct sdb_pkg pkgs[] = {
+		{ "linux-image-6.8.0-31-generic", NULL, NULL, NULL, "6.8.0-31.31\xff" },
+		{ "linux-image-6.8.0-40-generic", NULL, NULL, NULL, "6.8.0-40.40\xc3\xa9" },
+		{ NULL },
+	};
+	struct kp_plan_options opts = { .keep = 1 };
+	struct kp_error err = { 0 };
+	struct kp_plan *plan;
+	char *root = sdb_root_new(pkgs), *buf = NULL;
+	size_t len = 0;
+	struct kp_ctx *ctx = kp_ctx_new(root, NULL, NULL, &err);
+	FILE *f;
+
+	assert_non_null(ctx);
+	assert_int_equal(kp_plan_new(ctx, &opts, &plan, &err), 0);
+	kp_ctx_free(ctx);
+	sdb_root_free(root);
+	f = open_memstream(&buf, &len);
+	assert_int_equal(kp_plan_write_json(plan, f, &err), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "\"6.8.0-31.31\\ufffd\""));
+	assert_non_null(strstr(buf, "\"6.8.0-40.40\xc3\xa9\""));
+	assert_null(strchr(buf, '\xff'));
+	free(buf);
+	kp_plan_free(plan);
+}
+
 int
 main(void)
 {
-	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 2];
+	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 4];
 	size_t i, n = sizeof(cases) / sizeof(cases[0]);
 
 	for (i = 0; i < n; i++) {
@@ -367,5 +437,7 @@ main(void)
 	}
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_json);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_boot_space);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_custom_dbgsym_release);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_json_not_utf8);
 	return _cmocka_run_group_tests("t-plan", tests, n, NULL, NULL);
 }
