@@ -55,6 +55,17 @@ package_boot_bytes(const char *root, const char *admindir, const char *package)
 	return sum;
 }
 
+/*
+ * Only images and modules packages ship files under /boot (vmlinuz;
+ * System.map and config, which Ubuntu puts in linux-modules): reading the
+ * file lists of the rest would cost more than all the planning.
+ */
+static bool
+owns_boot_files(enum kp_kind kind)
+{
+	return kind == KP_KIND_IMAGE || kind == KP_KIND_MODULES;
+}
+
 /* The initrd images the kernel's hooks generated for release. */
 static unsigned long long
 initrd_bytes(const char *root, const char *release)
@@ -112,8 +123,9 @@ kp__plan_measure_boot(struct kp_plan *plan, const char *root,
 
 		rel->boot_bytes = initrd_bytes(root, rel->name);
 		for (j = 0; j < rel->n_packages; j++)
-			rel->boot_bytes += package_boot_bytes(root, admindir,
-			                                      rel->packages[j]->name);
+			if (owns_boot_files(rel->packages[j]->kind))
+				rel->boot_bytes += package_boot_bytes(
+					root, admindir, rel->packages[j]->name);
 		if (rel->action == KP_PURGE)
 			plan->boot.freed += rel->boot_bytes;
 	}
