@@ -179,6 +179,7 @@ recheck(const struct cli_options *opts)
 		return 0;
 	}
 	if (n == 0) {
+		kp_strv_free(problems);
 		puts("\nDone: dpkg and apt-get report nothing broken.");
 		return 0;
 	}

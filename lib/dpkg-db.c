@@ -242,6 +242,26 @@ add_package(struct kp_ctx *ctx, struct pkginfo *pkg, size_t *cap)
 	return 0;
 }
 
+/*
+ * linux-image-6.7.1-dbg beside linux-headers-6.7.1-dbg is the image of the
+ * custom release 6.7.1-dbg, not the debug symbols of 6.7.1.
+ */
+static void
+prefer_known_releases(struct kp_ctx *ctx)
+{
+	size_t i, j;
+
+	for (i = 0; i < ctx->n_pkgs; i++) {
+		const char *alt = ctx->pkgs[i].kname.alt_release;
+
+		for (j = 0; alt[0] != '\0' && j < ctx->n_pkgs; j++)
+			if (j != i && strcmp(ctx->pkgs[j].kname.release, alt) == 0) {
+				kp__name_use_alt(&ctx->pkgs[i].kname);
+				break;
+			}
+	}
+}
+
 /* Collect the kernel packages and hook our state into libdpkg's records. */
 static int
 collect_packages(struct kp_ctx *ctx, struct kp_error *err)
@@ -257,6 +277,7 @@ collect_packages(struct kp_ctx *ctx, struct kp_error *err)
 	if (r < 0)
 		return kp__error_set(err, r, "out of memory reading the dpkg database");
 
+	prefer_known_releases(ctx);
 	ctx->states = calloc(ctx->n_pkgs ? ctx->n_pkgs : 1, sizeof(*ctx->states));
 	if (ctx->states == NULL)
 		return kp__error_set(err, -ENOMEM, "out of memory reading the dpkg database");

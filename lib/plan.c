@@ -85,10 +85,16 @@ make_releases(struct kp_plan *plan, const struct kp_ctx *ctx)
 		if (plan->n_releases == 0 ||
 		    strcmp(plan->releases[plan->n_releases - 1].name, kn->release) != 0) {
 			rel = &plan->releases[plan->n_releases++];
+			char sortv[2 * KP_NAME_MAX];
+
 			rel->name = plan_strdup(plan, kn->release);
 			rel->abi = plan_strdup(plan, kn->abi);
 			rel->flavour = plan_strdup(plan, kn->flavour);
-			if (rel->name == NULL || rel->abi == NULL || rel->flavour == NULL)
+			rel->sort_version = kp_release_version(kn->abi, sortv,
+			                                       sizeof(sortv)) < 0 ?
+				plan_strdup(plan, kn->abi) : plan_strdup(plan, sortv);
+			if (rel->name == NULL || rel->abi == NULL ||
+			    rel->flavour == NULL || rel->sort_version == NULL)
 				goto out;
 		}
 	}

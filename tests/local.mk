@@ -55,13 +55,6 @@ tests_t_invariants_SOURCES = tests/t-invariants.c tests/gen-system.c \
 tests_t_invariants_CFLAGS = $(UNIT_CFLAGS) $(LIBDPKG_CFLAGS) -DLIBDPKG_VOLATILE_API
 tests_t_invariants_LDADD = $(UNIT_LDADD)
 
-## Open safety bugs, one regression case each: expected to fail until fixed
-## (see tests/t-bugs.c for what to do when one passes).
-UNIT_TESTS += tests/t-bugs
-XFAIL_TESTS = tests/t-bugs
-tests_t_bugs_SOURCES = tests/t-bugs.c tests/statusdb.c tests/statusdb.h
-tests_t_bugs_CFLAGS = $(UNIT_CFLAGS)
-tests_t_bugs_LDADD = $(UNIT_LDADD)
 
 ## Fuzzing, sanitizers, valgrind, static analysis: scripts run by .ci/run
 ## after make check (each documents itself at its top).

@@ -12,6 +12,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,11 +33,10 @@ static char root[64];
 /*
  * A JSON syntax check, enough for what kp_plan_write_json() writes:
  * objects, arrays, strings with their escapes, numbers, true, false, null.
- * Strings must be UTF-8 once JSON_STRICT_UTF8 is 1: today a Version field
- * with bytes that are not UTF-8 (dpkg only warns about them) is copied into
- * the document as it is (open bug, tests/t-bugs.c).
+ * Strings must be UTF-8: a Version field with bytes that are not UTF-8
+ * (dpkg only warns about them) becomes U+FFFD in the document.
  */
-#define JSON_STRICT_UTF8 0
+#define JSON_STRICT_UTF8 1
 
 static const char *json_value(const char *p);
 
@@ -166,6 +166,23 @@ write_file(const char *rel, const uint8_t *data, size_t size)
 		abort();
 }
 
+static int
+remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	return remove(path);
+}
+
+/* libFuzzer exits through exit(): the root goes with it. */
+static void
+remove_root(void)
+{
+	if (root[0] != '\0')
+		nftw(root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 static void
 make_root(void)
 {
@@ -176,6 +193,7 @@ make_root(void)
 		snprintf(root, sizeof(root), "%s/kp-fuzz-XXXXXX", getenv("TMPDIR"));
 	if (mkdtemp(root) == NULL)
 		abort();
+	atexit(remove_root);
 	snprintf(path, sizeof(path), "%s/var", root);
 	mkdir(path, 0755);
 	snprintf(path, sizeof(path), "%s/var/lib", root);
