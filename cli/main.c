@@ -77,34 +77,6 @@ open_system(const struct cli_options *opts, struct job *job)
 }
 
 /*
- * The running kernel: --running, or uname -r on this system. Under --root
- * the host's kernel says nothing about the system being cleaned.
- */
-static int
-find_running(const struct cli_options *opts, const struct kp_ctx *ctx,
-             char *buf, size_t size, const char **running)
-{
-	struct kp_error err;
-
-	*running = NULL;
-	if (opts->running_none)
-		return 0;
-	if (opts->running != NULL) {
-		*running = opts->running;
-		return 0;
-	}
-	if (kp_ctx_root(ctx)[0] != '\0')
-		return 0;
-	kp_error_clear(&err);
-	if (kp_running_release(buf, size, &err) < 0) {
-		cli_error("%s", err.message);
-		return CLI_EXIT_ERROR;
-	}
-	*running = buf;
-	return 0;
-}
-
-/*
  * A --running that names no installed kernel may be a typo, or the host's
  * kernel seen from a container: say so, and go on with the newest ones.
  */
@@ -127,13 +99,13 @@ make_plan(const struct cli_options *opts, struct job *job)
 	};
 	char running[256];
 	struct kp_error err;
-	int r;
 
-	r = find_running(opts, job->ctx, running, sizeof(running),
-	                 &plan_opts.running);
-	if (r != 0)
-		return r;
 	kp_error_clear(&err);
+	if (cli_running_release(opts, running, sizeof(running),
+	                        &plan_opts.running, &err) < 0) {
+		cli_error("%s", err.message);
+		return CLI_EXIT_ERROR;
+	}
 	if (kp_plan_new(job->ctx, &plan_opts, &job->plan, &err) < 0) {
 		cli_error("%s", err.message);
 		return CLI_EXIT_ERROR;

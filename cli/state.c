@@ -105,7 +105,8 @@ cli_running_release(const struct cli_options *opts, char *buf, size_t size,
 		*running = opts->running;
 		return 0;
 	}
-	if (opts->root != NULL)
+	/* The host's kernel says nothing about a system under --root=DIR. */
+	if (opts->root != NULL && strcmp(opts->root, "/") != 0)
 		return 0;
 	if (kp_running_release(buf, size, err) < 0)
 		return err->code;
