@@ -295,6 +295,36 @@ run_case(void **state)
 	kp_plan_free(plan);
 }
 
+/* The plan of the system at root with --keep=keep and no running kernel. */
+static struct kp_plan *
+plan_root(const char *root, unsigned keep)
+{
+	struct kp_plan_options opts = { .keep = keep };
+	struct kp_error err = { 0 };
+	struct kp_plan *plan = NULL;
+	struct kp_ctx *ctx = kp_ctx_new(root, NULL, NULL, &err);
+
+	assert_non_null(ctx);
+	assert_int_equal(kp_plan_new(ctx, &opts, &plan, &err), 0);
+	kp_ctx_free(ctx);
+	return plan;
+}
+
+/* The plan as its JSON document, to free. */
+static char *
+plan_json(const struct kp_plan *plan)
+{
+	struct kp_error err = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(kp_plan_write_json(plan, f, &err), 0);
+	assert_int_equal(fclose(f), 0);
+	return buf;
+}
+
 /* The plan outlives its context and the JSON document names the purge. */
 static void
 test_json(void **state)
@@ -302,21 +332,11 @@ test_json(void **state)
 	static const struct sdb_pkg pkgs[] = {
 		U("5.15.0-88", "generic"), U("5.15.0-91", "generic"), { NULL }
 	};
-	struct kp_plan_options opts = { .keep = 1 };
-	struct kp_error err = { 0 };
-	struct kp_plan *plan;
-	char *root = sdb_root_new(pkgs), *buf = NULL;
-	size_t len = 0;
-	struct kp_ctx *ctx = kp_ctx_new(root, NULL, NULL, &err);
-	FILE *f;
+	char *root = sdb_root_new(pkgs), *buf;
+	struct kp_plan *plan = plan_root(root, 1);
 
-	assert_non_null(ctx);
-	assert_int_equal(kp_plan_new(ctx, &opts, &plan, &err), 0);
-	kp_ctx_free(ctx);
 	sdb_root_free(root);
-	f = open_memstream(&buf, &len);
-	assert_int_equal(kp_plan_write_json(plan, f, &err), 0);
-	fclose(f);
+	buf = plan_json(plan);
 	assert_non_null(strstr(buf, "\"purge\": [\"linux-image-5.15.0-88-generic\", "
 	                       "\"linux-modules-5.15.0-88-generic\"]"));
 	assert_non_null(strstr(buf, "\"reason\": \"latest\""));
@@ -332,12 +352,9 @@ test_boot_space(void **state)
 	static const struct sdb_pkg pkgs[] = {
 		U("6.8.0-31", "generic"), U("6.8.0-45", "generic"), { NULL }
 	};
-	struct kp_plan_options opts = { .keep = 1 };
-	struct kp_error err = { 0 };
 	struct kp_plan *plan;
 	struct kp_boot_space b;
 	char *root = sdb_root_new(pkgs), cmd[8192];
-	struct kp_ctx *ctx;
 
 	snprintf(cmd, sizeof(cmd), "mkdir -p %s/boot && cd %s/boot && "
 	         "head -c 3000 /dev/zero > vmlinuz-6.8.0-31-generic && "
@@ -349,10 +366,7 @@ test_boot_space(void **state)
 	               "/boot\n/boot/vmlinuz-6.8.0-31-generic\n/boot/missing\n");
 	sdb_write_file(root, "var/lib/dpkg/info/linux-image-6.8.0-45-generic.list",
 	               "/boot\n/boot/vmlinuz-6.8.0-45-generic\n");
-	ctx = kp_ctx_new(root, NULL, NULL, &err);
-	assert_non_null(ctx);
-	assert_int_equal(kp_plan_new(ctx, &opts, &plan, &err), 0);
-	kp_ctx_free(ctx);
+	plan = plan_root(root, 1);
 	kp_plan_boot_space(plan, &b);
 	assert_true(b.known);
 	assert_true(b.size > 0 && b.used > 0 && b.used <= b.size);
@@ -373,18 +387,12 @@ test_custom_dbgsym_release(void **state)
 		{ "linux-image-6.6.0", NULL, NULL, NULL, "6.6.0-1" },
 		{ NULL },
 	};
-	struct kp_plan_options opts = { .keep = 2 };
-	struct kp_error err = { 0 };
 	struct kp_plan *plan;
 	char *root = sdb_root_new(pkgs), *got;
-	struct kp_ctx *ctx;
 
 	sdb_write_file(root, "var/lib/dpkg/info/linux-image-6.7.1-dbgsym.list",
 	               "/boot\n/boot/vmlinuz-6.7.1-dbgsym\n");
-	ctx = kp_ctx_new(root, NULL, NULL, &err);
-	assert_non_null(ctx);
-	assert_int_equal(kp_plan_new(ctx, &opts, &plan, &err), 0);
-	kp_ctx_free(ctx);
+	plan = plan_root(root, 2);
 	sdb_root_free(root);
 	got = purge_string(plan);
 	assert_string_equal(got, "linux-image-6.6.0");
@@ -402,21 +410,11 @@ test_json_not_utf8(void **state)
 		{ "linux-image-6.8.0-40-generic", NULL, NULL, NULL, "6.8.0-40.40\xc3\xa9" },
 		{ NULL },
 	};
-	struct kp_plan_options opts = { .keep = 1 };
-	struct kp_error err = { 0 };
-	struct kp_plan *plan;
-	char *root = sdb_root_new(pkgs), *buf = NULL;
-	size_t len = 0;
-	struct kp_ctx *ctx = kp_ctx_new(root, NULL, NULL, &err);
-	FILE *f;
+	char *root = sdb_root_new(pkgs), *buf;
+	struct kp_plan *plan = plan_root(root, 1);
 
-	assert_non_null(ctx);
-	assert_int_equal(kp_plan_new(ctx, &opts, &plan, &err), 0);
-	kp_ctx_free(ctx);
 	sdb_root_free(root);
-	f = open_memstream(&buf, &len);
-	assert_int_equal(kp_plan_write_json(plan, f, &err), 0);
-	fclose(f);
+	buf = plan_json(plan);
 	assert_non_null(strstr(buf, "\"6.8.0-31.31\\ufffd\""));
 	assert_non_null(strstr(buf, "\"6.8.0-40.40\xc3\xa9\""));
 	assert_null(strchr(buf, '\xff'));
