@@ -13,13 +13,8 @@
  * (as `purge-old-kernels --root=ROOT --running=none`). Built by bench/run
  * against lib/libkpurge.a with the flags of the unit tests.
  *
- * With -DPLAN_ONLY_NO_APT (and -Wl,--as-needed) it is a diagnostic: the
- * library's two entry points into its apt shim that the plan's code links
- * (the context opens and closes apt's cache on demand) are stubbed out,
- * so libapt-pkg, libstdc++ and their dependencies are not even loaded:
- * what the plan would cost if the shim were loaded only when used. If the
- * library's internals change, this build fails and bench/run goes on
- * without it.
+ * Proving loads the apt module (lib/apt-load.c): run from the build tree,
+ * KPURGE_APT_MODULE must name lib/kpurge-apt.so (bench/run sets it).
  */
 #include <stdio.h>
 #include <string.h>
@@ -28,26 +23,6 @@
 #include "kpurge.h"
 
 enum mode { PLAN, PROVE, PHASES };
-
-#ifdef PLAN_ONLY_NO_APT
-/* lib/apt-shim.h's, never called by a plan without proof. */
-struct kp_apt *kp_apt_open(const char *root, struct kp_error *err);
-void kp_apt_close(struct kp_apt *apt);
-
-struct kp_apt *
-kp_apt_open(const char *root, struct kp_error *err)
-{
-	(void)root;
-	(void)err;
-	return NULL;
-}
-
-void
-kp_apt_close(struct kp_apt *apt)
-{
-	(void)apt;
-}
-#endif
 
 static double
 now(void)

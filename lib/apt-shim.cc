@@ -2,6 +2,13 @@
  * libkpurge - asking apt (see apt-shim.h): the only file that speaks
  * libapt-pkg's C++. Every entry point catches exceptions and turns apt's
  * global _error stack into a kp_error, so none of apt leaks into C.
+ *
+ * This file is built alone into the module kpurge-apt.so (with its own copy
+ * of error.c), which lib/apt-load.c opens on the first kp_apt_open(): a
+ * plan, --status or --hook that never asks apt does not load libapt-pkg,
+ * libstdc++ and their dependencies. The module exports one symbol,
+ * KP_APT_MODULE_SYMBOL, the table of its entry points; everything else is
+ * hidden (-fvisibility=hidden).
  */
 #include <config.h>
 
@@ -111,7 +118,10 @@ xstrdup(const std::string &s)
 	return copy;
 }
 
-/* A NULL-terminated, malloc'ed copy of v (kp_apt_strv_free() frees it). */
+static void shim_strv_free(char **v);
+static void shim_sim_clear(struct kp_apt_sim *sim);
+
+/* A NULL-terminated, malloc'ed copy of v (shim_strv_free() frees it). */
 static char **
 to_strv(const std::vector<std::string> &v)
 {
@@ -122,7 +132,7 @@ to_strv(const std::vector<std::string> &v)
 	for (size_t i = 0; i < v.size(); i++) {
 		strv[i] = strdup(v[i].c_str());
 		if (strv[i] == NULL) {
-			kp_apt_strv_free(strv);
+			shim_strv_free(strv);
 			throw std::bad_alloc();
 		}
 	}
@@ -130,8 +140,8 @@ to_strv(const std::vector<std::string> &v)
 }
 
 /** Free a NULL-terminated string array from this file (NULL is fine). */
-void
-kp_apt_strv_free(char **v)
+static void
+shim_strv_free(char **v)
 {
 	for (size_t i = 0; v != NULL && v[i] != NULL; i++)
 		free(v[i]);
@@ -217,11 +227,11 @@ open_cache(const char *root, struct kp_apt **out, struct kp_error *err)
 /**
  * Open apt's view of the system at root ("" or "/" for this one), with the
  * root's own apt configuration. Takes no lock and writes no cache file.
- * Returns a handle for kp_apt_close(), or NULL with err filled (-EBUSY when
+ * Returns a handle for shim_close(), or NULL with err filled (-EBUSY when
  * another handle is open).
  */
-struct kp_apt *
-kp_apt_open(const char *root, struct kp_error *err)
+static struct kp_apt *
+shim_open(const char *root, struct kp_error *err)
 {
 	struct kp_apt *apt = NULL;
 
@@ -230,8 +240,8 @@ kp_apt_open(const char *root, struct kp_error *err)
 }
 
 /** Close a handle (NULL is fine); another may be opened after. */
-void
-kp_apt_close(struct kp_apt *apt)
+static void
+shim_close(struct kp_apt *apt)
 {
 	if (apt == NULL)
 		return;
@@ -415,9 +425,15 @@ make_change(const Pkg &pkg, const std::string &cause, const std::string &dep)
 {
 	struct kp_apt_change c = { NULL, NULL, NULL };
 
-	c.package = xstrdup(pkg.FullName(true));
-	c.cause = cause.empty() ? NULL : xstrdup(cause);
-	c.dependent = dep.empty() ? NULL : xstrdup(dep);
+	try {
+		c.package = xstrdup(pkg.FullName(true));
+		c.cause = cause.empty() ? NULL : xstrdup(cause);
+		c.dependent = dep.empty() ? NULL : xstrdup(dep);
+	} catch (...) {
+		free(c.package);
+		free(c.cause);
+		throw;
+	}
 	return c;
 }
 
@@ -519,13 +535,13 @@ simulate(struct kp_apt *apt, const char *const *names, size_t n,
  * Simulate `apt-get remove --purge NAMES` with apt's own depcache and
  * problem resolver, marking exactly as apt-get does; nothing runs, nothing
  * is locked. Names may carry ":arch". Fills out (cleared first; free it
- * with kp_apt_sim_clear()) with every package apt would remove besides
+ * with shim_sim_clear()) with every package apt would remove besides
  * names and every one it would install or upgrade; or, when apt would
  * refuse, only with its reason (out->problem). Returns 0, or a negative
  * code (-ENOENT for a name apt does not know).
  */
-int
-kp_apt_simulate_purge(struct kp_apt *apt, const char *const *names, size_t n,
+static int
+shim_simulate_purge(struct kp_apt *apt, const char *const *names, size_t n,
                       struct kp_apt_sim *out, struct kp_error *err)
 {
 	int r;
@@ -533,17 +549,18 @@ kp_apt_simulate_purge(struct kp_apt *apt, const char *const *names, size_t n,
 	memset(out, 0, sizeof(*out));
 	r = guarded(err, [&] { return simulate(apt, names, n, out, err); });
 	if (r < 0)
-		kp_apt_sim_clear(out);
+		shim_sim_clear(out);
 	return r;
 }
 
 /** Free what a simulation filled in, leaving sim empty. */
-void
-kp_apt_sim_clear(struct kp_apt_sim *sim)
+static void
+shim_sim_clear(struct kp_apt_sim *sim)
 {
 	for (size_t i = 0; i < sim->n_removals; i++) {
 		free(sim->removals[i].package);
 		free(sim->removals[i].cause);
+		free(sim->removals[i].dependent);
 	}
 	for (size_t i = 0; i < sim->n_installs; i++) {
 		free(sim->installs[i].package);
@@ -688,11 +705,11 @@ problems(struct kp_apt *apt, char ***out, struct kp_error *err)
  * apt's view of what is broken now: one sentence per problem (unmet
  * dependencies, packages dpkg left half-installed, unpacked,
  * half-configured or waiting for triggers), sorted. Fills *problems with a
- * NULL-terminated array for kp_apt_strv_free(). Returns the number of
+ * NULL-terminated array for shim_strv_free(). Returns the number of
  * problems (0: healthy) or a negative code.
  */
-int
-kp_apt_problems(struct kp_apt *apt, char ***problems_out, struct kp_error *err)
+static int
+shim_problems(struct kp_apt *apt, char ***problems_out, struct kp_error *err)
 {
 	*problems_out = NULL;
 	return guarded(err, [&] { return problems(apt, problems_out, err); });
@@ -851,14 +868,33 @@ kernel_protected(struct kp_apt *apt, const char *running, char ***out,
  * running (NULL: none) as the booted release, and the root's own
  * APT::VersionedKernelPackages (none without them: apt then protects
  * nothing). Fills *names with a sorted NULL-terminated array for
- * kp_apt_strv_free(). Returns the count or a negative code.
+ * shim_strv_free(). Returns the count or a negative code.
  */
-int
-kp_apt_kernel_protected(struct kp_apt *apt, const char *running, char ***names,
+static int
+shim_kernel_protected(struct kp_apt *apt, const char *running, char ***names,
                         struct kp_error *err)
 {
 	*names = NULL;
 	return guarded(err, [&] {
 		return kernel_protected(apt, running, names, err);
 	});
+}
+
+/* ----------------------------------------------------------- module */
+
+extern "C" {
+__attribute__((visibility("default")))
+extern const struct kp_apt_module KP_APT_MODULE_TABLE;
+const struct kp_apt_module KP_APT_MODULE_TABLE = {
+	KP_APT_MODULE_ABI,
+	PACKAGE_VERSION,
+	sizeof(struct kp_error),
+	shim_open,
+	shim_close,
+	shim_simulate_purge,
+	shim_sim_clear,
+	shim_problems,
+	shim_kernel_protected,
+	shim_strv_free,
+};
 }

@@ -9,6 +9,12 @@
  * libapt-pkg keeps its configuration and system in global state, so like
  * kp_ctx only one kp_apt can be open at a time (-EBUSY otherwise); close it
  * before opening the next. Not thread-safe.
+ *
+ * The functions live in a module, kpurge-apt.so (apt-shim.cc), that
+ * apt-load.c opens on the first kp_apt_open() and never closes: programs
+ * linking libkpurge do not load libapt-pkg until they ask apt. The module
+ * is found at KP_APT_MODULE_PATH (PKGLIBDIR/kpurge-apt.so), or where the
+ * environment variable KPURGE_APT_MODULE says (the build tree's tests).
  */
 #ifndef KPURGE_APT_SHIM_H
 #define KPURGE_APT_SHIM_H
@@ -55,6 +61,33 @@ int kp_apt_problems(struct kp_apt *apt, char ***problems,
 int kp_apt_kernel_protected(struct kp_apt *apt, const char *running,
                             char ***names, struct kp_error *err);
 void kp_apt_strv_free(char **v);
+
+/*
+ * What the module exports: one table, KP_APT_MODULE_SYMBOL. The loader
+ * takes it only with the same ABI number, the same package version and the
+ * same struct kp_error, so a module left from another build is refused
+ * rather than called.
+ */
+#define KP_APT_MODULE_ABI 1
+#define KP_APT_MODULE_TABLE kpurge_apt_module_v1
+#define KP_APT_MODULE_SYMBOL "kpurge_apt_module_v1"
+
+struct kp_apt_module {
+	unsigned abi;
+	const char *version;
+	size_t error_size;
+	struct kp_apt *(*open)(const char *root, struct kp_error *err);
+	void (*close)(struct kp_apt *apt);
+	int (*simulate_purge)(struct kp_apt *apt, const char *const *names,
+	                      size_t n, struct kp_apt_sim *out,
+	                      struct kp_error *err);
+	void (*sim_clear)(struct kp_apt_sim *sim);
+	int (*problems)(struct kp_apt *apt, char ***problems,
+	                struct kp_error *err);
+	int (*kernel_protected)(struct kp_apt *apt, const char *running,
+	                        char ***names, struct kp_error *err);
+	void (*strv_free)(char **v);
+};
 
 #ifdef __cplusplus
 }

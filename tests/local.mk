@@ -106,7 +106,8 @@ INTEGRATION_TESTS += \
 	tests/integration/apt-nvidia.sh \
 	tests/integration/apt-exact-headers.sh \
 	tests/integration/apt-broken-fix.sh \
-	tests/integration/list-space.sh
+	tests/integration/list-space.sh \
+	tests/integration/apt-module.sh
 
 ## Unattended use: the apt hook, the periodic job, the status line and
 ## metrics, the Ansible playbook.
@@ -145,12 +146,14 @@ AM_TESTS_ENVIRONMENT = \
 	top_srcdir='$(abs_top_srcdir)'; export top_srcdir; \
 	top_builddir='$(abs_top_builddir)'; export top_builddir; \
 	POK='$(abs_top_builddir)/cli/purge-old-kernels'; export POK; \
+	KPURGE_APT_MODULE='$(abs_top_builddir)/lib/$(KP_APT_MODULE_NAME)'; \
+	export KPURGE_APT_MODULE; \
 	DPKG='$(DPKG)'; export DPKG; DPKG_DEB='$(DPKG_DEB)'; export DPKG_DEB; \
 	APT_GET='$(APT_GET)'; export APT_GET; \
 	sysconfdir='$(sysconfdir)'; export sysconfdir;
 
 ## The demo: a realistic sandbox root, --list, then a real purge via apt-get.
-demo: cli/purge-old-kernels
+demo: cli/purge-old-kernels lib/$(KP_APT_MODULE_NAME)
 	$(AM_TESTS_ENVIRONMENT) $(SHELL) $(top_srcdir)/tests/demo.sh
 
 .PHONY: demo

@@ -184,6 +184,18 @@ done
 
 section "the installed command runs"
 POK=$ROOT/usr/sbin/purge-old-kernels
+# The apt module, where the package put it: the program run here from the
+# sandbox would otherwise look for it at the host's path.
+KPURGE_APT_MODULE=
+for f in "$ROOT"/usr/lib/*/purge-old-kernels/kpurge-apt.so "$ROOT"/usr/lib/purge-old-kernels/kpurge-apt.so; do
+	[ -f "$f" ] && KPURGE_APT_MODULE=$f
+done
+if [ -n "$KPURGE_APT_MODULE" ]; then
+	pass "ships the apt module ${KPURGE_APT_MODULE#"$ROOT"}"
+else
+	fail "ships the apt module (usr/lib/*/purge-old-kernels/kpurge-apt.so)"
+fi
+export KPURGE_APT_MODULE
 assert_exit 0 "$POK" --version
 assert_eq "purge-old-kernels $upstream" "$(printf '%s\n' "$out" | head -n 1)" "--version names $upstream"
 assert_exit 0 "$POK" --help
