@@ -94,7 +94,28 @@ log_message(void *data, enum kp_log_level level, const char *message)
 	}
 }
 
-/* systemd says in JOURNAL_STREAM which stream its journal is. */
+/*
+ * One number of JOURNAL_STREAM at *p, which stop must end; *p moves past
+ * stop. Digits only, as systemd writes them ("%lu:%lu"): a sign, a blank
+ * or junk means the variable is not systemd's, and then stderr is not
+ * taken for the journal.
+ */
+static bool
+journal_number(const char **p, char stop, unsigned long long *out)
+{
+	char *end;
+
+	if (**p < '0' || **p > '9')
+		return false;
+	errno = 0;
+	*out = strtoull(*p, &end, 10);
+	if (errno != 0 || *end != stop)
+		return false;
+	*p = stop == '\0' ? end : end + 1;
+	return true;
+}
+
+/* systemd says in JOURNAL_STREAM ("DEV:INODE") which stream is its journal. */
 static bool
 stderr_is_journal(void)
 {
@@ -102,8 +123,8 @@ stderr_is_journal(void)
 	unsigned long long dev, ino;
 	struct stat st;
 
-	if (v == NULL || sscanf(v, "%llu:%llu", &dev, &ino) != 2 ||
-	    fstat(STDERR_FILENO, &st) < 0)
+	if (v == NULL || !journal_number(&v, ':', &dev) ||
+	    !journal_number(&v, '\0', &ino) || fstat(STDERR_FILENO, &st) < 0)
 		return false;
 	return (unsigned long long)st.st_dev == dev &&
 	       (unsigned long long)st.st_ino == ino;
@@ -314,11 +335,10 @@ make_plan(struct job *job)
 	int r;
 
 	kp_error_clear(&err);
-	if ((r = kp_db_stamp(job->policy.root, &s->stamp, &err)) < 0 ||
-	    (r = kp_kernel_fingerprint(job->policy.root, &s->kernels,
-	                               &err)) < 0 ||
-	    (r = cli_plan_open(&job->policy, &job->log, &job->ctx, &job->plan,
-	                       &err)) < 0) {
+	if (kp_db_stamp(job->policy.root, &s->stamp, &err) < 0 ||
+	    kp_kernel_fingerprint(job->policy.root, &s->kernels, &err) < 0 ||
+	    cli_plan_open(&job->policy, &job->log, &job->ctx, &job->plan,
+	                  &err) < 0) {
 		job_failed(job, err.message);
 		return CLI_EXIT_ERROR;
 	}

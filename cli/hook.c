@@ -156,22 +156,27 @@ exec_detached(char *const *argv)
 }
 
 /*
- * Start --auto detached from apt: fork, setsid, fork again, so that it is
- * no child of apt's and outlives it. Returns 0 or a negative code.
+ * Start av (--auto) detached from apt: fork, setsid, fork again, so that
+ * it is no child of apt's and outlives it. Returns 0 or a negative code:
+ * -EINVAL for an empty av rather than an exec of NULL (auto_argv()
+ * returns -errno, 0 should a call fail without setting errno).
  */
 static int
-spawn_auto(char *const *argv)
+spawn_auto(const struct cli_argv *av)
 {
-	pid_t pid = fork(), child;
+	pid_t pid, child;
 	int status;
 
+	if (av->n == 0)
+		return -EINVAL;
+	pid = fork();
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
 		setsid();
 		child = fork();
 		if (child == 0)
-			exec_detached(argv);
+			exec_detached(av->v);
 		_exit(child < 0 ? 1 : 0);
 	}
 	while (waitpid(pid, &status, 0) < 0)
@@ -191,6 +196,8 @@ start_purge(const struct cli_options *opts, size_t n_protect,
 	int r;
 
 	if (ctl != NULL) {
+		/* SERVICE is one literal, CLI_NAME ".service", on purpose */
+		/* NOLINTNEXTLINE(bugprone-suspicious-missing-comma) */
 		const char *argv[] = { ctl, "start", "--no-block", SERVICE, NULL };
 
 		*how = "see 'journalctl -u " SERVICE "'";
@@ -199,7 +206,7 @@ start_purge(const struct cli_options *opts, size_t n_protect,
 	*how = "see the system log";
 	r = auto_argv(opts, n_protect, running, &av);
 	if (r == 0)
-		r = spawn_auto(av.v);
+		r = spawn_auto(&av);
 	cli_argv_free(&av);
 	return r == 0;
 }

@@ -67,9 +67,12 @@ valid_key(const char *key)
 	return n > 0 && key[n] == '\0' && !(key[0] >= '0' && key[0] <= '9');
 }
 
-/* The value after "=": unquoted, comment and blanks gone. In place. */
-static int
-unquote(const struct line *l, char *text, char **value)
+/*
+ * The value after "=": unquoted, comment and blanks gone. In place.
+ * NULL when its quotes are wrong, with l->err filled (-EINVAL).
+ */
+static char *
+unquote(const struct line *l, char *text)
 {
 	char quote = text[0], *end, *rest;
 
@@ -78,19 +81,21 @@ unquote(const struct line *l, char *text, char **value)
 			if (*end == '#' && end > text && is_blank(end[-1]))
 				break;
 		*end = '\0';
-		*value = trim(text);
-		return 0;
+		return trim(text);
 	}
 	end = strchr(text + 1, quote);
-	if (end == NULL)
-		return line_error(l, "the value has no closing %c", quote);
+	if (end == NULL) {
+		line_error(l, "the value has no closing %c", quote);
+		return NULL;
+	}
 	*end = '\0';
 	rest = trim(end + 1);
-	if (rest[0] != '\0' && rest[0] != '#')
-		return line_error(l, "unexpected text after the closing %c: '%s'",
-		                  quote, rest);
-	*value = text + 1;
-	return 0;
+	if (rest[0] != '\0' && rest[0] != '#') {
+		line_error(l, "unexpected text after the closing %c: '%s'",
+		           quote, rest);
+		return NULL;
+	}
+	return text + 1;
 }
 
 /* A whole number from min to max: digits only, no sign, no blanks. */
@@ -221,8 +226,7 @@ static int
 parse_line(const struct line *l, char *text, struct kp_config *cfg,
            kp_log_fn log, void *log_data)
 {
-	char *eq, *key, *value = NULL;
-	int r;
+	char *eq, *key, *value;
 
 	text = trim(text);
 	if (text[0] == '\0' || text[0] == '#')
@@ -234,8 +238,9 @@ parse_line(const struct line *l, char *text, struct kp_config *cfg,
 	key = trim(text);
 	if (!valid_key(key))
 		return line_error(l, "expected KEY=VALUE, not '%s=...'", key);
-	if ((r = unquote(l, trim(eq + 1), &value)) < 0)
-		return r;
+	value = unquote(l, trim(eq + 1));
+	if (value == NULL)
+		return -EINVAL;
 	return set_value(l, cfg, key, value, log, log_data);
 }
 

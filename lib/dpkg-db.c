@@ -90,11 +90,11 @@ fatal_to_ctx(const char *emsg, const void *data)
 }
 
 /*
- * Resolve root into an absolute path without a trailing slash ("" for /).
- * Returns 0 or a negative code with err filled.
+ * Resolve root into an absolute path without a trailing slash ("" for /),
+ * malloc'ed. Returns it, or NULL with err filled.
  */
-static int
-resolve_root(const char *root, char **out, struct kp_error *err)
+static char *
+resolve_root(const char *root, struct kp_error *err)
 {
 	char *real;
 	struct stat st;
@@ -102,20 +102,21 @@ resolve_root(const char *root, char **out, struct kp_error *err)
 	if (root == NULL || root[0] == '\0')
 		root = "/";
 	real = realpath(root, NULL);
-	if (real == NULL)
-		return kp__error_set(err, -errno,
-		                     "cannot use root directory '%s': %s",
-		                     root, strerror(errno));
+	if (real == NULL) {
+		kp__error_set(err, -errno, "cannot use root directory '%s': %s",
+		              root, strerror(errno));
+		return NULL;
+	}
 	if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		free(real);
-		return kp__error_set(err, -ENOTDIR,
-		                     "cannot use root directory '%s': not a directory",
-		                     root);
+		kp__error_set(err, -ENOTDIR,
+		              "cannot use root directory '%s': not a directory",
+		              root);
+		return NULL;
 	}
 	if (strcmp(real, "/") == 0)
 		real[0] = '\0';
-	*out = real;
-	return 0;
+	return real;
 }
 
 /* Does dpkg's updates/ journal hold entries (all-digit file names)? */
@@ -341,7 +342,8 @@ kp_ctx_new(const char *root, kp_log_fn log, void *log_data,
 	ctx->log = log;
 	ctx->log_data = log_data;
 	ctx_in_use = true;
-	if (resolve_root(root, &ctx->root, err) < 0)
+	ctx->root = resolve_root(root, err);
+	if (ctx->root == NULL)
 		goto fail;
 	ctx->admindir = kp__strdup_printf("%s/var/lib/dpkg", ctx->root);
 	if (ctx->admindir == NULL) {
@@ -464,12 +466,15 @@ static bool
 alternative_remains(struct deppossi *possi)
 {
 	struct deppossi *prov;
-	struct pkginfo *pkg;
+	struct pkginfo *pkg = &possi->ed->pkg;
 
-	for (pkg = &possi->ed->pkg; pkg != NULL; pkg = pkg->arch_next)
+	/* The set's package (a member, never NULL), then its other arches. */
+	do {
 		if (remains(pkg) && versionsatisfied(&pkg->installed, possi) &&
 		    archsatisfied(&pkg->installed, possi))
 			return true;
+		pkg = pkg->arch_next;
+	} while (pkg != NULL);
 	for (prov = possi->ed->depended.installed; prov; prov = prov->rev_next) {
 		struct pkginfo *provider = prov->up->up;
 

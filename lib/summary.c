@@ -182,11 +182,13 @@ int
 kp_summary_parse(const char *text, struct kp_summary *s)
 {
 	char buf[STATE_MAX], *word, *save = NULL, *eq;
+	size_t len = strlen(text);
+	unsigned long long v;
 	bool format = false;
 
-	if (strlen(text) >= sizeof(buf))
+	if (len >= sizeof(buf))
 		return -EINVAL;
-	strcpy(buf, text);
+	memcpy(buf, text, len + 1);
 	for (word = strtok_r(buf, " \t\n", &save); word != NULL;
 	     word = strtok_r(NULL, " \t\n", &save)) {
 		eq = strchr(word, '=');
@@ -194,7 +196,8 @@ kp_summary_parse(const char *text, struct kp_summary *s)
 			return -EINVAL;
 		*eq = '\0';
 		if (strcmp(word, "format") == 0) {
-			if (atoi(eq + 1) != STATE_FORMAT)
+			/* "1junk" is not format 1: the whole word, or nothing */
+			if (!number(eq + 1, 10, &v) || v != STATE_FORMAT)
 				return -EINVAL;
 			format = true;
 		} else if (set_field(s, word, eq + 1) < 0) {

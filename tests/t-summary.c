@@ -88,6 +88,8 @@ test_parse(void **state)
 		"", "garbage", "format=2 purgeable=1", "purgeable=1",
 		"format=1 purgeable=x", "format=1 purgeable=-1",
 		"format=1 stamp=xyz", "format=1 installed=99999999999",
+		"format=1junk purgeable=1", "format= purgeable=1",
+		"format=-1 purgeable=1", "format=01x",
 	};
 	struct kp_summary s;
 	size_t i;

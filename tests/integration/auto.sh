@@ -3,7 +3,8 @@
 # could go and purges nothing; AUTO=yes purges, logs what it freed and
 # exports node_exporter metrics; a busy apt lock makes it give up cleanly
 # (exit 0); a second copy leaves the work to the first; a broken
-# configuration and a plain user are errors.
+# configuration and a plain user are errors; the job writes journal lines
+# only when JOURNAL_STREAM is exactly "DEVICE:INODE" of its stderr.
 set -eu
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$top_srcdir/tests/lib/sandbox.sh"
@@ -41,6 +42,18 @@ assert_eq ok "$(state_value last_run)" "the state file has a clean last run"
 section "the same with syslog (no PURGE_OLD_KERNELS_LOG): nothing printed at all"
 assert_exit 0 pok --running=$R --auto
 assert_eq "" "$out$err" "cron would send no mail"
+
+section "JOURNAL_STREAM names stderr: journal lines; a malformed value is not systemd's"
+# run() sends stderr to this file, truncated, same inode: the journal's
+# "DEVICE:INODE" for the job.
+: >"$SANDBOX_TMP/err"
+js=$(stat -c %d:%i "$SANDBOX_TMP/err")
+assert_exit 0 env JOURNAL_STREAM="$js" "$POK" --root="$ROOT" --running=$R --auto
+assert_contains "$err" "<6>1 old kernel release (6.8.0-31-generic) can be purged"
+for bad in "${js}x" " $js" "+$js" "$js:1" "${js%%:*}:"; do
+	assert_exit 0 env JOURNAL_STREAM="$bad" "$POK" --root="$ROOT" --running=$R --auto
+	assert_eq "" "$out$err" "JOURNAL_STREAM='$bad': syslog, nothing printed"
+done
 
 section "a broken configuration: exit 1, the error names file and line"
 conf "AUTO=yes" "KEEP=1" "PROTECT=6.8.0-31-generic,6.8.0-40-generic"
