@@ -420,36 +420,27 @@ install_cause(pkgDepCache &dc, const Pkg &inst, const std::vector<bool> &in_set,
 	}
 }
 
-static struct kp_apt_change
-make_change(const Pkg &pkg, const std::string &cause, const std::string &dep)
-{
-	struct kp_apt_change c = { NULL, NULL, NULL };
-
-	try {
-		c.package = xstrdup(pkg.FullName(true));
-		c.cause = cause.empty() ? NULL : xstrdup(cause);
-		c.dependent = dep.empty() ? NULL : xstrdup(dep);
-	} catch (...) {
-		free(c.package);
-		free(c.cause);
-		throw;
-	}
-	return c;
-}
-
+/*
+ * Append a change for pkg to *v: the slot is made and counted first, then
+ * filled, so every string belongs to the array as soon as it exists and a
+ * bad_alloc half-way leaves nothing that shim_sim_clear() would not free.
+ */
 static void
-push_change(struct kp_apt_change **v, size_t *n, struct kp_apt_change c)
+push_change(struct kp_apt_change **v, size_t *n, const Pkg &pkg,
+            const std::string &cause, const std::string &dep)
 {
 	void *grown = realloc(*v, (*n + 1) * sizeof(**v));
 
-	if (grown == NULL) {
-		free(c.package);
-		free(c.cause);
-		free(c.dependent);
+	if (grown == NULL)
 		throw std::bad_alloc();
-	}
 	*v = static_cast<struct kp_apt_change *>(grown);
-	(*v)[(*n)++] = c;
+	struct kp_apt_change *c = &(*v)[(*n)++];
+	c->package = c->cause = c->dependent = NULL;
+	c->package = xstrdup(pkg.FullName(true));
+	if (!cause.empty())
+		c->cause = xstrdup(cause);
+	if (!dep.empty())
+		c->dependent = xstrdup(dep);
 }
 
 /* Report the marks apt made, by package name, into out. */
@@ -467,14 +458,14 @@ collect_changes(pkgDepCache &dc, const std::vector<bool> &in_set,
 	}
 	for (auto &r : removed) {
 		std::string cause = removal_cause(dc, r.second, in_set);
-		push_change(&out->removals, &out->n_removals,
-		            make_change(r.second, cause, ""));
+		push_change(&out->removals, &out->n_removals, r.second,
+		            cause, "");
 	}
 	for (auto &i : installed) {
 		std::string cause, dependent;
 		install_cause(dc, i.second, in_set, &cause, &dependent);
-		push_change(&out->installs, &out->n_installs,
-		            make_change(i.second, cause, dependent));
+		push_change(&out->installs, &out->n_installs, i.second,
+		            cause, dependent);
 	}
 }
 
