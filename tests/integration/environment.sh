@@ -165,8 +165,11 @@ if apt_has DPKG_FORCE; then
 else
 	pass "DPKG_FORCE did not reach apt-get"
 fi
-[ "$(apt_env HOME)" != "$home" ] && pass "apt-get's HOME is not $home ($(apt_env HOME))" \
-	|| fail "apt-get's HOME is not $home"
+if [ "$(apt_env HOME)" != "$home" ]; then
+	pass "apt-get's HOME is not $home ($(apt_env HOME))"
+else
+	fail "apt-get's HOME is not $home"
+fi
 assert_eq readline "$(apt_env DEBIAN_FRONTEND)" "DEBIAN_FRONTEND as given"
 assert_eq "$SANDBOX_TMP/tmpdir" "$(apt_env TMPDIR)" "TMPDIR as given"
 assert_eq de "$(apt_env LANGUAGE)" "the locale as given"
@@ -177,7 +180,7 @@ sum=$(status_sum)
 hold_lock "$ROOT/var/lib/dpkg/lock-frontend"
 run env DPKG_FRONTEND_LOCKED=true "$POK" --root="$ROOT" --keep=1 --fix -y
 release_lock
-[ "$rc" != 0 ] && pass "--fix fails (exit $rc)" || fail "--fix fails"
+if [ "$rc" != 0 ]; then pass "--fix fails (exit $rc)"; else fail "--fix fails"; fi
 assert_match "$err" "lock" "dpkg says the lock is taken"
 assert_installed "$OLD" "$NEW"
 assert_status_unchanged "$sum"
@@ -189,7 +192,7 @@ sandbox_root_skeleton "$decoy"
 	"$(deb linux-image-5.10.1 5.10.1-1 /boot/vmlinuz-5.10.1:1024)" \
 	"$(deb linux-image-5.10.2 5.10.2-1 /boot/vmlinuz-5.10.2:1024)" \
 	>"$SANDBOX_TMP/decoy.log" 2>&1 || { cat "$SANDBOX_TMP/decoy.log"; die "cannot fill the decoy"; }
-decoy_sum=$(cat "$decoy/var/lib/dpkg/status" | cksum)
+decoy_sum=$(cksum <"$decoy/var/lib/dpkg/status")
 # Without --root it is this system's database: only read it, as nobody
 # (root's --list would bring this system's state file up to date).
 if id nobody >/dev/null 2>&1; then
@@ -215,9 +218,12 @@ run env DPKG_ROOT="$decoy" DPKG_ADMINDIR="$decoy/var/lib/dpkg" \
 assert_eq 0 "$rc" "the purge with --root works"
 assert_purged "$OLD"
 assert_installed "$NEW"
-assert_eq "$decoy_sum" "$(cat "$decoy/var/lib/dpkg/status" | cksum)" "the decoy's database is unchanged"
-apt_has DPKG_ROOT || apt_has DPKG_ADMINDIR \
-	&& fail "neither reached apt-get" || pass "neither reached apt-get"
+assert_eq "$decoy_sum" "$(cksum <"$decoy/var/lib/dpkg/status")" "the decoy's database is unchanged"
+if apt_has DPKG_ROOT || apt_has DPKG_ADMINDIR; then
+	fail "neither reached apt-get"
+else
+	pass "neither reached apt-get"
+fi
 
 section "APT_CONFIG: the proof reads it as apt-get does"
 next_release
@@ -267,7 +273,7 @@ section "--auto, translated: a busy lock is a clean give-up, not a failure"
 next_release
 conf "AUTO=yes" "TIMEOUT=5"
 locales=$SANDBOX_TMP/locale
-domain=$(ls /usr/share/locale/ru/LC_MESSAGES/ 2>/dev/null | sed -n 's/^\(libapt-pkg.*\)\.mo$/\1/p' | head -1)
+domain=$(find /usr/share/locale/ru/LC_MESSAGES -name 'libapt-pkg*.mo' 2>/dev/null | sed -n 's|^.*/\(libapt-pkg.*\)\.mo$|\1|p' | head -1)
 msgid="Could not get lock %s. It is held by process %d"
 if [ -z "$domain" ] || ! command -v localedef >/dev/null 2>&1 || ! command -v gettext >/dev/null 2>&1 ||
 	! mkdir -p "$locales" || ! localedef -i ru_RU -f UTF-8 "$locales/ru_RU.UTF-8" >/dev/null 2>&1 ||
