@@ -461,7 +461,8 @@ run_captured(const char *const *argv, FILE *out, char *err, size_t size)
 /*
  * apt-get's output, into the log: what it removed as information, its
  * errors and warnings as such, the rest for debugging. Returns true when
- * it could not get apt's lock.
+ * it could not get apt's lock (its English messages: cli_auto() runs it
+ * with LC_ALL=C).
  */
 static bool
 log_apt_output(struct job *job, FILE *out)
@@ -613,10 +614,14 @@ cli_auto(struct cli_options *opts)
 	job.log.fn = log_message;
 	job.log.data = &log;
 	kp_config_init(&job.cfg);
-	/* Started from apt's hook: this is not apt's child any more. */
-	unsetenv("DPKG_FRONTEND_LOCKED");
+	/*
+	 * Nobody answers questions. apt-get's messages in English: its
+	 * output is read below for a busy lock, and a translation would
+	 * turn a lock that stayed busy into a failed purge.
+	 */
 	setenv("DEBIAN_FRONTEND", "noninteractive", 1);
 	setenv("APT_LISTCHANGES_FRONTEND", "none", 1);
+	setenv("LC_ALL", "C", 1);
 	if (geteuid() != 0) {
 		cli_log_message(&job.log, KP_LOG_ERROR, "--auto purges kernels "
 		                "and needs root privileges");

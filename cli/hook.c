@@ -150,7 +150,7 @@ exec_detached(char *const *argv)
 	if (chdir("/") < 0)
 		_exit(127);
 	umask(022);
-	unsetenv("DPKG_FRONTEND_LOCKED");
+	/* DPKG_FRONTEND_LOCKED, which apt set, went at start: cli/environ.c */
 	execv(argv[0], argv);
 	_exit(127);
 }

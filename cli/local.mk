@@ -2,6 +2,8 @@
 sbin_PROGRAMS += cli/purge-old-kernels
 cli_purge_old_kernels_SOURCES = \
 	cli/main.c \
+	cli/environ.c \
+	cli/environ.h \
 	cli/options.c \
 	cli/options.h \
 	cli/apt-args.c \

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "environ.h"
 #include "fix.h"
 #include "kpurge.h"
 #include "options.h"
@@ -323,6 +324,25 @@ out:
 	return r;
 }
 
+/*
+ * The environment apt-get and dpkg will inherit, decided before anything
+ * reads a database or runs (cli/environ.c). Returns 0 or CLI_EXIT_ERROR;
+ * the apt hook only warns, and does nothing.
+ */
+static int
+prepare_environment(const struct cli_options *opts)
+{
+	char err[1024];
+
+	if (cli_environ_prepare(opts->root, err, sizeof(err)) == 0)
+		return 0;
+	if (opts->hook)
+		cli_error("warning: %s; the apt hook does nothing", err);
+	else
+		cli_error("%s", err);
+	return CLI_EXIT_ERROR;
+}
+
 /* Output that did not reach its reader is a failure, even of --list. */
 static int
 check_stdout(int r)
@@ -352,8 +372,10 @@ main(int argc, char **argv)
 		cli_print_usage(stdout);
 	else if (opts.version)
 		cli_print_version(stdout);
-	else
+	else if (prepare_environment(&opts) == 0)
 		r = cli_dispatch(&opts, run);
+	else
+		r = opts.hook ? 0 : CLI_EXIT_ERROR; /* never fail apt's run */
 	cli_options_free(&opts);
 	return check_stdout(r);
 }

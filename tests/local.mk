@@ -47,6 +47,12 @@ tests_t_cli_fix_SOURCES = tests/t-cli-fix.c tests/statusdb.c tests/statusdb.h \
 tests_t_cli_fix_CFLAGS = $(UNIT_CFLAGS) $(POPT_CFLAGS) -I$(top_srcdir)/cli
 tests_t_cli_fix_LDADD = $(UNIT_LDADD) $(POPT_LIBS)
 
+## The environment the CLI hands to apt-get and dpkg.
+UNIT_TESTS += tests/t-cli-environ
+tests_t_cli_environ_SOURCES = tests/t-cli-environ.c cli/environ.c
+tests_t_cli_environ_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/cli
+tests_t_cli_environ_LDADD = $(UNIT_LDADD)
+
 ## The plan's safety rules over thousands of generated systems (seeded:
 ## KP_SEED, KP_CASES, KP_CASE, KP_APT_SAMPLE; see tests/t-invariants.c).
 UNIT_TESTS += tests/t-invariants
@@ -120,6 +126,7 @@ EXTRA_DIST += tests/lib/unattended.sh bench/unattended.sh
 
 ## Hostile input and faults, through the real CLI, dpkg and apt-get.
 INTEGRATION_TESTS += tests/integration/hostile-input.sh \
+	tests/integration/environment.sh \
 	tests/integration/faults-lock.sh tests/integration/faults-signal.sh
 
 TESTS += $(INTEGRATION_TESTS)

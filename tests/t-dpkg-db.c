@@ -179,6 +179,36 @@ test_root_paths(void **state)
 	sdb_root_free(root);
 }
 
+/*
+ * libdpkg reads DPKG_ROOT and DPKG_ADMINDIR when told no directory: the
+ * context reads the database of the root it is given, whatever they say.
+ * Each points at a root whose database holds other kernels.
+ */
+static void
+test_environment_does_not_redirect(void **state)
+{
+	static const struct sdb_pkg decoy[] = {
+		{ "linux-image-5.10.0-9-amd64", NULL, NULL, NULL, "5.10.70-1" },
+		{ NULL },
+	};
+	char *root = sdb_root_new(two_kernels), *other = sdb_root_new(decoy);
+	char admindir[4200];
+	struct kp_plan *plan;
+
+	snprintf(admindir, sizeof(admindir), "%s/var/lib/dpkg", other);
+	assert_int_equal(setenv("DPKG_ROOT", other, 1), 0);
+	assert_int_equal(setenv("DPKG_ADMINDIR", admindir, 1), 0);
+	plan = plan_of(root);
+	unsetenv("DPKG_ROOT");
+	unsetenv("DPKG_ADMINDIR");
+	assert_int_equal(kp_plan_n_releases(plan), 2);
+	assert_string_equal(kp_plan_release(plan, 0)->name, "6.1.0-18-amd64");
+	assert_string_equal(kp_plan_release(plan, 1)->name, "6.1.0-17-amd64");
+	kp_plan_free(plan);
+	sdb_root_free(other);
+	sdb_root_free(root);
+}
+
 int
 main(void)
 {
@@ -191,6 +221,7 @@ main(void)
 		cmocka_unit_test(test_one_context_at_a_time),
 		cmocka_unit_test(test_warnings_reach_the_callback),
 		cmocka_unit_test(test_root_paths),
+		cmocka_unit_test(test_environment_does_not_redirect),
 	};
 
 	return cmocka_run_group_tests_name("t-dpkg-db", tests, NULL, NULL);
