@@ -13,15 +13,22 @@
  * Which file: KPURGE_APT_MODULE when set (the build tree's tests and
  * benchmark run the uninstalled module this way; secure_getenv() ignores it
  * in a set-user-ID process), else KP_APT_MODULE_PATH, where make install
- * put it. A missing or mismatched module is an error that names the file
- * and what to do, never a crash, and nothing is purged without the proof.
+ * put it. Run as root, a module named by the environment must be a file
+ * that only root could have put there, as the CLI asks of APT_CONFIG
+ * (cli/environ.c): its code runs as root. A missing, untrusted or
+ * mismatched module is an error that names the file and what to do, never
+ * a crash, and nothing is purged without the proof.
  */
 #include <config.h>
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <libgen.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "kpurge-private.h"
 #include "apt-shim.h"
@@ -32,12 +39,49 @@
 
 static const struct kp_apt_module *module;
 
-static const char *
-module_path(void)
+/*
+ * As root, may the module at path be loaded? A regular file owned by root
+ * and not writable by everybody, in a directory owned by root that
+ * everybody may not write to (unless it is sticky, like /tmp). Missing
+ * files are left to dlopen(), whose message says so.
+ */
+static int
+check_trusted(const char *path, struct kp_error *err)
 {
-	const char *path = secure_getenv("KPURGE_APT_MODULE");
+	char dir[PATH_MAX];
+	struct stat st;
+	size_t len = strlen(path);
 
-	return path != NULL && path[0] != '\0' ? path : KP_APT_MODULE_PATH;
+	if (geteuid() != 0 || stat(path, &st) < 0)
+		return 0;
+	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & S_IWOTH))
+		return kp__error_set(err, -EPERM, "KPURGE_APT_MODULE names %s, "
+		                     "which is not a file only root can change; "
+		                     "not loaded (unset KPURGE_APT_MODULE)", path);
+	if (len >= sizeof(dir))
+		return kp__error_set(err, -ENAMETOOLONG, "KPURGE_APT_MODULE is "
+		                     "too long");
+	memcpy(dir, path, len + 1);
+	if (stat(dirname(dir), &st) < 0 || st.st_uid != 0 ||
+	    ((st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX)))
+		return kp__error_set(err, -EPERM, "KPURGE_APT_MODULE names %s, "
+		                     "in a directory others can change; not "
+		                     "loaded (unset KPURGE_APT_MODULE)", path);
+	return 0;
+}
+
+/* The module's file name into *path; 0 or a negative code. */
+static int
+module_path(const char **path, struct kp_error *err)
+{
+	const char *env = secure_getenv("KPURGE_APT_MODULE");
+
+	if (env == NULL || env[0] == '\0') {
+		*path = KP_APT_MODULE_PATH;
+		return 0;
+	}
+	*path = env;
+	return check_trusted(env, err);
 }
 
 /* Open the module once; 0, or a negative code with err saying why. */
@@ -47,10 +91,13 @@ load(struct kp_error *err)
 	const struct kp_apt_module *table;
 	const char *path;
 	void *handle;
+	int r;
 
 	if (module != NULL)
 		return 0;
-	path = module_path();
+	r = module_path(&path, err);
+	if (r < 0)
+		return r;
 	/* RTLD_NOW: a module that cannot resolve a libapt-pkg symbol fails
 	 * here, with a message, rather than in the middle of a proof. */
 	handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
@@ -64,14 +111,14 @@ load(struct kp_error *err)
 	if (table == NULL || table->abi != KP_APT_MODULE_ABI ||
 	    table->error_size != sizeof(struct kp_error) ||
 	    table->version == NULL || strcmp(table->version, PACKAGE_VERSION) != 0) {
-		kp__error_set(err, -ENOEXEC, "the apt module %s does not belong "
-		              "to libkpurge %s (it is %s); reinstall "
-		              "purge-old-kernels", path, PACKAGE_VERSION,
-		              table == NULL ? "not a kpurge module" :
-		              table->version == NULL ? "of no version" :
-		              table->version);
+		r = kp__error_set(err, -ENOEXEC, "the apt module %s does not "
+		                  "belong to libkpurge %s (it is %s); reinstall "
+		                  "purge-old-kernels", path, PACKAGE_VERSION,
+		                  table == NULL ? "not a kpurge module" :
+		                  table->version == NULL ? "of no version" :
+		                  table->version);
 		dlclose(handle);
-		return err != NULL ? err->code : -ENOEXEC;
+		return r;
 	}
 	module = table;
 	return 0;

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The apt module (lib/apt-load.c): libapt-pkg is loaded only when the plan
-# is proved, never for --status or a plan that is only shown; a missing or
-# foreign module refuses a purge (exit 1, nothing removed) and leaves a
+# is proved, never for --status or --hook; a missing, foreign or (as root)
+# untrusted module refuses a purge (exit 1, nothing removed) and leaves a
 # shown plan unchecked, with a message that names the file and what to do.
 set -eu
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -76,6 +76,24 @@ KPURGE_APT_MODULE=$(ldd "$POK" | sed -n 's/.*=> \(\/[^ ]*libpopt[^ ]*\) .*/\1/p'
 say "# a shared library of the system: $KPURGE_APT_MODULE"
 assert_exit 1 pok --running=$R --keep=0 -y
 assert_contains "$err" "does not belong to libkpurge" "a foreign library is refused"
+assert_eq "$before" "$(present_pkgs)" "every package is still installed"
+
+section "as root, a module others could change: refused"
+mkdir -p "$SANDBOX_TMP/open"
+cp "$MODULE" "$SANDBOX_TMP/open/writable.so"
+chmod 0666 "$SANDBOX_TMP/open/writable.so"
+KPURGE_APT_MODULE=$SANDBOX_TMP/open/writable.so
+assert_exit 1 pok --running=$R --keep=0 -y
+assert_contains "$err" "KPURGE_APT_MODULE names $KPURGE_APT_MODULE, which is not a file only root can change" \
+	"a module everybody can write is not loaded"
+chmod 0644 "$SANDBOX_TMP/open/writable.so"
+chmod 0777 "$SANDBOX_TMP/open"
+assert_exit 1 pok --running=$R --keep=0 -y
+assert_contains "$err" "in a directory others can change" \
+	"a module in a directory everybody can write is not loaded"
+chmod 1777 "$SANDBOX_TMP/open"
+assert_exit 0 pok --running=$R --keep=0 --dry-run
+assert_not_contains "$err" "KPURGE_APT_MODULE" "a sticky directory, like /tmp, is fine"
 assert_eq "$before" "$(present_pkgs)" "every package is still installed"
 
 section "the right module: the purge goes through apt-get"
