@@ -16,6 +16,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -188,6 +189,10 @@ init_config(const std::string &root)
 	if (!pkgInitConfig(*_config))
 		return false;
 	if (!root.empty()) {
+		/* Again: a Dir in APT_CONFIG's file or the root's apt.conf.d
+		 * must not move the proof, as apt-get's own -o Dir=ROOT
+		 * (cli/run-apt.c), read after them, does not let it move. */
+		_config->Set("Dir", root + "/");
 		_config->Set("Dir::State::status", root + "/var/lib/dpkg/status");
 		_config->Set("DPkg::Options::", "--root=" + root);
 	}
@@ -198,6 +203,28 @@ init_config(const std::string &root)
 	/* apt caches the architecture list in a static: recompute it. */
 	APT::Configuration::getArchitectures(false);
 	return true;
+}
+
+/*
+ * apt must read the dpkg database the plan was made from. Without a root,
+ * a Dir or Dir::State::status in APT_CONFIG's file or in apt.conf.d sends
+ * apt (and apt-get, which reads the same files) to another one: refuse
+ * rather than prove, and purge, against a database the plan never saw.
+ */
+static int
+check_status_file(const std::string &root, struct kp_error *err)
+{
+	std::string ours = root + "/var/lib/dpkg/status";
+	std::string apts = _config->FindFile("Dir::State::status");
+	struct stat a, b;
+
+	if (stat(ours.c_str(), &a) == 0 && stat(apts.c_str(), &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+		return 0;
+	return kp__error_set(err, -EINVAL, "apt's configuration reads the dpkg "
+	                     "database %s, not %s, which the plan is made from "
+	                     "(Dir or Dir::State::status is set in APT_CONFIG "
+	                     "or apt.conf.d)", apts.c_str(), ours.c_str());
 }
 
 static int
@@ -215,6 +242,9 @@ open_cache(const char *root, struct kp_apt **out, struct kp_error *err)
 	_error->Discard();
 	if (!init_config(apt->root))
 		return drain(err, -EIO, "cannot read apt's configuration");
+	r = check_status_file(apt->root, err);
+	if (r < 0)
+		return r;
 	if (!apt->cache.BuildCaches(NULL, false) ||
 	    !apt->cache.BuildPolicy(NULL) || _error->PendingError())
 		return drain(err, -EIO, "cannot read apt's package lists");

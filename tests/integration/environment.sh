@@ -237,6 +237,21 @@ assert_contains "$err" "apt's configuration"
 assert_status_unchanged "$sum"
 assert_eq "$runs" "$(apt_runs)" "apt-get did not run dpkg"
 
+section "APT_CONFIG that moves apt's Dir: the proof stays on the plan's database"
+# With --root, apt-get's -o Dir=ROOT wins over the file; the proof too.
+{ cat "$good"; printf 'Dir "%s/elsewhere/";\n' "$SANDBOX_TMP"; } >"$SANDBOX_TMP/dir.conf"
+run env APT_CONFIG="$SANDBOX_TMP/dir.conf" "$POK" --root="$ROOT" --keep=1 --dry-run
+assert_eq 0 "$rc" "--root: a Dir in APT_CONFIG does not stop the proof"
+assert_not_contains "$err" "warning" "the plan is proved (no warning)"
+# Without --root the plan is made from this system's database; apt sent to
+# another one is refused (a dry run: shown unchecked, nothing runs).
+{ cat "$good"; printf 'Dir::State::status "%s/var/lib/dpkg/status";\n' "$ROOT"; } >"$SANDBOX_TMP/status.conf"
+run env APT_CONFIG="$SANDBOX_TMP/status.conf" "$POK" --dry-run
+assert_eq 0 "$rc" "a dry run on this system exits 0"
+assert_contains "$err" "apt's configuration reads the dpkg database $ROOT/var/lib/dpkg/status, not /var/lib/dpkg/status" \
+	"apt reading another database than the plan's is refused, both named"
+assert_status_unchanged "$sum"
+
 section "APT_CONFIG anybody can write: refused"
 { cat "$good"; printf 'DPkg::Pre-Invoke:: "echo APT_CONFIG >>%s";\n' "$marker"; } >"$SANDBOX_TMP/open.conf"
 chmod 0666 "$SANDBOX_TMP/open.conf"
