@@ -773,10 +773,30 @@ purge_lone_tricky_image(struct gen_system *sys, size_t first, size_t last)
 }
 
 /*
+ * apt-get purge of the release's packages: what is flavour-less of its ABI
+ * stays (apt would only autoremove it). A custom release without a flavour
+ * keeps its headers, which are flavour-less then: linux-headers-6.7.0-rc1+
+ * without an image of 6.7.0-rc1+ is the headers of the ABI 6.7.0-rc1+.
+ */
+static void
+purge_keeping_shared(struct gen_system *sys, struct gen_pkg *p)
+{
+	const struct gen_release *rl = &sys->releases[p->release];
+
+	if (rl->scheme == GEN_CUSTOM && rl->flavour[0] == '\0' &&
+	    p->files == GEN_FILES_HEADERS) {
+		p->role = GEN_SHARED;
+		p->release = -1;
+		return;
+	}
+	p->dropped = true;
+}
+
+/*
  * Put the packages of release r (indexes first..last) in one of the states
  * a release is found in: complete, removed with configuration left,
  * half-configured image, leftovers without an image, a few leftovers in
- * config-files state.
+ * config-files state, purged but for what is flavour-less of its ABI.
  */
 static void
 release_state(struct build *b, size_t first, size_t last)
@@ -807,6 +827,8 @@ release_state(struct build *b, size_t first, size_t last)
 		} else if (roll < 96) {
 			if (!p->image && gen_rng_chance(b->rng, 25) && !depended_on(sys, i))
 				add_flag(p, 'c');
+		} else if (roll < 99) {
+			purge_keeping_shared(sys, p);
 		}
 	}
 	if (b->params->tricky == 1)
@@ -1463,7 +1485,9 @@ gen_file_list(const struct gen_system *sys, size_t i)
 {
 	const struct gen_pkg *p = &sys->pkgs[i];
 	const char *const *t = shipped[p->files];
-	const char *release = p->release >= 0 ? sys->releases[p->release].name : "";
+	/* A flavour-less package's ABI: a custom release's headers left alone. */
+	const char *release = p->release >= 0 ? sys->releases[p->release].name
+	                      : p->abi ? p->abi : "";
 	char *paths[6 * 16], *text = NULL, *modules; /* 6 paths of < 16 parts */
 	size_t n = 0, k, len = 0;
 	bool removed = strchr(p->flags, 'c') != NULL;

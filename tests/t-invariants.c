@@ -426,8 +426,11 @@ check_kept(struct check *ck, const struct kp_plan_options *opts)
 			if (sys->pkgs[i].release == (long)r && has_flag(&sys->pkgs[i], 'h'))
 				check_release_kept(ck, (long)r, "a package of it is held");
 		for (i = 0; i < opts->n_protect; i++)
-			if (strcmp(opts->protect[i], sys->releases[r].name) == 0)
+			if (strcmp(opts->protect[i], sys->releases[r].name) == 0) {
 				check_release_kept(ck, (long)r, "protected");
+				check_abi_kept(ck, sys->releases[r].abi,
+				               "of a protected release");
+			}
 	}
 	CHECK(ck, !any_complete || complete_left > 0,
 	      "no complete release is left of %zu", any_complete);
