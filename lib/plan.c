@@ -376,6 +376,13 @@ make_packages(struct kp_plan *plan, const struct kp_ctx *ctx)
 	return 0;
 }
 
+/* A flavour-less package kept for a dependency or --protect stays kept. */
+static bool
+shared_decided(const struct kp_package *pkg)
+{
+	return pkg->reason == KP_REASON_NEEDED || pkg->reason == KP_REASON_PROTECTED;
+}
+
 /* Give every package its release's decision, or its own if flavour-less. */
 static void
 apply_decisions(struct kp_plan *plan)
@@ -388,7 +395,7 @@ apply_decisions(struct kp_plan *plan)
 
 		if (r < 0) {
 			pkg->release = NULL;
-			if (pkg->reason != KP_REASON_NEEDED)
+			if (!shared_decided(pkg))
 				decide_shared(plan, pkg);
 			continue;
 		}
@@ -555,7 +562,7 @@ reapply_decisions(struct kp_plan *plan)
 	}
 	for (i = 0; i < plan->n_packages; i++)
 		if (plan->packages[i].release == NULL &&
-		    plan->packages[i].reason != KP_REASON_NEEDED)
+		    !shared_decided(&plan->packages[i]))
 			decide_shared(plan, &plan->packages[i]);
 }
 
@@ -710,6 +717,36 @@ mark_running(struct kp_plan *plan)
 		plan->releases[r].state != KP_RELEASE_CONFIG_ONLY;
 }
 
+/*
+ * A protected release keeps the flavour-less packages of its ABI too, even
+ * with none of its own left (linux-headers-6.8.0-40 after the image of
+ * 6.8.0-40-generic is gone; linux-headers-6.7.0-rc1+ without its image).
+ * Held ones and those a kept release shares keep their usual reason. The
+ * decision sticks, like a dependency's (see shared_decided()).
+ */
+static void
+protect_shared(struct kp_plan *plan, const struct kp_plan_options *opts)
+{
+	char abi[KP_NAME_MAX];
+	size_t i, k;
+
+	for (i = 0; i < opts->n_protect; i++) {
+		if (!kp_release_split(opts->protect[i], abi, sizeof(abi), NULL, 0))
+			continue;
+		for (k = 0; k < plan->n_packages; k++) {
+			struct kp_package *pkg = &plan->packages[k];
+
+			if (plan->release_of[k] >= 0 || strcmp(pkg->abi, abi) != 0 ||
+			    pkg->held || abi_kept(plan, abi))
+				continue;
+			pkg->action = KP_KEEP;
+			pkg->reason = KP_REASON_PROTECTED;
+			pkg->why = plan_printf(plan, "of the protected release %s",
+			                       opts->protect[i]);
+		}
+	}
+}
+
 static int
 decide_all(struct kp_plan *plan, struct kp_ctx *ctx,
            const struct kp_plan_options *opts, struct kp_error *err)
@@ -732,6 +769,7 @@ decide_all(struct kp_plan *plan, struct kp_ctx *ctx,
 	newest = rank_releases(plan);
 	for (r = 0; r < plan->n_releases; r++)
 		decide_release(plan, &plan->releases[r], newest, held[r], opts);
+	protect_shared(plan, opts);
 out:
 	free(held);
 	return ret;

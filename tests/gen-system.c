@@ -4,7 +4,8 @@
  * release, with the dependencies it declares, and the metapackages that
  * pull a release in; then the release is put in one of the states found
  * on real systems (complete, removed with configuration left, image
- * half-configured, leftovers without an image).
+ * half-configured, leftovers without an image). Each package also says
+ * what it ships, for the dpkg file list a real system has of it.
  */
 #include <config.h>
 
@@ -214,19 +215,24 @@ struct family {
 	const char *version;
 };
 
+/* A package of the release; files: what it ships. */
 static long
-own(struct build *b, const struct family *f, char *name, const char *version,
-    char *depends)
+own(struct build *b, const struct family *f, enum gen_files files, char *name,
+    const char *version, char *depends)
 {
-	return add(b, name, xstrdup(version ? version : f->version), GEN_OWN,
-	           f->release, f->abi, depends, false);
+	long i = add(b, name, xstrdup(version ? version : f->version), GEN_OWN,
+	             f->release, f->abi, depends, false);
+
+	if (i >= 0)
+		b->sys->pkgs[i].files = files;
+	return i;
 }
 
 static long
-own_image(struct build *b, const struct family *f, char *name,
-          const char *version, char *depends)
+own_image(struct build *b, const struct family *f, enum gen_files files,
+          char *name, const char *version, char *depends)
 {
-	long i = own(b, f, name, version, depends);
+	long i = own(b, f, files, name, version, depends);
 
 	if (i >= 0)
 		b->sys->pkgs[i].image = true;
@@ -234,9 +240,14 @@ own_image(struct build *b, const struct family *f, char *name,
 }
 
 static void
-shared(struct build *b, const struct family *f, char *name, char *depends)
+shared(struct build *b, const struct family *f, enum gen_files files,
+       char *name, char *depends)
 {
-	add(b, name, xstrdup(f->version), GEN_SHARED, -1, f->abi, depends, false);
+	long i = add(b, name, xstrdup(f->version), GEN_SHARED, -1, f->abi,
+	             depends, false);
+
+	if (i >= 0)
+		b->sys->pkgs[i].files = files;
 }
 
 /* Register a release; -1 if one of that name exists. */
@@ -344,7 +355,7 @@ gen_ubuntu(struct build *b)
 
 	if (gen_rng_chance(b->rng, 90)) {
 		mods = fmt("linux-modules-%s", rel);
-		own(b, &f, xstrdup(mods), NULL, NULL);
+		own(b, &f, GEN_FILES_MODULES_BOOT, xstrdup(mods), NULL, NULL);
 	}
 	i = gen_rng_below(b->rng, 100);
 	if (i < 65 || i >= 85)
@@ -352,59 +363,60 @@ gen_ubuntu(struct build *b)
 	if (i >= 65)
 		uimg = fmt("linux-image-unsigned-%s", rel);
 	if (img)
-		own_image(b, &f, xstrdup(img), NULL, mods ?
+		own_image(b, &f, GEN_FILES_VMLINUZ, xstrdup(img), NULL, mods ?
 		          fmt("linux-base (>= 4.5ubuntu1~16.04.1), %s", mods) : NULL);
 	if (uimg)
-		own_image(b, &f, xstrdup(uimg), NULL, mods ?
+		own_image(b, &f, GEN_FILES_VMLINUZ, xstrdup(uimg), NULL, mods ?
 		          fmt("linux-base (>= 4.5ubuntu1~16.04.1), %s", mods) : NULL);
 	if (img && gen_rng_chance(b->rng, 3))
-		own_image(b, &f, fmt("linux-signed-image-%s", rel), NULL,
+		own_image(b, &f, GEN_FILES_VMLINUZ, fmt("linux-signed-image-%s", rel), NULL,
 		          fmt("%s (= %s)", img, v));
 	if (img && gen_rng_chance(b->rng, 3))
-		own(b, &f, fmt("linux-image-extra-%s", rel), NULL, fmt("%s", img));
+		own(b, &f, GEN_FILES_MODULES, fmt("linux-image-extra-%s", rel), NULL, fmt("%s", img));
 	if (mods && gen_rng_chance(b->rng, 50))
-		own(b, &f, fmt("linux-modules-extra-%s", rel), NULL,
+		own(b, &f, GEN_FILES_MODULES, fmt("linux-modules-extra-%s", rel), NULL,
 		    fmt("linux-image-%s | linux-image-unsigned-%s, %s", rel, rel, mods));
 	if (gen_rng_chance(b->rng, 60)) {
 		hdr = strcmp(l->source, "linux") == 0 ? fmt("linux-headers-%s", abi)
 		                                       : source_pkg(l->source, "headers", abi);
-		own(b, &f, fmt("linux-headers-%s", rel), NULL, xstrdup(hdr));
-		shared(b, &f, hdr, NULL);
+		own(b, &f, GEN_FILES_HEADERS, fmt("linux-headers-%s", rel), NULL, xstrdup(hdr));
+		shared(b, &f, GEN_FILES_SRC, hdr, NULL);
 	}
 	if (gen_rng_chance(b->rng, 25)) {
 		hdr = strcmp(l->source, "linux") == 0 ? fmt("linux-tools-%s", abi)
 		                                       : source_pkg(l->source, "tools", abi);
-		own(b, &f, fmt("linux-tools-%s", rel), NULL, xstrdup(hdr));
+		own(b, &f, GEN_FILES_TOOLS, fmt("linux-tools-%s", rel), NULL, xstrdup(hdr));
 		other(b, "linux-tools-common", v, NULL);
-		shared(b, &f, hdr, xstrdup("linux-tools-common"));
+		shared(b, &f, GEN_FILES_LIB, hdr, xstrdup("linux-tools-common"));
 	}
 	if (gen_rng_chance(b->rng, 8)) {
 		hdr = strcmp(l->source, "linux") == 0 ? fmt("linux-cloud-tools-%s", abi)
 		                                       : source_pkg(l->source, "cloud-tools", abi);
-		own(b, &f, fmt("linux-cloud-tools-%s", rel), NULL, xstrdup(hdr));
+		own(b, &f, GEN_FILES_CLOUD_TOOLS, fmt("linux-cloud-tools-%s", rel), NULL, xstrdup(hdr));
 		other(b, "linux-cloud-tools-common", v, NULL);
-		shared(b, &f, hdr, xstrdup("linux-cloud-tools-common"));
+		shared(b, &f, GEN_FILES_LIB, hdr, xstrdup("linux-cloud-tools-common"));
 	}
 	if (gen_rng_chance(b->rng, 5))
-		own(b, &f, fmt("linux-buildinfo-%s", rel), NULL, NULL);
+		own(b, &f, GEN_FILES_LINUX_LIB, fmt("linux-buildinfo-%s", rel), NULL, NULL);
 	if (gen_rng_chance(b->rng, 3))
-		own(b, &f, fmt("linux-lib-rust-%s", rel), NULL, NULL);
+		own(b, &f, GEN_FILES_LINUX_LIB, fmt("linux-lib-rust-%s", rel), NULL, NULL);
 	if (gen_rng_chance(b->rng, 10)) {
 		const char *d = PICK(b->rng, nvidia_drivers);
 
-		own(b, &f, fmt("linux-objects-nvidia-%s-%s", d, rel), NULL, NULL);
-		own(b, &f, fmt("linux-signatures-nvidia-%s", rel), NULL, NULL);
-		own(b, &f, fmt("linux-modules-nvidia-%s-%s", d, rel), NULL,
+		own(b, &f, GEN_FILES_LINUX_LIB, fmt("linux-objects-nvidia-%s-%s", d, rel), NULL, NULL);
+		own(b, &f, GEN_FILES_LINUX_LIB, fmt("linux-signatures-nvidia-%s", rel), NULL, NULL);
+		own(b, &f, GEN_FILES_MODULES, fmt("linux-modules-nvidia-%s-%s", d, rel), NULL,
 		    fmt("linux-image-%s | linux-image-unsigned-%s, "
 		        "linux-signatures-nvidia-%s (= %s), "
 		        "linux-objects-nvidia-%s-%s (= %s)", rel, rel, rel, v, d, rel, v));
 	}
 	if (gen_rng_chance(b->rng, 4))
-		own(b, &f, fmt("linux-modules-%s-%s", PICK(b->rng, ((const char *[]){
+		own(b, &f, GEN_FILES_MODULES, fmt("linux-modules-%s-%s", PICK(b->rng, ((const char *[]){
 		        "iwlwifi", "ipu6", "ivsc", "usbio" })), rel), NULL,
 		    fmt("linux-image-%s | linux-image-unsigned-%s", rel, rel));
 	if (gen_rng_chance(b->rng, 5))
-		own(b, &f, fmt("linux-image-%s%s-dbgsym", uimg ? "unsigned-" : "", rel),
+		own(b, &f, GEN_FILES_DEBUG,
+		    fmt("linux-image-%s%s-dbgsym", uimg ? "unsigned-" : "", rel),
 		    NULL, NULL);
 	free(img);
 	free(uimg);
@@ -438,11 +450,12 @@ gen_mainline(struct build *b)
 	struct family f = { r, b->sys->releases[r].abi, b->sys->releases[r].version };
 
 	mods = fmt("linux-modules-%s", rel);
-	own(b, &f, xstrdup(mods), NULL, NULL);
-	own_image(b, &f, fmt("linux-image-unsigned-%s", rel), NULL, mods);
+	own(b, &f, GEN_FILES_MODULES_BOOT, xstrdup(mods), NULL, NULL);
+	own_image(b, &f, GEN_FILES_VMLINUZ, fmt("linux-image-unsigned-%s", rel), NULL, mods);
 	if (gen_rng_chance(b->rng, 60)) {
-		own(b, &f, fmt("linux-headers-%s", rel), NULL, fmt("linux-headers-%s", abi));
-		shared(b, &f, fmt("linux-headers-%s", abi), NULL);
+		own(b, &f, GEN_FILES_HEADERS, fmt("linux-headers-%s", rel), NULL,
+		    fmt("linux-headers-%s", abi));
+		shared(b, &f, GEN_FILES_SRC, fmt("linux-headers-%s", abi), NULL);
 	}
 }
 
@@ -474,16 +487,16 @@ debian_family(struct build *b, int r, const char *signed_version, bool kbuild_sh
 	other(b, "linux-base", "4.9", NULL);
 	other(b, "kmod", "30+20221128-1", NULL);
 	if (gen_rng_chance(b->rng, 70))
-		own_image(b, &f, fmt("linux-image-%s", rel), signed_version,
+		own_image(b, &f, GEN_FILES_IMAGE, fmt("linux-image-%s", rel), signed_version,
 		          xstrdup("kmod, linux-base (>= 4.3~)"));
 	else
-		own_image(b, &f, fmt("linux-image-%s-unsigned", rel), NULL,
+		own_image(b, &f, GEN_FILES_IMAGE, fmt("linux-image-%s-unsigned", rel), NULL,
 		          xstrdup("kmod, linux-base (>= 4.3~)"));
 	if (gen_rng_chance(b->rng, 50)) {
 		kbuild = kbuild_shared ? fmt("linux-kbuild-%s", abi)
 		                       : fmt("linux-kbuild-%s", series);
 		if (kbuild_shared)
-			shared(b, &f, xstrdup(kbuild), NULL);
+			shared(b, &f, GEN_FILES_LIB, xstrdup(kbuild), NULL);
 		else {
 			char *kv = fmt("%s.1-1", series);
 
@@ -491,17 +504,18 @@ debian_family(struct build *b, int r, const char *signed_version, bool kbuild_sh
 			free(kv);
 		}
 		other(b, "linux-compiler-gcc-12-x86", "12.2.0-14", NULL);
-		shared(b, &f, fmt("linux-headers-%s-common%s", abi, rt ? "-rt" : ""), NULL);
-		own(b, &f, fmt("linux-headers-%s", rel), NULL,
+		shared(b, &f, GEN_FILES_SRC,
+		       fmt("linux-headers-%s-common%s", abi, rt ? "-rt" : ""), NULL);
+		own(b, &f, GEN_FILES_HEADERS, fmt("linux-headers-%s", rel), NULL,
 		    fmt("linux-headers-%s-common%s (= %s), %s (>= %s), "
 		        "linux-compiler-gcc-12-x86", abi, rt ? "-rt" : "", v, kbuild,
 		        series));
 		free(kbuild);
 	}
 	if (gen_rng_chance(b->rng, 5))
-		own(b, &f, fmt("linux-image-%s-dbg", rel), NULL, NULL);
+		own(b, &f, GEN_FILES_DEBUG, fmt("linux-image-%s-dbg", rel), NULL, NULL);
 	if (gen_rng_chance(b->rng, 5))
-		shared(b, &f, fmt("linux-support-%s", abi), NULL);
+		shared(b, &f, GEN_FILES_SHARE, fmt("linux-support-%s", abi), NULL);
 }
 
 static void
@@ -589,12 +603,13 @@ gen_rpi(struct build *b)
 	v = b->sys->releases[r].version;
 	struct family f = { r, b->sys->releases[r].abi, v };
 
-	own_image(b, &f, fmt("linux-image-%s", rel), NULL, xstrdup("kmod"));
+	own_image(b, &f, GEN_FILES_IMAGE, fmt("linux-image-%s", rel), NULL,
+	          xstrdup("kmod"));
 	other(b, "kmod", "30+20221128-1", NULL);
 	if (gen_rng_chance(b->rng, 60)) {
-		shared(b, &f, fmt("linux-headers-%s-common-rpi", abi), NULL);
-		shared(b, &f, fmt("linux-kbuild-%s", abi), NULL);
-		own(b, &f, fmt("linux-headers-%s", rel), NULL,
+		shared(b, &f, GEN_FILES_SRC, fmt("linux-headers-%s-common-rpi", abi), NULL);
+		shared(b, &f, GEN_FILES_LIB, fmt("linux-kbuild-%s", abi), NULL);
+		own(b, &f, GEN_FILES_HEADERS, fmt("linux-headers-%s", rel), NULL,
 		    fmt("linux-headers-%s-common-rpi (= %s), linux-kbuild-%s (= %s)",
 		        abi, v, abi, v));
 	}
@@ -623,17 +638,18 @@ gen_proxmox(struct build *b)
 	struct family f = { r, b->sys->releases[r].abi, b->sys->releases[r].version };
 
 	if (old) {
-		own_image(b, &f, fmt("pve-kernel-%s", rel), NULL, NULL);
+		own_image(b, &f, GEN_FILES_IMAGE, fmt("pve-kernel-%s", rel), NULL, NULL);
 		if (gen_rng_chance(b->rng, 40))
-			own(b, &f, fmt("pve-headers-%s", rel), NULL, NULL);
+			own(b, &f, GEN_FILES_HEADERS, fmt("pve-headers-%s", rel), NULL, NULL);
 		return;
 	}
 	if (gen_rng_chance(b->rng, 80))
-		own_image(b, &f, fmt("proxmox-kernel-%s-signed", rel), NULL, NULL);
+		own_image(b, &f, GEN_FILES_IMAGE, fmt("proxmox-kernel-%s-signed", rel),
+		          NULL, NULL);
 	else
-		own_image(b, &f, fmt("proxmox-kernel-%s", rel), NULL, NULL);
+		own_image(b, &f, GEN_FILES_IMAGE, fmt("proxmox-kernel-%s", rel), NULL, NULL);
 	if (gen_rng_chance(b->rng, 40))
-		own(b, &f, fmt("proxmox-headers-%s", rel), NULL, NULL);
+		own(b, &f, GEN_FILES_HEADERS, fmt("proxmox-headers-%s", rel), NULL, NULL);
 }
 
 /* --------------------------------------------------------------- custom */
@@ -651,8 +667,9 @@ gen_custom(struct build *b)
 	bool rc = form == 2 || form == 3 || form == 5;
 	bool plus = form == 1 || form == 3;
 	const char *fl = form == 4 ? PICK(b->rng, flavours) : form == 5 ? "custom" : "";
+	bool misread = form == 4 && b->params->tricky && gen_rng_chance(b->rng, 30);
 
-	if (form == 4 && b->params->tricky && gen_rng_chance(b->rng, 30))
+	if (misread)
 		fl = PICK(b->rng, tricky);
 	int key[6] = { 6, y, rc ? 0 : z, rc ? rcn : 1000, plus };
 	char *abi, *name;
@@ -669,13 +686,14 @@ gen_custom(struct build *b)
 	if (r < 0)
 		return;
 	rel = b->sys->releases[r].name;
+	b->sys->releases[r].tricky = misread;
 	struct family f = { r, b->sys->releases[r].abi, b->sys->releases[r].version };
 
-	own_image(b, &f, fmt("linux-image-%s", rel), NULL, NULL);
+	own_image(b, &f, GEN_FILES_IMAGE, fmt("linux-image-%s", rel), NULL, NULL);
 	if (gen_rng_chance(b->rng, 70))
-		own(b, &f, fmt("linux-headers-%s", rel), NULL, NULL);
+		own(b, &f, GEN_FILES_HEADERS, fmt("linux-headers-%s", rel), NULL, NULL);
 	if (gen_rng_chance(b->rng, 10))
-		own(b, &f, fmt("linux-image-%s-dbg", rel), NULL, NULL);
+		own(b, &f, GEN_FILES_DEBUG, fmt("linux-image-%s-dbg", rel), NULL, NULL);
 	if (gen_rng_chance(b->rng, 30))
 		other(b, "linux-libc-dev", f.version, NULL);
 }
@@ -728,10 +746,57 @@ add_flag(struct gen_pkg *p, char flag)
 }
 
 /*
+ * A tricky release's image left alone in config-files state: dpkg's list
+ * of it holds no /boot/vmlinuz-R any more, only /lib/modules/R, which
+ * libkpurge does not read (yet), so it cannot tell the image from the
+ * debug package of the release without the suffix. At tricky level 1 it
+ * is purged instead (see gen_params.tricky).
+ */
+static void
+purge_lone_tricky_image(struct gen_system *sys, size_t first, size_t last)
+{
+	struct gen_pkg *image = NULL;
+	size_t i, others = 0;
+
+	for (i = first; i < last; i++) {
+		struct gen_pkg *p = &sys->pkgs[i];
+
+		if (p->role != GEN_OWN || p->dropped || !sys->releases[p->release].tricky)
+			continue;
+		if (p->image)
+			image = p;
+		else
+			others++;
+	}
+	if (image != NULL && others == 0 && strchr(image->flags, 'c'))
+		image->dropped = true;
+}
+
+/*
+ * apt-get purge of the release's packages: what is flavour-less of its ABI
+ * stays (apt would only autoremove it). A custom release without a flavour
+ * keeps its headers, which are flavour-less then: linux-headers-6.7.0-rc1+
+ * without an image of 6.7.0-rc1+ is the headers of the ABI 6.7.0-rc1+.
+ */
+static void
+purge_keeping_shared(struct gen_system *sys, struct gen_pkg *p)
+{
+	const struct gen_release *rl = &sys->releases[p->release];
+
+	if (rl->scheme == GEN_CUSTOM && rl->flavour[0] == '\0' &&
+	    p->files == GEN_FILES_HEADERS) {
+		p->role = GEN_SHARED;
+		p->release = -1;
+		return;
+	}
+	p->dropped = true;
+}
+
+/*
  * Put the packages of release r (indexes first..last) in one of the states
  * a release is found in: complete, removed with configuration left,
  * half-configured image, leftovers without an image, a few leftovers in
- * config-files state.
+ * config-files state, purged but for what is flavour-less of its ABI.
  */
 static void
 release_state(struct build *b, size_t first, size_t last)
@@ -762,8 +827,12 @@ release_state(struct build *b, size_t first, size_t last)
 		} else if (roll < 96) {
 			if (!p->image && gen_rng_chance(b->rng, 25) && !depended_on(sys, i))
 				add_flag(p, 'c');
+		} else if (roll < 99) {
+			purge_keeping_shared(sys, p);
 		}
 	}
+	if (b->params->tricky == 1)
+		purge_lone_tricky_image(sys, first, last);
 	/* Without the image, what needs it goes too (apt would take it). */
 	if (roll >= 76 && roll < 86)
 		for (i = first; i < last; i++) {
@@ -1310,6 +1379,152 @@ gen_status_text(const struct gen_system *sys, const bool *omit)
 	return text;
 }
 
+/*
+ * A few files of each kind, at the paths the distributions ship them:
+ * %R is the release, %A the ABI, %N the package's name. Directories come
+ * from the paths.
+ */
+static const char *const shipped[][6] = {
+	[GEN_FILES_DOC] = { "/usr/share/doc/%N/copyright" },
+	[GEN_FILES_VMLINUZ] = { "/boot/vmlinuz-%R", "/usr/share/doc/%N/copyright" },
+	[GEN_FILES_IMAGE] = { "/boot/System.map-%R", "/boot/config-%R",
+	                      "/boot/vmlinuz-%R",
+	                      "/lib/modules/%R/kernel/fs/ext4/ext4.ko",
+	                      "/lib/modules/%R/modules.order",
+	                      "/usr/share/doc/%N/copyright" },
+	[GEN_FILES_MODULES_BOOT] = { "/boot/System.map-%R", "/boot/config-%R",
+	                             "/lib/modules/%R/kernel/fs/ext4/ext4.ko",
+	                             "/lib/modules/%R/modules.order",
+	                             "/usr/share/doc/%N/copyright" },
+	[GEN_FILES_MODULES] = { "/lib/modules/%R/kernel/extra/%N.ko",
+	                        "/usr/share/doc/%N/copyright" },
+	[GEN_FILES_HEADERS] = { "/lib/modules/%R/build",
+	                        "/usr/src/linux-headers-%R/.config",
+	                        "/usr/src/linux-headers-%R/Module.symvers",
+	                        "/usr/share/doc/%N/copyright" },
+	[GEN_FILES_TOOLS] = { "/usr/lib/linux-tools/%R/perf",
+	                      "/usr/share/doc/%N/copyright" },
+	[GEN_FILES_CLOUD_TOOLS] = { "/usr/lib/linux-tools/%R/hv_kvp_daemon",
+	                            "/usr/share/doc/%N/copyright" },
+	[GEN_FILES_LINUX_LIB] = { "/usr/lib/linux/%R/%N",
+	                          "/usr/share/doc/%N/copyright" },
+	[GEN_FILES_DEBUG] = { "/usr/lib/debug/boot/vmlinux-%R",
+	                      "/usr/lib/debug/lib/modules/%R/kernel/fs/ext4/ext4.ko",
+	                      "/usr/share/doc/%N/copyright" },
+	[GEN_FILES_SRC] = { "/usr/src/%N/Makefile",
+	                    "/usr/src/%N/include/linux/kernel.h",
+	                    "/usr/share/doc/%N/copyright" },
+	[GEN_FILES_LIB] = { "/usr/lib/%N/bin/perf", "/usr/share/doc/%N/copyright" },
+	[GEN_FILES_SHARE] = { "/usr/share/%N/config/defines",
+	                      "/usr/share/doc/%N/copyright" },
+};
+
+/* The template t with %R, %A and %N put in. */
+static char *
+expand(const char *t, const char *release, const char *abi, const char *name)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+
+	if (f == NULL)
+		abort();
+	for (; *t; t++) {
+		if (t[0] == '%' && (t[1] == 'R' || t[1] == 'A' || t[1] == 'N')) {
+			t++;
+			fputs(*t == 'R' ? release : *t == 'A' ? abi : name, f);
+		} else {
+			fputc(*t, f);
+		}
+	}
+	if (fclose(f) != 0)
+		abort();
+	return out;
+}
+
+/*
+ * Order of dpkg-deb's archives, and so of the lists: a directory, then
+ * what it holds, names in byte order ("/boot" < "/boot/x" < "/boot-y").
+ */
+static unsigned
+path_rank(unsigned char c)
+{
+	return c == '\0' ? 0 : c == '/' ? 1 : c + 1u;
+}
+
+static int
+cmp_paths(const void *a, const void *b)
+{
+	const unsigned char *x = *(const unsigned char *const *)a;
+	const unsigned char *y = *(const unsigned char *const *)b;
+
+	for (; *x && *x == *y; x++, y++)
+		;
+	if (*x == *y)
+		return 0;
+	return path_rank(*x) < path_rank(*y) ? -1 : 1;
+}
+
+/* Add path and every directory above it to paths (n of them so far). */
+static size_t
+add_with_parents(char **paths, size_t n, char *path)
+{
+	char *slash;
+
+	paths[n++] = path;
+	for (slash = strrchr(path, '/'); slash && slash > path;
+	     slash = strrchr(path, '/')) {
+		path = fmt("%.*s", (int)(slash - path), path);
+		paths[n++] = path;
+	}
+	return n;
+}
+
+char *
+gen_file_list(const struct gen_system *sys, size_t i)
+{
+	const struct gen_pkg *p = &sys->pkgs[i];
+	const char *const *t = shipped[p->files];
+	/* A flavour-less package's ABI: a custom release's headers left alone. */
+	const char *release = p->release >= 0 ? sys->releases[p->release].name
+	                      : p->abi ? p->abi : "";
+	char *paths[6 * 16], *text = NULL, *modules; /* 6 paths of < 16 parts */
+	size_t n = 0, k, len = 0;
+	bool removed = strchr(p->flags, 'c') != NULL;
+	FILE *f;
+
+	modules = fmt("/lib/modules/%s/", release);
+	for (k = 0; k < 6 && t[k]; k++) {
+		char *path = expand(t[k], release, p->abi ? p->abi : "", p->name);
+
+		/*
+		 * Removed: what depmod made in /lib/modules/R keeps that
+		 * directory, and dpkg keeps it in the list.
+		 */
+		if (removed && strncmp(path, modules, strlen(modules)) == 0)
+			path[strlen(modules) - 1] = '\0';
+		else if (removed) {
+			free(path);
+			continue;
+		}
+		n = add_with_parents(paths, n, path);
+	}
+	free(modules);
+	qsort(paths, n, sizeof(*paths), cmp_paths);
+	f = open_memstream(&text, &len);
+	if (f == NULL)
+		abort();
+	fputs("/.\n", f);
+	for (k = 0; k < n; k++)
+		if (k == 0 || strcmp(paths[k], paths[k - 1]) != 0)
+			fprintf(f, "%s\n", paths[k]);
+	if (fclose(f) != 0)
+		abort();
+	for (k = 0; k < n; k++)
+		free(paths[k]);
+	return text;
+}
+
 static const char *const scheme_names[GEN_N_SCHEMES] = {
 	"ubuntu", "mainline", "debian", "backports", "trixie", "rpi",
 	"proxmox", "custom",
@@ -1334,9 +1549,10 @@ gen_system_dump(const struct gen_system *sys, const bool *omit, void *file)
 		fprintf(f, "%s%s", i ? "," : "", sys->protect[i]);
 	fputc('\n', f);
 	for (i = 0; i < sys->n_releases; i++)
-		fprintf(f, "#   release %s (%s, abi %s)%s\n", sys->releases[i].name,
+		fprintf(f, "#   release %s (%s, abi %s)%s%s\n", sys->releases[i].name,
 		        gen_scheme_name(sys->releases[i].scheme), sys->releases[i].abi,
-		        gen_release_complete(sys, i) ? " complete" : "");
+		        gen_release_complete(sys, i) ? " complete" : "",
+		        sys->releases[i].tricky ? " tricky" : "");
 	for (i = 0; i < sys->n_pkgs; i++) {
 		const struct gen_pkg *p = &sys->pkgs[i];
 

@@ -49,6 +49,29 @@ enum gen_scheme {
 	GEN_N_SCHEMES
 };
 
+/*
+ * What a package ships, for its dpkg file list (gen_file_list()): a few
+ * representative files of each kind at the paths the distributions use,
+ * not the whole contents.
+ */
+enum gen_files {
+	GEN_FILES_DOC,      /* /usr/share/doc/NAME only: metapackages, others */
+	GEN_FILES_VMLINUZ,  /* /boot/vmlinuz-R: Ubuntu's and mainline images */
+	GEN_FILES_IMAGE,    /* vmlinuz, System.map and config in /boot, and
+	                       /lib/modules/R: Debian, Proxmox, bindeb-pkg */
+	GEN_FILES_MODULES_BOOT, /* Ubuntu's linux-modules-R: System.map and
+	                           config in /boot, /lib/modules/R */
+	GEN_FILES_MODULES,  /* more modules in /lib/modules/R */
+	GEN_FILES_HEADERS,  /* /usr/src/linux-headers-R, /lib/modules/R/build */
+	GEN_FILES_TOOLS,    /* /usr/lib/linux-tools/R/perf */
+	GEN_FILES_CLOUD_TOOLS, /* /usr/lib/linux-tools/R/hv_kvp_daemon */
+	GEN_FILES_LINUX_LIB,/* /usr/lib/linux/R/...: buildinfo, nvidia objects */
+	GEN_FILES_DEBUG,    /* /usr/lib/debug/boot/vmlinux-R and modules */
+	GEN_FILES_SRC,      /* /usr/src/NAME: flavour-less headers */
+	GEN_FILES_LIB,      /* /usr/lib/NAME: flavour-less tools, kbuild */
+	GEN_FILES_SHARE,    /* /usr/share/NAME: linux-support-A */
+};
+
 struct gen_pkg {
 	char *name;
 	char *version;
@@ -60,6 +83,7 @@ struct gen_pkg {
 	int release;    /* GEN_OWN: index into the system's releases, else -1 */
 	char *abi;      /* GEN_OWN and GEN_SHARED: the ABI, else NULL */
 	bool image;     /* a bootable kernel image */
+	enum gen_files files; /* what its file list holds */
 	bool dropped;   /* (generator's own: removed before the end) */
 };
 
@@ -78,6 +102,7 @@ struct gen_release {
 	/* For metapackages: the source package and the packages' version. */
 	char *source;
 	char *version;
+	bool tricky;    /* see gen_params.tricky */
 };
 
 struct gen_params {
@@ -89,10 +114,16 @@ struct gen_params {
 	                             the kernel that depends on it */
 	bool consistent;          /* no Depends broken before any purge */
 	/*
-	 * Also custom releases whose names libkpurge misreads today
-	 * ("6.6.1-dbg": linux-image-6.6.1-dbg reads as 6.6.1's debug image).
+	 * Custom releases whose local version looks like a Debian package
+	 * suffix ("6.6.1-dbg": linux-image-6.6.1-dbg also reads as 6.6.1's
+	 * debug symbols). libkpurge tells them by the /boot/vmlinuz-R in
+	 * the image's file list, by their other packages, or by --running
+	 * and --protect. 0: none; 1: such releases, but an image left alone
+	 * in config-files state is purged instead (only the /lib/modules/R
+	 * left in its file list says which release it was, and libkpurge
+	 * does not read it: see purge_lone_tricky_image()); 2: that one too.
 	 */
-	bool tricky;
+	unsigned tricky;
 };
 
 /* What gen_system_new() uses when params is NULL. */
@@ -129,6 +160,16 @@ bool gen_release_complete(const struct gen_system *sys, size_t r);
  * omit[i] is true (omit may be NULL). Malloc'ed; the caller frees it.
  */
 char *gen_status_text(const struct gen_system *sys, const bool *omit);
+
+/*
+ * The dpkg file list of package i (var/lib/dpkg/info/NAME.list) as dpkg
+ * writes it: "/." and then every directory and file the package owns, one
+ * absolute path a line, each directory before what it holds. A package in
+ * config-files state keeps only what dpkg could not remove: the
+ * directories depmod's files keep in /lib/modules/R. Malloc'ed; the
+ * caller frees it.
+ */
+char *gen_file_list(const struct gen_system *sys, size_t i);
 
 /* One readable line per package, for a failure report. */
 void gen_system_dump(const struct gen_system *sys, const bool *omit,

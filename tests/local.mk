@@ -54,7 +54,7 @@ tests_t_cli_environ_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/cli
 tests_t_cli_environ_LDADD = $(UNIT_LDADD)
 
 ## The plan's safety rules over thousands of generated systems (seeded:
-## KP_SEED, KP_CASES, KP_CASE, KP_APT_SAMPLE; see tests/t-invariants.c).
+## KP_SEED, KP_CASES, KP_CASE, KP_APT_SAMPLE, KP_TRICKY; see tests/t-invariants.c).
 UNIT_TESTS += tests/t-invariants
 tests_t_invariants_SOURCES = tests/t-invariants.c tests/gen-system.c \
 	tests/gen-system.h tests/statusdb.c tests/statusdb.h

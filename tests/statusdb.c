@@ -63,12 +63,13 @@ sdb_write_file(const char *root, const char *relpath, const char *text)
 }
 
 char *
-sdb_root_new(const struct sdb_pkg *pkgs)
+sdb_root_new_in(const char *parent, const struct sdb_pkg *pkgs)
 {
-	char tmpl[] = "/tmp/kp-test-XXXXXX", path[4096];
+	char tmpl[4096], path[4096];
 	char *root;
 	FILE *f;
 
+	snprintf(tmpl, sizeof(tmpl), "%s/kp-test-XXXXXX", parent);
 	if (mkdtemp(tmpl) == NULL)
 		die("mkdtemp");
 	root = strdup(tmpl);
@@ -85,6 +86,12 @@ sdb_root_new(const struct sdb_pkg *pkgs)
 	if (fclose(f) != 0)
 		die(path);
 	return root;
+}
+
+char *
+sdb_root_new(const struct sdb_pkg *pkgs)
+{
+	return sdb_root_new_in("/tmp", pkgs);
 }
 
 static int

@@ -16,6 +16,8 @@ struct sdb_pkg {
 
 /* Make a root holding pkgs (ended by an entry with a NULL name). */
 char *sdb_root_new(const struct sdb_pkg *pkgs);
+/* The same, in the directory parent instead of /tmp. */
+char *sdb_root_new_in(const char *parent, const struct sdb_pkg *pkgs);
 /* Write text as a raw file under root (e.g. a corrupt status file). */
 void sdb_write_file(const char *root, const char *relpath, const char *text);
 /* Remove the root and everything below it, and free the path. */

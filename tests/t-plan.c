@@ -29,7 +29,8 @@ struct plan_case {
 	unsigned keep;
 	const char *protect[3];
 	const char *purge;   /* expected, sorted, space-separated */
-	const char *reasons; /* "release=reason ..." that must hold */
+	const char *reasons; /* "release=reason ..." that must hold (or
+	                        "package=reason" for a flavour-less one) */
 	int error;           /* expected error of kp_plan_new, or 0 */
 };
 
@@ -86,6 +87,22 @@ static const struct plan_case cases[] = {
 	  NULL, 1, { "5.15.0-88-generic" },
 	  "linux-image-5.15.0-91-generic linux-modules-5.15.0-91-generic",
 	  "5.15.0-88-generic=protected" },
+	{ "--protect keeps a release's flavour-less packages, with none of its own left",
+	  { U("5.15.0-91", "generic"), U("5.15.0-101", "generic"),
+	    { "linux-headers-5.15.0-88", NULL, NULL, NULL, NULL },
+	    { "linux-tools-5.15.0-88", NULL, NULL, NULL, NULL },
+	    { "linux-headers-5.15.0-70", NULL, NULL, NULL, NULL } },
+	  NULL, 1, { "5.15.0-88-generic" },
+	  "linux-headers-5.15.0-70 linux-image-5.15.0-91-generic "
+	  "linux-modules-5.15.0-91-generic",
+	  "linux-headers-5.15.0-88=protected linux-tools-5.15.0-88=protected "
+	  "linux-headers-5.15.0-70=shared-unused" },
+	{ "--protect keeps a custom release's headers once its image is gone",
+	  { { "linux-image-6.8.2", NULL, NULL, NULL, "6.8.2-1" },
+	    { "linux-headers-6.7.0-rc1+", NULL, NULL, NULL, "6.7.0-rc1+-1" },
+	    { "linux-headers-6.6.0-rc2+", NULL, NULL, NULL, "6.6.0-rc2+-1" } },
+	  NULL, 1, { "6.7.0-rc1+" }, "linux-headers-6.6.0-rc2+",
+	  "linux-headers-6.7.0-rc1+=protected 6.8.2=latest" },
 	{ "config-files releases are purged and never count toward N",
 	  { U("5.15.0-91", "generic"), U("5.15.0-101", "generic"),
 	    { "linux-image-5.15.0-200-generic", "c", NULL, NULL, NULL },
@@ -224,6 +241,17 @@ find_release(const struct kp_plan *plan, const char *name)
 	return NULL;
 }
 
+static const struct kp_package *
+find_package(const struct kp_plan *plan, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < kp_plan_n_packages(plan); i++)
+		if (strcmp(kp_plan_package(plan, i)->name, name) == 0)
+			return kp_plan_package(plan, i);
+	return NULL;
+}
+
 static void
 check_reasons(const struct kp_plan *plan, const char *reasons)
 {
@@ -232,14 +260,21 @@ check_reasons(const struct kp_plan *plan, const char *reasons)
 	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
 		char *eq = strchr(tok, '=');
 		const struct kp_release *rel;
+		const struct kp_package *pkg;
 
 		assert_non_null(eq);
 		*eq = '\0';
 		rel = find_release(plan, tok);
-		if (rel == NULL)
-			fail_msg("release %s is not in the plan", tok);
-		assert_string_equal(kp_reason_name(rel->reason), eq + 1);
-		assert_non_null(rel->why);
+		pkg = rel == NULL ? find_package(plan, tok) : NULL;
+		if (rel != NULL) {
+			assert_string_equal(kp_reason_name(rel->reason), eq + 1);
+			assert_non_null(rel->why);
+		} else if (pkg != NULL && pkg->release == NULL) {
+			assert_string_equal(kp_reason_name(pkg->reason), eq + 1);
+			assert_non_null(pkg->why);
+		} else {
+			fail_msg("no release or flavour-less package %s in the plan", tok);
+		}
 	}
 	free(copy);
 }
