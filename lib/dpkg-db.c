@@ -179,25 +179,30 @@ size_of(const struct pkginfo *pkg)
 }
 
 /*
- * Does package's dpkg file list hold /boot/vmlinuz-RELEASE? Then it is
- * that release's image, whatever its name suggests.
+ * What package's dpkg file list says of the reading of its name as the
+ * image of release (linux-image-6.7.1-dbg: the custom release 6.7.1-dbg,
+ * or the debug symbols of 6.7.1?). 1: it is that release's image, as it
+ * ships /boot/vmlinuz-RELEASE or the directory /lib/modules/RELEASE (all
+ * that is left of one in config-files state); 0: the list says otherwise
+ * (debug symbols ship neither); -1: no list to read, the name decides.
  */
-static bool
-ships_kernel_of(const char *admindir, const char *package, const char *release)
+static int
+image_of_release(const char *admindir, const char *package, const char *release)
 {
-	char path[PATH_MAX], want[PATH_MAX], line[PATH_MAX];
-	bool found = false;
+	char path[PATH_MAX], image[PATH_MAX], modules[PATH_MAX], line[PATH_MAX];
+	int found = 0;
 	FILE *f;
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/info/%s.list", admindir,
 	                     package) >= sizeof(path))
-		return false;
-	snprintf(want, sizeof(want), "/boot/vmlinuz-%s\n", release);
+		return -1;
+	snprintf(image, sizeof(image), "/boot/vmlinuz-%s\n", release);
+	snprintf(modules, sizeof(modules), "/lib/modules/%s\n", release);
 	f = fopen(path, "re");
 	if (f == NULL)
-		return false;
+		return -1;
 	while (!found && fgets(line, sizeof(line), f) != NULL)
-		found = strcmp(line, want) == 0;
+		found = strcmp(line, image) == 0 || strcmp(line, modules) == 0;
 	fclose(f);
 	return found;
 }
@@ -221,9 +226,23 @@ add_package(struct kp_ctx *ctx, struct pkginfo *pkg, size_t *cap)
 		ctx->pkgs = n;
 		*cap = ncap;
 	}
-	if (kname.alt_release[0] != '\0' &&
-	    ships_kernel_of(ctx->admindir, pkg->set->name, kname.alt_release))
-		kp__name_use_alt(&kname);
+	if (kname.alt_release[0] != '\0') {
+		switch (image_of_release(ctx->admindir, pkg->set->name,
+		                         kname.alt_release)) {
+		case 1:
+			kp__name_use_alt(&kname);
+			break;
+		case 0:
+			/* The list proves the usual reading: no other package,
+			 * running or protected release may switch it (a
+			 * linux-headers-6.7.1-dbg beside it does not make the
+			 * debug symbols of 6.7.1 a bootable kernel). */
+			kname.alt_release[0] = '\0';
+			break;
+		default:
+			break;
+		}
+	}
 	p = &ctx->pkgs[ctx->n_pkgs];
 	memset(p, 0, sizeof(*p));
 	p->kname = kname;
@@ -245,7 +264,8 @@ add_package(struct kp_ctx *ctx, struct pkginfo *pkg, size_t *cap)
 
 /*
  * linux-image-6.7.1-dbg beside linux-headers-6.7.1-dbg is the image of the
- * custom release 6.7.1-dbg, not the debug symbols of 6.7.1.
+ * custom release 6.7.1-dbg, not the debug symbols of 6.7.1, unless its file
+ * list said otherwise (add_package() then cleared alt_release).
  */
 static void
 prefer_known_releases(struct kp_ctx *ctx)

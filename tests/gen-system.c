@@ -746,33 +746,6 @@ add_flag(struct gen_pkg *p, char flag)
 }
 
 /*
- * A tricky release's image left alone in config-files state: dpkg's list
- * of it holds no /boot/vmlinuz-R any more, only /lib/modules/R, which
- * libkpurge does not read (yet), so it cannot tell the image from the
- * debug package of the release without the suffix. At tricky level 1 it
- * is purged instead (see gen_params.tricky).
- */
-static void
-purge_lone_tricky_image(struct gen_system *sys, size_t first, size_t last)
-{
-	struct gen_pkg *image = NULL;
-	size_t i, others = 0;
-
-	for (i = first; i < last; i++) {
-		struct gen_pkg *p = &sys->pkgs[i];
-
-		if (p->role != GEN_OWN || p->dropped || !sys->releases[p->release].tricky)
-			continue;
-		if (p->image)
-			image = p;
-		else
-			others++;
-	}
-	if (image != NULL && others == 0 && strchr(image->flags, 'c'))
-		image->dropped = true;
-}
-
-/*
  * apt-get purge of the release's packages: what is flavour-less of its ABI
  * stays (apt would only autoremove it). A custom release without a flavour
  * keeps its headers, which are flavour-less then: linux-headers-6.7.0-rc1+
@@ -831,8 +804,6 @@ release_state(struct build *b, size_t first, size_t last)
 			purge_keeping_shared(sys, p);
 		}
 	}
-	if (b->params->tricky == 1)
-		purge_lone_tricky_image(sys, first, last);
 	/* Without the image, what needs it goes too (apt would take it). */
 	if (roll >= 76 && roll < 86)
 		for (i = first; i < last; i++) {

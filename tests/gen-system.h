@@ -118,10 +118,9 @@ struct gen_params {
 	 * suffix ("6.6.1-dbg": linux-image-6.6.1-dbg also reads as 6.6.1's
 	 * debug symbols). libkpurge tells them by the /boot/vmlinuz-R in
 	 * the image's file list, by their other packages, or by --running
-	 * and --protect. 0: none; 1: such releases, but an image left alone
-	 * in config-files state is purged instead (only the /lib/modules/R
-	 * left in its file list says which release it was, and libkpurge
-	 * does not read it: see purge_lone_tricky_image()); 2: that one too.
+	 * and --protect; an image left alone in config-files state by the
+	 * /lib/modules/R that is all its file list still holds. 0: none;
+	 * any other value: such releases.
 	 */
 	unsigned tricky;
 };

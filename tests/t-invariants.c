@@ -21,9 +21,8 @@
  *   KP_VERBOSE=1     print every system, not only failing ones
  *   KP_TRICKY=N      custom releases whose local version looks like a
  *                    package suffix ("6.6.1-dbg"), told apart by the file
- *                    lists: 1 (default) as libkpurge handles them today,
- *                    2 also a lone image in config-files state, 0 none
- *                    (see gen_params.tricky in gen-system.h)
+ *                    lists: 1 (default) with them, 0 none (see
+ *                    gen_params.tricky in gen-system.h)
  * A failure prints the case, its seed and the whole system, and the line
  * to run it again alone.
  */

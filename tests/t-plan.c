@@ -436,6 +436,37 @@ test_custom_dbgsym_release(void **state)
 	kp_plan_free(plan);
 }
 
+/*
+ * linux-image-6.7.1-dbg whose file list holds debug symbols only is 6.7.1's
+ * debug package, even beside linux-headers-6.7.1-dbg: it never becomes the
+ * "newest kernel" that lets the only bootable one, 6.6.0, be purged.
+ */
+static void
+test_debug_symbols_beside_dbg_headers(void **state)
+{
+	static const struct sdb_pkg pkgs[] = {
+		{ "linux-image-6.6.0", NULL, NULL, NULL, "6.6.0-1" },
+		{ "linux-image-6.7.1-dbg", NULL, NULL, NULL, "6.7.1-1" },
+		{ "linux-headers-6.7.1-dbg", NULL, NULL, NULL, "6.7.1-1" },
+		{ NULL },
+	};
+	struct kp_plan *plan;
+	char *root = sdb_root_new(pkgs), *got;
+
+	sdb_write_file(root, "var/lib/dpkg/info/linux-image-6.6.0.list",
+	               "/.\n/boot\n/boot/vmlinuz-6.6.0\n");
+	sdb_write_file(root, "var/lib/dpkg/info/linux-image-6.7.1-dbg.list",
+	               "/.\n/usr\n/usr/lib\n/usr/lib/debug\n/usr/lib/debug/boot\n"
+	               "/usr/lib/debug/boot/vmlinux-6.7.1\n");
+	plan = plan_root(root, 1);
+	sdb_root_free(root);
+	got = purge_string(plan);
+	assert_null(strstr(got, "linux-image-6.6.0"));
+	free(got);
+	check_reasons(plan, "6.6.0=latest 6.7.1=newer-incomplete 6.7.1-dbg=newer-incomplete");
+	kp_plan_free(plan);
+}
+
 /* dpkg takes a Version with bytes that are not UTF-8: JSON stays UTF-8. */
 static void
 test_json_not_utf8(void **state)
@@ -460,7 +491,7 @@ test_json_not_utf8(void **state)
 int
 main(void)
 {
-	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 4];
+	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 5];
 	size_t i, n = sizeof(cases) / sizeof(cases[0]);
 
 	for (i = 0; i < n; i++) {
@@ -471,6 +502,7 @@ main(void)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_json);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_boot_space);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_custom_dbgsym_release);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_debug_symbols_beside_dbg_headers);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_json_not_utf8);
 	return _cmocka_run_group_tests("t-plan", tests, n, NULL, NULL);
 }
