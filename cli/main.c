@@ -136,11 +136,15 @@ remedy_sentence(const struct cli_options *opts, const struct job *job,
 	kp_plan_boot_space(job->plan, &b);
 	if (text == NULL)
 		snprintf(buf, size, "repair the system, then try again");
-	else if (remedy == CLI_REMEDY_FIX)
+	else if (remedy == CLI_REMEDY_FIX && facts.boot_full)
 		snprintf(buf, size, "/boot is full (%.0f%% used); run '%s' as "
 		         "root: it purges the old kernels with dpkg, then "
 		         "repairs the system", b.size ? (double)b.used * 100 /
 		         (double)b.size : 0.0, text);
+	else if (remedy == CLI_REMEDY_FIX)
+		snprintf(buf, size, "run '%s' as root: it purges the old "
+		         "kernels with dpkg, %s among them, then repairs the "
+		         "system", text, facts.purge_unfinished);
 	else
 		snprintf(buf, size, "run '%s' as root, then try again", text);
 	free(text);
@@ -287,6 +291,15 @@ purge(const struct cli_options *opts, const struct job *job)
 		cli_error("%s", err);
 		return CLI_EXIT_ERROR;
 	}
+	/*
+	 * apt-get said what went wrong; say what that means for the purge,
+	 * which may have stopped half-way: the next run finishes it, or
+	 * refuses and names the command that repairs what dpkg left.
+	 */
+	if (status != 0)
+		cli_error("apt-get failed (status %d), the purge may be "
+		          "incomplete; once the cause is dealt with, run "
+		          "purge-old-kernels again to finish it", status);
 	return status;
 }
 

@@ -57,6 +57,25 @@ kernel_unfinished(const struct kp_plan *plan)
 	return false;
 }
 
+/*
+ * A package dpkg left half-done that the plan purges: a purge that failed
+ * or was killed half-way. dpkg --configure -a does not touch a
+ * half-installed package, so only purging it finishes the job.
+ */
+static const char *
+purge_unfinished(const struct kp_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < kp_plan_n_packages(plan); i++) {
+		const struct kp_package *p = kp_plan_package(plan, i);
+
+		if (p->state == KP_STATE_BROKEN && p->action == KP_PURGE)
+			return p->name;
+	}
+	return NULL;
+}
+
 /** Gather what decides the remedy from the pre-flight, ctx and plan. */
 void
 cli_system_facts(struct cli_system_facts *facts, char **problems,
@@ -68,6 +87,7 @@ cli_system_facts(struct cli_system_facts *facts, char **problems,
 	facts->problems = (const char *const *)problems;
 	facts->interrupted = kp_ctx_dpkg_interrupted(ctx);
 	facts->kernel_unfinished = kernel_unfinished(plan);
+	facts->purge_unfinished = purge_unfinished(plan);
 	facts->boot_full = cli_boot_full(&b, largest_release(plan));
 }
 
@@ -93,8 +113,11 @@ dpkg_left_work(const char *problem)
 
 /**
  * The one command to suggest for what the pre-flight found: --fix when
- * /boot is full (nothing else can free it while apt refuses to act),
- * dpkg --configure -a when dpkg left work undone, else apt-get -f install.
+ * /boot is full (nothing else can free it while apt refuses to act) or
+ * when dpkg left a package of the plan half-done (a failed or killed
+ * purge: dpkg --configure -a would leave it so, and the next run would
+ * refuse again), dpkg --configure -a when dpkg left other work undone,
+ * else apt-get -f install.
  */
 enum cli_remedy
 cli_remedy_for(const struct cli_system_facts *facts)
@@ -104,7 +127,7 @@ cli_remedy_for(const struct cli_system_facts *facts)
 
 	if (facts->problems == NULL || facts->problems[0] == NULL)
 		return facts->interrupted ? CLI_REMEDY_CONFIGURE : CLI_REMEDY_NONE;
-	if (facts->boot_full)
+	if (facts->boot_full || facts->purge_unfinished != NULL)
 		return CLI_REMEDY_FIX;
 	for (i = 0; facts->problems[i] != NULL && !dpkg_work; i++)
 		dpkg_work = dpkg_left_work(facts->problems[i]);

@@ -15,7 +15,8 @@
 /* What to run before a purge can go on. */
 enum cli_remedy {
 	CLI_REMEDY_NONE,      /* nothing is broken */
-	CLI_REMEDY_FIX,       /* purge-old-kernels --fix: /boot is full */
+	CLI_REMEDY_FIX,       /* purge-old-kernels --fix: /boot is full, or
+	                       * dpkg left a package to purge half-done */
 	CLI_REMEDY_CONFIGURE, /* dpkg --configure -a: dpkg left work undone */
 	CLI_REMEDY_APT_FIX,   /* apt-get -f install: unmet dependencies */
 };
@@ -25,6 +26,7 @@ struct cli_system_facts {
 	const char *const *problems; /* kp_ctx_problems(), NULL-terminated */
 	bool interrupted;            /* dpkg's journal is not empty */
 	bool kernel_unfinished;      /* a kernel package dpkg left half-done */
+	const char *purge_unfinished; /* one of them the plan purges, or NULL */
 	bool boot_full;              /* see cli_boot_full() */
 };
 

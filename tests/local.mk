@@ -127,7 +127,9 @@ EXTRA_DIST += tests/lib/unattended.sh bench/unattended.sh
 ## Hostile input and faults, through the real CLI, dpkg and apt-get.
 INTEGRATION_TESTS += tests/integration/hostile-input.sh \
 	tests/integration/environment.sh \
-	tests/integration/faults-lock.sh tests/integration/faults-signal.sh
+	tests/integration/faults-lock.sh tests/integration/faults-signal.sh \
+	tests/integration/faults-postrm.sh tests/integration/faults-interrupted.sh \
+	tests/integration/faults-boot-full.sh
 
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)

@@ -33,6 +33,7 @@ struct remedy_case {
 	const char *const *problems;
 	bool interrupted, kernel_unfinished, boot_full;
 	enum cli_remedy want;
+	const char *purge_unfinished; /* a half-done package the plan purges */
 };
 
 static const struct remedy_case remedy_cases[] = {
@@ -62,6 +63,22 @@ static const struct remedy_case remedy_cases[] = {
 	  false, false, true, CLI_REMEDY_FIX },
 	{ "a full /boot alone is no problem", L(NULL), false, false, true,
 	  CLI_REMEDY_NONE },
+	/* A purge that failed half-way: dpkg --configure -a leaves a
+	 * half-installed package as it is; purging it finishes the job. */
+	{ "an old kernel half-installed",
+	  L("linux-image-6.8.0-31-generic is half-installed"),
+	  false, true, false, CLI_REMEDY_FIX, "linux-image-6.8.0-31-generic" },
+	{ "an old kernel half-configured, and an unmet dependency",
+	  L("acme depends on libacme1, which is not installed",
+	    "linux-image-6.8.0-31-generic is half-configured"),
+	  false, true, false, CLI_REMEDY_FIX, "linux-image-6.8.0-31-generic" },
+	{ "dpkg killed while purging an old kernel",
+	  L("dpkg was interrupted: its updates journal is not empty"),
+	  true, true, false, CLI_REMEDY_FIX, "linux-image-6.8.0-31-generic" },
+	{ "a kept kernel half-configured, an old one half-installed",
+	  L("linux-image-6.8.0-31-generic is half-installed",
+	    "linux-image-6.8.0-45-generic is half-configured"),
+	  false, true, false, CLI_REMEDY_FIX, "linux-image-6.8.0-31-generic" },
 };
 
 static void
@@ -69,7 +86,11 @@ test_remedy(void **state)
 {
 	const struct remedy_case *c = *state;
 	struct cli_system_facts facts = {
-		c->problems, c->interrupted, c->kernel_unfinished, c->boot_full,
+		.problems = c->problems,
+		.interrupted = c->interrupted,
+		.kernel_unfinished = c->kernel_unfinished,
+		.purge_unfinished = c->purge_unfinished,
+		.boot_full = c->boot_full,
 	};
 
 	if (cli_remedy_for(&facts) != c->want)

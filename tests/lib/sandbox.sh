@@ -914,6 +914,21 @@ with_script() {
 	printf '%s\n' "$out"
 }
 
+# reinstall_with_script PKG SCRIPT FILE: reinstall the installed package PKG
+# (built in this sandbox, e.g. by a release helper) from a copy that carries
+# FILE as its maintainer script SCRIPT, so that the script runs when PKG is
+# removed or purged.  See chroot_tools.
+reinstall_with_script() {
+	local pkg="$1" ver deb
+	ver=$("$DPKG_QUERY" --root="$ROOT" -W -f='${Version}' "$pkg" 2>/dev/null) \
+		|| die "reinstall_with_script: $pkg is not installed"
+	deb=$SANDBOX_DEBS/${pkg}_${ver}_0.deb
+	[ -f "$deb" ] || die "reinstall_with_script: $pkg $ver was not built here"
+	"$DPKG" --root="$ROOT" --log="$ROOT/var/log/dpkg.log" -i \
+		"$(with_script "$deb" "$2" "$3")" >"$SANDBOX_TMP/dpkg-script.log" 2>&1 \
+		|| { cat "$SANDBOX_TMP/dpkg-script.log" >&2; die "reinstalling $pkg with a $2 failed"; }
+}
+
 # chroot_tools PROGRAM...: copy the host's PROGRAMs (sh, rm, mv ...) and the
 # libraries they link into the sandbox's /bin, so that dpkg --root can run
 # maintainer scripts chrooted into it.  Skips the test when chroot fails.
