@@ -5,7 +5,25 @@ kp_edit = sed -e 's|@sbindir[@]|$(sbindir)|g' \
 	-e 's|@sysconfdir[@]|$(sysconfdir)|g' \
 	-e 's|@pkgdatadir[@]|$(pkgdatadir)|g'
 
-dist_sysconf_DATA = etc/purge-old-kernels.conf
+## The configuration file is the admin's once installed: make install
+## leaves an existing one alone (the Debian package makes it a conffile),
+## and make uninstall removes it only when nobody changed it.
+EXTRA_DIST += etc/purge-old-kernels.conf
+kp_conf = $(DESTDIR)$(sysconfdir)/purge-old-kernels.conf
+install-data-local:
+	$(MKDIR_P) '$(DESTDIR)$(sysconfdir)'
+	@if test -f '$(kp_conf)'; then \
+	  echo "make install: keeping the existing $(kp_conf)"; \
+	else \
+	  echo " $(INSTALL_DATA) $(srcdir)/etc/purge-old-kernels.conf '$(kp_conf)'"; \
+	  $(INSTALL_DATA) $(srcdir)/etc/purge-old-kernels.conf '$(kp_conf)'; \
+	fi
+uninstall-local:
+	@if test -f '$(kp_conf)' && ! cmp -s $(srcdir)/etc/purge-old-kernels.conf '$(kp_conf)'; then \
+	  echo "make uninstall: keeping $(kp_conf), changed since it was installed"; \
+	else \
+	  echo " rm -f '$(kp_conf)'"; rm -f '$(kp_conf)'; \
+	fi
 
 aptconfdir = $(sysconfdir)/apt/apt.conf.d
 nodist_aptconf_DATA = etc/apt.conf.d/85purge-old-kernels
