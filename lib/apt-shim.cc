@@ -174,24 +174,24 @@ resolve_root(const char *root, std::string *out, struct kp_error *err)
 }
 
 /*
- * A fresh configuration for root, so nothing of a previous root survives.
- * Dir is set before pkgInitConfig() so that the root's own etc/apt is read;
- * the status file is absolute in apt's defaults, and dpkg (which apt asks
- * for the foreign architectures) must look at the root's database too.
- * Empty cache file names keep the cache in memory: nothing is written.
+ * A fresh configuration for root, so nothing of a previous root survives,
+ * read as the apt-get that will purge reads it (cli/run-apt.c): APT_CONFIG
+ * and this system's apt.conf.d first, then -o Dir=ROOT and the rest on its
+ * command line, which no configuration file can move. So the proof and
+ * the purge see the same configuration (a chroot's own apt.conf.d is read
+ * by neither, unless APT_CONFIG points there). The status file is
+ * absolute in apt's defaults, and dpkg (which apt asks for the foreign
+ * architectures) must look at the root's database too. Empty cache file
+ * names keep the cache in memory: nothing is written.
  */
 static bool
 init_config(const std::string &root)
 {
 	delete _config;
 	_config = new Configuration;
-	_config->Set("Dir", root + "/");
 	if (!pkgInitConfig(*_config))
 		return false;
 	if (!root.empty()) {
-		/* Again: a Dir in APT_CONFIG's file or the root's apt.conf.d
-		 * must not move the proof, as apt-get's own -o Dir=ROOT
-		 * (cli/run-apt.c), read after them, does not let it move. */
 		_config->Set("Dir", root + "/");
 		_config->Set("Dir::State::status", root + "/var/lib/dpkg/status");
 		_config->Set("DPkg::Options::", "--root=" + root);
@@ -256,7 +256,8 @@ open_cache(const char *root, struct kp_apt **out, struct kp_error *err)
 
 /**
  * Open apt's view of the system at root ("" or "/" for this one), with the
- * root's own apt configuration. Takes no lock and writes no cache file.
+ * apt configuration apt-get reads there (see init_config()). Takes no lock
+ * and writes no cache file.
  * Returns a handle for shim_close(), or NULL with err filled (-EBUSY when
  * another handle is open).
  */

@@ -85,7 +85,27 @@ sdb_root_new_in(const char *parent, const struct sdb_pkg *pkgs)
 		write_stanza(f, pkgs);
 	if (fclose(f) != 0)
 		die(path);
+	sdb_use_apt_config(root);
 	return root;
+}
+
+/*
+ * apt reads APT_CONFIG, then the apt.conf.d of the system it runs on, not
+ * the root's (lib/apt-shim.cc, as apt-get -o Dir=ROOT): point APT_CONFIG
+ * at a file that sends apt to the root's own etc/apt, so that a test sees
+ * what it put there and nothing of the machine it runs on.
+ */
+void
+sdb_use_apt_config(const char *root)
+{
+	char path[4096], text[8192];
+
+	snprintf(path, sizeof(path), "%s/apt-test.conf", root);
+	snprintf(text, sizeof(text), "Dir::Etc::parts \"%s/etc/apt/apt.conf.d\";\n"
+	         "Dir::Etc::main \"%s/etc/apt/apt.conf\";\n", root, root);
+	sdb_write_file(root, "apt-test.conf", text);
+	if (setenv("APT_CONFIG", path, 1) != 0)
+		die("setenv");
 }
 
 char *

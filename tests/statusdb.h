@@ -18,6 +18,8 @@ struct sdb_pkg {
 char *sdb_root_new(const struct sdb_pkg *pkgs);
 /* The same, in the directory parent instead of /tmp. */
 char *sdb_root_new_in(const char *parent, const struct sdb_pkg *pkgs);
+/* Make apt read root's etc/apt only (APT_CONFIG); sdb_root_new() does. */
+void sdb_use_apt_config(const char *root);
 /* Write text as a raw file under root (e.g. a corrupt status file). */
 void sdb_write_file(const char *root, const char *relpath, const char *text);
 /* Remove the root and everything below it, and free the path. */

@@ -62,6 +62,7 @@ open_apt(const char *root)
 {
 	struct kp_error err = { 0 };
 
+	sdb_use_apt_config(root);
 	current = kp_apt_open(root, &err);
 	if (current == NULL)
 		fail_msg("kp_apt_open(%s): %d %s", root, err.code, err.message);
@@ -459,6 +460,51 @@ test_kernel_protection_needs_apt_config(void **state)
 	close_apt(apt);
 }
 
+/* kp_apt_kernel_protected() of root, with APT_CONFIG set to conf. */
+static char *
+protected_with(const char *root, const char *conf)
+{
+	struct kp_error err = { 0 };
+	char **v, *got = calloc(1, 2048);
+	int n;
+
+	assert_non_null(got);
+	assert_int_equal(setenv("APT_CONFIG", conf, 1), 0);
+	current = kp_apt_open(root, &err);
+	assert_non_null(current);
+	n = kp_apt_kernel_protected(current, R91, &v, &err);
+	assert_true(n >= 0);
+	for (int i = 0; i < n; i++)
+		snprintf(got + strlen(got), 2048 - strlen(got), "%s%s",
+		         i ? " " : "", v[i]);
+	kp_apt_strv_free(v);
+	close_apt(current);
+	return got;
+}
+
+/*
+ * The root's own etc/apt is not read (unless APT_CONFIG sends apt there):
+ * the proof reads what the purge's apt-get -o Dir=ROOT reads, APT_CONFIG
+ * and this system's apt.conf.d. A root with apt's kernel patterns and one
+ * without get the same answer, whatever this machine's configuration is.
+ */
+static void
+test_root_apt_conf_not_read(void **state)
+{
+	char *bare = new_root(kernels);
+	char *with = root_with_apt(kernels);
+	char conf[8400];
+	char *a, *b;
+
+	sdb_write_file(bare, "apt-empty.conf", "// nothing\n");
+	snprintf(conf, sizeof(conf), "%s/apt-empty.conf", bare);
+	a = protected_with(bare, conf);
+	b = protected_with(with, conf);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+}
+
 /* ----------------------------------------------------------- errors */
 
 static void
@@ -612,6 +658,7 @@ main(void)
 		cmocka_unit_test_teardown(test_purge_refused_on_broken_system, teardown),
 		cmocka_unit_test_teardown(test_kernel_protection, teardown),
 		cmocka_unit_test_teardown(test_kernel_protection_needs_apt_config, teardown),
+		cmocka_unit_test_teardown(test_root_apt_conf_not_read, teardown),
 		cmocka_unit_test_teardown(test_missing_root, teardown),
 		cmocka_unit_test_teardown(test_root_without_database, teardown),
 		cmocka_unit_test_teardown(test_corrupt_status, teardown),
