@@ -401,22 +401,33 @@ static const struct sdb_pkg kernels[] = {
 	"linux-image-" R101 " linux-image-5.15.0-101-lowlatency " \
 	"linux-image-" R91 " linux-modules-" R101 " linux-modules-" R91
 
-static void
-check_protected(struct kp_apt *apt, const char *running, const char *expected)
+/* What apt protects with running booted, space-separated, malloc'ed. */
+static char *
+protected_string(struct kp_apt *apt, const char *running)
 {
 	struct kp_error err = { 0 };
-	char got[2048] = "";
+	char *got = calloc(1, 2048);
 	char **v;
 	int n = kp_apt_kernel_protected(apt, running, &v, &err);
 
+	assert_non_null(got);
 	assert_true(n >= 0);
 	for (int i = 0; i < n; i++)
-		snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s",
+		snprintf(got + strlen(got), 2048 - strlen(got), "%s%s",
 		         i ? " " : "", v[i]);
 	assert_null(v[n]);
 	kp_apt_strv_free(v);
+	return got;
+}
+
+static void
+check_protected(struct kp_apt *apt, const char *running, const char *expected)
+{
+	char *got = protected_string(apt, running);
+
 	/* sorted by name, as apt names them */
 	assert_string_equal(got, expected);
+	free(got);
 }
 
 static void
@@ -465,19 +476,12 @@ static char *
 protected_with(const char *root, const char *conf)
 {
 	struct kp_error err = { 0 };
-	char **v, *got = calloc(1, 2048);
-	int n;
+	char *got;
 
-	assert_non_null(got);
 	assert_int_equal(setenv("APT_CONFIG", conf, 1), 0);
 	current = kp_apt_open(root, &err);
 	assert_non_null(current);
-	n = kp_apt_kernel_protected(current, R91, &v, &err);
-	assert_true(n >= 0);
-	for (int i = 0; i < n; i++)
-		snprintf(got + strlen(got), 2048 - strlen(got), "%s%s",
-		         i ? " " : "", v[i]);
-	kp_apt_strv_free(v);
+	got = protected_string(current, R91);
 	close_apt(current);
 	return got;
 }
