@@ -629,6 +629,22 @@ check_options(const struct kp_plan_options *opts, bool running_installed,
 	                     opts->running);
 }
 
+/* Is a flavour-less package of release's ABI installed? */
+static bool
+has_shared_of(const struct kp_plan *plan, const char *release)
+{
+	char abi[KP_NAME_MAX];
+	size_t k;
+
+	if (!kp_release_split(release, abi, sizeof(abi), NULL, 0))
+		return false;
+	for (k = 0; k < plan->n_packages; k++)
+		if (plan->release_of[k] < 0 &&
+		    strcmp(plan->packages[k].abi, abi) == 0)
+			return true;
+	return false;
+}
+
 static void
 warn_unknown_protect(struct kp_plan *plan, struct kp_ctx *ctx,
                      const struct kp_plan_options *opts)
@@ -636,7 +652,8 @@ warn_unknown_protect(struct kp_plan *plan, struct kp_ctx *ctx,
 	size_t i;
 
 	for (i = 0; i < opts->n_protect; i++)
-		if (find_release(plan, opts->protect[i]) < 0)
+		if (find_release(plan, opts->protect[i]) < 0 &&
+		    !has_shared_of(plan, opts->protect[i]))
 			kp__log(ctx, KP_LOG_WARNING,
 			        "--protect=%s: no such kernel release is installed",
 			        opts->protect[i]);
