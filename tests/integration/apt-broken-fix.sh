@@ -15,16 +15,9 @@ set -eu
 . "$top_srcdir/tests/lib/sandbox.sh"
 sandbox_init
 
-# The tmpfs must be unmounted before the sandbox is removed.
-boot_mounted=0
-trap 'sandbox__rc=$?
-if [ "$boot_mounted" = 1 ]; then umount "$ROOT/boot" 2>/dev/null || umount -l "$ROOT/boot"; fi
-(exit $sandbox__rc); sandbox__on_exit' EXIT
 BOOT_SIZE=1m
 INITRD_BYTES=409600
-if mount -t tmpfs -o size=$BOOT_SIZE,mode=0755 kpurge-test-boot "$ROOT/boot" 2>"$SANDBOX_TMP/mount.err"; then
-	boot_mounted=1
-else
+if ! mount_boot $BOOT_SIZE; then
 	say "# cannot mount a tmpfs on the sandbox's /boot: $(cat "$SANDBOX_TMP/mount.err")"
 fi
 

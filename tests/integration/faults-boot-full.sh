@@ -11,13 +11,8 @@ set -eu
 . "$top_srcdir/tests/lib/sandbox.sh"
 sandbox_init
 
-boot_mounted=0
-trap 'sandbox__rc=$?
-if [ "$boot_mounted" = 1 ]; then umount "$ROOT/boot" 2>/dev/null || umount -l "$ROOT/boot"; fi
-(exit $sandbox__rc); sandbox__on_exit' EXIT
-mount -t tmpfs -o size=1m,mode=0755 kpurge-test-boot "$ROOT/boot" 2>"$SANDBOX_TMP/mount.err" \
+mount_boot 1m \
 	|| skip "cannot mount a tmpfs on the sandbox's /boot: $(cat "$SANDBOX_TMP/mount.err")"
-boot_mounted=1
 chroot_tools sh rm
 
 # boot_use: /boot's use in percent, as df says.

@@ -12,13 +12,7 @@ set -eu
 sandbox_init
 command -v "$PYTHON" >/dev/null 2>&1 || skip "$PYTHON is needed"
 
-boot_mounted=0
-trap 'sandbox__rc=$?
-if [ "$boot_mounted" = 1 ]; then umount "$ROOT/boot" 2>/dev/null || umount -l "$ROOT/boot"; fi
-(exit $sandbox__rc); sandbox__on_exit' EXIT
-if mount -t tmpfs -o size=4m,mode=0755 kpurge-test-boot "$ROOT/boot" 2>/dev/null; then
-	boot_mounted=1
-else
+if ! mount_boot 4m; then
 	say "# no tmpfs on the sandbox's /boot: figures checked for their form only"
 fi
 

@@ -59,6 +59,10 @@ skip() { printf 'SKIP: %s\n' "$*"; exit 77; }
 sandbox__on_exit() {
 	sandbox__rc=$?
 	trap - EXIT
+	if [ "$boot_mounted" = 1 ]; then
+		umount "$ROOT/boot" 2>/dev/null || umount -l "$ROOT/boot"
+		boot_mounted=0
+	fi
 	if [ -n "$SANDBOX_TMP" ] && [ -d "$SANDBOX_TMP" ]; then
 		if [ "${KEEP_SANDBOX:-0}" = 1 ]; then
 			say "sandbox kept: $SANDBOX_TMP (root: $ROOT)"
@@ -70,6 +74,17 @@ sandbox__on_exit() {
 		sandbox__rc=1
 	fi
 	exit "$sandbox__rc"
+}
+
+# mount_boot SIZE: a tmpfs of SIZE (as mount's size=) on the sandbox's /boot,
+# a small or full /boot of its own; unmounted before the sandbox is removed.
+# Sets boot_mounted to 1, or fails with mount's message in
+# $SANDBOX_TMP/mount.err (the test decides whether to skip).
+boot_mounted=0
+mount_boot() {
+	mount -t tmpfs -o "size=$1,mode=0755" kpurge-test-boot "$ROOT/boot" \
+		2>"$SANDBOX_TMP/mount.err" || return 1
+	boot_mounted=1
 }
 
 ## The sandbox.
