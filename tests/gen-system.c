@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "gen-system.h"
+#include "statusdb.h"
 
 const struct gen_params gen_params_default = {
 	.min_releases = 1,
@@ -1307,18 +1308,6 @@ gen_release_complete(const struct gen_system *sys, size_t r)
 
 /* --------------------------------------------------------------- output */
 
-static const char *
-status_of(const char *flags)
-{
-	bool hold = strchr(flags, 'h') != NULL;
-
-	if (strchr(flags, 'c'))
-		return hold ? "hold ok config-files" : "deinstall ok config-files";
-	if (strchr(flags, 'b'))
-		return hold ? "hold ok half-configured" : "install ok half-configured";
-	return hold ? "hold ok installed" : "install ok installed";
-}
-
 char *
 gen_status_text(const struct gen_system *sys, const bool *omit)
 {
@@ -1336,7 +1325,7 @@ gen_status_text(const struct gen_system *sys, const bool *omit)
 		fprintf(f, "Package: %s\nStatus: %s\nPriority: optional\n"
 		        "Section: %s\nInstalled-Size: %zu\n"
 		        "Maintainer: Test <test@example.org>\nArchitecture: amd64\n"
-		        "Version: %s\n", p->name, status_of(p->flags),
+		        "Version: %s\n", p->name, sdb_status_of(p->flags),
 		        p->role == GEN_OTHER ? "misc" : "kernel",
 		        100 + 7 * strlen(p->name), p->version);
 		if (p->depends && !strchr(p->flags, 'c'))

@@ -20,8 +20,9 @@ die(const char *what)
 	abort();
 }
 
-static const char *
-status_of(const char *flags)
+/** dpkg's Status field for sdb_pkg flags ('h', 'c', 'b'). */
+const char *
+sdb_status_of(const char *flags)
 {
 	bool hold = strchr(flags, 'h') != NULL;
 
@@ -38,7 +39,7 @@ write_stanza(FILE *f, const struct sdb_pkg *p)
 	fprintf(f, "Package: %s\nStatus: %s\nPriority: optional\n"
 	        "Section: kernel\nInstalled-Size: %zu\n"
 	        "Maintainer: Test <test@example.org>\nArchitecture: amd64\n"
-	        "Version: %s\n", p->name, status_of(p->flags ? p->flags : ""),
+	        "Version: %s\n", p->name, sdb_status_of(p->flags ? p->flags : ""),
 	        1000 + strlen(p->name), p->version ? p->version : "1.0-1");
 	if (p->depends)
 		fprintf(f, "Depends: %s\n", p->depends);

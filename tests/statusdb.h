@@ -14,6 +14,8 @@ struct sdb_pkg {
 	const char *version;  /* NULL: "1.0-1" */
 };
 
+/* dpkg's Status field for the flags of an sdb_pkg. */
+const char *sdb_status_of(const char *flags);
 /* Make a root holding pkgs (ended by an entry with a NULL name). */
 char *sdb_root_new(const struct sdb_pkg *pkgs);
 /* The same, in the directory parent instead of /tmp. */
