@@ -88,18 +88,6 @@ wait_gone() {
 
 journal() { find "$ROOT/var/lib/dpkg/updates" -name '[0-9]*' | wc -l | tr -d ' '; }
 
-has_state() {
-	case $(pkg_state "$1") in
-	?"$2") pass "$1 is in dpkg state '$2' ($3)" ;;
-	*) fail "$1 is in dpkg state '$2' ($3; got '$(pkg_state "$1")')" ;;
-	esac
-}
-
-audit_clean() {
-	run "$DPKG" --root="$ROOT" --audit
-	assert_eq "0:" "$rc:$out" "dpkg --audit is clean"
-}
-
 # refused CMD...: exit 1, nothing changed, dpkg never ran.
 refused() {
 	sum=$(status_sum)
@@ -128,7 +116,7 @@ blocked=
 assert_eq 100 "$rc" "exit 100, apt-get's status"
 assert_match "$err" "^E: Sub-process .*dpkg (exited unexpectedly|.*signal)" "apt-get says dpkg died"
 assert_contains "$err" "apt-get failed (status 100), the purge may be incomplete" "the command says what it means"
-has_state linux-image-6.8.0-31-generic H "half-installed"
+assert_dpkg_state linux-image-6.8.0-31-generic H "half-installed"
 assert_installed $r45
 run "$DPKG" --root="$ROOT" --audit
 assert_contains "$out" "linux-image-6.8.0-31-generic" "dpkg --audit names the half-installed image"
@@ -139,7 +127,7 @@ assert_contains "$err" "linux-image-6.8.0-31-generic is half-installed; run '$fi
 assert_exit 0 pok --keep=1 --fix -y
 assert_contains "$out" "Done: dpkg and apt-get report nothing broken." "the result is checked"
 assert_remaining "$r45 linux-base"
-audit_clean
+assert_audit_clean
 assert_exit 0 pok --keep=1 -y
 assert_contains "$out" "No kernels are eligible for removal." "nothing left to do"
 
@@ -180,7 +168,7 @@ assert_exit 0 pok --keep=1 --fix -y
 assert_contains "$out" "Done: dpkg and apt-get report nothing broken." "the result is checked"
 assert_eq 0 "$(journal)" "the journal is folded in"
 assert_remaining "$r51 linux-base"
-audit_clean
+assert_audit_clean
 
 section "setup (c): 6.8.0-55-generic; a journal entry leaves its image half-configured"
 ubuntu_release 6.8.0-55 generic; r55=$RELEASE_PKGS
@@ -190,7 +178,7 @@ awk -v p="Package: linux-image-6.8.0-55-generic" 'BEGIN { RS = ""; ORS = "\n\n" 
 	>"$ROOT/var/lib/dpkg/updates/0000"
 grep -q '^Status: install ok half-configured$' "$ROOT/var/lib/dpkg/updates/0000" \
 	|| die "cannot write the journal entry"
-has_state linux-image-6.8.0-55-generic F "half-configured, in dpkg's view"
+assert_dpkg_state linux-image-6.8.0-55-generic F "half-configured, in dpkg's view"
 
 section "(c) the next run refuses and points at dpkg --configure -a"
 refused pok --keep=1 -y
@@ -204,6 +192,6 @@ assert_installed linux-image-6.8.0-55-generic
 assert_exit 0 pok --keep=1 -y
 assert_eq "" "$err" "the next run completes, nothing on stderr"
 assert_remaining "$r55 linux-base"
-audit_clean
+assert_audit_clean
 
 sandbox_finish

@@ -33,21 +33,6 @@ EOF
 	printf '%s\n' "$SANDBOX_TMP/postrm.$1"
 }
 
-# has_state PKG STATE-CHAR: dpkg's status (second letter of Status-Abbrev)
-# of PKG is STATE-CHAR, whatever its selection (apt-get resets that after
-# dpkg fails).
-has_state() {
-	case $(pkg_state "$1") in
-	?"$2") pass "$1 is in dpkg state '$2' ($3)" ;;
-	*) fail "$1 is in dpkg state '$2' ($3; got '$(pkg_state "$1")')" ;;
-	esac
-}
-
-audit_clean() {
-	run "$DPKG" --root="$ROOT" --audit
-	assert_eq "0:" "$rc:$out" "dpkg --audit is clean"
-}
-
 apt_failed_message() {
 	assert_match "$err" "^E: Sub-process .*dpkg returned an error code" "apt-get's message"
 	assert_contains "$err" "purge-old-kernels: apt-get failed (status 100), the purge may be incomplete; once the cause is dealt with, run purge-old-kernels again to finish it" \
@@ -70,10 +55,10 @@ assert_exit 100 pok "$@" -y
 assert_contains "$out" "Purging 10 packages of 2 old kernel releases" "the purge began"
 assert_contains "$out" "dpkg: error processing package $img31 (--purge)" "dpkg names the package"
 apt_failed_message
-has_state $img31 c "removed, its configuration left"
+assert_dpkg_state $img31 c "removed, its configuration left"
 assert_purged $(printf '%s\n' $r31 $r35 | grep -vx "$img31")
 assert_installed $r40 $r45
-audit_clean
+assert_audit_clean
 
 section "(a) a run while the fault lasts: the same failure, nothing else changes"
 before=$(present_pkgs)
@@ -81,8 +66,8 @@ assert_exit 100 pok "$@" -y
 assert_contains "$out" "Purging 1 package of 1 old kernel release" "only the image is left to purge"
 apt_failed_message
 assert_set "nothing else changed" "$before" "$(present_pkgs)"
-has_state $img31 c "still"
-audit_clean
+assert_dpkg_state $img31 c "still"
+assert_audit_clean
 
 section "(a) the fault is gone: the next run finishes the purge"
 rm -f "$ROOT/kpurge-fail"
@@ -90,7 +75,7 @@ assert_exit 0 pok "$@" -y
 assert_eq "" "$err" "nothing on stderr"
 assert_purged $img31
 assert_remaining "$r40 $r45 linux-base"
-audit_clean
+assert_audit_clean
 
 section "setup (b): 6.8.0-{50,51}-generic; 6.8.0-50's postrm fails on remove"
 ubuntu_release 6.8.0-50 generic; r50=$RELEASE_PKGS
@@ -104,7 +89,7 @@ section "(b) the postrm fails on remove: the image is left half-installed"
 assert_exit 100 pok "$@" -y
 assert_contains "$out" "dpkg: error processing package $img50 (--remove)" "dpkg names the package"
 apt_failed_message
-has_state $img50 H "half-installed"
+assert_dpkg_state $img50 H "half-installed"
 assert_installed $r40 $r51
 run "$DPKG" --root="$ROOT" --audit
 assert_contains "$out" "only half installed" "dpkg --audit reports it"
@@ -127,7 +112,7 @@ assert_eq "$runs" "$(apt_runs)" "apt-get did not run dpkg"
 section "(b) dpkg --configure -a would not have helped"
 run "$DPKG" --root="$ROOT" --log="$ROOT/var/log/dpkg.log" --configure -a
 assert_eq 0 "$rc" "dpkg --configure -a exits 0"
-has_state $img50 H "still half-installed"
+assert_dpkg_state $img50 H "still half-installed"
 assert_exit 1 pok "$@" -y
 assert_contains "$err" "run '$fix' as root" "the advice is still --fix"
 
@@ -137,7 +122,7 @@ assert_contains "$out" "Step 1/3: purge the old kernels with dpkg" "step 1"
 assert_contains "$out" "Done: dpkg and apt-get report nothing broken." "the result is checked"
 assert_purged $r45 $r50
 assert_remaining "$r40 $r51 linux-base"
-audit_clean
+assert_audit_clean
 assert_exit 0 pok "$@" -y
 assert_contains "$out" "No kernels are eligible for removal." "the next run has nothing left to do"
 

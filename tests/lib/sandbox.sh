@@ -764,6 +764,22 @@ assert_held() {
 	done
 }
 
+# assert_dpkg_state PKG STATE-CHAR WHY: dpkg's status (second letter of
+# Status-Abbrev) of PKG is STATE-CHAR, whatever its selection (apt-get resets
+# that after dpkg fails).
+assert_dpkg_state() {
+	case $(pkg_state "$1") in
+	?"$2") pass "$1 is in dpkg state '$2' ($3)" ;;
+	*) fail "$1 is in dpkg state '$2' ($3; got '$(pkg_state "$1")')" ;;
+	esac
+}
+
+# assert_audit_clean: dpkg --audit exits 0 and finds nothing in the sandbox.
+assert_audit_clean() {
+	run "$DPKG" --root="$ROOT" --audit
+	assert_eq "0:" "$rc:$out" "dpkg --audit is clean"
+}
+
 # assert_status_unchanged SUM [WHAT]: status_sum still prints SUM.
 assert_status_unchanged() {
 	assert_eq "$1" "$(status_sum)" "${2:-dpkg database unchanged}"
