@@ -1,5 +1,5 @@
 ## purge-old-kernels: the thin command-line layer over libkpurge.
-sbin_PROGRAMS += cli/purge-old-kernels
+bin_PROGRAMS += cli/purge-old-kernels
 cli_purge_old_kernels_SOURCES = \
 	cli/main.c \
 	cli/environ.c \

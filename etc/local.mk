@@ -1,7 +1,7 @@
 ## Unattended use: the configuration file, apt's hook, the weekly cron job.
 ## Files naming programs or directories are made from their .in at make
-## time, so that they follow sbindir, sysconfdir and pkgdatadir.
-kp_edit = sed -e 's|@sbindir[@]|$(sbindir)|g' \
+## time, so that they follow bindir, sysconfdir and pkgdatadir.
+kp_edit = sed -e 's|@bindir[@]|$(bindir)|g' \
 	-e 's|@sysconfdir[@]|$(sysconfdir)|g' \
 	-e 's|@pkgdatadir[@]|$(pkgdatadir)|g'
 

@@ -1,11 +1,15 @@
 #!/bin/sh
 # The built purge-old-kernels .deb in a sandbox root, with the real dpkg:
 # its files land where the package and the manual pages say (the command in
-# /usr/sbin, manual pages, bash completion, files under /etc as conffiles,
+# /usr/bin, where a plain user's PATH finds it, manual pages, bash completion, files under /etc as conffiles,
 # and every path of ours the pages name); the installed
 # command runs and purges a kernel through apt-get; after "dpkg -r" only
 # conffiles are left and the apt hook and cron job they leave behind do
-# nothing, silently, and succeed; after "dpkg -P" nothing is left.
+# nothing, silently, and succeed; after "dpkg -P" nothing is left. With
+# Debian's real byobu package (whose /usr/bin/purge-old-kernels is a stub
+# running apt-get autoremove, with a purge-old-kernels(1) page), installed
+# before or after this one: this package's command and page take the names,
+# byobu's are diverted aside, and given back when this package goes.
 #
 #   sudo tests/integration/package-install.sh PATH/purge-old-kernels_*.deb
 #
@@ -90,7 +94,7 @@ while read -r f; do
 	in_root "$f" >/dev/null || missing="$missing $f"
 done <"$SANDBOX_TMP/files"
 assert_eq "" "$missing" "every file of the package is in the root ($(wc -l <"$SANDBOX_TMP/files") files)"
-for f in /usr/sbin/purge-old-kernels /usr/share/man/man8/purge-old-kernels.8.gz \
+for f in /usr/bin/purge-old-kernels /usr/share/man/man8/purge-old-kernels.8.gz \
 	/usr/share/bash-completion/completions/purge-old-kernels \
 	/usr/share/doc/purge-old-kernels/copyright; do
 	if grep -qxF "$f" "$SANDBOX_TMP/files" && in_root "$f" >/dev/null; then
@@ -99,10 +103,10 @@ for f in /usr/sbin/purge-old-kernels /usr/share/man/man8/purge-old-kernels.8.gz 
 		fail "ships $f"
 	fi
 done
-if [ -x "$ROOT/usr/sbin/purge-old-kernels" ]; then
-	pass "/usr/sbin/purge-old-kernels is executable"
+if [ -x "$ROOT/usr/bin/purge-old-kernels" ]; then
+	pass "/usr/bin/purge-old-kernels is executable"
 else
-	fail "/usr/sbin/purge-old-kernels is executable"
+	fail "/usr/bin/purge-old-kernels is executable"
 fi
 
 # Our paths that the installed manual pages name (under /etc, /usr, /lib;
@@ -183,7 +187,7 @@ for f in $hooks; do
 done
 
 section "the installed command runs"
-POK=$ROOT/usr/sbin/purge-old-kernels
+POK=$ROOT/usr/bin/purge-old-kernels
 # The apt module, where the package put it: the program run here from the
 # sandbox would otherwise look for it at the host's path.
 KPURGE_APT_MODULE=
@@ -288,5 +292,88 @@ while read -r f; do
 done <"$SANDBOX_TMP/files"
 assert_eq "" "$left" "no file of the package is left after dpkg -P"
 say "# maintainer scripts called: $(cut -d' ' -f1-3 "$SANDBOX_TMP/maint-calls" | tr '\n' ';')"
+
+section "byobu's purge-old-kernels stub is diverted aside, and given back"
+# Debian's real byobu package, from the archive this machine's apt uses. Only
+# unpacked: its maintainer scripts would touch this host's /etc, and the
+# files are what matters here.
+byobu_deb=${PKG_BYOBU_DEB:-}
+if [ -z "$byobu_deb" ]; then
+	(cd "$SANDBOX_TMP" && apt-get download byobu >"$SANDBOX_TMP/byobu-download.log" 2>&1) || :
+	for f in "$SANDBOX_TMP"/byobu_*.deb; do [ -f "$f" ] && byobu_deb=$f; done
+fi
+if [ -z "$byobu_deb" ]; then
+	sed 's/^/  | /' "$SANDBOX_TMP/byobu-download.log"
+	fail "Debian's byobu .deb is available (apt-get download byobu, or PKG_BYOBU_DEB)"
+else
+	mkdir -p "$SANDBOX_TMP/byobu-files"
+	"$DPKG_DEB" -x "$byobu_deb" "$SANDBOX_TMP/byobu-files"
+	stub=$SANDBOX_TMP/byobu-files/usr/bin/purge-old-kernels
+	page=$SANDBOX_TMP/byobu-files/usr/share/man/man1/purge-old-kernels.1.gz
+	[ -f "$stub" ] && [ -f "$page" ] \
+		|| die "$byobu_deb ships no /usr/bin/purge-old-kernels and purge-old-kernels(1)"
+	ours=$SANDBOX_TMP/our-files
+	mkdir -p "$ours"
+	"$DPKG_DEB" -x "$deb" "$ours"
+	# byobu_unpack: byobu unpacked, without maintainer scripts to run
+	# later (they would run outside the root, on this host).
+	byobu_unpack() {
+		pkg_dpkg --force-depends --unpack "$byobu_deb" >"$SANDBOX_TMP/byobu.log" 2>&1 \
+			|| { cat "$SANDBOX_TMP/byobu.log"; die "dpkg --unpack byobu failed"; }
+		rm -f "$ROOT"/var/lib/dpkg/info/byobu.prerm "$ROOT"/var/lib/dpkg/info/byobu.postrm \
+			"$ROOT"/var/lib/dpkg/info/byobu.postinst "$ROOT"/var/lib/dpkg/info/byobu.config
+	}
+	# is_file WHAT PATH EXPECTED: PATH in the root has EXPECTED's content.
+	is_file() {
+		if [ -f "$ROOT$2" ] && cmp -s "$ROOT$2" "$3"; then
+			pass "$1"
+		else
+			fail "$1"
+		fi
+	}
+	diverted() {
+		dpkg-divert --root="$ROOT" --list 'purge-old-kernels*' 2>/dev/null | LC_ALL=C sort
+	}
+	ours_installed() {
+		is_file "$1: /usr/bin/purge-old-kernels is this package's" /usr/bin/purge-old-kernels "$ours/usr/bin/purge-old-kernels"
+		is_file "$1: byobu's stub is at /usr/bin/purge-old-kernels.byobu" /usr/bin/purge-old-kernels.byobu "$stub"
+		is_file "$1: byobu's page is purge-old-kernels.byobu(1)" /usr/share/man/man1/purge-old-kernels.byobu.1.gz "$page"
+		if [ ! -e "$ROOT/usr/share/man/man1/purge-old-kernels.1.gz" ]; then
+			pass "$1: no purge-old-kernels(1) hides purge-old-kernels(8)"
+		else
+			fail "$1: no purge-old-kernels(1) hides purge-old-kernels(8)"
+		fi
+		assert_eq 2 "$(diverted | grep -c 'by purge-old-kernels$')" "$1: two diversions, by purge-old-kernels"
+	}
+	byobu_back() {
+		is_file "$1: byobu's stub is back at /usr/bin/purge-old-kernels" /usr/bin/purge-old-kernels "$stub"
+		is_file "$1: byobu's page is back" /usr/share/man/man1/purge-old-kernels.1.gz "$page"
+		assert_eq "" "$(diverted)" "$1: no diversion is left"
+		if [ ! -e "$ROOT/usr/bin/purge-old-kernels.byobu" ]; then
+			pass "$1: nothing is left at the diverted name"
+		else
+			fail "$1: nothing is left at the diverted name"
+		fi
+	}
+
+	say "# byobu first, then this package"
+	byobu_unpack
+	is_file "byobu alone: its stub is /usr/bin/purge-old-kernels" /usr/bin/purge-old-kernels "$stub"
+	pkg_dpkg -i "$deb" >"$SANDBOX_TMP/install2.log" 2>&1 || { cat "$SANDBOX_TMP/install2.log"; die "dpkg -i over byobu failed"; }
+	ours_installed "byobu, then $pkg"
+	pkg_dpkg -r "$pkg" >"$SANDBOX_TMP/remove2.log" 2>&1 || { cat "$SANDBOX_TMP/remove2.log"; die "dpkg -r failed"; }
+	byobu_back "dpkg -r $pkg"
+	pkg_dpkg -P "$pkg" >/dev/null 2>&1 || die "dpkg -P failed"
+
+	say "# this package first, then byobu; then this package purged"
+	pkg_dpkg --force-depends -P byobu >"$SANDBOX_TMP/byobu-purge.log" 2>&1 \
+		|| { cat "$SANDBOX_TMP/byobu-purge.log"; die "dpkg -P byobu failed"; }
+	[ ! -e "$ROOT/usr/bin/purge-old-kernels" ] || die "byobu's stub was not removed"
+	pkg_dpkg -i "$deb" >"$SANDBOX_TMP/install3.log" 2>&1 || { cat "$SANDBOX_TMP/install3.log"; die "dpkg -i failed"; }
+	byobu_unpack
+	ours_installed "$pkg, then byobu"
+	pkg_dpkg -P "$pkg" >"$SANDBOX_TMP/purge3.log" 2>&1 || { cat "$SANDBOX_TMP/purge3.log"; die "dpkg -P failed"; }
+	byobu_back "dpkg -P $pkg"
+fi
 
 sandbox_finish

@@ -2,7 +2,7 @@
 # (sourced after sandbox.sh, POSIX sh).
 # shellcheck shell=sh disable=SC3043,SC2086,SC2034
 #
-# Environment: sysconfdir and sbindir as configured (tests/local.mk exports
+# Environment: sysconfdir and bindir as configured (tests/local.mk exports
 # them): the configuration file of the sandbox is $ROOT$sysconfdir/...
 
 : "${sysconfdir:=/usr/local/etc}"
@@ -32,13 +32,13 @@ apt_sandbox() {
 		-o DPkg::Options::=--root="$ROOT" "$@"
 }
 
-# install_hook RUNNING [SBINDIR]: put the shipped apt snippet into the
+# install_hook RUNNING [BINDIR]: put the shipped apt snippet into the
 # sandbox's apt configuration (read through APT_CONFIG), calling the CLI
-# under test on the sandbox with --running=RUNNING. SBINDIR replaces the
+# under test on the sandbox with --running=RUNNING. BINDIR replaces the
 # program's directory (default: the build tree's).
 install_hook() {
 	local dir="${2:-${POK%/*}}"
-	sed -e "s|@sbindir@/purge-old-kernels|$dir/${POK##*/}|g" \
+	sed -e "s|@bindir@/purge-old-kernels|$dir/${POK##*/}|g" \
 		-e "s|@sysconfdir@|$sysconfdir|g" \
 		-e "s|--hook|--hook --root=$ROOT --running=$1|" \
 		"$top_srcdir/etc/apt.conf.d/85purge-old-kernels.in" \
