@@ -31,8 +31,10 @@ percent(unsigned long long part, unsigned long long whole)
 /**
  * The Byobu marker of s into buf: the number of releases to purge after
  * an icon ("⌫3", "K3" in ASCII), and /boot's use when it is at least
- * boot_warn percent full ("/boot 91%"), in Byobu's colours; "" when
- * there is nothing to say. Returns the length, or -1 when buf is small.
+ * boot_warn percent full ("/boot 91%%"), in Byobu's colours; "" when
+ * there is nothing to say. Byobu's custom status hands a script's output
+ * to printf(1) as its format, so the percent sign is written doubled and
+ * shows as one. Returns the length, or -1 when buf is small.
  */
 int
 cli_status_byobu_format(const struct kp_summary *s, unsigned boot_warn,
@@ -56,7 +58,7 @@ cli_status_byobu_format(const struct kp_summary *s, unsigned boot_warn,
 		return -1;
 	len = (size_t)n;
 	if (full)
-		n = snprintf(buf + len, size - len, "%s%s/boot %u%%",
+		n = snprintf(buf + len, size - len, "%s%s/boot %u%%%%",
 		             len > 0 ? " " : "", style->color && len == 0 ?
 		             BYOBU_ALERT : "", pct);
 	else
@@ -126,6 +128,21 @@ log_error(void *data, enum kp_log_level level, const char *message)
 		fprintf(stderr, CLI_NAME ": %s\n", message);
 }
 
+/*
+ * What the marker means, for a person who runs the status by hand to find
+ * out (on a terminal only: Byobu drops stderr, scripts get nothing).
+ */
+static void
+print_byobu_legend(const struct cli_byobu_style *style, unsigned boot_warn)
+{
+	fprintf(stderr,
+	        "(%sN: N old kernel releases can be purged. /boot P%%%%: /boot "
+	        "is P%% full (shown from %u%%; Byobu prints %%%% as %%).\n"
+	        " 'purge-old-kernels --dry-run' lists them; "
+	        "'sudo purge-old-kernels' purges them.)\n",
+	        style->utf8 ? "\u232b" : "K", boot_warn);
+}
+
 static int
 print_status(const struct cli_options *opts, const struct kp_summary *s,
              unsigned boot_warn)
@@ -138,8 +155,11 @@ print_status(const struct cli_options *opts, const struct kp_summary *s,
 		       CLI_EXIT_ERROR : 0;
 	style = byobu_style();
 	if (cli_status_byobu_format(s, boot_warn, &style, line,
-	                            sizeof(line)) > 0)
+	                            sizeof(line)) > 0) {
 		fputs(line, stdout);
+		if (isatty(STDERR_FILENO))
+			print_byobu_legend(&style, boot_warn);
+	}
 	return 0;
 }
 

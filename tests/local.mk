@@ -121,6 +121,7 @@ INTEGRATION_TESTS += \
 	tests/integration/hook.sh \
 	tests/integration/auto.sh \
 	tests/integration/status.sh \
+	tests/integration/byobu-tmux.sh \
 	tests/integration/ansible.sh
 EXTRA_DIST += tests/lib/unattended.sh bench/unattended.sh
 

@@ -308,12 +308,12 @@ static const struct byobu_row byobu_rows[] = {
 	{ 3, 50, false, false, "K3\n" },
 	{ 3, 50, true, false, "\u232b3\n" },
 	{ 3, 50, false, true, "#[fg=black,bg=yellow]K3#[default]\n" },
-	{ 3, 90, false, false, "K3 /boot 90%\n" },
-	{ 3, 90, false, true, "#[fg=brightwhite,bold,bg=red]K3 /boot 90%#[default]\n" },
-	{ 0, 90, false, true, "#[fg=brightwhite,bold,bg=red]/boot 90%#[default]\n" },
-	{ 0, 85, false, false, "/boot 85%\n" },
+	{ 3, 90, false, false, "K3 /boot 90%%\n" },
+	{ 3, 90, false, true, "#[fg=brightwhite,bold,bg=red]K3 /boot 90%%#[default]\n" },
+	{ 0, 90, false, true, "#[fg=brightwhite,bold,bg=red]/boot 90%%#[default]\n" },
+	{ 0, 85, false, false, "/boot 85%%\n" },
 	{ 0, 84, false, false, "" },
-	{ 1, 100, true, false, "\u232b1 /boot 100%\n" },
+	{ 1, 100, true, false, "\u232b1 /boot 100%%\n" },
 };
 
 static void

@@ -81,10 +81,10 @@ assert_eq "" "$out" "empty output"
 section "/boot nearly full (BOOT_WARN_PERCENT=1): its use, in alarm colours"
 conf "KEEP=5" "BOOT_WARN_PERCENT=1"
 status byobu LANG=C
-assert_match "$out" '^#\[fg=brightwhite,bold,bg=red\]/boot [0-9]+%#\[default\]$' "/boot's use alone"
+assert_match "$out" '^#\[fg=brightwhite,bold,bg=red\]/boot [0-9]+%%#\[default\]$' "/boot's use alone"
 conf "BOOT_WARN_PERCENT=1"
 status byobu LANG=C
-assert_match "$out" '^#\[fg=brightwhite,bold,bg=red\]K2 /boot [0-9]+%#\[default\]$' "the count and /boot's use"
+assert_match "$out" '^#\[fg=brightwhite,bold,bg=red\]K2 /boot [0-9]+%%#\[default\]$' "the count and /boot's use"
 
 section "a broken configuration does not break the status line"
 conf "KEEP=many"
