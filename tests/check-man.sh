@@ -2,7 +2,8 @@
 # The manual pages: every page in man/ formats without a warning (mandoc
 # -T lint and man --warnings, whichever are installed); purge-old-kernels(8)
 # documents every option --help shows and --help shows every option of the
-# page's OPTIONS; libkpurge(3) names every function of lib/kpurge.h.
+# page's OPTIONS; libkpurge(3) names every function of lib/kpurge.h; no
+# name, option or path is broken across lines when a page is rendered.
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
@@ -44,6 +45,14 @@ if command -v man >/dev/null 2>&1 && command -v groff >/dev/null 2>&1; then
 		else
 			not_ok "man --warnings: ${page##*/}"
 			sed 's/^/    | /' "$tmp/warn"
+		fi
+		# Names, options and paths are literals: no line of the
+		# rendered page ends inside one ("DPkg::Op-", "linux-head-").
+		if grep -nE '[[:alnum:]:/.][-‐]$' "$tmp/out" >"$tmp/broken"; then
+			not_ok "no word broken at a line's end: ${page##*/}"
+			sed 's/^/    | /' "$tmp/broken"
+		else
+			ok "no word broken at a line's end: ${page##*/}"
 		fi
 	done
 fi
