@@ -43,6 +43,28 @@ cli_config_path(const char *root, char *buf, size_t size)
 	return 0;
 }
 
+/*
+ * A build configured with another sysconfdir (make install's default
+ * /usr/local/etc) does not read /etc/purge-old-kernels.conf: say so when
+ * that file exists, since an admin who edited it expects it to count.
+ */
+static void
+warn_unread_etc_config(const char *root, const char *path,
+                       const struct cli_log *log)
+{
+	char etc[4096];
+
+	if (log == NULL || strcmp(SYSCONFDIR, "/etc") == 0)
+		return;
+	if ((size_t)snprintf(etc, sizeof(etc), "%s/etc/%s", root ? root : "",
+	                     KP_CONFIG_NAME) >= sizeof(etc) ||
+	    access(etc, F_OK) != 0)
+		return;
+	cli_log_message(log, KP_LOG_WARNING,
+	                "%s is not read: this build reads %s (configure "
+	                "--sysconfdir=/etc to read /etc's)", etc, path);
+}
+
 /**
  * Read the configuration file of the system at root into cfg, which the
  * caller frees with kp_config_free() whatever the result. Unknown keys
@@ -60,6 +82,7 @@ cli_config_load(const char *root, struct kp_config *cfg,
 		         "the root directory's name is too long");
 		return err->code = -ENAMETOOLONG;
 	}
+	warn_unread_etc_config(root, path, log);
 	return kp_config_read(path, cfg, log ? log->fn : NULL,
 	                      log ? log->data : NULL, err);
 }

@@ -25,12 +25,13 @@ uninstall-local:
 	  echo " rm -f '$(kp_conf)'"; rm -f '$(kp_conf)'; \
 	fi
 
-aptconfdir = $(sysconfdir)/apt/apt.conf.d
+## aptconfdir and cronweeklydir come from configure (--with-aptconfdir,
+## --with-cronweeklydir): /etc/apt/apt.conf.d and /etc/cron.weekly, where apt
+## and cron read them, whatever the prefix.
 nodist_aptconf_DATA = etc/apt.conf.d/85purge-old-kernels
 etc/apt.conf.d/85purge-old-kernels: etc/apt.conf.d/85purge-old-kernels.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(kp_edit) $(srcdir)/$@.in >$@.tmp && mv $@.tmp $@
 
-cronweeklydir = $(sysconfdir)/cron.weekly
 nodist_cronweekly_SCRIPTS = etc/cron.weekly/purge-old-kernels
 etc/cron.weekly/purge-old-kernels: etc/cron.weekly/purge-old-kernels.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) $(@D) && $(kp_edit) $(srcdir)/$@.in >$@.tmp && \

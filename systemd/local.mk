@@ -8,4 +8,6 @@ CLEANFILES += $(nodist_systemdsystemunit_DATA)
 EXTRA_DIST += systemd/purge-old-kernels.service.in
 ## distcheck installs as a user, under its own prefix.
 AM_DISTCHECK_CONFIGURE_FLAGS = \
-	--with-systemdsystemunitdir='$$dc_install_base/$(systemdsystemunitdir)'
+	--with-systemdsystemunitdir='$$dc_install_base/$(systemdsystemunitdir)' \
+	--with-aptconfdir='$$dc_install_base/$(aptconfdir)' \
+	--with-cronweeklydir='$$dc_install_base/$(cronweeklydir)'

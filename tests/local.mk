@@ -120,6 +120,7 @@ INTEGRATION_TESTS += \
 INTEGRATION_TESTS += \
 	tests/integration/hook.sh \
 	tests/integration/auto.sh \
+	tests/integration/config-location.sh \
 	tests/integration/status.sh \
 	tests/integration/byobu-tmux.sh \
 	tests/integration/ansible.sh
@@ -142,7 +143,8 @@ SHIP_TESTS = \
 	tests/check-man.sh \
 	tests/check-version.sh \
 	tests/check-completion.sh \
-	tests/check-unattended.sh
+	tests/check-unattended.sh \
+	tests/check-install.sh
 
 TESTS += $(SHIP_TESTS)
 dist_check_SCRIPTS += $(SHIP_TESTS)
@@ -160,7 +162,10 @@ AM_TESTS_ENVIRONMENT = \
 	export KPURGE_APT_MODULE; \
 	DPKG='$(DPKG)'; export DPKG; DPKG_DEB='$(DPKG_DEB)'; export DPKG_DEB; \
 	APT_GET='$(APT_GET)'; export APT_GET; \
-	sysconfdir='$(sysconfdir)'; export sysconfdir;
+	sysconfdir='$(sysconfdir)'; export sysconfdir; \
+	prefix='$(prefix)'; export prefix; bindir='$(bindir)'; export bindir; \
+	aptconfdir='$(aptconfdir)'; export aptconfdir; \
+	cronweeklydir='$(cronweeklydir)'; export cronweeklydir;
 
 ## The demo: a realistic sandbox root, --list, then a real purge via apt-get.
 demo: cli/purge-old-kernels lib/$(KP_APT_MODULE_NAME)
