@@ -7,6 +7,8 @@
  */
 #include <config.h>
 
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +29,8 @@
 #define RUNNING_MARK " (running)"
 #define WIDTH_DEFAULT 80
 #define WIDTH_MIN 40
-#define WIDTH_MAX 160
+/* Through a pipe nothing wraps: one row, one line. */
+#define WIDTH_UNLIMITED (INT_MAX / 4)
 #define NAME_COLUMN_MAX 40
 #define SIZE_COLUMN 10 /* "1023.9 MiB": the dry-run's size column */
 #define WHY_COLUMN_MIN 20
@@ -48,21 +51,42 @@ want_color(FILE *out)
 	return isatty(fileno(out));
 }
 
+/* COLUMNS, when it holds a width: the user's word over the terminal's. */
+static int
+columns_from_env(void)
+{
+	const char *v = getenv("COLUMNS");
+	char *end;
+	long n;
+
+	if (v == NULL || v[0] == '\0')
+		return 0;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno != 0 || *end != '\0' || n <= 0 || n > 10000)
+		return 0;
+	return (int)n;
+}
+
 /*
- * 80 columns, or the terminal's width: a wider terminal gives the why
- * column room, a narrower one wraps it sooner.
+ * On a terminal, COLUMNS or else the terminal's width (80 when it says
+ * nothing), at least WIDTH_MIN; through a pipe or into a file, no limit,
+ * so that every row is one line for grep and awk.
  */
 static int
 width_of(FILE *out)
 {
 	struct winsize ws;
+	int width;
 
-	if (!isatty(fileno(out)) || ioctl(fileno(out), TIOCGWINSZ, &ws) < 0 ||
-	    ws.ws_col == 0)
-		return WIDTH_DEFAULT;
-	if (ws.ws_col < WIDTH_MIN)
-		return WIDTH_MIN;
-	return ws.ws_col > WIDTH_MAX ? WIDTH_MAX : ws.ws_col;
+	if (!isatty(fileno(out)))
+		return WIDTH_UNLIMITED;
+	width = columns_from_env();
+	if (width == 0 && ioctl(fileno(out), TIOCGWINSZ, &ws) == 0)
+		width = ws.ws_col;
+	if (width == 0)
+		width = WIDTH_DEFAULT;
+	return width < WIDTH_MIN ? WIDTH_MIN : width;
 }
 
 /** How to write to out: colours only on a terminal that wants them. */
@@ -154,24 +178,10 @@ cli_format_short(unsigned long long bytes, char *buf, size_t size)
 }
 
 /*
- * How much of a word wider than the room left fits on this line: up to a
- * '-' if there is one (package names), else all the room.
- */
-static int
-cut_word(const char *word, int room)
-{
-	int cut;
-
-	for (cut = room; cut > room / 2; cut--)
-		if (word[cut - 1] == '-')
-			return cut;
-	return room;
-}
-
-/*
  * Write text word by word from column col on, going on at column indent
- * of the next line when a word would reach width; a word wider than a
- * whole line (a long package name) is cut. The caller ends the line.
+ * of the next line when a word would reach width. A word is never cut: a
+ * package name wider than the room left starts the next line, and runs
+ * past the width if even that is too narrow. The caller ends the line.
  */
 static void
 print_wrapped(FILE *out, const char *text, int col, int indent, int width)
@@ -187,15 +197,6 @@ print_wrapped(FILE *out, const char *text, int col, int indent, int width)
 		} else if (col > start) {
 			fputc(' ', out);
 			col++;
-		}
-		while (col + len >= width && width - 1 - col > 1) {
-			int part = cut_word(text, width - 1 - col);
-
-			fwrite(text, 1, (size_t)part, out);
-			fprintf(out, "\n%*s", indent, "");
-			col = start = indent;
-			text += part;
-			len -= part;
 		}
 		fwrite(text, 1, (size_t)len, out);
 		col += len;
@@ -214,20 +215,26 @@ n_releases_purged(const struct kp_plan *plan)
 	return n;
 }
 
-/* "12 packages of 3 old kernel releases (freeing 1.2 GiB)" */
+/*
+ * "BEFORE12 packages of 3 old kernel releases (freeing 1.2 GiB)AFTER",
+ * wrapped to the width, and a newline.
+ */
 static void
-print_purge_counts(FILE *out, const struct kp_plan *plan)
+print_purge_counts(FILE *out, const struct kp_plan *plan, const char *before,
+                   const char *after, const struct cli_style *style)
 {
 	size_t n = kp_plan_n_purge(plan);
 	size_t r = n_releases_purged(plan);
-	char size[32];
+	char size[32], releases[64] = "", line[256];
 
 	cli_format_size(kp_plan_purge_kib(plan), size, sizeof(size));
-	fprintf(out, "%zu package%s", n, n == 1 ? "" : "s");
 	if (r > 0)
-		fprintf(out, " of %zu old kernel release%s", r,
-		        r == 1 ? "" : "s");
-	fprintf(out, " (freeing %s)", size);
+		snprintf(releases, sizeof(releases),
+		         " of %zu old kernel release%s", r, r == 1 ? "" : "s");
+	snprintf(line, sizeof(line), "%s%zu package%s%s (freeing %s)%s",
+	         before, n, n == 1 ? "" : "s", releases, size, after);
+	print_wrapped(out, line, 0, 2, style->width);
+	fputc('\n', out);
 }
 
 /* ----------------------------------------------------------- the table */
@@ -256,6 +263,23 @@ struct row {
 #define WHY_BELOW_INDENT 4
 #define BOOT_HEADER "/BOOT"
 
+/* The widest word of text: a name that must not be cut. */
+static int
+longest_word(const char *text)
+{
+	int longest = 0;
+
+	while (*text != '\0') {
+		int len = (int)strcspn(text, " ");
+
+		if (len > longest)
+			longest = len;
+		text += len;
+		text += strspn(text, " ");
+	}
+	return longest;
+}
+
 static void
 print_row(FILE *out, const struct columns *c, const struct row *row,
           const struct cli_style *style)
@@ -270,7 +294,8 @@ print_row(FILE *out, const struct columns *c, const struct row *row,
 	fprintf(out, "%s%s%s%*s", paint(style, header ? "" : row->action_color),
 	        row->action, paint(style, header ? "" : RESET),
 	        ACTION_COLUMN - (int)strlen(row->action), "");
-	if (c->why_below) {
+	/* A name too long for the WHY column: this row's why goes below. */
+	if (c->why_below || c->why_at + longest_word(why) >= style->width) {
 		fprintf(out, "\n%*s", WHY_BELOW_INDENT, "");
 		print_wrapped(out, why, WHY_BELOW_INDENT, WHY_BELOW_INDENT,
 		              style->width);
@@ -442,8 +467,10 @@ print_shared_table(FILE *out, const struct kp_plan *plan,
 	struct columns c = shared_columns(plan, style);
 	size_t i;
 
-	fputs("\nFlavour-less packages, shared by the releases of one ABI:\n",
-	      out);
+	fputc('\n', out);
+	print_wrapped(out, "Flavour-less packages, shared by the releases of "
+	              "one ABI:", 0, 0, style->width);
+	fputc('\n', out);
 	print_header(out, &c, "PACKAGE", style);
 	for (i = 0; i < kp_plan_n_packages(plan); i++) {
 		const struct kp_package *p = kp_plan_package(plan, i);
@@ -488,9 +515,7 @@ cli_print_list(FILE *out, const struct kp_plan *plan,
 	if (kp_plan_n_purge(plan) == 0) {
 		fputs("To purge: nothing.\n", out);
 	} else {
-		fputs("To purge: ", out);
-		print_purge_counts(out, plan);
-		fputs(".\n", out);
+		print_purge_counts(out, plan, "To purge: ", ".", style);
 	}
 	cli_print_space(out, plan, style);
 	cli_print_apt_view(out, plan, style);
@@ -817,9 +842,8 @@ cli_print_dry_run(FILE *out, const struct kp_plan *plan,
 
 	if (kp_plan_n_purge(plan) == 0)
 		return;
-	fputs("Would purge ", out);
-	print_purge_counts(out, plan);
-	fputs(":\n\n", out);
+	print_purge_counts(out, plan, "Would purge ", ":", style);
+	fputc('\n', out);
 	for (i = 0; i < kp_plan_n_releases(plan); i++)
 		print_release_group(out, kp_plan_release(plan, i), name_width,
 		                    style);
@@ -842,9 +866,8 @@ cli_print_summary(FILE *out, const struct kp_plan *plan,
 	size_t i;
 	int col = 2;
 
-	fputs("Purging ", out);
-	print_purge_counts(out, plan);
-	fputs(":\n ", out);
+	print_purge_counts(out, plan, "Purging ", ":", style);
+	fputc(' ', out);
 	for (i = 0; i < n; i++) {
 		const char *name;
 		int len;
