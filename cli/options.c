@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include <popt.h>
 
 #include "kpurge.h"
@@ -164,6 +166,20 @@ add_protect(struct cli_options *opts, char *release)
 	return 0;
 }
 
+/*
+ * Does dir name this system's root: the same file as "/" (//, /., /tmp/..,
+ * a symlink to /, a bind mount of /)? A name that cannot be examined is
+ * not; opening the system there reports why.
+ */
+static bool
+is_this_system(const char *dir)
+{
+	struct stat a, b;
+
+	return stat(dir, &a) == 0 && stat("/", &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
 /* Replace *slot with value, which the options now own. */
 static void
 set_string(char **slot, char *value)
@@ -197,6 +213,15 @@ apply_value(struct cli_options *opts, int id, char *arg, char *err,
 		r = parse_status(arg, err, err_size);
 		set_string(&opts->status, arg);
 	} else if (id == OPT_ROOT) {
+		/*
+		 * "This system" is decided once, here: every later choice
+		 * (the running kernel, the state files, dpkg's directories)
+		 * sees NULL, however / was spelt.
+		 */
+		if (is_this_system(arg)) {
+			free(arg);
+			arg = NULL;
+		}
 		set_string(&opts->root, arg);
 	} else if (id == OPT_RUNNING) {
 		/* "none": no kernel of this system runs (an image) */

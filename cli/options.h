@@ -37,7 +37,8 @@ struct cli_options {
 	bool hook;         /* --hook: apt's hook */
 	bool auto_purge;   /* --auto: the periodic job */
 	char *status;      /* --status=byobu|prometheus; NULL: not given */
-	char *root;        /* --root, as given; NULL: this system */
+	char *root;        /* --root, as given; NULL: this system (/ however
+	                      spelt) */
 	char *running;     /* --running; NULL: not given */
 	bool running_none; /* --running=none */
 	char **protect;    /* --protect, in order */

@@ -104,7 +104,8 @@ INTEGRATION_TESTS = \
 	tests/integration/bad-input.sh \
 	tests/integration/plain-user.sh \
 	tests/integration/apt-args.sh \
-	tests/integration/output.sh
+	tests/integration/output.sh \
+	tests/integration/root-spelling.sh
 
 ## The apt proof, /boot's space, the pre-flight and --fix.
 INTEGRATION_TESTS += \

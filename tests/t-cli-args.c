@@ -73,6 +73,12 @@ static const struct good good_cases[] = {
 	{ "--quiet", L("--quiet"), F_QUIET, K, EMPTY, 0, NULL, NULL, NULL },
 	{ "--root=/mnt", L("--root=/mnt"), 0, K, EMPTY, 0, "/mnt", NULL, NULL },
 	{ "--root DIR", L("--root", "/srv/image"), 0, K, EMPTY, 0, "/srv/image", NULL, NULL },
+	/* / however spelt is this system: no root */
+	{ "--root=/", L("--root=/"), 0, K, EMPTY, 0, NULL, NULL, NULL },
+	{ "--root=//", L("--root=//"), 0, K, EMPTY, 0, NULL, NULL, NULL },
+	{ "--root=/.", L("--root=/."), 0, K, EMPTY, 0, NULL, NULL, NULL },
+	{ "--root=/tmp/..", L("--root=/tmp/.."), 0, K, EMPTY, 0, NULL, NULL, NULL },
+	{ "--root=/tmp/../mnt/..", L("--root", "/tmp/../mnt/.."), 0, K, EMPTY, 0, NULL, NULL, NULL },
 	{ "--running=none", L("--running=none"), F_NONE, K, EMPTY, 0, NULL, NULL, NULL },
 	{ "--running RELEASE", L("--running", "6.1.0-18-amd64"), 0, K, EMPTY, 0, NULL, "6.1.0-18-amd64", NULL },
 	{ "last --running wins", L("--running=none", "--running=5.15.0-91-generic"), 0, K, EMPTY, 0, NULL, "5.15.0-91-generic", NULL },
