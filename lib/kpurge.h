@@ -260,6 +260,13 @@ struct kp_boot_space {
 	unsigned long long freed; /* bytes the purge frees under /boot */
 };
 void kp_plan_boot_space(const struct kp_plan *plan, struct kp_boot_space *out);
+/*
+ * How many releases a protected value (a release, or a version without
+ * its flavour, which protects every flavour of it) names in the plan; 1
+ * for a release of which only flavour-less packages of its version are
+ * left. 0 when it names nothing installed.
+ */
+size_t kp_plan_protect_matches(const struct kp_plan *plan, const char *value);
 /** The running release the plan was made for, or NULL. */
 const char *kp_plan_running(const struct kp_plan *plan);
 /** True when the running release has packages installed. */
@@ -323,6 +330,7 @@ struct kp_config {
 	unsigned keep;         /* KEEP */
 	bool keep_set;         /* KEEP was given */
 	char **protect;        /* PROTECT: releases, owned */
+	char **protect_where;  /* "FILE:LINE" of each, owned */
 	size_t n_protect;
 	enum kp_auto auto_purge; /* AUTO */
 	unsigned timeout;      /* TIMEOUT: seconds to wait for apt's lock */

@@ -208,13 +208,29 @@ cmp_releases(const void *a, const void *b)
 
 /* ------------------------------------------------------------ decisions */
 
+/*
+ * Does the protected value name rel: its release, or a version without a
+ * flavour (6.8.0-40), which names every flavour of that version?
+ */
 static bool
-is_protected(const struct kp_plan_options *opts, const char *name)
+protect_names(const char *value, const struct kp_release *rel)
+{
+	char abi[KP_NAME_MAX], flavour[KP_NAME_MAX];
+
+	if (strcmp(value, rel->name) == 0)
+		return true;
+	return kp_release_split(value, abi, sizeof(abi), flavour,
+	                        sizeof(flavour)) &&
+	       flavour[0] == '\0' && strcmp(abi, rel->abi) == 0;
+}
+
+static bool
+is_protected(const struct kp_plan_options *opts, const struct kp_release *rel)
 {
 	size_t i;
 
 	for (i = 0; i < opts->n_protect; i++)
-		if (strcmp(opts->protect[i], name) == 0)
+		if (protect_names(opts->protect[i], rel))
 			return true;
 	return false;
 }
@@ -261,7 +277,7 @@ decide_release(struct kp_plan *plan, struct kp_release *rel,
 	else if (held_pkg != NULL)
 		decide(plan, rel, KP_KEEP, KP_REASON_HELD,
 		       plan_printf(plan, "%s is on hold", held_pkg));
-	else if (is_protected(opts, rel->name))
+	else if (is_protected(opts, rel))
 		decide(plan, rel, KP_KEEP, KP_REASON_PROTECTED, "protected (--protect)");
 	else if (rel->rank == 1)
 		decide(plan, rel, KP_KEEP, KP_REASON_LATEST, "the newest kernel version");
@@ -629,7 +645,7 @@ check_options(const struct kp_plan_options *opts, bool running_installed,
 	                     opts->running);
 }
 
-/* Is a flavour-less package of release's ABI installed? */
+/* Is a flavour-less package of release's ABI in the (built) plan? */
 static bool
 has_shared_of(const struct kp_plan *plan, const char *release)
 {
@@ -639,24 +655,44 @@ has_shared_of(const struct kp_plan *plan, const char *release)
 	if (!kp_release_split(release, abi, sizeof(abi), NULL, 0))
 		return false;
 	for (k = 0; k < plan->n_packages; k++)
-		if (plan->release_of[k] < 0 &&
+		if (plan->packages[k].release == NULL &&
 		    strcmp(plan->packages[k].abi, abi) == 0)
 			return true;
 	return false;
 }
 
-static void
-warn_unknown_protect(struct kp_plan *plan, struct kp_ctx *ctx,
-                     const struct kp_plan_options *opts)
+/* Is a release of value's version installed? */
+static bool
+has_release_of(const struct kp_plan *plan, const char *value)
 {
-	size_t i;
+	char abi[KP_NAME_MAX];
+	size_t r;
 
-	for (i = 0; i < opts->n_protect; i++)
-		if (find_release(plan, opts->protect[i]) < 0 &&
-		    !has_shared_of(plan, opts->protect[i]))
-			kp__log(ctx, KP_LOG_WARNING,
-			        "--protect=%s: no such kernel release is installed",
-			        opts->protect[i]);
+	if (!kp_release_split(value, abi, sizeof(abi), NULL, 0))
+		return false;
+	for (r = 0; r < plan->n_releases; r++)
+		if (strcmp(plan->releases[r].abi, abi) == 0)
+			return true;
+	return false;
+}
+
+/**
+ * How many releases a protected value (a release, or a version without
+ * its flavour) names in the plan; 1 for a release of which only the
+ * flavour-less packages of its version are left (those it keeps). 0: it
+ * names nothing installed, a typo perhaps (another flavour of an
+ * installed version is one).
+ */
+size_t
+kp_plan_protect_matches(const struct kp_plan *plan, const char *value)
+{
+	size_t r, n = 0;
+
+	for (r = 0; r < plan->n_releases; r++)
+		n += protect_names(value, &plan->releases[r]);
+	if (n == 0 && !has_release_of(plan, value))
+		n = has_shared_of(plan, value);
+	return n;
 }
 
 static int
@@ -813,7 +849,6 @@ build(struct kp_plan *plan, struct kp_ctx *ctx,
 	if ((r = make_releases(plan, ctx)) < 0 || (r = make_packages(plan, ctx)) < 0)
 		return r;
 	assign_packages(plan, ctx);
-	warn_unknown_protect(plan, ctx, opts);
 	if ((r = sort_releases(plan)) < 0)
 		return r;
 	r = decide_all(plan, ctx, opts, err);
