@@ -186,6 +186,13 @@ enum kp_release_state {
 	KP_RELEASE_CONFIG_ONLY, /* every package in config-files state */
 };
 
+/*
+ * The largest size in KiB the plan holds: an Installed-Size beyond it (a
+ * corrupt status file says 30 nines) and every sum that would pass it
+ * stay at it, so a size in bytes (KiB * 1024) always fits 64 bits.
+ */
+#define KP_SIZE_KIB_MAX (~0ULL / 1024)
+
 struct kp_package {
 	const char *name;    /* as apt-get takes it (name:arch if ambiguous) */
 	const char *version; /* installed version */

@@ -179,7 +179,8 @@ release_states(struct kp_plan *plan, const struct kp_ctx *ctx,
 
 		if (r < 0)
 			continue;
-		plan->releases[r].size_kib += p->size_kib;
+		plan->releases[r].size_kib =
+			kp__size_add(plan->releases[r].size_kib, p->size_kib);
 		not_rc[r] = not_rc[r] || p->state != KP_STATE_CONFIG_FILES;
 		image[r] = image[r] || (p->kname.kind == KP_KIND_IMAGE &&
 		                        p->state == KP_STATE_INSTALLED);
@@ -486,7 +487,8 @@ list_purge(struct kp_plan *plan)
 		if (plan->packages[i].action != KP_PURGE)
 			continue;
 		plan->purge[plan->n_purge++] = plan->packages[i].name;
-		plan->purge_kib += plan->packages[i].size_kib;
+		plan->purge_kib = kp__size_add(plan->purge_kib,
+		                               plan->packages[i].size_kib);
 	}
 	qsort(plan->purge, plan->n_purge, sizeof(*plan->purge), cmp_purge_names);
 	return 0;

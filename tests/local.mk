@@ -107,7 +107,8 @@ INTEGRATION_TESTS = \
 	tests/integration/apt-args.sh \
 	tests/integration/output.sh \
 	tests/integration/root-spelling.sh \
-	tests/integration/protect-version.sh
+	tests/integration/protect-version.sh \
+	tests/integration/installed-size.sh
 
 ## The apt proof, /boot's space, the pre-flight and --fix.
 INTEGRATION_TESTS += \

@@ -436,6 +436,37 @@ test_protect_matches(void **state)
 	kp_plan_free(plan);
 }
 
+/* An Installed-Size of 30 nines, and the sums over it, saturate. */
+static void
+test_sizes_saturate(void **state)
+{
+	static const char status[] =
+		"Package: linux-image-5.15.0-88-generic\nStatus: install ok installed\n"
+		"Architecture: amd64\nVersion: 5.15.0-88.1\n"
+		"Installed-Size: 999999999999999999999999999999\n\n"
+		"Package: linux-modules-5.15.0-88-generic\nStatus: install ok installed\n"
+		"Architecture: amd64\nVersion: 5.15.0-88.1\n"
+		"Installed-Size: 18014398509481983\n\n"
+		"Package: linux-image-5.15.0-91-generic\nStatus: install ok installed\n"
+		"Architecture: amd64\nVersion: 5.15.0-91.1\nInstalled-Size: 7\n";
+	static const struct sdb_pkg none[] = { { NULL } };
+	char *root = sdb_root_new(none);
+	struct kp_plan *plan;
+	size_t i;
+
+	(void)state;
+	sdb_write_file(root, "var/lib/dpkg/status", status);
+	plan = plan_root(root, 1);
+	sdb_root_free(root);
+	assert_int_equal(kp_plan_n_releases(plan), 2);
+	assert_int_equal(kp_plan_release(plan, 0)->size_kib, 7);
+	assert_true(kp_plan_release(plan, 1)->size_kib == KP_SIZE_KIB_MAX);
+	for (i = 0; i < kp_plan_n_packages(plan); i++)
+		assert_true(kp_plan_package(plan, i)->size_kib <= KP_SIZE_KIB_MAX);
+	assert_true(kp_plan_purge_kib(plan) == KP_SIZE_KIB_MAX);
+	kp_plan_free(plan);
+}
+
 /* /boot: files the purged packages own, and initrd images by release. */
 static void
 test_boot_space(void **state)
@@ -547,7 +578,7 @@ test_json_not_utf8(void **state)
 int
 main(void)
 {
-	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 6];
+	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 7];
 	size_t i, n = sizeof(cases) / sizeof(cases[0]);
 
 	for (i = 0; i < n; i++) {
@@ -557,6 +588,7 @@ main(void)
 	}
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_json);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_protect_matches);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_sizes_saturate);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_boot_space);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_custom_dbgsym_release);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_debug_symbols_beside_dbg_headers);
