@@ -124,34 +124,48 @@ find_release(const struct kp_plan *plan, const char *name)
 	return -1;
 }
 
-/* An ambiguous name belongs to a release only if that release has an image. */
-static bool
-release_has_image(const struct kp_ctx *ctx, const char *release)
+/*
+ * Which releases (by their index, sorted by name) have an image package:
+ * one pass and a binary search each, so that many flavour-less packages
+ * of ambiguous ABI cost n log n, not n squared. calloc'ed, or NULL.
+ */
+static bool *
+releases_with_image(const struct kp_plan *plan, const struct kp_ctx *ctx)
 {
+	bool *image = calloc(plan->n_releases ? plan->n_releases : 1,
+	                     sizeof(*image));
 	size_t i;
 
-	for (i = 0; i < kp__ctx_n_packages(ctx); i++) {
+	for (i = 0; image != NULL && i < kp__ctx_n_packages(ctx); i++) {
 		const struct kp_name *kn = &kp__ctx_package(ctx, i)->kname;
+		long r;
 
 		if (kn->kind == KP_KIND_IMAGE && !kn->shared &&
-		    strcmp(kn->release, release) == 0)
-			return true;
+		    (r = find_release(plan, kn->release)) >= 0)
+			image[r] = true;
 	}
-	return false;
+	return image;
 }
 
-static void
+/* An ambiguous name belongs to a release only if that release has an image. */
+static int
 assign_packages(struct kp_plan *plan, const struct kp_ctx *ctx)
 {
+	bool *image = releases_with_image(plan, ctx);
 	size_t i;
 
+	if (image == NULL)
+		return -ENOMEM;
 	for (i = 0; i < kp__ctx_n_packages(ctx); i++) {
 		const struct kp_name *kn = &kp__ctx_package(ctx, i)->kname;
+		long r = find_release(plan, kn->release);
 
 		plan->release_of[i] = -1;
-		if (!kn->shared || (kn->ambiguous && release_has_image(ctx, kn->release)))
-			plan->release_of[i] = find_release(plan, kn->release);
+		if (!kn->shared || (kn->ambiguous && r >= 0 && image[r]))
+			plan->release_of[i] = r;
 	}
+	free(image);
+	return 0;
 }
 
 /* --------------------------------------------------------------- state */
@@ -850,7 +864,8 @@ build(struct kp_plan *plan, struct kp_ctx *ctx,
 		kp__ctx_prefer_release(ctx, opts->protect[i]);
 	if ((r = make_releases(plan, ctx)) < 0 || (r = make_packages(plan, ctx)) < 0)
 		return r;
-	assign_packages(plan, ctx);
+	if ((r = assign_packages(plan, ctx)) < 0)
+		return r;
 	if ((r = sort_releases(plan)) < 0)
 		return r;
 	r = decide_all(plan, ctx, opts, err);
