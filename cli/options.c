@@ -58,7 +58,7 @@ static const struct poptOption option_table[] = {
 	{ "running", '\0', POPT_ARG_STRING, NULL, OPT_RUNNING,
 	  "take RELEASE as the running kernel (none: no kernel)", "RELEASE" },
 	{ "protect", '\0', POPT_ARG_STRING, NULL, OPT_PROTECT,
-	  "never purge RELEASE (repeatable)", "RELEASE" },
+	  "never purge RELEASE, or every flavour of a version", "RELEASE" },
 	{ "fix", '\0', POPT_ARG_NONE, NULL, OPT_FIX,
 	  "recover a full /boot that apt-get refuses to touch", NULL },
 	{ "hook", '\0', POPT_ARG_NONE, NULL, OPT_HOOK,
@@ -90,7 +90,9 @@ static const char help_footer[] =
 "\n"
 "A purge needs root; --dry-run, --list and apt-get's -s do not. With both\n"
 "--list and --dry-run, the table comes first, then the plan. With --root,\n"
-"no kernel runs unless --running says so.\n"
+"no kernel runs unless --running says so; a DIR that is / however spelt\n"
+"(//, /., a link to /) is this system. --protect can be given more than\n"
+"once; one that names nothing installed is an error.\n"
 "\n"
 "KEEP and PROTECT in the configuration file, purge-old-kernels.conf(5),\n"
 "apply unless --keep is given; --protect adds to PROTECT. --hook, --auto\n"
@@ -123,7 +125,7 @@ usage_error(char *err, size_t err_size, const char *fmt, ...)
 	return CLI_EXIT_USAGE;
 }
 
-/* --keep: digits only (no sign, no blanks), 0 to CLI_KEEP_MAX. */
+/* --keep: digits only (no sign, no blanks), 0 to KP_KEEP_MAX. */
 static int
 parse_keep(const char *text, unsigned *keep, char *err, size_t err_size)
 {
@@ -133,13 +135,13 @@ parse_keep(const char *text, unsigned *keep, char *err, size_t err_size)
 	if (text[0] == '\0')
 		return usage_error(err, err_size,
 		                   "--keep needs a number from 0 to %u",
-		                   CLI_KEEP_MAX);
+		                   KP_KEEP_MAX);
 	errno = 0;
 	n = strtoul(text, &end, 10);
 	if (strspn(text, "0123456789") != strlen(text) || *end != '\0' ||
-	    errno == ERANGE || n > CLI_KEEP_MAX)
+	    errno == ERANGE || n > KP_KEEP_MAX)
 		return usage_error(err, err_size, "--keep takes a number from "
-		                   "0 to %u, not '%s'", CLI_KEEP_MAX, text);
+		                   "0 to %u, not '%s'", KP_KEEP_MAX, text);
 	*keep = (unsigned)n;
 	return 0;
 }

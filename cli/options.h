@@ -21,9 +21,6 @@ enum cli_exit {
 	CLI_EXIT_USAGE = 2, /* bad command line */
 };
 
-/* --keep takes 0 to this: more would never make a difference. */
-#define CLI_KEEP_MAX 1000u
-
 struct cli_options {
 	unsigned keep;
 	bool dry_run;

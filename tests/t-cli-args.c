@@ -7,6 +7,7 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -468,6 +469,41 @@ test_version(void **state)
 	free(version);
 }
 
+/* The most --keep and KEEP take, and the sentence, are the library's. */
+static void
+test_keep_max(void **state)
+{
+	struct cli_options opts;
+	struct kp_config cfg;
+	struct kp_error kerr = { 0 };
+	char arg[64], line[64], err[1024], want[128];
+	const char *argv[] = { "pok", arg, NULL };
+	FILE *f;
+
+	(void)state;
+	snprintf(arg, sizeof(arg), "--keep=%u", KP_KEEP_MAX);
+	assert_int_equal(cli_options_parse(&opts, 2, argv, err, sizeof(err)), 0);
+	assert_int_equal(opts.keep, KP_KEEP_MAX);
+	cli_options_free(&opts);
+	snprintf(arg, sizeof(arg), "--keep=%u", KP_KEEP_MAX + 1);
+	assert_int_equal(cli_options_parse(&opts, 2, argv, err, sizeof(err)),
+	                 CLI_EXIT_USAGE);
+	cli_options_free(&opts);
+	snprintf(want, sizeof(want), "from 0 to %u, not '%u'", KP_KEEP_MAX,
+	         KP_KEEP_MAX + 1);
+	assert_non_null(strstr(err, want));
+	/* the configuration file's KEEP: the same bound */
+	snprintf(line, sizeof(line), "KEEP=%u\n", KP_KEEP_MAX + 1);
+	f = fmemopen(line, strlen(line), "r");
+	assert_non_null(f);
+	kp_config_init(&cfg);
+	assert_int_equal(kp_config_read_stream(f, "t.conf", &cfg, NULL, NULL,
+	                                       &kerr), -EINVAL);
+	fclose(f);
+	assert_non_null(strstr(kerr.message, want));
+	kp_config_free(&cfg);
+}
+
 static struct CMUnitTest *
 table_tests(const void *rows, size_t n, size_t row_size,
             const char *(*name)(const void *row), CMUnitTestFunction fn)
@@ -509,6 +545,7 @@ main(void)
 		cmocka_unit_test(test_ours_for_popt),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_version),
+		cmocka_unit_test(test_keep_max),
 	};
 	struct CMUnitTest *good = table_tests(good_cases, N_GOOD,
 	                                      sizeof(good_cases[0]), good_name,
