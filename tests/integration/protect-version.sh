@@ -67,6 +67,11 @@ assert_contains "$out" "6.8.0-40-generic" "the dry run goes on"
 section "--auto with AUTO=yes says so in its log, and purges the rest"
 conf "AUTO=yes" "KEEP=1" "PROTECT=6.8.0-40 6.8.0-40-lowlatncy"
 : >"$LOG"
+assert_exit 2 env PURGE_OLD_KERNELS_LOG="$LOG" "$POK" --root="$ROOT" --running=$R --auto --protect=6.8.0.40
+assert_contains "$(cat "$LOG")" "--protect=6.8.0.40: no such kernel release or version is installed; did you mean 6.8.0-40?; nothing was purged" \
+	"--auto: a --protect that names nothing stops it"
+assert_status_unchanged "$before"
+: >"$LOG"
 assert_exit 0 env PURGE_OLD_KERNELS_LOG="$LOG" "$POK" --root="$ROOT" --running=$R --auto
 assert_contains "$(cat "$LOG")" "$CONF:3: PROTECT=6.8.0-40-lowlatncy: no such kernel release or version is installed; did you mean 6.8.0-40-lowlatency?"
 assert_remaining "$r40 $r40l $r45 linux-base"
