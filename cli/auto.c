@@ -342,6 +342,12 @@ make_plan(struct job *job)
 		job_failed(job, err.message);
 		return CLI_EXIT_ERROR;
 	}
+	if (cli_protect_check(job->opts, job->plan, job->log.fn,
+	                      job->log.data, err.message,
+	                      sizeof(err.message)) != 0) {
+		job_failed(job, err.message);
+		return CLI_EXIT_USAGE;
+	}
 	if (kp_plan_n_purge(job->plan) == 0)
 		return 0;
 	if ((r = check_system(job)) != 0)

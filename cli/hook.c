@@ -261,6 +261,11 @@ cli_hook(struct cli_options *opts)
 	cli_policy_of(&p, opts, running);
 	if (cli_state_get(&p, geteuid() == 0, &log, &s, &plan, &err) < 0)
 		goto fail;
+	/* A re-made plan says which protected values name nothing. */
+	if (plan != NULL && cli_protect_check(opts, plan, log.fn, log.data,
+	                                      err.message,
+	                                      sizeof(err.message)) != 0)
+		cli_error("warning: %s", err.message);
 	if (plan != NULL && kp_plan_n_purge(plan) > 0)
 		notice(opts, &cfg, plan, n_protect, running);
 	goto out;

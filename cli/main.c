@@ -90,6 +90,22 @@ check_running(const struct cli_options *opts, const struct kp_plan *plan)
 		          opts->running);
 }
 
+/*
+ * A --protect that names nothing installed stops the run before anything
+ * is removed; a PROTECT of the configuration file only warns.
+ */
+static int
+check_protect(const struct cli_options *opts, const struct kp_plan *plan)
+{
+	char err[1024];
+	int r = cli_protect_check(opts, plan, cli_log_to_stderr, NULL, err,
+	                          sizeof(err));
+
+	if (r != 0)
+		cli_error("%s; nothing was removed", err);
+	return r;
+}
+
 static int
 make_plan(const struct cli_options *opts, struct job *job)
 {
@@ -112,7 +128,7 @@ make_plan(const struct cli_options *opts, struct job *job)
 		return CLI_EXIT_ERROR;
 	}
 	check_running(opts, job->plan);
-	return 0;
+	return check_protect(opts, job->plan);
 }
 
 /* ------------------------------------------------------- pre-flight */

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include <popt.h>
 
 #include "kpurge.h"
@@ -56,7 +58,7 @@ static const struct poptOption option_table[] = {
 	{ "running", '\0', POPT_ARG_STRING, NULL, OPT_RUNNING,
 	  "take RELEASE as the running kernel (none: no kernel)", "RELEASE" },
 	{ "protect", '\0', POPT_ARG_STRING, NULL, OPT_PROTECT,
-	  "never purge RELEASE (repeatable)", "RELEASE" },
+	  "never purge RELEASE, or every flavour of a version", "RELEASE" },
 	{ "fix", '\0', POPT_ARG_NONE, NULL, OPT_FIX,
 	  "recover a full /boot that apt-get refuses to touch", NULL },
 	{ "hook", '\0', POPT_ARG_NONE, NULL, OPT_HOOK,
@@ -88,7 +90,9 @@ static const char help_footer[] =
 "\n"
 "A purge needs root; --dry-run, --list and apt-get's -s do not. With both\n"
 "--list and --dry-run, the table comes first, then the plan. With --root,\n"
-"no kernel runs unless --running says so.\n"
+"no kernel runs unless --running says so; a DIR that is / however spelt\n"
+"(//, /., a link to /) is this system. --protect can be given more than\n"
+"once; one that names nothing installed is an error.\n"
 "\n"
 "KEEP and PROTECT in the configuration file, purge-old-kernels.conf(5),\n"
 "apply unless --keep is given; --protect adds to PROTECT. --hook, --auto\n"
@@ -121,7 +125,7 @@ usage_error(char *err, size_t err_size, const char *fmt, ...)
 	return CLI_EXIT_USAGE;
 }
 
-/* --keep: digits only (no sign, no blanks), 0 to CLI_KEEP_MAX. */
+/* --keep: digits only (no sign, no blanks), 0 to KP_KEEP_MAX. */
 static int
 parse_keep(const char *text, unsigned *keep, char *err, size_t err_size)
 {
@@ -131,13 +135,13 @@ parse_keep(const char *text, unsigned *keep, char *err, size_t err_size)
 	if (text[0] == '\0')
 		return usage_error(err, err_size,
 		                   "--keep needs a number from 0 to %u",
-		                   CLI_KEEP_MAX);
+		                   KP_KEEP_MAX);
 	errno = 0;
 	n = strtoul(text, &end, 10);
 	if (strspn(text, "0123456789") != strlen(text) || *end != '\0' ||
-	    errno == ERANGE || n > CLI_KEEP_MAX)
+	    errno == ERANGE || n > KP_KEEP_MAX)
 		return usage_error(err, err_size, "--keep takes a number from "
-		                   "0 to %u, not '%s'", CLI_KEEP_MAX, text);
+		                   "0 to %u, not '%s'", KP_KEEP_MAX, text);
 	*keep = (unsigned)n;
 	return 0;
 }
@@ -152,16 +156,66 @@ parse_status(const char *text, char *err, size_t err_size)
 	                   "not '%s'", text);
 }
 
+/*
+ * --running and --protect take a release as uname -r prints it, by the
+ * grammar of lib/names.c (package names hold only [a-z0-9.+-]); --protect
+ * also a version without its flavour. Anything else could never name an
+ * installed kernel, and would reach apt's patterns as a pattern.
+ */
 static int
-add_protect(struct cli_options *opts, char *release)
+check_release(int id, const char *arg, char *err, size_t err_size)
 {
-	char **v = realloc(opts->protect, (opts->n_protect + 1) * sizeof(*v));
+	if (kp_release_split(arg, NULL, 0, NULL, 0))
+		return 0;
+	if (id == OPT_RUNNING)
+		return usage_error(err, err_size, "--running takes a kernel "
+		                   "release as uname -r prints it (such as "
+		                   "6.8.0-40-generic) or none, not '%s'", arg);
+	return usage_error(err, err_size, "--protect takes a kernel release "
+	                   "(such as 6.8.0-40-generic) or a version (6.8.0-40), "
+	                   "not '%s'", arg);
+}
+
+/**
+ * Add release to opts->protect (which then owns it); where is "FILE:LINE"
+ * for a value read from the configuration file, NULL for the command
+ * line (copied). Returns 0 or -ENOMEM (release is then not owned).
+ */
+int
+cli_options_add_protect(struct cli_options *opts, char *release,
+                        const char *where)
+{
+	size_t n = opts->n_protect + 1;
+	char **v = realloc(opts->protect, n * sizeof(*v));
+	char **w, *copy = NULL;
 
 	if (v == NULL)
 		return -ENOMEM;
 	opts->protect = v;
-	opts->protect[opts->n_protect++] = release;
+	w = realloc(opts->protect_where, n * sizeof(*w));
+	if (w == NULL)
+		return -ENOMEM;
+	opts->protect_where = w;
+	if (where != NULL && (copy = strdup(where)) == NULL)
+		return -ENOMEM;
+	v[opts->n_protect] = release;
+	w[opts->n_protect] = copy;
+	opts->n_protect++;
 	return 0;
+}
+
+/*
+ * Does dir name this system's root: the same file as "/" (//, /., /tmp/..,
+ * a symlink to /, a bind mount of /)? A name that cannot be examined is
+ * not; opening the system there reports why.
+ */
+static bool
+is_this_system(const char *dir)
+{
+	struct stat a, b;
+
+	return stat(dir, &a) == 0 && stat("/", &b) == 0 &&
+	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
 /* Replace *slot with value, which the options now own. */
@@ -197,16 +251,29 @@ apply_value(struct cli_options *opts, int id, char *arg, char *err,
 		r = parse_status(arg, err, err_size);
 		set_string(&opts->status, arg);
 	} else if (id == OPT_ROOT) {
+		/*
+		 * "This system" is decided once, here: every later choice
+		 * (the running kernel, the state files, dpkg's directories)
+		 * sees NULL, however / was spelt.
+		 */
+		if (is_this_system(arg)) {
+			free(arg);
+			arg = NULL;
+		}
 		set_string(&opts->root, arg);
 	} else if (id == OPT_RUNNING) {
 		/* "none": no kernel of this system runs (an image) */
 		opts->running_none = strcmp(arg, "none") == 0;
-		if (opts->running_none) {
+		if (!opts->running_none)
+			r = check_release(id, arg, err, err_size);
+		if (opts->running_none || r != 0) {
 			free(arg);
 			arg = NULL;
 		}
 		set_string(&opts->running, arg);
-	} else if (add_protect(opts, arg) < 0) {
+	} else if ((r = check_release(id, arg, err, err_size)) != 0) {
+		free(arg);
+	} else if (cli_options_add_protect(opts, arg, NULL) < 0) {
 		free(arg);
 		snprintf(err, err_size, "out of memory");
 		r = CLI_EXIT_ERROR;
@@ -369,11 +436,139 @@ cli_options_free(struct cli_options *opts)
 	free(opts->root);
 	free(opts->running);
 	free(opts->status);
-	for (i = 0; i < opts->n_protect; i++)
+	for (i = 0; i < opts->n_protect; i++) {
 		free(opts->protect[i]);
+		free(opts->protect_where[i]);
+	}
 	free(opts->protect);
+	free(opts->protect_where);
 	cli_split_free(&opts->args);
 	memset(opts, 0, sizeof(*opts));
+}
+
+/* ------------------------------------------------- protected values */
+
+static size_t
+min3(size_t a, size_t b, size_t c)
+{
+	size_t m = a < b ? a : b;
+
+	return m < c ? m : c;
+}
+
+/* Levenshtein distance of a and b; (size_t)-1 for names too long. */
+static size_t
+edit_distance(const char *a, const char *b)
+{
+	size_t row[KP_NAME_MAX + 1], la = strlen(a), lb = strlen(b), i, j;
+
+	if (la > KP_NAME_MAX || lb > KP_NAME_MAX)
+		return (size_t)-1;
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		size_t diag = row[0];
+
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			size_t up = row[j];
+
+			row[j] = min3(row[j] + 1, row[j - 1] + 1,
+			              diag + (a[i - 1] != b[j - 1]));
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+/* Add name to the suggestions in buf ("a", "a or b", "a, b or c"). */
+static void
+add_suggestion(char *buf, size_t size, size_t *n, const char *name)
+{
+	char *or = strstr(buf, " or ");
+
+	if (*n == 0)
+		snprintf(buf, size, "%s", name);
+	else if (or == NULL)
+		snprintf(buf + strlen(buf), size - strlen(buf), " or %s", name);
+	else {
+		char last[KP_NAME_MAX + 8];
+
+		snprintf(last, sizeof(last), "%s", or + 4);
+		snprintf(or, size - (size_t)(or - buf), ", %s or %s", last,
+		         name);
+	}
+	(*n)++;
+}
+
+/*
+ * Into buf, the installed releases and versions closest to value, if any
+ * is a typo's worth of edits away (a third of its length, at least 2):
+ * every one at the least distance, newest first. "" when none is close.
+ */
+static void
+closest_releases(const struct kp_plan *plan, const char *value, char *buf,
+                 size_t size)
+{
+	size_t i, k, n = 0, best = strlen(value) / 3 > 2 ? strlen(value) / 3 : 2;
+
+	buf[0] = '\0';
+	for (i = 0; i < kp_plan_n_releases(plan); i++) {
+		const struct kp_release *r = kp_plan_release(plan, i);
+		const struct kp_release *prev = i ? kp_plan_release(plan, i - 1)
+		                                  : NULL;
+		const char *names[] = { r->name, r->abi };
+		/* A version once, though flavours share it (they are next). */
+		bool abi_again = strcmp(r->abi, r->name) == 0 ||
+		                 (prev != NULL && strcmp(prev->abi, r->abi) == 0);
+
+		for (k = 0; k < (abi_again ? 1u : 2u); k++) {
+			size_t d = edit_distance(value, names[k]);
+
+			if (d > best)
+				continue;
+			if (d < best || n == 0) {
+				best = d;
+				n = 0;
+				buf[0] = '\0';
+			}
+			add_suggestion(buf, size, &n, names[k]);
+		}
+	}
+}
+
+/**
+ * Check the protected values against the plan made with them. One that
+ * names nothing installed is, from the command line, a usage error
+ * (returns CLI_EXIT_USAGE, err filled, with "did you mean" when a close
+ * name exists); from the configuration file, a warning through log naming
+ * its file and line. Returns 0 otherwise.
+ */
+int
+cli_protect_check(const struct cli_options *opts, const struct kp_plan *plan,
+                  kp_log_fn log, void *log_data, char *err, size_t err_size)
+{
+	char msg[1024], close[512], hint[600];
+	size_t i;
+
+	for (i = 0; i < opts->n_protect; i++) {
+		const char *v = opts->protect[i];
+
+		if (kp_plan_protect_matches(plan, v) > 0)
+			continue;
+		closest_releases(plan, v, close, sizeof(close));
+		snprintf(hint, sizeof(hint), "; did you mean %s?", close);
+		if (opts->protect_where[i] == NULL)
+			return usage_error(err, err_size, "--protect=%s: no "
+			                   "such kernel release or version is "
+			                   "installed%s", v, close[0] ? hint : "");
+		snprintf(msg, sizeof(msg), "%s: PROTECT=%s: no such kernel "
+		         "release or version is installed%s",
+		         opts->protect_where[i], v, close[0] ? hint : "");
+		if (log != NULL)
+			log(log_data, KP_LOG_WARNING, msg);
+	}
+	return 0;
 }
 
 bool

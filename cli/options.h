@@ -10,6 +10,7 @@
 #include <stdio.h>
 
 #include "apt-args.h"
+#include "kpurge.h"
 
 #define CLI_NAME "purge-old-kernels"
 
@@ -19,9 +20,6 @@ enum cli_exit {
 	CLI_EXIT_ERROR = 1, /* database, root directory, privileges, plan */
 	CLI_EXIT_USAGE = 2, /* bad command line */
 };
-
-/* --keep takes 0 to this: more would never make a difference. */
-#define CLI_KEEP_MAX 1000u
 
 struct cli_options {
 	unsigned keep;
@@ -37,10 +35,12 @@ struct cli_options {
 	bool hook;         /* --hook: apt's hook */
 	bool auto_purge;   /* --auto: the periodic job */
 	char *status;      /* --status=byobu|prometheus; NULL: not given */
-	char *root;        /* --root, as given; NULL: this system */
+	char *root;        /* --root, as given; NULL: this system (/ however
+	                      spelt) */
 	char *running;     /* --running; NULL: not given */
 	bool running_none; /* --running=none */
-	char **protect;    /* --protect, in order */
+	char **protect;    /* --protect, in order, then PROTECT */
+	char **protect_where; /* NULL: --protect; else "FILE:LINE" */
 	size_t n_protect;
 	struct cli_split args; /* args.apt: what goes to apt-get */
 };
@@ -48,6 +48,11 @@ struct cli_options {
 int cli_options_parse(struct cli_options *opts, int argc,
                       const char *const *argv, char *err, size_t err_size);
 void cli_options_free(struct cli_options *opts);
+int cli_options_add_protect(struct cli_options *opts, char *release,
+                            const char *where);
+int cli_protect_check(const struct cli_options *opts,
+                      const struct kp_plan *plan, kp_log_fn log,
+                      void *log_data, char *err, size_t err_size);
 
 /* Neither --dry-run nor --list: the packages are purged. */
 bool cli_options_purging(const struct cli_options *opts);

@@ -109,16 +109,26 @@ paint(const struct cli_style *style, const char *code)
 
 /* ------------------------------------------------------------- helpers */
 
-/** Write a size in KiB the way people read it: binary units, one decimal. */
+/**
+ * Write a size in KiB the way people read it: binary units, one decimal
+ * ("49 KiB", "1.2 GiB"; up to "16.0 EiB", where sizes saturate).
+ */
 void
 cli_format_size(unsigned long long kib, char *buf, size_t size)
 {
-	if (kib < 1024)
+	static const char *const units[] = { "MiB", "GiB", "TiB", "PiB", "EiB" };
+	double v = (double)kib / 1024;
+	size_t u = 0;
+
+	if (kib < 1024) {
 		snprintf(buf, size, "%llu KiB", kib);
-	else if (kib < 1024ull * 1024)
-		snprintf(buf, size, "%.1f MiB", kib / 1024.0);
-	else
-		snprintf(buf, size, "%.1f GiB", kib / (1024.0 * 1024));
+		return;
+	}
+	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
+		v /= 1024;
+		u++;
+	}
+	snprintf(buf, size, "%.1f %s", v, units[u]);
 }
 
 /**
@@ -128,7 +138,8 @@ cli_format_size(unsigned long long kib, char *buf, size_t size)
 void
 cli_format_bytes(unsigned long long bytes, char *buf, size_t size)
 {
-	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB",
+	                                     "EiB" };
 	double v = (double)bytes;
 	size_t u = 0;
 
@@ -154,7 +165,7 @@ cli_format_bytes(unsigned long long bytes, char *buf, size_t size)
 void
 cli_format_short(unsigned long long bytes, char *buf, size_t size)
 {
-	static const char units[] = "KMGTP";
+	static const char units[] = "KMGTPE";
 	double v = (double)bytes;
 	size_t u = 0;
 

@@ -94,21 +94,18 @@ cli_config_load(const char *root, struct kp_config *cfg,
 int
 cli_config_apply(struct cli_options *opts, const struct kp_config *cfg)
 {
-	size_t i, n = opts->n_protect + cfg->n_protect;
-	char **v;
+	size_t i;
+	char *copy;
 
 	if (!opts->keep_set)
 		opts->keep = cfg->keep;
-	if (cfg->n_protect == 0)
-		return 0;
-	v = realloc(opts->protect, n * sizeof(*v));
-	if (v == NULL)
-		return -ENOMEM;
-	opts->protect = v;
 	for (i = 0; i < cfg->n_protect; i++) {
-		if ((v[opts->n_protect] = strdup(cfg->protect[i])) == NULL)
+		copy = strdup(cfg->protect[i]);
+		if (copy == NULL || cli_options_add_protect(
+		        opts, copy, cfg->protect_where[i]) < 0) {
+			free(copy);
 			return -ENOMEM;
-		opts->n_protect++;
+		}
 	}
 	return 0;
 }

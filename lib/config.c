@@ -161,23 +161,56 @@ free_protect(struct kp_config *cfg)
 {
 	size_t i;
 
-	for (i = 0; i < cfg->n_protect; i++)
+	for (i = 0; i < cfg->n_protect; i++) {
 		free(cfg->protect[i]);
+		free(cfg->protect_where[i]);
+	}
 	free(cfg->protect);
+	free(cfg->protect_where);
 	cfg->protect = NULL;
+	cfg->protect_where = NULL;
 	cfg->n_protect = 0;
+}
+
+/* Add word, read at l, to PROTECT. Returns 0 or -ENOMEM. */
+static int
+add_protect(const struct line *l, struct kp_config *cfg, const char *word)
+{
+	size_t n = cfg->n_protect + 1;
+	char **v = realloc(cfg->protect, n * sizeof(*v));
+	char **w;
+
+	if (v == NULL)
+		return -ENOMEM;
+	cfg->protect = v;
+	w = realloc(cfg->protect_where, n * sizeof(*w));
+	if (w == NULL)
+		return -ENOMEM;
+	cfg->protect_where = w;
+	v[cfg->n_protect] = strdup(word);
+	w[cfg->n_protect] = kp__strdup_printf("%s:%u", l->file, l->number);
+	if (v[cfg->n_protect] == NULL || w[cfg->n_protect] == NULL) {
+		free(v[cfg->n_protect]);
+		free(w[cfg->n_protect]);
+		return -ENOMEM;
+	}
+	cfg->n_protect++;
+	return 0;
 }
 
 /* The characters of a release as uname -r prints it (custom ones too). */
 #define RELEASE_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" \
                       "0123456789.+-_~"
 
-/* PROTECT: releases separated by blanks; a later line replaces it. */
+/*
+ * PROTECT: releases (or versions without their flavour) separated by
+ * blanks; a later line replaces it. One that names nothing installed is
+ * the plan's business: the caller warns, naming where it was read.
+ */
 static int
 set_protect(const struct line *l, struct kp_config *cfg, char *value)
 {
 	char *word, *save = NULL;
-	char **v;
 
 	free_protect(cfg);
 	for (word = strtok_r(value, " \t", &save); word != NULL;
@@ -186,13 +219,8 @@ set_protect(const struct line *l, struct kp_config *cfg, char *value)
 			return line_error(l, "PROTECT takes kernel releases as "
 			                  "uname -r prints them, separated by "
 			                  "blanks; not '%s'", word);
-		v = realloc(cfg->protect, (cfg->n_protect + 1) * sizeof(*v));
-		if (v == NULL)
+		if (add_protect(l, cfg, word) < 0)
 			return kp__error_set(l->err, -ENOMEM, "out of memory");
-		cfg->protect = v;
-		if ((v[cfg->n_protect] = strdup(word)) == NULL)
-			return kp__error_set(l->err, -ENOMEM, "out of memory");
-		cfg->n_protect++;
 	}
 	return 0;
 }

@@ -170,12 +170,17 @@ state_of(const struct pkginfo *pkg)
 	}
 }
 
+/* Installed-Size in KiB, saturating at KP_SIZE_KIB_MAX (ERANGE too). */
 static unsigned long long
 size_of(const struct pkginfo *pkg)
 {
 	const char *s = pkg->installed.installedsize;
+	unsigned long long kib;
 
-	return s == NULL ? 0 : strtoull(s, NULL, 10);
+	if (s == NULL)
+		return 0;
+	kib = strtoull(s, NULL, 10);
+	return kib < KP_SIZE_KIB_MAX ? kib : KP_SIZE_KIB_MAX;
 }
 
 /*

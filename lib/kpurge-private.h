@@ -19,6 +19,14 @@ void kp__log(struct kp_ctx *ctx, enum kp_log_level level, const char *fmt, ...)
 char *kp__strdup_printf(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
+/* a + b in KiB, saturating at KP_SIZE_KIB_MAX. */
+static inline unsigned long long
+kp__size_add(unsigned long long a, unsigned long long b)
+{
+	return a > KP_SIZE_KIB_MAX - (b < KP_SIZE_KIB_MAX ? b : KP_SIZE_KIB_MAX)
+	       ? KP_SIZE_KIB_MAX : a + b;
+}
+
 /* plan.c: the plan, shared with the files that measure and prove it. */
 struct kp_plan {
 	struct kp_release *releases;

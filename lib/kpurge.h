@@ -186,6 +186,13 @@ enum kp_release_state {
 	KP_RELEASE_CONFIG_ONLY, /* every package in config-files state */
 };
 
+/*
+ * The largest size in KiB the plan holds: an Installed-Size beyond it (a
+ * corrupt status file says 30 nines) and every sum that would pass it
+ * stay at it, so a size in bytes (KiB * 1024) always fits 64 bits.
+ */
+#define KP_SIZE_KIB_MAX (~0ULL / 1024)
+
 struct kp_package {
 	const char *name;    /* as apt-get takes it (name:arch if ambiguous) */
 	const char *version; /* installed version */
@@ -260,6 +267,13 @@ struct kp_boot_space {
 	unsigned long long freed; /* bytes the purge frees under /boot */
 };
 void kp_plan_boot_space(const struct kp_plan *plan, struct kp_boot_space *out);
+/*
+ * How many releases a protected value (a release, or a version without
+ * its flavour, which protects every flavour of it) names in the plan; 1
+ * for a release of which only flavour-less packages of its version are
+ * left. 0 when it names nothing installed.
+ */
+size_t kp_plan_protect_matches(const struct kp_plan *plan, const char *value);
 /** The running release the plan was made for, or NULL. */
 const char *kp_plan_running(const struct kp_plan *plan);
 /** True when the running release has packages installed. */
@@ -323,6 +337,7 @@ struct kp_config {
 	unsigned keep;         /* KEEP */
 	bool keep_set;         /* KEEP was given */
 	char **protect;        /* PROTECT: releases, owned */
+	char **protect_where;  /* "FILE:LINE" of each, owned */
 	size_t n_protect;
 	enum kp_auto auto_purge; /* AUTO */
 	unsigned timeout;      /* TIMEOUT: seconds to wait for apt's lock */

@@ -113,7 +113,15 @@ note_apt_view(struct kp_apt *apt, struct kp_plan *plan, struct kp_error *err)
 {
 	char **names = NULL;
 	size_t r, j, k;
-	int n = kp_apt_kernel_protected(apt, plan->running, &names, err);
+	/*
+	 * The module puts the running release into a regular expression,
+	 * quoting the only pattern characters a release may hold ('.', '+').
+	 * A uname outside the release grammar (a custom "x|.*") names no
+	 * package either: it goes as no running kernel, never as a pattern.
+	 */
+	const char *running = kp_release_split(plan->running, NULL, 0, NULL, 0) ?
+	                      plan->running : NULL;
+	int n = kp_apt_kernel_protected(apt, running, &names, err);
 
 	if (n < 0)
 		return n;

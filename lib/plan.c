@@ -124,34 +124,48 @@ find_release(const struct kp_plan *plan, const char *name)
 	return -1;
 }
 
-/* An ambiguous name belongs to a release only if that release has an image. */
-static bool
-release_has_image(const struct kp_ctx *ctx, const char *release)
+/*
+ * Which releases (by their index, sorted by name) have an image package:
+ * one pass and a binary search each, so that many flavour-less packages
+ * of ambiguous ABI cost n log n, not n squared. calloc'ed, or NULL.
+ */
+static bool *
+releases_with_image(const struct kp_plan *plan, const struct kp_ctx *ctx)
 {
+	bool *image = calloc(plan->n_releases ? plan->n_releases : 1,
+	                     sizeof(*image));
 	size_t i;
 
-	for (i = 0; i < kp__ctx_n_packages(ctx); i++) {
+	for (i = 0; image != NULL && i < kp__ctx_n_packages(ctx); i++) {
 		const struct kp_name *kn = &kp__ctx_package(ctx, i)->kname;
+		long r;
 
 		if (kn->kind == KP_KIND_IMAGE && !kn->shared &&
-		    strcmp(kn->release, release) == 0)
-			return true;
+		    (r = find_release(plan, kn->release)) >= 0)
+			image[r] = true;
 	}
-	return false;
+	return image;
 }
 
-static void
+/* An ambiguous name belongs to a release only if that release has an image. */
+static int
 assign_packages(struct kp_plan *plan, const struct kp_ctx *ctx)
 {
+	bool *image = releases_with_image(plan, ctx);
 	size_t i;
 
+	if (image == NULL)
+		return -ENOMEM;
 	for (i = 0; i < kp__ctx_n_packages(ctx); i++) {
 		const struct kp_name *kn = &kp__ctx_package(ctx, i)->kname;
+		long r = find_release(plan, kn->release);
 
 		plan->release_of[i] = -1;
-		if (!kn->shared || (kn->ambiguous && release_has_image(ctx, kn->release)))
-			plan->release_of[i] = find_release(plan, kn->release);
+		if (!kn->shared || (kn->ambiguous && r >= 0 && image[r]))
+			plan->release_of[i] = r;
 	}
+	free(image);
+	return 0;
 }
 
 /* --------------------------------------------------------------- state */
@@ -179,7 +193,8 @@ release_states(struct kp_plan *plan, const struct kp_ctx *ctx,
 
 		if (r < 0)
 			continue;
-		plan->releases[r].size_kib += p->size_kib;
+		plan->releases[r].size_kib =
+			kp__size_add(plan->releases[r].size_kib, p->size_kib);
 		not_rc[r] = not_rc[r] || p->state != KP_STATE_CONFIG_FILES;
 		image[r] = image[r] || (p->kname.kind == KP_KIND_IMAGE &&
 		                        p->state == KP_STATE_INSTALLED);
@@ -208,13 +223,29 @@ cmp_releases(const void *a, const void *b)
 
 /* ------------------------------------------------------------ decisions */
 
+/*
+ * Does the protected value name rel: its release, or a version without a
+ * flavour (6.8.0-40), which names every flavour of that version?
+ */
 static bool
-is_protected(const struct kp_plan_options *opts, const char *name)
+protect_names(const char *value, const struct kp_release *rel)
+{
+	char abi[KP_NAME_MAX], flavour[KP_NAME_MAX];
+
+	if (strcmp(value, rel->name) == 0)
+		return true;
+	return kp_release_split(value, abi, sizeof(abi), flavour,
+	                        sizeof(flavour)) &&
+	       flavour[0] == '\0' && strcmp(abi, rel->abi) == 0;
+}
+
+static bool
+is_protected(const struct kp_plan_options *opts, const struct kp_release *rel)
 {
 	size_t i;
 
 	for (i = 0; i < opts->n_protect; i++)
-		if (strcmp(opts->protect[i], name) == 0)
+		if (protect_names(opts->protect[i], rel))
 			return true;
 	return false;
 }
@@ -261,7 +292,7 @@ decide_release(struct kp_plan *plan, struct kp_release *rel,
 	else if (held_pkg != NULL)
 		decide(plan, rel, KP_KEEP, KP_REASON_HELD,
 		       plan_printf(plan, "%s is on hold", held_pkg));
-	else if (is_protected(opts, rel->name))
+	else if (is_protected(opts, rel))
 		decide(plan, rel, KP_KEEP, KP_REASON_PROTECTED, "protected (--protect)");
 	else if (rel->rank == 1)
 		decide(plan, rel, KP_KEEP, KP_REASON_LATEST, "the newest kernel version");
@@ -470,7 +501,8 @@ list_purge(struct kp_plan *plan)
 		if (plan->packages[i].action != KP_PURGE)
 			continue;
 		plan->purge[plan->n_purge++] = plan->packages[i].name;
-		plan->purge_kib += plan->packages[i].size_kib;
+		plan->purge_kib = kp__size_add(plan->purge_kib,
+		                               plan->packages[i].size_kib);
 	}
 	qsort(plan->purge, plan->n_purge, sizeof(*plan->purge), cmp_purge_names);
 	return 0;
@@ -629,7 +661,7 @@ check_options(const struct kp_plan_options *opts, bool running_installed,
 	                     opts->running);
 }
 
-/* Is a flavour-less package of release's ABI installed? */
+/* Is a flavour-less package of release's ABI in the (built) plan? */
 static bool
 has_shared_of(const struct kp_plan *plan, const char *release)
 {
@@ -639,24 +671,44 @@ has_shared_of(const struct kp_plan *plan, const char *release)
 	if (!kp_release_split(release, abi, sizeof(abi), NULL, 0))
 		return false;
 	for (k = 0; k < plan->n_packages; k++)
-		if (plan->release_of[k] < 0 &&
+		if (plan->packages[k].release == NULL &&
 		    strcmp(plan->packages[k].abi, abi) == 0)
 			return true;
 	return false;
 }
 
-static void
-warn_unknown_protect(struct kp_plan *plan, struct kp_ctx *ctx,
-                     const struct kp_plan_options *opts)
+/* Is a release of value's version installed? */
+static bool
+has_release_of(const struct kp_plan *plan, const char *value)
 {
-	size_t i;
+	char abi[KP_NAME_MAX];
+	size_t r;
 
-	for (i = 0; i < opts->n_protect; i++)
-		if (find_release(plan, opts->protect[i]) < 0 &&
-		    !has_shared_of(plan, opts->protect[i]))
-			kp__log(ctx, KP_LOG_WARNING,
-			        "--protect=%s: no such kernel release is installed",
-			        opts->protect[i]);
+	if (!kp_release_split(value, abi, sizeof(abi), NULL, 0))
+		return false;
+	for (r = 0; r < plan->n_releases; r++)
+		if (strcmp(plan->releases[r].abi, abi) == 0)
+			return true;
+	return false;
+}
+
+/**
+ * How many releases a protected value (a release, or a version without
+ * its flavour) names in the plan; 1 for a release of which only the
+ * flavour-less packages of its version are left (those it keeps). 0: it
+ * names nothing installed, a typo perhaps (another flavour of an
+ * installed version is one).
+ */
+size_t
+kp_plan_protect_matches(const struct kp_plan *plan, const char *value)
+{
+	size_t r, n = 0;
+
+	for (r = 0; r < plan->n_releases; r++)
+		n += protect_names(value, &plan->releases[r]);
+	if (n == 0 && !has_release_of(plan, value))
+		n = has_shared_of(plan, value);
+	return n;
 }
 
 static int
@@ -812,8 +864,8 @@ build(struct kp_plan *plan, struct kp_ctx *ctx,
 		kp__ctx_prefer_release(ctx, opts->protect[i]);
 	if ((r = make_releases(plan, ctx)) < 0 || (r = make_packages(plan, ctx)) < 0)
 		return r;
-	assign_packages(plan, ctx);
-	warn_unknown_protect(plan, ctx, opts);
+	if ((r = assign_packages(plan, ctx)) < 0)
+		return r;
 	if ((r = sort_releases(plan)) < 0)
 		return r;
 	r = decide_all(plan, ctx, opts, err);

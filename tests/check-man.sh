@@ -124,6 +124,23 @@ if [ -f "$page3" ]; then
 	fi
 fi
 
+## The most --keep and KEEP take: KP_KEEP_MAX, the one constant.
+
+keep_max=$(sed -n 's/^#define KP_KEEP_MAX \([0-9]*\)u.*/\1/p' "$top_srcdir/lib/kpurge.h")
+conf5=$top_srcdir/man/purge-old-kernels.conf.5
+if [ -z "$keep_max" ]; then
+	not_ok "KP_KEEP_MAX found in lib/kpurge.h"
+else
+	# KEEP's paragraph and the example error message.
+	said=$(roff_text "$conf5" | sed -n -e '/KEEP must be/p' -e '/^\.BI KEEP=/,/^\.TP/p' \
+		| grep -o '0 to [0-9]*' | LC_ALL=C sort -u | tr '\n' ' ')
+	if [ "$said" = "0 to $keep_max " ]; then
+		ok "purge-old-kernels.conf.5 says KEEP is 0 to KP_KEEP_MAX ($keep_max)"
+	else
+		not_ok "purge-old-kernels.conf.5 says KEEP is 0 to KP_KEEP_MAX ($keep_max), not: $said"
+	fi
+fi
+
 if [ "$fails" -gt 0 ]; then
 	echo "# $fails check(s) failed"
 	exit 1

@@ -82,11 +82,12 @@ tests_t_config_LDADD = $(UNIT_LDADD)
 tests_t_fingerprint_SOURCES = tests/t-fingerprint.c
 tests_t_fingerprint_CFLAGS = $(UNIT_CFLAGS)
 tests_t_fingerprint_LDADD = $(UNIT_LDADD)
-tests_t_summary_SOURCES = tests/t-summary.c cli/status.c cli/state.c
+tests_t_summary_SOURCES = tests/t-summary.c cli/status.c cli/state.c \
+	cli/options.c cli/apt-args.c
 tests_t_summary_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli \
 	-DSYSCONFDIR='"$(sysconfdir)"'
 tests_t_summary_CFLAGS = $(UNIT_CFLAGS) $(POPT_CFLAGS)
-tests_t_summary_LDADD = $(UNIT_LDADD)
+tests_t_summary_LDADD = $(UNIT_LDADD) $(POPT_LIBS)
 
 ## Integration: sandbox roots, packages built with dpkg-deb, installed with
 ## the real dpkg --root and purged through the real apt-get by the CLI.
@@ -104,7 +105,10 @@ INTEGRATION_TESTS = \
 	tests/integration/bad-input.sh \
 	tests/integration/plain-user.sh \
 	tests/integration/apt-args.sh \
-	tests/integration/output.sh
+	tests/integration/output.sh \
+	tests/integration/root-spelling.sh \
+	tests/integration/protect-version.sh \
+	tests/integration/installed-size.sh
 
 ## The apt proof, /boot's space, the pre-flight and --fix.
 INTEGRATION_TESTS += \

@@ -453,6 +453,40 @@ test_kernel_protection(void **state)
 	close_apt(apt);
 }
 
+/*
+ * A running release outside the release grammar (a custom uname "x|.*")
+ * names no package, and is never a pattern: apt's protection in a proved
+ * plan is the newest two versions', not every kernel's.
+ */
+static void
+test_running_not_a_pattern(void **state)
+{
+	char *root = root_with_apt(kernels);
+	struct kp_plan_options opts = { .keep = 1, .running = "x|.*" };
+	struct kp_error err = { 0 };
+	struct kp_plan *plan = NULL;
+	struct kp_ctx *ctx;
+	size_t i, n = 0;
+
+	(void)state;
+	sdb_use_apt_config(root);
+	ctx = kp_ctx_new(root, NULL, NULL, &err);
+	assert_non_null(ctx);
+	assert_int_equal(kp_plan_new(ctx, &opts, &plan, &err), 0);
+	assert_int_equal(kp_plan_prove(ctx, plan, &err), 0);
+	for (i = 0; i < kp_plan_n_releases(plan); i++) {
+		const struct kp_release *r = kp_plan_release(plan, i);
+
+		n += r->apt_protects;
+		if (r->apt_protects && strcmp(r->abi, "5.15.0-101") != 0 &&
+		    strcmp(r->abi, "5.15.0-91") != 0)
+			fail_msg("apt protects %s", r->name);
+	}
+	assert_int_equal(n, 3);
+	kp_plan_free(plan);
+	kp_ctx_free(ctx);
+}
+
 static void
 test_kernel_protection_needs_apt_config(void **state)
 {
@@ -666,6 +700,7 @@ main(void)
 		cmocka_unit_test_teardown(test_missing_root, teardown),
 		cmocka_unit_test_teardown(test_root_without_database, teardown),
 		cmocka_unit_test_teardown(test_corrupt_status, teardown),
+		cmocka_unit_test_teardown(test_running_not_a_pattern, teardown),
 		cmocka_unit_test_teardown(test_unknown_package, teardown),
 		cmocka_unit_test_teardown(test_one_at_a_time, teardown),
 		cmocka_unit_test_teardown(test_reopen_many_roots, teardown),

@@ -7,6 +7,7 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -73,11 +74,19 @@ static const struct good good_cases[] = {
 	{ "--quiet", L("--quiet"), F_QUIET, K, EMPTY, 0, NULL, NULL, NULL },
 	{ "--root=/mnt", L("--root=/mnt"), 0, K, EMPTY, 0, "/mnt", NULL, NULL },
 	{ "--root DIR", L("--root", "/srv/image"), 0, K, EMPTY, 0, "/srv/image", NULL, NULL },
+	/* / however spelt is this system: no root */
+	{ "--root=/", L("--root=/"), 0, K, EMPTY, 0, NULL, NULL, NULL },
+	{ "--root=//", L("--root=//"), 0, K, EMPTY, 0, NULL, NULL, NULL },
+	{ "--root=/.", L("--root=/."), 0, K, EMPTY, 0, NULL, NULL, NULL },
+	{ "--root=/tmp/..", L("--root=/tmp/.."), 0, K, EMPTY, 0, NULL, NULL, NULL },
+	{ "--root=/tmp/../mnt/..", L("--root", "/tmp/../mnt/.."), 0, K, EMPTY, 0, NULL, NULL, NULL },
 	{ "--running=none", L("--running=none"), F_NONE, K, EMPTY, 0, NULL, NULL, NULL },
 	{ "--running RELEASE", L("--running", "6.1.0-18-amd64"), 0, K, EMPTY, 0, NULL, "6.1.0-18-amd64", NULL },
 	{ "last --running wins", L("--running=none", "--running=5.15.0-91-generic"), 0, K, EMPTY, 0, NULL, "5.15.0-91-generic", NULL },
 	{ "--running=none wins last", L("--running=5.15.0-91-generic", "--running=none"), F_NONE, K, EMPTY, 0, NULL, NULL, NULL },
 	{ "--protect twice", L("--protect=6.8.0-31-generic", "--protect", "6.8.0-40-generic"), 0, K, EMPTY, 0, NULL, NULL, L("6.8.0-31-generic", "6.8.0-40-generic") },
+	{ "--protect=VERSION", L("--protect=6.8.0-40"), 0, K, EMPTY, 0, NULL, NULL, L("6.8.0-40") },
+	{ "--protect custom", L("--protect=6.7.0-rc1+", "--running=6.6.1-custom"), 0, K, EMPTY, 0, NULL, "6.6.1-custom", L("6.7.0-rc1+") },
 	{ "-h", L("-h"), F_HELP, K, EMPTY, 0, NULL, NULL, NULL },
 	{ "--help", L("--help"), F_HELP, K, EMPTY, 0, NULL, NULL, NULL },
 	{ "--usage", L("--usage"), F_USAGE, K, EMPTY, 0, NULL, NULL, NULL },
@@ -197,6 +206,14 @@ static const struct bad bad_cases[] = {
 	{ "--running=", L("--running="), CLI_EXIT_USAGE, "--running needs a value" },
 	{ "--root=", L("--root="), CLI_EXIT_USAGE, "--root needs a value" },
 	{ "--protect=", L("--protect="), CLI_EXIT_USAGE, "--protect needs a value" },
+	/* releases by the grammar of names.c, never patterns */
+	{ "--running=x|.*", L("--running=x|.*"), CLI_EXIT_USAGE, "--running takes a kernel release as uname -r prints it (such as 6.8.0-40-generic) or none, not 'x|.*'" },
+	{ "--running=6.8.0-99-generic(", L("--running=6.8.0-99-generic("), CLI_EXIT_USAGE, "not '6.8.0-99-generic('" },
+	{ "--running=6.8.0-99-Generic", L("--running", "6.8.0-99-Generic"), CLI_EXIT_USAGE, "--running takes a kernel release" },
+	{ "--running=generic", L("--running=generic"), CLI_EXIT_USAGE, "--running takes a kernel release" },
+	{ "--protect=6.8.0-40-generic|.*", L("--protect=6.8.0-40-generic|.*"), CLI_EXIT_USAGE, "--protect takes a kernel release (such as 6.8.0-40-generic) or a version (6.8.0-40), not '6.8.0-40-generic|.*'" },
+	{ "--protect=6.8.0-*", L("--protect", "6.8.0-*"), CLI_EXIT_USAGE, "not '6.8.0-*'" },
+	{ "--protect=6.8", L("--protect=6.8"), CLI_EXIT_USAGE, "--protect takes a kernel release" },
 	{ "--root at the end", L("--root"), CLI_EXIT_USAGE, "option '--root' needs a value" },
 	{ "--dry-run=yes", L("--dry-run=yes"), CLI_EXIT_USAGE, "option '--dry-run' takes no value" },
 	{ "-n=1", L("-n=1"), CLI_EXIT_USAGE, "option '-n' takes no value" },
@@ -452,6 +469,41 @@ test_version(void **state)
 	free(version);
 }
 
+/* The most --keep and KEEP take, and the sentence, are the library's. */
+static void
+test_keep_max(void **state)
+{
+	struct cli_options opts;
+	struct kp_config cfg;
+	struct kp_error kerr = { 0 };
+	char arg[64], line[64], err[1024], want[128];
+	const char *argv[] = { "pok", arg, NULL };
+	FILE *f;
+
+	(void)state;
+	snprintf(arg, sizeof(arg), "--keep=%u", KP_KEEP_MAX);
+	assert_int_equal(cli_options_parse(&opts, 2, argv, err, sizeof(err)), 0);
+	assert_int_equal(opts.keep, KP_KEEP_MAX);
+	cli_options_free(&opts);
+	snprintf(arg, sizeof(arg), "--keep=%u", KP_KEEP_MAX + 1);
+	assert_int_equal(cli_options_parse(&opts, 2, argv, err, sizeof(err)),
+	                 CLI_EXIT_USAGE);
+	cli_options_free(&opts);
+	snprintf(want, sizeof(want), "from 0 to %u, not '%u'", KP_KEEP_MAX,
+	         KP_KEEP_MAX + 1);
+	assert_non_null(strstr(err, want));
+	/* the configuration file's KEEP: the same bound */
+	snprintf(line, sizeof(line), "KEEP=%u\n", KP_KEEP_MAX + 1);
+	f = fmemopen(line, strlen(line), "r");
+	assert_non_null(f);
+	kp_config_init(&cfg);
+	assert_int_equal(kp_config_read_stream(f, "t.conf", &cfg, NULL, NULL,
+	                                       &kerr), -EINVAL);
+	fclose(f);
+	assert_non_null(strstr(kerr.message, want));
+	kp_config_free(&cfg);
+}
+
 static struct CMUnitTest *
 table_tests(const void *rows, size_t n, size_t row_size,
             const char *(*name)(const void *row), CMUnitTestFunction fn)
@@ -493,6 +545,7 @@ main(void)
 		cmocka_unit_test(test_ours_for_popt),
 		cmocka_unit_test(test_help),
 		cmocka_unit_test(test_version),
+		cmocka_unit_test(test_keep_max),
 	};
 	struct CMUnitTest *good = table_tests(good_cases, N_GOOD,
 	                                      sizeof(good_cases[0]), good_name,

@@ -356,6 +356,13 @@ test_format_bytes(void **state)
 		{ 1023 * MIB, "1023 MiB", "1.0G" },
 		{ 1280 * MIB, "1.2 GiB", "1.2G" },
 		{ 252 * 1024 * MIB, "252 GiB", "252G" },
+		{ 3 * 1024 * 1024 * MIB, "3.0 TiB", "3.0T" },
+		{ 1ULL << 50, "1.0 PiB", "1.0P" },
+		{ 999ULL << 50, "999 PiB", "999P" },
+		{ 1000ULL << 50, "1000 PiB", "1.0E" },
+		/* where sizes saturate (KP_SIZE_KIB_MAX KiB), and beyond */
+		{ KP_SIZE_KIB_MAX * 1024, "16 EiB", "16E" },
+		{ ~0ULL, "16 EiB", "16E" },
 	};
 	char words[32], cell[32];
 	size_t i;
@@ -367,6 +374,32 @@ test_format_bytes(void **state)
 		assert_string_equal(words, rows[i].words);
 		assert_string_equal(cell, rows[i].cell);
 		assert_true(strlen(cell) <= 4);
+	}
+}
+
+/* A size in KiB in words: one decimal from MiB on, up to EiB. */
+static void
+test_format_size(void **state)
+{
+	static const struct {
+		unsigned long long kib;
+		const char *words;
+	} rows[] = {
+		{ 0, "0 KiB" },
+		{ 49, "49 KiB" },
+		{ 1023, "1023 KiB" },
+		{ 1024, "1.0 MiB" },
+		{ 1536 * 1024, "1.5 GiB" },
+		{ 2048ULL * 1024 * 1024, "2.0 TiB" },
+		{ KP_SIZE_KIB_MAX, "16.0 EiB" },
+	};
+	char words[32];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		cli_format_size(rows[i].kib, words, sizeof(words));
+		assert_string_equal(words, rows[i].words);
 	}
 }
 
@@ -444,6 +477,7 @@ main(void)
 		cmocka_unit_test(test_fix_commands_nothing_to_purge),
 		cmocka_unit_test(test_fix_options),
 		cmocka_unit_test(test_format_bytes),
+		cmocka_unit_test(test_format_size),
 		cmocka_unit_test(test_format_boot),
 		cmocka_unit_test(test_boot_bar),
 	};

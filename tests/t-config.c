@@ -234,6 +234,7 @@ test_last_wins(void **state)
 	assert_int_equal(cfg.keep, 4);
 	assert_int_equal(cfg.n_protect, 1);
 	assert_string_equal(cfg.protect[0], "c");
+	assert_string_equal(cfg.protect_where[0], "t.conf:4");
 	assert_string_equal(seen.warning, "t.conf:5: unknown key 'BAR' ignored");
 	kp_config_free(&cfg);
 	assert_int_equal(cfg.n_protect, 0);

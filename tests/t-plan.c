@@ -97,6 +97,14 @@ static const struct plan_case cases[] = {
 	  "linux-modules-5.15.0-91-generic",
 	  "linux-headers-5.15.0-88=protected linux-tools-5.15.0-88=protected "
 	  "linux-headers-5.15.0-70=shared-unused" },
+	{ "--protect of a version keeps every flavour of it",
+	  { U("5.15.0-88", "generic"), U("5.15.0-88", "lowlatency"),
+	    { "linux-headers-5.15.0-88", NULL, NULL, NULL, NULL },
+	    U("5.15.0-91", "generic"), U("5.15.0-101", "generic") },
+	  NULL, 1, { "5.15.0-88" },
+	  "linux-image-5.15.0-91-generic linux-modules-5.15.0-91-generic",
+	  "5.15.0-88-generic=protected 5.15.0-88-lowlatency=protected "
+	  "linux-headers-5.15.0-88=shared-kept 5.15.0-91-generic=old" },
 	{ "--protect keeps a custom release's headers once its image is gone",
 	  { { "linux-image-6.8.2", NULL, NULL, NULL, "6.8.2-1" },
 	    { "linux-headers-6.7.0-rc1+", NULL, NULL, NULL, "6.7.0-rc1+-1" },
@@ -397,6 +405,68 @@ test_json(void **state)
 	kp_plan_free(plan);
 }
 
+/* What each protected value names: releases, versions, leftovers. */
+static void
+test_protect_matches(void **state)
+{
+	static const struct sdb_pkg pkgs[] = {
+		U("5.15.0-88", "generic"), U("5.15.0-88", "lowlatency"),
+		U("5.15.0-91", "generic"),
+		{ "linux-headers-5.15.0-70", NULL, NULL, NULL, NULL },
+		{ "linux-image-6.7.0-rc1+", NULL, NULL, NULL, "6.7.0-rc1+-1" },
+		{ NULL }
+	};
+	char *root = sdb_root_new(pkgs);
+	struct kp_plan *plan = plan_root(root, 1);
+
+	(void)state;
+	sdb_root_free(root);
+	assert_int_equal(kp_plan_protect_matches(plan, "5.15.0-88"), 2);
+	assert_int_equal(kp_plan_protect_matches(plan, "5.15.0-88-generic"), 1);
+	assert_int_equal(kp_plan_protect_matches(plan, "5.15.0-91"), 1);
+	assert_int_equal(kp_plan_protect_matches(plan, "6.7.0-rc1+"), 1);
+	/* only its flavour-less packages are left: they are what it keeps */
+	assert_int_equal(kp_plan_protect_matches(plan, "5.15.0-70-generic"), 1);
+	assert_int_equal(kp_plan_protect_matches(plan, "5.15.0-70"), 1);
+	/* typos: another flavour of an installed version, another version */
+	assert_int_equal(kp_plan_protect_matches(plan, "5.15.0-88-lowlatncy"), 0);
+	assert_int_equal(kp_plan_protect_matches(plan, "5.15.0-89"), 0);
+	assert_int_equal(kp_plan_protect_matches(plan, "5.15.0-8"), 0);
+	assert_int_equal(kp_plan_protect_matches(plan, "x|.*"), 0);
+	kp_plan_free(plan);
+}
+
+/* An Installed-Size of 30 nines, and the sums over it, saturate. */
+static void
+test_sizes_saturate(void **state)
+{
+	static const char status[] =
+		"Package: linux-image-5.15.0-88-generic\nStatus: install ok installed\n"
+		"Architecture: amd64\nVersion: 5.15.0-88.1\n"
+		"Installed-Size: 999999999999999999999999999999\n\n"
+		"Package: linux-modules-5.15.0-88-generic\nStatus: install ok installed\n"
+		"Architecture: amd64\nVersion: 5.15.0-88.1\n"
+		"Installed-Size: 18014398509481983\n\n"
+		"Package: linux-image-5.15.0-91-generic\nStatus: install ok installed\n"
+		"Architecture: amd64\nVersion: 5.15.0-91.1\nInstalled-Size: 7\n";
+	static const struct sdb_pkg none[] = { { NULL } };
+	char *root = sdb_root_new(none);
+	struct kp_plan *plan;
+	size_t i;
+
+	(void)state;
+	sdb_write_file(root, "var/lib/dpkg/status", status);
+	plan = plan_root(root, 1);
+	sdb_root_free(root);
+	assert_int_equal(kp_plan_n_releases(plan), 2);
+	assert_int_equal(kp_plan_release(plan, 0)->size_kib, 7);
+	assert_true(kp_plan_release(plan, 1)->size_kib == KP_SIZE_KIB_MAX);
+	for (i = 0; i < kp_plan_n_packages(plan); i++)
+		assert_true(kp_plan_package(plan, i)->size_kib <= KP_SIZE_KIB_MAX);
+	assert_true(kp_plan_purge_kib(plan) == KP_SIZE_KIB_MAX);
+	kp_plan_free(plan);
+}
+
 /* /boot: files the purged packages own, and initrd images by release. */
 static void
 test_boot_space(void **state)
@@ -508,7 +578,7 @@ test_json_not_utf8(void **state)
 int
 main(void)
 {
-	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 5];
+	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 7];
 	size_t i, n = sizeof(cases) / sizeof(cases[0]);
 
 	for (i = 0; i < n; i++) {
@@ -517,6 +587,8 @@ main(void)
 		tests[i].initial_state = (void *)&cases[i];
 	}
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_json);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_protect_matches);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_sizes_saturate);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_boot_space);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_custom_dbgsym_release);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_debug_symbols_beside_dbg_headers);

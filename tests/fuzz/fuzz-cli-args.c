@@ -65,7 +65,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r != 0) {
 		REQUIRE(memchr(err, '\0', sizeof(err)) != NULL && err[0] != '\0');
 	} else if (!opts.help && !opts.usage && !opts.version) {
-		REQUIRE(opts.keep <= CLI_KEEP_MAX);
+		REQUIRE(opts.keep <= KP_KEEP_MAX);
 		REQUIRE(!opts.json || opts.list || opts.dry_run);
 		REQUIRE(opts.args.apt.n == 0 || opts.args.apt.v[opts.args.apt.n] == NULL);
 		REQUIRE(opts.args.n_unchecked <= opts.args.apt.n);
