@@ -94,6 +94,33 @@ fi
 
 section "--list --json parses; its purge list is what --dry-run names"
 pok_json --list "$@"
+# Every key of the document, and every reason it gives, is in the manual's
+# JSON OUTPUT section (a script's author reads the page, not the code).
+sed -n '/^\.SH JSON OUTPUT/,/^\.SH /p' "$top_srcdir/man/purge-old-kernels.8" \
+	| sed -e 's/\\-/-/g' -e 's/\\f[BIRP]//g' >"$SANDBOX_TMP/json-section"
+"$PYTHON" - "$JSON" >"$SANDBOX_TMP/json-words" <<'PYEOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+words = set()
+def walk(v):
+    if isinstance(v, dict):
+        for k, x in v.items():
+            words.add(k)
+            if k == "reason" and isinstance(x, str):
+                words.add(x)
+            walk(x)
+    elif isinstance(v, list):
+        for x in v:
+            walk(x)
+walk(doc)
+print("\n".join(sorted(words)))
+PYEOF
+undocumented=
+while read -r word; do
+	grep -qE "(^|[^[:alnum:]_-])$word([^[:alnum:]_-]|$)" "$SANDBOX_TMP/json-section" \
+		|| undocumented="$undocumented $word"
+done <"$SANDBOX_TMP/json-words"
+assert_eq "" "$undocumented" "every JSON key and reason here is in the manual's JSON OUTPUT ($(wc -l <"$SANDBOX_TMP/json-words") words)"
 purge=$(json_query "$JSON" purge)
 # The running release is also the newest: --keep=1 keeps it, and the held one.
 assert_plan "6.8.0-40-generic 6.7.0-060700rc1-generic" \
