@@ -131,6 +131,9 @@ INTEGRATION_TESTS += tests/integration/hostile-input.sh \
 	tests/integration/faults-postrm.sh tests/integration/faults-interrupted.sh \
 	tests/integration/faults-boot-full.sh
 
+## Members recognised by structure (files, dependencies), not by name.
+INTEGRATION_TESTS += tests/integration/ubuntu-2604-structure.sh
+
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)
 
