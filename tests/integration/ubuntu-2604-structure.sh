@@ -1,7 +1,9 @@
 #!/bin/sh
 # Ubuntu 26.04-style kernels, whose packages the name table does not all
 # know: linux-modules-R depends on linux-main-modules-zfs-R, which depends on
-# linux-image-R | linux-image-unsigned-R (a member by its dependencies); a
+# linux-image-R | linux-image-unsigned-R and ships R's modules (a member by
+# its files), and linux-main-modules-bundle-R, which only depends on it (a
+# member by its dependencies, through the zfs package); a
 # derivative's Rust library linux-hwe-7.0-lib-rust-R that only ships files
 # under /usr/src/...-R/ (a member by its files); and a package with an
 # unknown name that has neither (linux-acme-notes-R: stays outside, is never
@@ -29,6 +31,9 @@ release_2604() {
 	want "linux-main-modules-zfs-$r" "$ver" source=linux \
 		depends="linux-image-$r | linux-image-unsigned-$r" \
 		"/lib/modules/$r/kernel/zfs/zfs.ko.zst:32768"
+	want "linux-main-modules-bundle-$r" "$ver" source=linux \
+		depends="linux-main-modules-zfs-$r" \
+		"/usr/share/doc/linux-main-modules-bundle-$r/changelog.gz:512"
 	want "linux-hwe-7.0-lib-rust-$r" "$ver" source=linux \
 		"/usr/src/linux-hwe-7.0-lib-rust-$r/rust/libkernel.rmeta:4096"
 	sandbox__shared "linux-headers-$abi" "$ver" source=linux arch=all \
@@ -60,12 +65,12 @@ rec=$("$PYTHON" -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
 print(" ".join(sorted("%s=%s" % (p["name"], p.get("recognised")) for p in d["packages"]
-                      if p["name"].startswith(("linux-main-modules-zfs-7.0.0-28", "linux-hwe-7.0-lib-rust-7.0.0-28", "linux-image-7.0.0-28")))))' "$JSON")
-assert_eq "linux-hwe-7.0-lib-rust-7.0.0-28-generic=files linux-image-7.0.0-28-generic=name linux-main-modules-zfs-7.0.0-28-generic=dependencies" \
+                      if p["name"].startswith(("linux-main-modules-bundle-7.0.0-28", "linux-main-modules-zfs-7.0.0-28", "linux-hwe-7.0-lib-rust-7.0.0-28", "linux-image-7.0.0-28")))))' "$JSON")
+assert_eq "linux-hwe-7.0-lib-rust-7.0.0-28-generic=files linux-image-7.0.0-28-generic=name linux-main-modules-bundle-7.0.0-28-generic=dependencies linux-main-modules-zfs-7.0.0-28-generic=files" \
 	"$rec" "recognised: name, files, dependencies"
 assert_exit 0 pok --list --running=none --keep=1
-assert_contains "$out" "linux-main-modules-zfs-7.0.0-29-generic" "--list names the member found by its dependencies"
-assert_contains "$out" "linux-hwe-7.0-lib-rust-7.0.0-29-generic" "--list names the member found by its files"
+assert_contains "$out" "linux-main-modules-bundle-7.0.0-29-generic: of 7.0.0-29-generic, by its dependencies" "--list names the member found by its dependencies"
+assert_contains "$out" "linux-hwe-7.0-lib-rust-7.0.0-29-generic: of 7.0.0-29-generic, by its files" "--list names the member found by its files"
 assert_not_contains "$out" "linux-acme-notes" "a package tied by neither files nor dependencies is no member"
 
 section "purge for real through apt-get"
