@@ -469,11 +469,15 @@ is_depends(const struct dependency *dep)
 	return dep->type == dep_depends || dep->type == dep_predepends;
 }
 
-/* Does an alternative of the candidate's dependencies name a settled member? */
+/*
+ * Does an alternative of p's dependencies name an anchor of c's group: an
+ * image or modules of it, or a package that depends on one (anchor[])?
+ */
 static bool
-depends_on_group(const struct kp_ctx *ctx, const struct kp__dbpkg *c)
+depends_on_anchor(const struct kp_ctx *ctx, const struct kp__dbpkg *c,
+                  const struct kp__dbpkg *p, const bool *anchor)
 {
-	const struct pkginfo *pkg = c->dpkg;
+	const struct pkginfo *pkg = p->dpkg;
 	struct dependency *dep;
 	struct deppossi *possi;
 	const struct pkginfo *q;
@@ -485,7 +489,7 @@ depends_on_group(const struct kp_ctx *ctx, const struct kp__dbpkg *c)
 		for (possi = dep->list; possi != NULL; possi = possi->next)
 			for (q = &possi->ed->pkg; q != NULL; q = q->arch_next) {
 				k = index_of(q);
-				if (k >= 0 && q != pkg && settled(&ctx->pkgs[k]) &&
+				if (k >= 0 && q != pkg && anchor[k] &&
 				    same_group(c, &ctx->pkgs[k]))
 					return true;
 			}
@@ -519,24 +523,43 @@ needed_by_group_only(const struct kp_ctx *ctx, const struct kp__dbpkg *c)
 	return member;
 }
 
-/* Confirm by dependencies until nothing changes: chains join link by link. */
+static bool
+is_anchor_kind(const struct kp__dbpkg *p)
+{
+	return settled(p) && (p->kname.kind == KP_KIND_IMAGE ||
+	                      p->kname.kind == KP_KIND_MODULES);
+}
+
+/*
+ * Confirm by dependencies until nothing changes, so chains join link by
+ * link: a candidate that depends on its release's image or modules, or on
+ * a package that does; or one that members of its group need and nothing
+ * outside it does.
+ */
 static void
-confirm_by_dependencies(struct kp_ctx *ctx, const bool *target)
+confirm_by_dependencies(struct kp_ctx *ctx, const bool *target, bool *anchor)
 {
 	bool changed = true;
 	size_t i;
 
+	for (i = 0; i < ctx->n_pkgs; i++)
+		anchor[i] = is_anchor_kind(&ctx->pkgs[i]);
 	while (changed) {
 		changed = false;
 		for (i = 0; i < ctx->n_pkgs; i++) {
 			struct kp__dbpkg *c = &ctx->pkgs[i];
+			bool dep = target[i] && depends_on_anchor(ctx, c, c, anchor);
 
-			if (!target[i] || settled(c))
-				continue;
-			if (depends_on_group(ctx, c) || needed_by_group_only(ctx, c)) {
-				c->recognised = KP_RECOGNISED_DEPENDENCIES;
+			if (dep && !anchor[i]) {
+				anchor[i] = true;
 				changed = true;
 			}
+			if (!target[i] || settled(c) ||
+			    !(dep || needed_by_group_only(ctx, c)))
+				continue;
+			c->recognised = KP_RECOGNISED_DEPENDENCIES;
+			anchor[i] = anchor[i] || is_anchor_kind(c);
+			changed = true;
 		}
 	}
 }
@@ -570,10 +593,14 @@ static int
 confirm_candidates(struct kp_ctx *ctx)
 {
 	bool *target = calloc(ctx->n_pkgs ? ctx->n_pkgs : 1, sizeof(*target));
+	bool *anchor = calloc(ctx->n_pkgs ? ctx->n_pkgs : 1, sizeof(*anchor));
 	size_t i;
 
-	if (target == NULL)
+	if (target == NULL || anchor == NULL) {
+		free(target);
+		free(anchor);
 		return -ENOMEM;
+	}
 	for (i = 0; i < ctx->n_pkgs; i++) {
 		struct kp__dbpkg *c = &ctx->pkgs[i];
 
@@ -583,8 +610,9 @@ confirm_candidates(struct kp_ctx *ctx)
 		if (tied_by_files(ctx, c))
 			c->recognised = KP_RECOGNISED_FILES;
 	}
-	confirm_by_dependencies(ctx, target);
+	confirm_by_dependencies(ctx, target, anchor);
 	free(target);
+	free(anchor);
 	drop_unconfirmed(ctx);
 	return 0;
 }

@@ -294,25 +294,6 @@ decide_release(struct kp_plan *plan, struct kp_release *rel,
 
 /* ------------------------------------------------------------ packages */
 
-static bool
-abi_kept(const struct kp_plan *plan, const char *abi)
-{
-	size_t i;
-
-	if (plan->running != NULL) {
-		char rabi[KP_NAME_MAX], rflav[KP_NAME_MAX];
-
-		if (kp_release_split(plan->running, rabi, sizeof(rabi), rflav,
-		                     sizeof(rflav)) && strcmp(rabi, abi) == 0)
-			return true;
-	}
-	for (i = 0; i < plan->n_releases; i++)
-		if (plan->releases[i].action == KP_KEEP &&
-		    strcmp(plan->releases[i].abi, abi) == 0)
-			return true;
-	return false;
-}
-
 static const struct kp_release *
 newest_complete(const struct kp_plan *plan)
 {
@@ -962,8 +943,8 @@ mark_running(struct kp_plan *plan)
 /*
  * A protected release keeps the flavour-less packages of its ABI too, even
  * with none of its own left (linux-headers-6.8.0-40 after the image of
- * 6.8.0-40-generic is gone; linux-headers-6.7.0-rc1+ without its image).
- * Held ones and those a kept release shares keep their usual reason. The
+ * 6.8.0-40-generic is gone; linux-headers-6.7.0-rc1+ without its image),
+ * whichever flavours use them. Held ones keep their usual reason. The
  * decision sticks, like a dependency's (see shared_decided()).
  */
 static void
@@ -979,7 +960,7 @@ protect_shared(struct kp_plan *plan, const struct kp_plan_options *opts)
 			struct kp_package *pkg = &plan->packages[k];
 
 			if (plan->release_of[k] >= 0 || strcmp(pkg->abi, abi) != 0 ||
-			    pkg->held || abi_kept(plan, abi))
+			    pkg->held)
 				continue;
 			pkg->action = KP_KEEP;
 			pkg->reason = KP_REASON_PROTECTED;
