@@ -132,7 +132,8 @@ INTEGRATION_TESTS += tests/integration/hostile-input.sh \
 	tests/integration/faults-boot-full.sh
 
 ## Members recognised by structure (files, dependencies), not by name.
-INTEGRATION_TESTS += tests/integration/ubuntu-2604-structure.sh
+INTEGRATION_TESTS += tests/integration/ubuntu-2604-structure.sh \
+	tests/integration/dkms-structure.sh tests/integration/debian-rt-cloud.sh
 
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)
