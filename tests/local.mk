@@ -3,6 +3,7 @@ UNIT_TESTS = \
 	tests/t-version \
 	tests/t-names \
 	tests/t-dpkg-db \
+	tests/t-structure \
 	tests/t-plan \
 	tests/t-apt-shim \
 	tests/t-cli-args
@@ -24,6 +25,10 @@ tests_t_names_LDADD = $(UNIT_LDADD)
 tests_t_dpkg_db_SOURCES = tests/t-dpkg-db.c tests/statusdb.c tests/statusdb.h
 tests_t_dpkg_db_CFLAGS = $(UNIT_CFLAGS)
 tests_t_dpkg_db_LDADD = $(UNIT_LDADD)
+
+tests_t_structure_SOURCES = tests/t-structure.c tests/statusdb.c tests/statusdb.h
+tests_t_structure_CFLAGS = $(UNIT_CFLAGS)
+tests_t_structure_LDADD = $(UNIT_LDADD)
 
 tests_t_plan_SOURCES = tests/t-plan.c tests/statusdb.c tests/statusdb.h
 tests_t_plan_CFLAGS = $(UNIT_CFLAGS)
