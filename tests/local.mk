@@ -4,6 +4,7 @@ UNIT_TESTS = \
 	tests/t-names \
 	tests/t-dpkg-db \
 	tests/t-structure \
+	tests/t-corpus \
 	tests/t-plan \
 	tests/t-apt-shim \
 	tests/t-cli-args
@@ -29,6 +30,13 @@ tests_t_dpkg_db_LDADD = $(UNIT_LDADD)
 tests_t_structure_SOURCES = tests/t-structure.c tests/statusdb.c tests/statusdb.h
 tests_t_structure_CFLAGS = $(UNIT_CFLAGS)
 tests_t_structure_LDADD = $(UNIT_LDADD)
+
+tests_t_corpus_SOURCES = tests/t-corpus.c
+tests_t_corpus_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib \
+	-DCORPUS='"$(top_srcdir)/tests/corpus/kernel-names.tsv"'
+tests_t_corpus_CFLAGS = $(UNIT_CFLAGS)
+tests_t_corpus_LDADD = $(UNIT_LDADD)
+EXTRA_DIST += tests/corpus/kernel-names.tsv
 
 tests_t_plan_SOURCES = tests/t-plan.c tests/statusdb.c tests/statusdb.h
 tests_t_plan_CFLAGS = $(UNIT_CFLAGS)
