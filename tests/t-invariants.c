@@ -11,7 +11,11 @@
  * sample of the plans is also proved with apt's resolver and simulated
  * once more: apt must remove exactly the plan and install nothing. Every
  * package has its dpkg file list, as on a real system: libkpurge reads
- * those of images to tell which release they boot.
+ * those of images to tell which release they boot, and those of names no
+ * scheme knows. Some systems hold such invented names ("linux-zfs-bits-R",
+ * see future_names() in gen-system.c), tied to R by files or dependencies
+ * (members, purged with R) or by nothing (outside, never purged); the
+ * model says which, and every member must be in R, nothing outside planned.
  *
  * Environment:
  *   KP_SEED=N        base seed (default: fixed; "random" for a new one)
