@@ -458,12 +458,18 @@ static void
 note_dependent(size_t k, void *data)
 {
 	struct use_walk *w = data;
+	size_t j;
 
 	w->any = true;
-	if (w->plan->release_of[k] >= 0)
+	if (w->plan->release_of[k] >= 0) {
 		w->row[w->plan->release_of[k]] = true;
-	else
-		w->shared_deps[w->n_shared_deps++] = k;
+		return;
+	}
+	/* Once each: a package may name it in several fields. */
+	for (j = 0; j < w->n_shared_deps; j++)
+		if (w->shared_deps[j] == k)
+			return;
+	w->shared_deps[w->n_shared_deps++] = k;
 }
 
 /* Package i's row: OR in the rows of its flavour-less dependents, until stable. */

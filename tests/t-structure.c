@@ -293,6 +293,34 @@ test_newer_rc_leftovers(void **state)
 	sdb_root_free(root);
 }
 
+/*
+ * Never-a-kernel words: outside whatever they depend on. The release such
+ * a package depends on is kept, and the reason names it.
+ */
+static const struct sdb_pkg never_depends[] = {
+	{ "linux-image-" R_OLD, NULL, "linux-modules-" R_OLD },
+	{ "linux-modules-" R_OLD },
+	{ "linux-doc-" R_OLD, NULL, "linux-image-" R_OLD },
+	{ "linux-image-" R_NEW },
+	{ NULL },
+};
+
+static void
+test_never_names_by_dependencies(void **state)
+{
+	char *root = sdb_root_new(never_depends);
+	struct kp_plan *plan = plan_of(root, 1);
+	const struct kp_release *old = kp_plan_release(plan, 1);
+
+	assert_null(find_pkg(plan, "linux-doc-" R_OLD));
+	assert_string_equal(old->name, R_OLD);
+	assert_int_equal(old->reason, KP_REASON_NEEDED);
+	assert_non_null(strstr(old->why, "linux-doc-" R_OLD));
+	assert_int_equal(kp_plan_n_purge(plan), 0);
+	kp_plan_free(plan);
+	sdb_root_free(root);
+}
+
 int
 main(void)
 {
@@ -304,6 +332,7 @@ main(void)
 		cmocka_unit_test(test_flavourless_by_files),
 		cmocka_unit_test(test_shared_kept_by_need),
 		cmocka_unit_test(test_newer_rc_leftovers),
+		cmocka_unit_test(test_never_names_by_dependencies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
