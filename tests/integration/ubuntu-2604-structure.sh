@@ -1,8 +1,9 @@
 #!/bin/sh
 # Ubuntu 26.04-style kernels, whose packages the name table does not all
 # know: linux-modules-R depends on linux-main-modules-zfs-R, which depends on
-# linux-image-R | linux-image-unsigned-R and ships R's modules (a member by
-# its files), and linux-main-modules-bundle-R, which only depends on it (a
+# linux-image-R | linux-image-unsigned-R and ships R's module under
+# /usr/lib/modules/R (a member by its files; the metapackage
+# linux-image-generic depends on the newest one), and linux-main-modules-bundle-R, which only depends on it (a
 # member by its dependencies, through the zfs package); a
 # derivative's Rust library linux-hwe-7.0-lib-rust-R that only ships files
 # under /usr/src/...-R/ (a member by its files); and a package with an
@@ -30,7 +31,7 @@ release_2604() {
 		"/lib/modules/$r/kernel/fs/ext4/ext4.ko:65536"
 	want "linux-main-modules-zfs-$r" "$ver" source=linux \
 		depends="linux-image-$r | linux-image-unsigned-$r" \
-		"/lib/modules/$r/kernel/zfs/zfs.ko.zst:32768"
+		"/usr/lib/modules/$r/ubuntu/dkms/zfs/zfs.ko.zst:32768"
 	want "linux-main-modules-bundle-$r" "$ver" source=linux \
 		depends="linux-main-modules-zfs-$r" \
 		"/usr/share/doc/linux-main-modules-bundle-$r/changelog.gz:512"
@@ -48,6 +49,9 @@ release_2604 7.0.0-29; r29=$RELEASE_PKGS
 release_2604 7.0.0-30; r30=$RELEASE_PKGS
 want_other linux-acme-notes-7.0.0-28-generic 1.0 arch=all \
 	/usr/share/doc/linux-acme-notes/README:512
+# 26.04's metapackage depends on the zfs modules too.
+want_other linux-image-generic 7.0.0.30.30 source=linux-meta \
+	depends="linux-image-7.0.0-30-generic, linux-modules-7.0.0-30-generic, linux-main-modules-zfs-7.0.0-30-generic"
 dpkg_install
 before=$(status_sum)
 
@@ -75,8 +79,8 @@ assert_not_contains "$out" "linux-acme-notes" "a package tied by neither files n
 
 section "purge for real through apt-get"
 assert_exit 0 pok --running=none --keep=1 -y
-assert_remaining "$r30 linux-base linux-acme-notes-7.0.0-28-generic"
-for f in /boot/vmlinuz-7.0.0-28-generic /lib/modules/7.0.0-29-generic/kernel/zfs/zfs.ko.zst \
+assert_remaining "$r30 linux-base linux-acme-notes-7.0.0-28-generic linux-image-generic"
+for f in /boot/vmlinuz-7.0.0-28-generic /usr/lib/modules/7.0.0-29-generic/ubuntu/dkms/zfs/zfs.ko.zst \
 	/usr/src/linux-hwe-7.0-lib-rust-7.0.0-28-generic/rust/libkernel.rmeta; do
 	if [ -e "$ROOT$f" ]; then fail "$f removed"; else pass "$f removed"; fi
 done
