@@ -20,6 +20,7 @@ tests_t_version_CFLAGS = $(UNIT_CFLAGS)
 tests_t_version_LDADD = $(UNIT_LDADD)
 
 tests_t_names_SOURCES = tests/t-names.c
+tests_t_names_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
 tests_t_names_CFLAGS = $(UNIT_CFLAGS)
 tests_t_names_LDADD = $(UNIT_LDADD)
 
