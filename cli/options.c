@@ -48,7 +48,7 @@ static const struct poptOption option_table[] = {
 	{ "dry-run", 'n', POPT_ARG_NONE, NULL, OPT_DRY_RUN,
 	  "show what would be purged, change nothing (no root)", NULL },
 	{ "list", 'l', POPT_ARG_NONE, NULL, OPT_LIST,
-	  "list releases: state, size, /boot, keep or purge, why", NULL },
+	  "list releases and why; packages found by structure", NULL },
 	{ "json", '\0', POPT_ARG_NONE, NULL, OPT_JSON,
 	  "with --list or --dry-run: the plan as JSON", NULL },
 	{ "quiet", 'q', POPT_ARG_NONE, NULL, OPT_QUIET,

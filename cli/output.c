@@ -499,6 +499,30 @@ print_shared_table(FILE *out, const struct kp_plan *plan,
 	}
 }
 
+/*
+ * The packages the name table does not know, taken for a release's or an
+ * ABI's by their files or dependencies: named, so none goes unseen.
+ */
+static void
+print_recognised(FILE *out, const struct kp_plan *plan)
+{
+	size_t i;
+	bool first = true;
+
+	for (i = 0; i < kp_plan_n_packages(plan); i++) {
+		const struct kp_package *p = kp_plan_package(plan, i);
+
+		if (p->recognised == KP_RECOGNISED_NAME)
+			continue;
+		if (first)
+			fputs("\nRecognised by structure, not by name:\n", out);
+		first = false;
+		fprintf(out, "  %s: of %s, by its %s\n", p->name,
+		        p->release != NULL ? p->release : p->abi,
+		        kp_recognised_name(p->recognised));
+	}
+}
+
 /**
  * The --list table: every release, newest first, with its state, size,
  * action and why; then the flavour-less packages; then the totals.
@@ -522,6 +546,7 @@ cli_print_list(FILE *out, const struct kp_plan *plan,
 	}
 	if (n_shared(plan) > 0)
 		print_shared_table(out, plan, style);
+	print_recognised(out, plan);
 	fputc('\n', out);
 	if (kp_plan_n_purge(plan) == 0) {
 		fputs("To purge: nothing.\n", out);

@@ -219,9 +219,15 @@ add_package(struct kp_ctx *ctx, struct pkginfo *pkg, size_t *cap)
 	struct kp__dbpkg *p;
 	struct kp_name kname;
 
-	if (pkg->status == PKG_STAT_NOTINSTALLED ||
-	    !kp_name_parse(pkg->set->name, &kname))
+	bool candidate = false;
+
+	if (pkg->status == PKG_STAT_NOTINSTALLED)
 		return 0;
+	if (!kp_name_parse(pkg->set->name, &kname)) {
+		if (!kp__name_candidate(pkg->set->name, &kname))
+			return 0;
+		candidate = true;
+	}
 	if (ctx->n_pkgs == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 64;
 		void *n = realloc(ctx->pkgs, ncap * sizeof(*ctx->pkgs));
@@ -251,6 +257,7 @@ add_package(struct kp_ctx *ctx, struct pkginfo *pkg, size_t *cap)
 	p = &ctx->pkgs[ctx->n_pkgs];
 	memset(p, 0, sizeof(*p));
 	p->kname = kname;
+	p->candidate = candidate;
 	p->name = strdup(pkg_name(pkg, pnaw_nonambig));
 	p->version = strdup(versiondescribe(&pkg->installed.version,
 	                                    vdew_nonambig));
@@ -288,6 +295,333 @@ prefer_known_releases(struct kp_ctx *ctx)
 	}
 }
 
+/* ------------------------------------------- membership by structure */
+
+/*
+ * A name of no scheme ("<words>-R") becomes a member of release R (or a
+ * flavour-less package of ABI R) only when its files or its dependencies
+ * tie it to R; see kp__name_candidate(). Only such names have their file
+ * lists read: the names the table knows are taken as they are.
+ */
+
+/* The package at index i of the context, or -1 when it is none of ours. */
+static long
+index_of(const struct pkginfo *pkg)
+{
+	return pkg->clientdata == NULL ? -1 : (long)pkg->clientdata->index;
+}
+
+/* Is p taken by name (the table) or already confirmed? */
+static bool
+settled(const struct kp__dbpkg *p)
+{
+	return !p->candidate || p->recognised != KP_RECOGNISED_NAME;
+}
+
+/* Does a settled package of the context belong to release (not shared)? */
+static bool
+release_known(const struct kp_ctx *ctx, const char *release)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->n_pkgs; i++)
+		if (!ctx->pkgs[i].candidate && !ctx->pkgs[i].kname.shared &&
+		    strcmp(ctx->pkgs[i].kname.release, release) == 0)
+			return true;
+	return false;
+}
+
+static bool
+abi_known(const struct kp_ctx *ctx, const char *abi)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->n_pkgs; i++)
+		if (!ctx->pkgs[i].candidate && strcmp(ctx->pkgs[i].kname.abi, abi) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Which group a candidate may join: its release when packages of that
+ * release are known by name; else, for a name without a flavour, the
+ * flavour-less packages of its ABI when that ABI is known. false: none,
+ * the candidate stays outside.
+ */
+static bool
+candidate_target(const struct kp_ctx *ctx, struct kp_name *kn)
+{
+	if (release_known(ctx, kn->release))
+		return true;
+	if (!kn->ambiguous || !abi_known(ctx, kn->abi))
+		return false;
+	kn->shared = true;
+	kn->release[0] = '\0';
+	return true;
+}
+
+/* Is q in the group of the candidate c: same release, or same ABI if shared? */
+static bool
+same_group(const struct kp__dbpkg *c, const struct kp__dbpkg *q)
+{
+	if (c->kname.shared)
+		return strcmp(q->kname.abi, c->kname.abi) == 0;
+	return !q->kname.shared && strcmp(q->kname.release, c->kname.release) == 0;
+}
+
+/* Does the directory name s[0..len) end in "-TAG" (or is it TAG)? */
+static bool
+ends_in_word(const char *s, size_t len, const char *tag)
+{
+	size_t n = strlen(tag);
+
+	return len >= n && memcmp(s + len - n, tag, n) == 0 &&
+	       (len == n || s[len - n - 1] == '-');
+}
+
+/* Is path DIR/TAG or under DIR/TAG/ (dir with its trailing '/')? */
+static bool
+in_dir_named(const char *path, const char *dir, const char *tag)
+{
+	size_t d = strlen(dir), n = strlen(tag);
+
+	return strncmp(path, dir, d) == 0 && strncmp(path + d, tag, n) == 0 &&
+	       (path[d + n] == '\0' || path[d + n] == '/');
+}
+
+/* Is path DIR/<something>-TAG or under it (a file or a directory)? */
+static bool
+in_dir_ending(const char *path, const char *dir, const char *tag, bool files)
+{
+	size_t d = strlen(dir);
+	const char *name = path + d, *slash;
+
+	if (strncmp(path, dir, d) != 0)
+		return false;
+	slash = strchr(name, '/');
+	if (slash == NULL)
+		return files && ends_in_word(name, strlen(name), tag);
+	return ends_in_word(name, (size_t)(slash - name), tag);
+}
+
+/* Is path one only release r uses (modules, /boot, debug, sources, tools)? */
+static bool
+path_of_release(const char *path, const char *r)
+{
+	static const char *const dirs[] = {
+		"/lib/modules/", "/usr/lib/modules/", "/usr/lib/debug/lib/modules/",
+		"/usr/lib/linux-tools/", "/usr/lib/linux/",
+	};
+	size_t i;
+
+	for (i = 0; i < KP_ARRAY_SIZE(dirs); i++)
+		if (in_dir_named(path, dirs[i], r))
+			return true;
+	return in_dir_ending(path, "/boot/", r, true) ||
+	       in_dir_ending(path, "/usr/lib/debug/boot/", r, true) ||
+	       in_dir_ending(path, "/usr/src/", r, false);
+}
+
+/* Is path one only ABI abi's flavour-less packages use? */
+static bool
+path_of_abi(const char *path, const char *abi)
+{
+	return in_dir_ending(path, "/usr/src/", abi, false) ||
+	       in_dir_ending(path, "/usr/lib/", abi, false) ||
+	       in_dir_ending(path, "/usr/share/", abi, false);
+}
+
+/* Open package's dpkg file list: NAME:ARCH.list, else NAME.list. */
+static FILE *
+open_list(const char *admindir, const struct pkginfo *pkg)
+{
+	char path[PATH_MAX];
+	FILE *f = NULL;
+
+	if (pkg->installed.arch != NULL && pkg->installed.arch->name != NULL &&
+	    (size_t)snprintf(path, sizeof(path), "%s/info/%s:%s.list", admindir,
+	                     pkg->set->name, pkg->installed.arch->name) < sizeof(path))
+		f = fopen(path, "re");
+	if (f == NULL &&
+	    (size_t)snprintf(path, sizeof(path), "%s/info/%s.list", admindir,
+	                     pkg->set->name) < sizeof(path))
+		f = fopen(path, "re");
+	return f;
+}
+
+/* Does the candidate's file list hold a path only its group uses? */
+static bool
+tied_by_files(const struct kp_ctx *ctx, const struct kp__dbpkg *c)
+{
+	char line[PATH_MAX];
+	bool found = false;
+	FILE *f = open_list(ctx->admindir, c->dpkg);
+
+	if (f == NULL)
+		return false;
+	while (!found && fgets(line, sizeof(line), f) != NULL) {
+		line[strcspn(line, "\n")] = '\0';
+		found = c->kname.shared ? path_of_abi(line, c->kname.abi)
+		                        : path_of_release(line, c->kname.release);
+	}
+	fclose(f);
+	return found;
+}
+
+static bool
+is_depends(const struct dependency *dep)
+{
+	return dep->type == dep_depends || dep->type == dep_predepends;
+}
+
+/*
+ * Does an alternative of p's dependencies name an anchor of c's group: an
+ * image or modules of it, or a package that depends on one (anchor[])?
+ */
+static bool
+depends_on_anchor(const struct kp_ctx *ctx, const struct kp__dbpkg *c,
+                  const struct kp__dbpkg *p, const bool *anchor)
+{
+	const struct pkginfo *pkg = p->dpkg;
+	struct dependency *dep;
+	struct deppossi *possi;
+	const struct pkginfo *q;
+	long k;
+
+	for (dep = pkg->installed.depends; dep != NULL; dep = dep->next) {
+		if (!is_depends(dep))
+			continue;
+		for (possi = dep->list; possi != NULL; possi = possi->next)
+			for (q = &possi->ed->pkg; q != NULL; q = q->arch_next) {
+				k = index_of(q);
+				if (k >= 0 && q != pkg && anchor[k] &&
+				    same_group(c, &ctx->pkgs[k]))
+					return true;
+			}
+	}
+	return false;
+}
+
+/*
+ * Do installed members of the candidate's group depend on it, and no
+ * installed package outside the group?
+ */
+static bool
+needed_by_group_only(const struct kp_ctx *ctx, const struct kp__dbpkg *c)
+{
+	const struct pkginfo *pkg = c->dpkg;
+	struct deppossi *possi;
+	bool member = false;
+	long k;
+
+	for (possi = pkg->set->depended.installed; possi; possi = possi->rev_next) {
+		const struct pkginfo *who = possi->up->up;
+
+		if (!is_depends(possi->up) || who == pkg ||
+		    who->status <= PKG_STAT_CONFIGFILES)
+			continue;
+		k = index_of(who);
+		if (k < 0 || !same_group(c, &ctx->pkgs[k]))
+			return false;
+		member = member || settled(&ctx->pkgs[k]);
+	}
+	return member;
+}
+
+static bool
+is_anchor_kind(const struct kp__dbpkg *p)
+{
+	return settled(p) && (p->kname.kind == KP_KIND_IMAGE ||
+	                      p->kname.kind == KP_KIND_MODULES);
+}
+
+/*
+ * Confirm by dependencies until nothing changes, so chains join link by
+ * link: a candidate that depends on its release's image or modules, or on
+ * a package that does; or one that members of its group need and nothing
+ * outside it does.
+ */
+static void
+confirm_by_dependencies(struct kp_ctx *ctx, const bool *target, bool *anchor)
+{
+	bool changed = true;
+	size_t i;
+
+	for (i = 0; i < ctx->n_pkgs; i++)
+		anchor[i] = is_anchor_kind(&ctx->pkgs[i]);
+	while (changed) {
+		changed = false;
+		for (i = 0; i < ctx->n_pkgs; i++) {
+			struct kp__dbpkg *c = &ctx->pkgs[i];
+			bool dep = target[i] && depends_on_anchor(ctx, c, c, anchor);
+
+			if (dep && !anchor[i]) {
+				anchor[i] = true;
+				changed = true;
+			}
+			if (!target[i] || settled(c) ||
+			    !(dep || needed_by_group_only(ctx, c)))
+				continue;
+			c->recognised = KP_RECOGNISED_DEPENDENCIES;
+			anchor[i] = anchor[i] || is_anchor_kind(c);
+			changed = true;
+		}
+	}
+}
+
+/* Drop the candidates nothing confirmed; reindex our libdpkg slots. */
+static void
+drop_unconfirmed(struct kp_ctx *ctx)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < ctx->n_pkgs; i++) {
+		struct kp__dbpkg *p = &ctx->pkgs[i];
+		struct pkginfo *pkg = p->dpkg;
+
+		if (!settled(p)) {
+			pkg->clientdata = NULL;
+			free(p->name);
+			free(p->version);
+			continue;
+		}
+		ctx->pkgs[k] = *p;
+		ctx->states[k].index = k;
+		pkg->clientdata = &ctx->states[k];
+		k++;
+	}
+	ctx->n_pkgs = k;
+}
+
+/* Confirm the candidates by files, then by dependencies; drop the rest. */
+static int
+confirm_candidates(struct kp_ctx *ctx)
+{
+	bool *target = calloc(ctx->n_pkgs ? ctx->n_pkgs : 1, sizeof(*target));
+	bool *anchor = calloc(ctx->n_pkgs ? ctx->n_pkgs : 1, sizeof(*anchor));
+	size_t i;
+
+	if (target == NULL || anchor == NULL) {
+		free(target);
+		free(anchor);
+		return -ENOMEM;
+	}
+	for (i = 0; i < ctx->n_pkgs; i++) {
+		struct kp__dbpkg *c = &ctx->pkgs[i];
+
+		if (!c->candidate || !candidate_target(ctx, &c->kname))
+			continue;
+		target[i] = true;
+		if (tied_by_files(ctx, c))
+			c->recognised = KP_RECOGNISED_FILES;
+	}
+	confirm_by_dependencies(ctx, target, anchor);
+	free(target);
+	free(anchor);
+	drop_unconfirmed(ctx);
+	return 0;
+}
+
 /* Collect the kernel packages and hook our state into libdpkg's records. */
 static int
 collect_packages(struct kp_ctx *ctx, struct kp_error *err)
@@ -313,6 +647,8 @@ collect_packages(struct kp_ctx *ctx, struct kp_error *err)
 		ctx->states[i].index = i;
 		p->clientdata = &ctx->states[i];
 	}
+	if (confirm_candidates(ctx) < 0)
+		return kp__error_set(err, -ENOMEM, "out of memory reading the dpkg database");
 	return 0;
 }
 
@@ -581,4 +917,33 @@ kp__ctx_find_broken_dependency(struct kp_ctx *ctx,
 		return -1;
 	*dependent = pkg_name(who, pnaw_nonambig);
 	return (long)(i - 1);
+}
+
+/** See kpurge-private.h. */
+void
+kp__ctx_each_dependent(const struct kp_ctx *ctx, size_t i,
+                       void (*fn)(size_t dependent, void *data), void *data)
+{
+	const struct pkginfo *pkg = ctx->pkgs[i].dpkg;
+	struct deppossi *possi;
+	struct dependency *dep;
+	struct pkgset *set = pkg->set;
+
+	/* The package's own name, then the virtual packages it provides. */
+	for (dep = NULL;;) {
+		for (possi = set->depended.installed; possi; possi = possi->rev_next) {
+			const struct pkginfo *who = possi->up->up;
+			long k = index_of(who);
+
+			if (is_depends(possi->up) && k >= 0 && who != pkg &&
+			    who->status > PKG_STAT_CONFIGFILES)
+				fn((size_t)k, data);
+		}
+		dep = dep == NULL ? pkg->installed.depends : dep->next;
+		while (dep != NULL && dep->type != dep_provides)
+			dep = dep->next;
+		if (dep == NULL)
+			break;
+		set = dep->list->ed;
+	}
 }

@@ -47,6 +47,21 @@ struct kp_plan {
 	size_t n_strings, cap_strings;
 	/* While planning: package i of the context -> its release, or -1. */
 	long *release_of;
+	/* The flavour-less packages and the releases that use them (plan.c). */
+	struct kp__shared_use *uses;
+	size_t n_uses;
+};
+
+/*
+ * plan.c: a flavour-less package (by its plan-owned name) and the releases
+ * whose installed packages depend on it, directly or through other
+ * flavour-less packages (indexes into plan->releases, sorted).
+ */
+struct kp__shared_use {
+	const char *package;
+	size_t *releases;
+	size_t n_releases;
+	bool has_users; /* an installed kernel package depends on it */
 };
 
 /* dpkg-db.c: one package of the database, as the planner needs it. */
@@ -57,11 +72,16 @@ struct kp__dbpkg {
 	bool held;
 	unsigned long long size_kib;
 	struct kp_name kname;
+	enum kp_recognised recognised;
+	bool candidate; /* while reading: a name of no scheme, not confirmed */
 	void *dpkg;    /* libdpkg's struct pkginfo, for dependency checks */
 };
 
 /* names.c: take the custom-release reading of a -dbg/-unsigned image. */
 bool kp__name_use_alt(struct kp_name *n);
+
+/* names.c: "<words>-R", a name of no scheme that structure may confirm. */
+bool kp__name_candidate(const char *package, struct kp_name *out);
 
 /* dpkg-db.c: packages that could be release's image become it. */
 void kp__ctx_prefer_release(struct kp_ctx *ctx, const char *release);
@@ -83,6 +103,15 @@ const struct kp__dbpkg *kp__ctx_package(const struct kp_ctx *ctx, size_t i);
 long kp__ctx_find_broken_dependency(struct kp_ctx *ctx,
                                     bool (*purged)(size_t i, void *data),
                                     void *data, const char **dependent);
+
+/*
+ * Call fn for every installed kernel package (an index, as above) whose
+ * Depends or Pre-Depends names package i, directly or through a virtual
+ * package i provides.
+ */
+void kp__ctx_each_dependent(const struct kp_ctx *ctx, size_t i,
+                            void (*fn)(size_t dependent, void *data),
+                            void *data);
 
 /*
  * plan.c: keep the release of package (or the flavour-less package itself)

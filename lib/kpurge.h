@@ -172,6 +172,21 @@ enum kp_reason {
 	KP_REASON_SHARED_UNUSED,   /* flavour-less: no kept release uses it */
 };
 
+/*
+ * What made a package a kernel package: its name (the table of naming
+ * schemes), or, for a name the table does not know that ends in a release
+ * or ABI, its dpkg file list (files only that release uses) or its
+ * dependencies (on that release's packages, or theirs on it).
+ */
+enum kp_recognised {
+	KP_RECOGNISED_NAME,
+	KP_RECOGNISED_FILES,
+	KP_RECOGNISED_DEPENDENCIES,
+};
+
+/** "name", "files" or "dependencies": a static string. */
+const char *kp_recognised_name(enum kp_recognised how);
+
 /** The state of one package, from dpkg's Status field. */
 enum kp_state {
 	KP_STATE_INSTALLED,
@@ -205,6 +220,7 @@ struct kp_package {
 	enum kp_action action;
 	enum kp_reason reason;
 	const char *why;     /* sentence: the reason in words */
+	enum kp_recognised recognised; /* what made it a kernel package */
 };
 
 struct kp_release {

@@ -538,6 +538,155 @@ kp_name_parse(const char *package, struct kp_name *out)
 	return false;
 }
 
+/* ----------------------------------------------- names of no scheme */
+
+/*
+ * Words that make a name never a kernel's, wherever they stand before the
+ * release: sources, documentation, userland tools, firmware, the C library
+ * headers, metapackage helpers. Such a package stays outside every release
+ * whatever its files or dependencies.
+ */
+static const char *const never_words[] = {
+	"source", "doc", "docs", "manual", "perf", "libc", "firmware", "base",
+	"cpupower", "bpftool", "usbip", "hyperv", "common", "kbuild", "meta",
+	"all", "config",
+};
+
+/* Is s[0..len) one of the never-a-kernel words? */
+static bool
+is_never_word(const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < KP_ARRAY_SIZE(never_words); i++)
+		if (strlen(never_words[i]) == len && memcmp(never_words[i], s, len) == 0)
+			return true;
+	return false;
+}
+
+/* Does the word w (a whole '-'-separated word) occur in s[0..len)? */
+static bool
+has_word(const char *s, size_t len, const char *w)
+{
+	size_t wlen = strlen(w), i;
+
+	for (i = 0; i + wlen <= len; i++)
+		if ((i == 0 || s[i - 1] == '-') && memcmp(s + i, w, wlen) == 0 &&
+		    (i + wlen == len || s[i + wlen] == '-'))
+			return true;
+	return false;
+}
+
+/* Does any word of s[0..len) make the name never a kernel's? */
+static bool
+has_never_word(const char *s, size_t len)
+{
+	size_t start = 0, i;
+
+	for (i = 0; i <= len; i++) {
+		if (i < len && s[i] != '-')
+			continue;
+		if (is_never_word(s + start, i - start))
+			return true;
+		start = i + 1;
+	}
+	return false;
+}
+
+/* The kind a name of no scheme suggests; never an image (see below). */
+static enum kp_kind
+candidate_kind(const char *s, size_t len)
+{
+	if (has_word(s, len, "modules"))
+		return KP_KIND_MODULES;
+	if (has_word(s, len, "headers"))
+		return KP_KIND_HEADERS;
+	if (has_word(s, len, "tools"))
+		return KP_KIND_TOOLS;
+	if (has_word(s, len, "dbg") || has_word(s, len, "dbgsym") ||
+	    has_word(s, len, "debug"))
+		return KP_KIND_DEBUG;
+	return KP_KIND_OTHER;
+}
+
+/*
+ * Fill out for "<words>-R" read as a name of no scheme: the release (or,
+ * without a flavour, the ABI) at its end. Returns false when s[at..len)
+ * is not one.
+ */
+static bool
+candidate_fill(const char *s, size_t len, size_t at, struct kp_name *out)
+{
+	const char *r = s + at + 1;
+	size_t rlen = len - at - 1;
+	struct split sp;
+
+	if (!split_release(r, rlen, &sp))
+		return false;
+	if (flavour_is(r, rlen, &sp, "all") || flavour_starts(r, rlen, &sp, "all-"))
+		return false;
+	out->kind = candidate_kind(s, at);
+	out->ambiguous = !split_has_flavour(&sp, rlen) && split_has_abi_part(&sp);
+	out->shared = false;
+	copy_span(out->release, sizeof(out->release), r, rlen);
+	copy_span(out->abi, sizeof(out->abi), r, sp.abi_len);
+	copy_span(out->flavour, sizeof(out->flavour), r + sp.flavour_at,
+	          rlen - sp.flavour_at);
+	return true;
+}
+
+/**
+ * kp__name_candidate:
+ * For a name kp_name_parse() does not take: read it as "<words>-R", a
+ * package of release R (or, with no flavour, possibly a flavour-less
+ * package of ABI R: out->ambiguous) that only its files or dependencies
+ * can make a member. The words start with a letter; none of them may be a
+ * never-a-kernel word ("source", "doc", "firmware" ...). The kind comes
+ * from the words and is never KP_KIND_IMAGE: what the table does not know
+ * never makes a release bootable.
+ *
+ * Returns false, with out cleared, when the name cannot be one.
+ */
+bool
+kp__name_candidate(const char *package, struct kp_name *out)
+{
+	size_t len, i;
+
+	name_clear(out);
+	if (package == NULL || !is_lower(package[0]))
+		return false;
+	len = strnlen(package, KP_NAME_MAX);
+	if (len >= KP_NAME_MAX)
+		return false;
+	for (i = 1; i + 1 < len; i++) {
+		if (package[i] != '-' || !is_digit(package[i + 1]))
+			continue;
+		if (!words_ok(package, i) || has_never_word(package, i))
+			break;
+		if (candidate_fill(package, len, i, out))
+			return true;
+	}
+	name_clear(out);
+	return false;
+}
+
+/**
+ * kp_recognised_name:
+ * What made a package a kernel package, as a word: a static string.
+ */
+const char *
+kp_recognised_name(enum kp_recognised how)
+{
+	switch (how) {
+	case KP_RECOGNISED_FILES:
+		return "files";
+	case KP_RECOGNISED_DEPENDENCIES:
+		return "dependencies";
+	default:
+		return "name";
+	}
+}
+
 /**
  * kp_kind_name:
  * The kind as a short lowercase word ("image", "modules" ...), a static

@@ -138,6 +138,7 @@ write_package(FILE *out, const struct kp_package *p)
 	        p->held ? "true" : "false", p->size_kib);
 	json_key(out, "release", p->release, false);
 	json_key(out, "abi", p->abi, false);
+	json_key(out, "recognised", kp_recognised_name(p->recognised), false);
 	json_key(out, "action", kp_action_name(p->action), false);
 	json_key(out, "reason", kp_reason_name(p->reason), false);
 	json_key(out, "why", p->why, true);

@@ -325,25 +325,6 @@ decide_release(struct kp_plan *plan, struct kp_release *rel,
 
 /* ------------------------------------------------------------ packages */
 
-static bool
-abi_kept(const struct kp_plan *plan, const char *abi)
-{
-	size_t i;
-
-	if (plan->running != NULL) {
-		char rabi[KP_NAME_MAX], rflav[KP_NAME_MAX];
-
-		if (kp_release_split(plan->running, rabi, sizeof(rabi), rflav,
-		                     sizeof(rflav)) && strcmp(rabi, abi) == 0)
-			return true;
-	}
-	for (i = 0; i < plan->n_releases; i++)
-		if (plan->releases[i].action == KP_KEEP &&
-		    strcmp(plan->releases[i].abi, abi) == 0)
-			return true;
-	return false;
-}
-
 static const struct kp_release *
 newest_complete(const struct kp_plan *plan)
 {
@@ -355,30 +336,260 @@ newest_complete(const struct kp_plan *plan)
 	return NULL;
 }
 
-/* A flavour-less package follows the releases of its ABI. */
+/* ------------------------------------------- shared packages by need */
+
+static int
+cmp_use(const void *a, const void *b)
+{
+	return strcmp(((const struct kp__shared_use *)a)->package,
+	              ((const struct kp__shared_use *)b)->package);
+}
+
+static const struct kp__shared_use *
+find_use(const struct kp_plan *plan, const char *package)
+{
+	struct kp__shared_use key = { .package = package };
+
+	if (plan->n_uses == 0)
+		return NULL;
+	return bsearch(&key, plan->uses, plan->n_uses, sizeof(key), cmp_use);
+}
+
+/* Is the release kept, and installed (more than configuration files)? */
+static bool
+kept_installed(const struct kp_release *rel)
+{
+	return rel->action == KP_KEEP && rel->state != KP_RELEASE_CONFIG_ONLY;
+}
+
+/* The first kept, installed release that uses the package, or NULL. */
+static const struct kp_release *
+kept_user(const struct kp_plan *plan, const struct kp__shared_use *use)
+{
+	size_t i;
+
+	for (i = 0; use != NULL && i < use->n_releases; i++)
+		if (kept_installed(&plan->releases[use->releases[i]]))
+			return &plan->releases[use->releases[i]];
+	return NULL;
+}
+
+/*
+ * The flavour family a flavour-less package's name is for: "rt" for
+ * linux-headers-6.1.0-18-common-rt, "" (every flavour) for the others.
+ */
+static const char *
+family_of(const char *name)
+{
+	const char *at = strstr(name, "-common-");
+
+	return at == NULL ? "" : at + strlen("-common-");
+}
+
+static bool
+in_family(const char *flavour, const char *family)
+{
+	size_t n = strlen(family);
+
+	return strncmp(flavour, family, n) == 0 &&
+	       (flavour[n] == '\0' || flavour[n] == '-' || n == 0);
+}
+
+/*
+ * Without dependencies to go by: is a kept, installed release of the
+ * package's ABI and flavour family there, or its ABI's kernel running?
+ */
+static bool
+family_kept(const struct kp_plan *plan, const struct kp_package *pkg)
+{
+	const char *family = family_of(pkg->name);
+	char rabi[KP_NAME_MAX];
+	size_t i;
+
+	if (plan->running != NULL &&
+	    kp_release_split(plan->running, rabi, sizeof(rabi), NULL, 0) &&
+	    strcmp(rabi, pkg->abi) == 0)
+		return true;
+	for (i = 0; i < plan->n_releases; i++)
+		if (kept_installed(&plan->releases[i]) &&
+		    strcmp(plan->releases[i].abi, pkg->abi) == 0 &&
+		    in_family(plan->releases[i].flavour, family))
+			return true;
+	return false;
+}
+
+/* Is any release of the ABI there, in whatever state? */
+static bool
+abi_has_release(const struct kp_plan *plan, const char *abi)
+{
+	size_t i;
+
+	for (i = 0; i < plan->n_releases; i++)
+		if (strcmp(plan->releases[i].abi, abi) == 0)
+			return true;
+	return false;
+}
+
+static void
+decide_package(struct kp_package *pkg, enum kp_action action,
+               enum kp_reason reason, const char *why)
+{
+	pkg->action = action;
+	pkg->reason = reason;
+	pkg->why = why;
+}
+
+/*
+ * A flavour-less package stays while a kept, installed release uses it
+ * (depends on it); one no installed kernel package depends on stays while
+ * a kept, installed release of its ABI and flavour family does. Of an ABI
+ * with no release at all, newer than every image, it is a kernel being
+ * installed; leftovers of releases removed to configuration files are not.
+ */
 static void
 decide_shared(struct kp_plan *plan, struct kp_package *pkg)
 {
 	const struct kp_release *newest = newest_complete(plan);
+	const struct kp__shared_use *use = find_use(plan, pkg->name);
+	const struct kp_release *user = kept_user(plan, use);
 
-	if (pkg->held) {
-		pkg->action = KP_KEEP;
-		pkg->reason = KP_REASON_HELD;
-		pkg->why = "on hold";
-	} else if (abi_kept(plan, pkg->abi)) {
-		pkg->action = KP_KEEP;
-		pkg->reason = KP_REASON_SHARED_KEPT;
-		pkg->why = plan_printf(plan, "shared by the kept releases of %s", pkg->abi);
-	} else if (pkg->state != KP_STATE_CONFIG_FILES &&
-	           (newest == NULL || kp_release_compare(pkg->abi, newest->abi) > 0)) {
-		pkg->action = KP_KEEP;
-		pkg->reason = KP_REASON_NEWER_INCOMPLETE;
-		pkg->why = "newer than every installed kernel image";
-	} else {
-		pkg->action = KP_PURGE;
-		pkg->reason = KP_REASON_SHARED_UNUSED;
-		pkg->why = plan_printf(plan, "no kept release of %s uses it", pkg->abi);
+	if (pkg->held)
+		decide_package(pkg, KP_KEEP, KP_REASON_HELD, "on hold");
+	else if (user != NULL)
+		decide_package(pkg, KP_KEEP, KP_REASON_SHARED_KEPT,
+		               plan_printf(plan, "used by the kept release %s",
+		                           user->name));
+	else if ((use == NULL || !use->has_users) && family_kept(plan, pkg))
+		decide_package(pkg, KP_KEEP, KP_REASON_SHARED_KEPT,
+		               plan_printf(plan, "shared by the kept releases of %s",
+		                           pkg->abi));
+	else if (pkg->state != KP_STATE_CONFIG_FILES &&
+	         !abi_has_release(plan, pkg->abi) &&
+	         (newest == NULL || kp_release_compare(pkg->abi, newest->abi) > 0))
+		decide_package(pkg, KP_KEEP, KP_REASON_NEWER_INCOMPLETE,
+		               "newer than every installed kernel image");
+	else
+		decide_package(pkg, KP_PURGE, KP_REASON_SHARED_UNUSED,
+		               use != NULL && use->has_users ?
+		               "no kept, installed release uses it" :
+		               plan_printf(plan, "no kept release of %s uses it",
+		                           pkg->abi));
+}
+
+/* While collecting uses: the plan, the package's row of release flags. */
+struct use_walk {
+	const struct kp_plan *plan;
+	bool *row;           /* n_releases flags for the package */
+	size_t *shared_deps; /* flavour-less dependents (package indexes) */
+	size_t n_shared_deps;
+	bool any;
+};
+
+static void
+note_dependent(size_t k, void *data)
+{
+	struct use_walk *w = data;
+	size_t j;
+
+	w->any = true;
+	if (w->plan->release_of[k] >= 0) {
+		w->row[w->plan->release_of[k]] = true;
+		return;
 	}
+	/* Once each: a package may name it in several fields. */
+	for (j = 0; j < w->n_shared_deps; j++)
+		if (w->shared_deps[j] == k)
+			return;
+	w->shared_deps[w->n_shared_deps++] = k;
+}
+
+/* Package i's row: OR in the rows of its flavour-less dependents, until stable. */
+static void
+close_uses(bool *rows, size_t n_rel, size_t **deps, const size_t *n_deps,
+           size_t n)
+{
+	bool changed = true;
+	size_t i, j, r;
+
+	while (changed) {
+		changed = false;
+		for (i = 0; i < n; i++)
+			for (j = 0; j < n_deps[i]; j++)
+				for (r = 0; r < n_rel; r++)
+					if (rows[deps[i][j] * n_rel + r] && !rows[i * n_rel + r]) {
+						rows[i * n_rel + r] = true;
+						changed = true;
+					}
+	}
+}
+
+/* Turn the rows of the flavour-less packages into plan->uses. */
+static int
+store_uses(struct kp_plan *plan, const bool *rows, const bool *any)
+{
+	size_t n = plan->n_packages, nr = plan->n_releases, i, r, k = 0;
+
+	plan->uses = calloc(n ? n : 1, sizeof(*plan->uses));
+	if (plan->uses == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		struct kp__shared_use *u;
+
+		if (plan->release_of[i] >= 0)
+			continue;
+		u = &plan->uses[k++];
+		u->package = plan->packages[i].name;
+		u->has_users = any[i];
+		u->releases = malloc((nr ? nr : 1) * sizeof(*u->releases));
+		plan->n_uses = k;
+		if (u->releases == NULL)
+			return -ENOMEM;
+		for (r = 0; r < nr; r++)
+			if (rows[i * nr + r])
+				u->releases[u->n_releases++] = r;
+	}
+	qsort(plan->uses, plan->n_uses, sizeof(*plan->uses), cmp_use);
+	return 0;
+}
+
+/*
+ * For every flavour-less package: which releases' installed packages
+ * depend on it, directly or through other flavour-less packages.
+ */
+static int
+find_uses(struct kp_plan *plan, const struct kp_ctx *ctx)
+{
+	size_t n = plan->n_packages, nr = plan->n_releases, i;
+	bool *rows = calloc(n * (nr ? nr : 1) + 1, sizeof(*rows));
+	bool *any = calloc(n + 1, sizeof(*any));
+	size_t **deps = calloc(n + 1, sizeof(*deps));
+	size_t *n_deps = calloc(n + 1, sizeof(*n_deps));
+	int r = -ENOMEM;
+
+	if (rows == NULL || any == NULL || deps == NULL || n_deps == NULL)
+		goto out;
+	for (i = 0; i < n; i++) {
+		struct use_walk w = { plan, &rows[i * nr], NULL, 0, false };
+
+		if (plan->release_of[i] >= 0)
+			continue;
+		w.shared_deps = deps[i] = malloc(n * sizeof(**deps));
+		if (deps[i] == NULL)
+			goto out;
+		kp__ctx_each_dependent(ctx, i, note_dependent, &w);
+		n_deps[i] = w.n_shared_deps;
+		any[i] = w.any;
+	}
+	close_uses(rows, nr, deps, n_deps, n);
+	r = store_uses(plan, rows, any);
+out:
+	for (i = 0; deps != NULL && i < n; i++)
+		free(deps[i]);
+	free(deps);
+	free(n_deps);
+	free(rows);
+	free(any);
+	return r;
 }
 
 static int
@@ -402,6 +613,7 @@ make_packages(struct kp_plan *plan, const struct kp_ctx *ctx)
 		pkg->state = p->state;
 		pkg->held = p->held;
 		pkg->size_kib = p->size_kib;
+		pkg->recognised = p->recognised;
 	}
 	plan->n_packages = n;
 	return 0;
@@ -789,8 +1001,8 @@ mark_running(struct kp_plan *plan)
 /*
  * A protected release keeps the flavour-less packages of its ABI too, even
  * with none of its own left (linux-headers-6.8.0-40 after the image of
- * 6.8.0-40-generic is gone; linux-headers-6.7.0-rc1+ without its image).
- * Held ones and those a kept release shares keep their usual reason. The
+ * 6.8.0-40-generic is gone; linux-headers-6.7.0-rc1+ without its image),
+ * whichever flavours use them. Held ones keep their usual reason. The
  * decision sticks, like a dependency's (see shared_decided()).
  */
 static void
@@ -806,7 +1018,7 @@ protect_shared(struct kp_plan *plan, const struct kp_plan_options *opts)
 			struct kp_package *pkg = &plan->packages[k];
 
 			if (plan->release_of[k] >= 0 || strcmp(pkg->abi, abi) != 0 ||
-			    pkg->held || abi_kept(plan, abi))
+			    pkg->held)
 				continue;
 			pkg->action = KP_KEEP;
 			pkg->reason = KP_REASON_PROTECTED;
@@ -866,7 +1078,7 @@ build(struct kp_plan *plan, struct kp_ctx *ctx,
 		return r;
 	if ((r = assign_packages(plan, ctx)) < 0)
 		return r;
-	if ((r = sort_releases(plan)) < 0)
+	if ((r = sort_releases(plan)) < 0 || (r = find_uses(plan, ctx)) < 0)
 		return r;
 	r = decide_all(plan, ctx, opts, err);
 	if (r < 0)
@@ -923,6 +1135,9 @@ kp_plan_free(struct kp_plan *plan)
 	free(plan->purge);
 	free(plan->running);
 	free(plan->release_of);
+	for (i = 0; i < plan->n_uses; i++)
+		free(plan->uses[i].releases);
+	free(plan->uses);
 	free(plan);
 }
 

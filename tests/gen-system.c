@@ -24,6 +24,7 @@ const struct gen_params gen_params_default = {
 	.chance_hold = 6,
 	.chance_meta = 35,
 	.chance_dependent = 15,
+	.chance_future = 20,
 	.consistent = false,
 };
 
@@ -1121,6 +1122,118 @@ dependent(struct build *b, size_t r)
 	}
 }
 
+/* ------------------------------------------------ invented future names */
+
+/*
+ * Names no scheme has today, "linux-WORD-TAIL-R", as the kernels of
+ * tomorrow may bring them: tied to release R by their files (modules in
+ * /lib/modules/R), by a dependency on R's image, or by R's modules
+ * depending on them; or by nothing (outside every release). And the
+ * flavour-less "linux-WORD-TAIL-A" of an ABI, with its tree in /usr/src.
+ */
+static const char *const future_words[] = {
+	"main", "zfs", "npu", "accel", "bundle", "rust", "camera", "vpu",
+	"extras", "blobs", "ipu9", "gpu",
+};
+
+static const char *const future_tails[] = {
+	"modules", "objects", "lib", "bits", "drivers",
+};
+
+static char *
+future_name(struct build *b, const char *release)
+{
+	return fmt("linux-%s-%s-%s", PICK(b->rng, future_words),
+	           PICK(b->rng, future_tails), release);
+}
+
+/* Is a release named exactly name there (a custom release named like an ABI)? */
+static bool
+release_named(const struct gen_system *sys, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sys->n_releases; i++)
+		if (strcmp(sys->releases[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* linux-modules-R of release r, installed, or NULL. */
+static struct gen_pkg *
+installed_modules_of(struct build *b, size_t r)
+{
+	char *name = fmt("linux-modules-%s", b->sys->releases[r].name);
+	long i = find_index(b->sys, name);
+	struct gen_pkg *p = i >= 0 ? &b->sys->pkgs[i] : NULL;
+
+	free(name);
+	return p != NULL && !p->dropped && p->flags[0] == '\0' ? p : NULL;
+}
+
+static void
+future_names(struct build *b, size_t r)
+{
+	const struct gen_release *rel = &b->sys->releases[r];
+	const struct family f = { (int)r, rel->abi, "1.0-1" };
+	const struct gen_pkg *img = image_of(b, r);
+	struct gen_pkg *mods;
+	char *name;
+	long i;
+	size_t k;
+
+	/* Only beside packages of the release the naming schemes know. */
+	for (k = 0; k < b->sys->n_pkgs; k++)
+		if (b->sys->pkgs[k].release == (int)r && !b->sys->pkgs[k].dropped)
+			break;
+	if (k == b->sys->n_pkgs)
+		return;
+	name = future_name(b, rel->name);
+
+	switch (gen_rng_below(b->rng, 5)) {
+	case 0:
+		own(b, &f, GEN_FILES_MODULES, name, NULL, NULL);
+		break;
+	case 1:
+		if (img == NULL) {
+			free(name);
+			return;
+		}
+		own(b, &f, GEN_FILES_DOC, name, NULL, fmt("%s", img->name));
+		break;
+	case 2:
+		mods = installed_modules_of(b, r);
+		if (mods == NULL) {
+			free(name);
+			return;
+		}
+		i = own(b, &f, GEN_FILES_DOC, name, NULL, NULL);
+		if (i < 0)
+			return;
+		/* own() may have moved the packages: find the modules again. */
+		mods = installed_modules_of(b, r);
+		name = mods->depends;
+		mods->depends = name ? fmt("%s, %s", name, b->sys->pkgs[i].name)
+		                     : fmt("%s", b->sys->pkgs[i].name);
+		free(name);
+		break;
+	case 3:
+		i = add(b, name, xstrdup("1.0-1"), GEN_OTHER, -1, NULL, NULL, false);
+		if (i >= 0)
+			b->sys->pkgs[i].files = GEN_FILES_DOC;
+		break;
+	default:
+		free(name);
+		/* Flavour-less: only an ABI with a part after X.Y.Z, and no
+		 * release of that very name. */
+		if (rel->flavour[0] == '\0' || strcspn(rel->abi, "-+") == strlen(rel->abi) ||
+		    release_named(b->sys, rel->abi))
+			return;
+		shared(b, &f, GEN_FILES_SRC, future_name(b, rel->abi), NULL);
+		break;
+	}
+}
+
 /* ------------------------------------------------------------ unrelated */
 
 /* Names that look like kernels and are not; and the usual neighbours. */
@@ -1255,6 +1368,10 @@ gen_system_new(uint64_t seed, const struct gen_params *params)
 		if (gen_rng_chance(&rng, b.params->chance_dependent))
 			dependent(&b, r);
 	}
+	/* After the dependents: nothing outside depends on invented names. */
+	for (r = 0; r < sys->n_releases; r++)
+		if (gen_rng_chance(&rng, b.params->chance_future))
+			future_names(&b, r);
 	unrelated(&b);
 	options(&b);
 	return sys;

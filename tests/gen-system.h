@@ -112,6 +112,8 @@ struct gen_params {
 	unsigned chance_meta;     /* percent, per release, of its metapackages */
 	unsigned chance_dependent;/* percent, per release, of a package outside
 	                             the kernel that depends on it */
+	unsigned chance_future;   /* percent, per release, of a package with
+	                             an invented name (see future_names()) */
 	bool consistent;          /* no Depends broken before any purge */
 	/*
 	 * Custom releases whose local version looks like a Debian package

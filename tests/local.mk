@@ -3,6 +3,8 @@ UNIT_TESTS = \
 	tests/t-version \
 	tests/t-names \
 	tests/t-dpkg-db \
+	tests/t-structure \
+	tests/t-corpus \
 	tests/t-plan \
 	tests/t-apt-shim \
 	tests/t-cli-args
@@ -18,12 +20,24 @@ tests_t_version_CFLAGS = $(UNIT_CFLAGS)
 tests_t_version_LDADD = $(UNIT_LDADD)
 
 tests_t_names_SOURCES = tests/t-names.c
+tests_t_names_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
 tests_t_names_CFLAGS = $(UNIT_CFLAGS)
 tests_t_names_LDADD = $(UNIT_LDADD)
 
 tests_t_dpkg_db_SOURCES = tests/t-dpkg-db.c tests/statusdb.c tests/statusdb.h
 tests_t_dpkg_db_CFLAGS = $(UNIT_CFLAGS)
 tests_t_dpkg_db_LDADD = $(UNIT_LDADD)
+
+tests_t_structure_SOURCES = tests/t-structure.c tests/statusdb.c tests/statusdb.h
+tests_t_structure_CFLAGS = $(UNIT_CFLAGS)
+tests_t_structure_LDADD = $(UNIT_LDADD)
+
+tests_t_corpus_SOURCES = tests/t-corpus.c
+tests_t_corpus_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib \
+	-DCORPUS='"$(top_srcdir)/tests/corpus/kernel-names.tsv"'
+tests_t_corpus_CFLAGS = $(UNIT_CFLAGS)
+tests_t_corpus_LDADD = $(UNIT_LDADD)
+EXTRA_DIST += tests/corpus/kernel-names.tsv
 
 tests_t_plan_SOURCES = tests/t-plan.c tests/statusdb.c tests/statusdb.h
 tests_t_plan_CFLAGS = $(UNIT_CFLAGS)
@@ -136,6 +150,10 @@ INTEGRATION_TESTS += tests/integration/hostile-input.sh \
 	tests/integration/faults-lock.sh tests/integration/faults-signal.sh \
 	tests/integration/faults-postrm.sh tests/integration/faults-interrupted.sh \
 	tests/integration/faults-boot-full.sh
+
+## Members recognised by structure (files, dependencies), not by name.
+INTEGRATION_TESTS += tests/integration/ubuntu-2604-structure.sh \
+	tests/integration/dkms-structure.sh tests/integration/debian-rt-cloud.sh
 
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "kpurge.h"
+#include "kpurge-private.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -395,6 +395,79 @@ row_test(const char *name, CMUnitTestFunction fn, const void *row)
 	};
 }
 
+/*
+ * kp__name_candidate: names of no scheme read as "<words>-R". The kind
+ * never says image; without a flavour the name may be an ABI's.
+ */
+static void
+test_candidate(void **state)
+{
+	static const struct {
+		const char *name, *release, *abi;
+		enum kp_kind kind;
+		bool ambiguous;
+	} rows[] = {
+		{ "linux-main-modules-zfs-7.0.0-30-generic", "7.0.0-30-generic",
+		  "7.0.0-30", KP_KIND_MODULES, false },
+		{ "acme-dkms-modules-6.1.0-25-amd64", "6.1.0-25-amd64", "6.1.0-25",
+		  KP_KIND_MODULES, false },
+		{ "linux-hwe-7.0-lib-rust-7.0.0-28-generic", "7.0.0-28-generic",
+		  "7.0.0-28", KP_KIND_OTHER, false },
+		{ "linux-image-bundle-6.8.0-31-generic", "6.8.0-31-generic",
+		  "6.8.0-31", KP_KIND_OTHER, false },
+		{ "linux-oddity-bits-7.0.0-28", "7.0.0-28", "7.0.0-28",
+		  KP_KIND_OTHER, true },
+		{ "linux-npu-headers-6.12.38+deb13-amd64", "6.12.38+deb13-amd64",
+		  "6.12.38+deb13", KP_KIND_HEADERS, false },
+	};
+	struct kp_name kn;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		if (!kp__name_candidate(rows[i].name, &kn))
+			fail_msg("%s is no candidate", rows[i].name);
+		assert_string_equal(kn.release, rows[i].release);
+		assert_string_equal(kn.abi, rows[i].abi);
+		assert_int_equal(kn.kind, rows[i].kind);
+		assert_int_equal(kn.ambiguous, rows[i].ambiguous);
+		assert_false(kn.shared);
+	}
+}
+
+/* Never-a-kernel words, no release at the end, bad words: no candidate. */
+static void
+test_not_candidate(void **state)
+{
+	static const char *const names[] = {
+		"linux-source-6.8.0", "linux-source-6.8.0-31-generic",
+		"linux-doc-6.1.0-18-amd64", "linux-perf-6.1.0-18-amd64",
+		"linux-firmware-blobs-7.0.0-28-generic", "linux-libc-dev-6.1.0-18",
+		"linux-base-6.1.0-18-amd64", "linux-tools-common-6.8.0-31",
+		"linux-headers-6.1.0-18-all-amd64", "linux-kbuild-6.1",
+		"linux-image-generic-hwe-24.04", "libgtk-3-0", "gcc-12",
+		"linux-modules-nvidia-535-generic-hwe-22.04", "6.8.0-31-generic",
+		"-6.8.0-31-generic", "linux--x-6.8.0-31-generic", "Linux-x-6.8.0-31-generic",
+	};
+	struct kp_name kn;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (kp__name_candidate(names[i], &kn))
+			fail_msg("%s is a candidate (release %s)", names[i], kn.release);
+		assert_int_equal(kn.kind, KP_KIND_NONE);
+	}
+	assert_false(kp__name_candidate(NULL, &kn));
+}
+
+static void
+test_recognised_name(void **state)
+{
+	assert_string_equal(kp_recognised_name(KP_RECOGNISED_NAME), "name");
+	assert_string_equal(kp_recognised_name(KP_RECOGNISED_FILES), "files");
+	assert_string_equal(kp_recognised_name(KP_RECOGNISED_DEPENDENCIES),
+	                    "dependencies");
+}
+
 static void
 fill_tests(void)
 {
@@ -418,6 +491,9 @@ main(void)
 		cmocka_unit_test(test_name_length),
 		cmocka_unit_test(test_release_split_buffers),
 		cmocka_unit_test(test_kind_name),
+		cmocka_unit_test(test_candidate),
+		cmocka_unit_test(test_not_candidate),
+		cmocka_unit_test(test_recognised_name),
 	};
 	int failed = 0;
 
