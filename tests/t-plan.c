@@ -104,7 +104,7 @@ static const struct plan_case cases[] = {
 	  NULL, 1, { "5.15.0-88" },
 	  "linux-image-5.15.0-91-generic linux-modules-5.15.0-91-generic",
 	  "5.15.0-88-generic=protected 5.15.0-88-lowlatency=protected "
-	  "linux-headers-5.15.0-88=shared-kept 5.15.0-91-generic=old" },
+	  "linux-headers-5.15.0-88=protected 5.15.0-91-generic=old" },
 	{ "--protect keeps a custom release's headers once its image is gone",
 	  { { "linux-image-6.8.2", NULL, NULL, NULL, "6.8.2-1" },
 	    { "linux-headers-6.7.0-rc1+", NULL, NULL, NULL, "6.7.0-rc1+-1" },
