@@ -131,6 +131,11 @@ INTEGRATION_TESTS += tests/integration/hostile-input.sh \
 	tests/integration/faults-postrm.sh tests/integration/faults-interrupted.sh \
 	tests/integration/faults-boot-full.sh
 
+## What a path really is: a second user's links, a symlink swap race, and
+## writes under a root tree another user owns (lib/trust.c).
+INTEGRATION_TESTS += tests/integration/path-trust.sh
+EXTRA_DIST += tests/lib/swap-on-open.c
+
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)
 
