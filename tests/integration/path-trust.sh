@@ -134,11 +134,11 @@ sum=$(status_sum)
 rm -f "$UD/ready"
 as_user "$U" "$SANDBOX_TMP/swap-on-open" "$SANDBOX_TMP/aptdir/apt.conf" "$UD/d" \
 	"$UD/evil" "$UD/ready" 30 &
-RACER=$!
-wait_for 10 test -e "$UD/ready" || die "the swap helper did not start"
+wait_for 10 test -s "$UD/ready" || die "the swap helper did not start"
+RACER=$(cat "$UD/ready")
 run env APT_CONFIG="$UD/d/apt.conf" "$POK" --root="$ROOT" --keep=1 -y
 kill "$RACER" 2>/dev/null || true
-wait "$RACER" 2>/dev/null || true
+wait 2>/dev/null || true
 RACER=
 say "# $UD/d -> $(readlink "$UD/d")"
 assert_no_marker "the user's DPkg::Pre-Invoke did not run as root"

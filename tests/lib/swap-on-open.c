@@ -7,8 +7,8 @@
  * symbolic link LINK at TARGET (a new link renamed over it, atomically),
  * the way an attacker who owns LINK's directory would repoint a name after
  * root checked it and before root used it. READY is made once the watch
- * is in place. Exits 0 after a swap, 2 when nobody opened WATCHED in time,
- * 1 on an error.
+ * is in place, with this process's ID in it (to be stopped by). Exits 0
+ * after a swap, 2 when nobody opened WATCHED in time, 1 on an error.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -36,7 +36,8 @@ swap_link(const char *link, const char *target)
 int
 main(int argc, char **argv)
 {
-	char buf[4096];
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	const struct inotify_event *ev = (const struct inotify_event *)buf;
 	struct pollfd p;
 	int fd, ready;
 
@@ -55,12 +56,14 @@ main(int argc, char **argv)
 		perror("swap-on-open: ready");
 		return 1;
 	}
+	dprintf(ready, "%ld\n", (long)getpid());
 	close(ready);
 	p.fd = fd;
 	p.events = POLLIN;
 	if (poll(&p, 1, atoi(argv[5]) * 1000) <= 0)
 		return 2;
-	if (read(fd, buf, sizeof(buf)) <= 0)
-		return 1;
+	/* The file removed (IN_IGNORED) is not an open. */
+	if (read(fd, buf, sizeof(buf)) <= 0 || !(ev->mask & IN_OPEN))
+		return 2;
 	return swap_link(argv[2], argv[3]) < 0 ? 1 : 0;
 }
