@@ -88,6 +88,12 @@ tests_t_summary_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli \
 tests_t_summary_CFLAGS = $(UNIT_CFLAGS) $(POPT_CFLAGS)
 tests_t_summary_LDADD = $(UNIT_LDADD)
 
+## The trust walk: which names root may rely on and write through.
+UNIT_TESTS += tests/t-trust
+tests_t_trust_SOURCES = tests/t-trust.c
+tests_t_trust_CFLAGS = $(UNIT_CFLAGS)
+tests_t_trust_LDADD = $(UNIT_LDADD)
+
 ## Integration: sandbox roots, packages built with dpkg-deb, installed with
 ## the real dpkg --root and purged through the real apt-get by the CLI.
 INTEGRATION_TESTS = \
