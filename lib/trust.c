@@ -147,62 +147,65 @@ enter(struct walk *w, int fd, const struct stat *st, const char *name,
 	snprintf(w->done, sizeof(w->done), "%s", full);
 }
 
+/*
+ * Move the walk to the directory name of at (the top: AT_FDCWD and "/";
+ * cur's parent: cur and ".."), named full, checked again.
+ */
+static int
+jump(struct walk *w, int at, const char *name, const char *full,
+     struct kp_error *err)
+{
+	struct stat st;
+	int fd = openat(at, name, O_PATH | O_DIRECTORY | O_CLOEXEC), r;
+
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		int e = errno;
+
+		if (fd >= 0)
+			close(fd);
+		return kp__error_set(err, -e, "cannot open %s: %s", full,
+		                     strerror(e));
+	}
+	r = check_entry(w, full, &st, 0, false, err);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	replace_fd(&w->parent, -1);
+	replace_fd(&w->cur, fd);
+	w->st = st;
+	w->foreign = false;
+	return 0;
+}
+
 /* Start (again) at /. */
 static int
 walk_to_root(struct walk *w, struct kp_error *err)
 {
-	struct stat st;
-	int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), r;
+	int r = jump(w, AT_FDCWD, "/", "/", err);
 
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		int e = errno;
-
-		if (fd >= 0)
-			close(fd);
-		return kp__error_set(err, -e, "cannot open /: %s", strerror(e));
+	if (r == 0) {
+		w->done[0] = '\0';
+		snprintf(w->name, sizeof(w->name), "/");
 	}
-	r = check_entry(w, "/", &st, 0, false, err);
-	if (r < 0) {
-		close(fd);
-		return r;
-	}
-	replace_fd(&w->parent, -1);
-	replace_fd(&w->cur, fd);
-	w->st = st;
-	w->foreign = false;
-	w->done[0] = '\0';
-	snprintf(w->name, sizeof(w->name), "/");
-	return 0;
+	return r;
 }
 
-/* "..": back to the directory cur is in, checked again. */
+/* "..": back to the directory cur is in. */
 static int
 step_up(struct walk *w, struct kp_error *err)
 {
-	char *slash = strrchr(w->done, '/');
-	struct stat st;
-	int fd = openat(w->cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC), r;
+	char up[PATH_MAX], *slash;
+	int r;
 
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		int e = errno;
-
-		if (fd >= 0)
-			close(fd);
-		return kp__error_set(err, -e, "cannot open %s/..: %s",
-		                     shown(w->done), strerror(e));
-	}
+	snprintf(up, sizeof(up), "%s", w->done);
+	slash = strrchr(up, '/');
 	if (slash != NULL)
 		*slash = '\0';
-	r = check_entry(w, shown(w->done), &st, 0, false, err);
-	if (r < 0) {
-		close(fd);
-		return r;
-	}
-	replace_fd(&w->parent, -1);
-	replace_fd(&w->cur, fd);
-	w->st = st;
-	w->foreign = false;
-	return 0;
+	r = jump(w, w->cur, "..", shown(up), err);
+	if (r == 0)
+		snprintf(w->done, sizeof(w->done), "%s", up);
+	return r;
 }
 
 /* Go on from the target of the link fd (named full), then rest. */

@@ -140,7 +140,7 @@ INTEGRATION_TESTS += tests/integration/hostile-input.sh \
 ## What a path really is: a second user's links, a symlink swap race, and
 ## writes under a root tree another user owns (lib/trust.c).
 INTEGRATION_TESTS += tests/integration/path-trust.sh
-EXTRA_DIST += tests/lib/swap-on-open.c
+EXTRA_DIST += tests/lib/swap-on-open.c tests/lib/apt-env.sh
 
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)

@@ -39,34 +39,11 @@ chown "$U:" "$UD"
 chmod 0755 "$UD"
 say "# second user: $U ($(id -u "$U")), its directory: $UD"
 
-marker=$SANDBOX_TMP/pwned
-assert_no_marker() {
-	if [ -e "$marker" ]; then
-		fail "$1 ($(cat "$marker"))"
-		rm -f "$marker"
-	else
-		pass "$1"
-	fi
-}
-
+. "$top_srcdir/tests/lib/apt-env.sh"
 # What apt-get's hooks see (a shell builtin: no PATH look-up).
 cat >"$ROOT/etc/apt/apt.conf.d/50environment" <<EOF
 DPkg::Pre-Invoke { "export -p >$SANDBOX_TMP/apt-env"; };
 EOF
-apt_env() {
-	sed -n "s/^export $1=['\"]\\(.*\\)['\"]\$/\\1/p" "$SANDBOX_TMP/apt-env" 2>/dev/null
-}
-
-n=0
-NEW=
-next_release() {
-	n=$((n + 1))
-	custom_release "6.9.$n" no-headers
-	dpkg_install
-	OLD=$NEW
-	NEW=linux-image-6.9.$n
-	rm -f "$SANDBOX_TMP/apt-env"
-}
 
 section "setup: two custom releases; root's files the user's links point at"
 next_release
@@ -126,7 +103,7 @@ fi
 section "the race: the user repoints its link once apt opened the checked file"
 next_release
 mkdir "$UD/evil"
-{ cat "$good"; printf 'DPkg::Pre-Invoke:: "id -u >%s";\n' "$marker"; } >"$UD/evil/apt.conf"
+{ cat "$good"; printf 'DPkg::Pre-Invoke:: "echo a Pre-Invoke of uid $(id -u) >%s";\n' "$marker"; } >"$UD/evil/apt.conf"
 chown -R "$U:" "$UD/evil"
 "${CC:-cc}" -O2 -o "$SANDBOX_TMP/swap-on-open" "$top_srcdir/tests/lib/swap-on-open.c" \
 	|| die "cannot build the swap helper"
