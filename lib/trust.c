@@ -208,6 +208,19 @@ step_up(struct walk *w, struct kp_error *err)
 	return r;
 }
 
+/* What is left to walk becomes text. 0, or -ENAMETOOLONG. */
+static int
+set_todo(struct walk *w, const char *text, struct kp_error *err)
+{
+	size_t n = strlen(text);
+
+	if (n >= sizeof(w->todo))
+		return kp__error_set(err, -ENAMETOOLONG, "%.64s...: the name is "
+		                     "too long", text);
+	memcpy(w->todo, text, n + 1);
+	return 0;
+}
+
 /* Go on from the target of the link fd (named full), then rest. */
 static int
 follow(struct walk *w, int fd, const struct stat *st, const char *full,
@@ -215,6 +228,7 @@ follow(struct walk *w, int fd, const struct stat *st, const char *full,
 {
 	char target[PATH_MAX], who[64], *next;
 	ssize_t n;
+	int r;
 
 	if (!owned(w, st)) {
 		user_name(st->st_uid, who, sizeof(who));
@@ -232,13 +246,10 @@ follow(struct walk *w, int fd, const struct stat *st, const char *full,
 	target[n] = '\0';
 	if (asprintf(&next, "%s/%s", target, rest) < 0)
 		return kp__error_set(err, -ENOMEM, "out of memory");
-	if (strlen(next) >= sizeof(w->todo)) {
-		free(next);
-		return kp__error_set(err, -ENAMETOOLONG, "%s: the name is too "
-		                     "long", full);
-	}
-	strcpy(w->todo, next);
+	r = set_todo(w, next, err);
 	free(next);
+	if (r < 0)
+		return r;
 	return target[0] == '/' ? walk_to_root(w, err) : 0;
 }
 
@@ -348,11 +359,9 @@ walk_path(struct walk *w, const char *path, uid_t uid, struct kp_error *err)
 	if (path == NULL || path[0] != '/')
 		return kp__error_set(err, -EINVAL, "%s is not an absolute file "
 		                     "name", path != NULL ? path : "(none)");
-	if (strlen(path) >= sizeof(w->todo))
-		return kp__error_set(err, -ENAMETOOLONG, "%s: the name is too "
-		                     "long", path);
-	strcpy(w->todo, path);
-	r = walk_to_root(w, err);
+	r = set_todo(w, path, err);
+	if (r == 0)
+		r = walk_to_root(w, err);
 	return r < 0 ? r : walk_rest(w, 0, err);
 }
 
@@ -446,12 +455,10 @@ kp_trust_open_dir(const char *root, const char *rel, unsigned flags,
 	if (r == 0 && !S_ISDIR(w.st.st_mode))
 		r = kp__error_set(err, -ENOTDIR, "%s is not a directory",
 		                  shown(w.done));
-	if (r == 0 && strlen(rel) >= sizeof(w.todo))
-		r = kp__error_set(err, -ENAMETOOLONG, "%s is too long", rel);
-	if (r == 0) {
-		strcpy(w.todo, rel);
+	if (r == 0)
+		r = set_todo(&w, rel, err);
+	if (r == 0)
 		r = walk_rest(&w, flags | TRUST_NO_LINKS, err);
-	}
 	if (r == 0 && !S_ISDIR(w.st.st_mode))
 		r = kp__error_set(err, -ENOTDIR, "%s is not a directory",
 		                  shown(w.done));
