@@ -108,8 +108,9 @@ child_name(const struct walk *w, const char *name, char *buf, size_t size,
 }
 
 /*
- * May the walk rely on st, the entry full of the directory it is in?
- * 0, or -EPERM with err saying why. With KP_TRUST_CROSS_OWNED a directory
+ * May the walk rely on st, the entry full of the directory it is in
+ * (last: the end of the walk)? 0, or -EPERM with err saying why. With
+ * KP_TRUST_CROSS_OWNED a directory
  * another user owns passes when nobody else may write to it and the walk
  * is not in such a directory already.
  */
@@ -126,8 +127,10 @@ check_entry(const struct walk *w, const char *full, const struct stat *st,
 		user_name(st->st_uid, who, sizeof(who));
 		return kp__error_set(err, -EPERM, "%s belongs to %s", full, who);
 	}
+	/* A sticky directory is crossed, never the end: anybody may put
+	 * a file in it, under any name not yet taken. */
 	if ((st->st_mode & 022) != 0 &&
-	    !(S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX)))
+	    !(S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX) && !last))
 		return kp__error_set(err, -EPERM, "%s is a %s others can change",
 		                     full, S_ISDIR(st->st_mode) ? "directory" :
 		                     "file");
@@ -149,10 +152,11 @@ enter(struct walk *w, int fd, const struct stat *st, const char *name,
 
 /*
  * Move the walk to the directory name of at (the top: AT_FDCWD and "/";
- * cur's parent: cur and ".."), named full, checked again.
+ * cur's parent: cur and ".."), named full, checked again (last: as the
+ * end of the walk).
  */
 static int
-jump(struct walk *w, int at, const char *name, const char *full,
+jump(struct walk *w, int at, const char *name, const char *full, bool last,
      struct kp_error *err)
 {
 	struct stat st;
@@ -166,7 +170,7 @@ jump(struct walk *w, int at, const char *name, const char *full,
 		return kp__error_set(err, -e, "cannot open %s: %s", full,
 		                     strerror(e));
 	}
-	r = check_entry(w, full, &st, 0, false, err);
+	r = check_entry(w, full, &st, 0, last, err);
 	if (r < 0) {
 		close(fd);
 		return r;
@@ -182,7 +186,7 @@ jump(struct walk *w, int at, const char *name, const char *full,
 static int
 walk_to_root(struct walk *w, struct kp_error *err)
 {
-	int r = jump(w, AT_FDCWD, "/", "/", err);
+	int r = jump(w, AT_FDCWD, "/", "/", false, err);
 
 	if (r == 0) {
 		w->done[0] = '\0';
@@ -191,9 +195,9 @@ walk_to_root(struct walk *w, struct kp_error *err)
 	return r;
 }
 
-/* "..": back to the directory cur is in. */
+/* "..": back to the directory cur is in (last: the end of the walk). */
 static int
-step_up(struct walk *w, struct kp_error *err)
+step_up(struct walk *w, bool last, struct kp_error *err)
 {
 	char up[PATH_MAX], *slash;
 	int r;
@@ -202,7 +206,7 @@ step_up(struct walk *w, struct kp_error *err)
 	slash = strrchr(up, '/');
 	if (slash != NULL)
 		*slash = '\0';
-	r = jump(w, w->cur, "..", shown(up), err);
+	r = jump(w, w->cur, "..", shown(up), last, err);
 	if (r == 0)
 		snprintf(w->done, sizeof(w->done), "%s", up);
 	return r;
@@ -286,12 +290,14 @@ step(struct walk *w, const char *name, const char *rest, unsigned flags,
 	struct stat st;
 	int fd, r;
 
+	/* "." at the end: cur is the end, checked as such. */
 	if (strcmp(name, ".") == 0)
-		return 0;
+		return last ? check_entry(w, shown(w->done), &w->st, 0, true,
+		                          err) : 0;
 	if (strcmp(name, "..") == 0)
 		return (flags & TRUST_NO_LINKS) ?
 		       kp__error_set(err, -EINVAL, "%s/..: not a plain name",
-		                     shown(w->done)) : step_up(w, err);
+		                     shown(w->done)) : step_up(w, last, err);
 	if ((r = child_name(w, name, full, sizeof(full), err)) < 0)
 		return r;
 	fd = open_entry(w, name, full, flags, err);

@@ -121,17 +121,20 @@ test_path_drops_world_writable_and_missing_dirs(void **state)
 }
 
 static void
-test_path_drops_group_writable_dirs(void **state)
+test_path_drops_group_writable_and_sticky_dirs(void **state)
 {
-	char *group = tmp_dir(0775), *in = NULL, *path;
+	char *group = tmp_dir(0775), *sticky = tmp_dir(01777), *in = NULL;
+	char *path;
 
-	assert_true(asprintf(&in, "%s:/usr/bin", group) > 0);
+	assert_true(asprintf(&in, "%s:%s:/usr/bin", group, sticky) > 0);
 	path = cli_environ_clean_path(in, getuid());
 	assert_false(path_has(path, group));
+	assert_false(path_has(path, sticky));
 	assert_true(path_has(path, "/usr/bin"));
 	free(path);
 	free(in);
 	rm_dir(group);
+	rm_dir(sticky);
 }
 
 /* A link to a trusted directory is only as good as the link's owner. */
@@ -303,6 +306,14 @@ test_home_others_could_write_is_replaced_as_root(void **state)
 	assert_prepared(NULL);
 	home = getenv("HOME");
 	assert_true(home == NULL || strcmp(home, dir) != 0);
+	/* a sticky one, like /tmp: anybody may write a .dpkg.cfg there */
+	assert_int_equal(chown(dir, 0, 0), 0);
+	assert_int_equal(chmod(dir, 01777), 0);
+	setenv("HOME", dir, 1);
+	assert_prepared(NULL);
+	home = getenv("HOME");
+	assert_true(home == NULL || strcmp(home, dir) != 0);
+	assert_int_equal(chmod(dir, 0755), 0);
 	setenv("HOME", "relative", 1);
 	assert_prepared(NULL);
 	home = getenv("HOME");
@@ -318,7 +329,7 @@ main(void)
 		cmocka_unit_test(test_path_keeps_order_and_adds_root_dirs),
 		cmocka_unit_test(test_path_unset_is_root_path),
 		cmocka_unit_test(test_path_drops_world_writable_and_missing_dirs),
-		cmocka_unit_test(test_path_drops_group_writable_dirs),
+		cmocka_unit_test(test_path_drops_group_writable_and_sticky_dirs),
 		cmocka_unit_test(test_path_drops_links_others_own_as_root),
 		cmocka_unit_test(test_dpkg_root_elsewhere_is_refused),
 		cmocka_unit_test(test_dpkg_admindir_elsewhere_is_refused),

@@ -152,6 +152,13 @@ test_sticky_directory_only_into_ours(void **state)
 	touch_mode(at(0, "sticky/other"), 0644);
 	assert_int_equal(chown(at(0, "sticky/other"), NOBODY, NOBODY), 0);
 	assert_untrusted(at(0, "sticky/other"), "/sticky/other belongs to");
+	/* crossed, never the end: anybody may put a program or a
+	 * .dpkg.cfg in it */
+	assert_untrusted(at(0, "sticky"), "/sticky is a directory others can change");
+	assert_untrusted(at(0, "sticky/."), "/sticky is a directory others can change");
+	mkdir_mode(at(0, "sticky/d"), 0755);
+	assert_untrusted(at(0, "sticky/d/.."), "/sticky is a directory others can change");
+	assert_trusted(at(0, "sticky/d/../d"));
 	/* not sticky: nothing in it is trusted */
 	assert_int_equal(chmod(at(0, "sticky"), 0777), 0);
 	assert_untrusted(at(0, "sticky/root"), "is a directory others can change");
