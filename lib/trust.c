@@ -9,9 +9,10 @@
  * O_NOFOLLOW, as sudo and sshd's StrictModes do, and each must be
  *
  *   - owned by root or by that user,
- *   - not writable by group or others, except a sticky directory (/tmp),
- *     whose entries the walk then only crosses when they are root's or
- *     the user's (the rule above), which its other users cannot rename,
+ *   - not writable by group or others, except a sticky directory (/tmp)
+ *     on the way (never at the end), whose entries the walk then only
+ *     crosses when they are root's or the user's (the rule above), which
+ *     its other users cannot rename,
  *   - a symbolic link only when root or that user owns the link itself
  *     (its directory passed already); the walk reads the link and goes on
  *     from its target, at most MAX_LINKS times.
