@@ -23,8 +23,9 @@
  * "Trusted" is the library's trust walk (lib/trust.c): every component
  * of the name from /, each symbolic link included, owned by root (or the
  * user we run as) and not writable by group or others (a sticky /tmp is
- * crossed only into root's entries); a name that passes cannot be
- * pointed elsewhere between this check and apt-get's or dpkg's use.
+ * crossed only into root's entries, and never trusted itself); a name
+ * that passes cannot be pointed elsewhere between this check and
+ * apt-get's or dpkg's use.
  *
  * apt-get and dpkg themselves are run by absolute paths fixed at build
  * time (KP_APT_GET, KP_DPKG): PATH never chooses them.
