@@ -29,7 +29,9 @@ trust__on_exit() {
 	trust__rc=$?
 	[ -z "${RACER:-}" ] || kill "$RACER" 2>/dev/null || true
 	rm -rf "$UD" "$UD.link"
-	userdel "$U" 2>/dev/null || true
+	# userdel refuses while a process of the user runs: the racer is
+	# stopped by its own ID above, and a failure is said, not hidden.
+	userdel "$U" 2>/dev/null || say "# WARNING: could not remove the user $U"
 	(exit "$trust__rc")
 	sandbox__on_exit
 }
