@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "kpurge-trust.h"
 #include "output.h"
 #include "run-apt.h"
 #include "unattended.h"
@@ -172,26 +173,40 @@ log_close(struct auto_log *log)
 
 /* ---------------------------------------------------------------- locks */
 
-/* ROOT/run/purge-old-kernels.lock, opened (made if missing). */
+/*
+ * ROOT/run/purge-old-kernels.lock, opened (made if missing) in the
+ * directory the trust walk opened: never through a link or a directory
+ * another user owns. Returns the descriptor, or a negative code with err
+ * filled.
+ */
 static int
-open_own_lock(const char *root)
+open_own_lock(const char *root, struct kp_error *err)
 {
-	char path[4096];
+	int dirfd, fd;
 
-	if (root != NULL) {
-		snprintf(path, sizeof(path), "%s/run", root);
-		mkdir(path, 0755);
+	dirfd = kp_trust_open_dir(root, "run", KP_TRUST_CREATE, err);
+	if (dirfd < 0)
+		return dirfd;
+	fd = openat(dirfd, CLI_NAME ".lock", O_RDWR | O_CREAT | O_NOFOLLOW |
+	            O_CLOEXEC, 0600);
+	if (fd < 0) {
+		fd = -errno;
+		if (err != NULL) {
+			err->code = fd;
+			snprintf(err->message, sizeof(err->message), "cannot open "
+			         "%s/run/" CLI_NAME ".lock: %s", root ? root : "",
+			         strerror(-fd));
+		}
 	}
-	snprintf(path, sizeof(path), "%s/run/" CLI_NAME ".lock",
-	         root ? root : "");
-	return open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	close(dirfd);
+	return fd;
 }
 
 /** Is a --auto running for root (holding its lock) right now? */
 bool
 cli_auto_running(const char *root)
 {
-	int fd = open_own_lock(root);
+	int fd = open_own_lock(root, NULL);
 	bool busy;
 
 	if (fd < 0)
@@ -610,6 +625,7 @@ int
 cli_auto(struct cli_options *opts)
 {
 	struct auto_log log;
+	struct kp_error err;
 	struct job job;
 	long wait;
 	int lock, r;
@@ -636,7 +652,15 @@ cli_auto(struct cli_options *opts)
 	}
 	if ((r = job_configure(&job)) != 0)
 		goto out;
-	lock = open_own_lock(opts->root);
+	kp_error_clear(&err);
+	lock = open_own_lock(opts->root, &err);
+	/* A lock another user could redirect is no lock: stop. */
+	if (lock == -EPERM || lock == -ENOTDIR || lock == -ELOOP) {
+		cli_log_message(&job.log, KP_LOG_ERROR, "cannot take the lock: "
+		                "%s; nothing was purged", err.message);
+		r = CLI_EXIT_ERROR;
+		goto out;
+	}
 	if (lock >= 0 && flock(lock, LOCK_EX | LOCK_NB) < 0 &&
 	    errno == EWOULDBLOCK) {
 		cli_log_message(&job.log, KP_LOG_INFO, "another " CLI_NAME

@@ -16,9 +16,16 @@
  *   PATH                      relative and untrusted entries dropped, the
  *                             standard root directories appended
  *   HOME (as root)            replaced by root's when another user could
- *                             write it: dpkg reads $HOME/.dpkg.cfg
+ *                             change it: dpkg reads $HOME/.dpkg.cfg
  *   APT_CONFIG                honoured, made absolute, refused as root when
  *                             it names no file or one others could change
+ *
+ * "Trusted" is the library's trust walk (lib/trust.c): every component
+ * of the name from /, each symbolic link included, owned by root (or the
+ * user we run as) and not writable by group or others (a sticky /tmp is
+ * crossed only into root's entries, and never trusted itself); a name
+ * that passes cannot be pointed elsewhere between this check and
+ * apt-get's or dpkg's use.
  *
  * apt-get and dpkg themselves are run by absolute paths fixed at build
  * time (KP_APT_GET, KP_DPKG): PATH never chooses them.
@@ -26,6 +33,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -35,6 +43,7 @@
 #include <unistd.h>
 
 #include "environ.h"
+#include "kpurge-trust.h"
 #include "options.h"
 
 __attribute__((format(printf, 3, 4)))
@@ -49,25 +58,23 @@ refuse(char *err, size_t err_size, const char *fmt, ...)
 	return -1;
 }
 
-/**
- * May a program running as uid rely on what st describes? Owned by root
- * or by uid, and not writable by everybody. Group-writable is accepted:
- * the group is the administrator's grant (Debian's staff, /usr/local).
+/*
+ * Is path a directory that only root or uid could point elsewhere? The
+ * library's trust walk (lib/trust.c): every component from /, links
+ * included, owned by root or uid and not writable by group or others.
  */
-bool
-cli_environ_trusted(const struct stat *st, uid_t uid)
-{
-	return (st->st_uid == 0 || st->st_uid == uid) &&
-	       (st->st_mode & S_IWOTH) == 0;
-}
-
 static bool
 trusted_dir(const char *path, uid_t uid)
 {
-	struct stat st;
+	int fd;
 
-	return path[0] == '/' && stat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
-	       cli_environ_trusted(&st, uid);
+	if (path[0] != '/')
+		return false;
+	fd = kp_trust_open(path, O_PATH | O_DIRECTORY, uid, NULL);
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
 }
 
 /* Is the directory entry (len bytes at entry) in the PATH list? */
@@ -223,32 +230,33 @@ dpkg_dirs(const char *root, char *err, size_t err_size)
 }
 
 /*
- * As root, APT_CONFIG (v, absolute in abs) must be a file only root can
- * change, in a directory where nobody else can replace it (a sticky one
- * like /tmp will do): apt runs its DPkg::Pre-Invoke commands as root.
+ * As root, APT_CONFIG (v, absolute in abs) must be a file that only root
+ * could point elsewhere, by every name on the way (the trust walk):
+ * apt-get reads it after the check, and runs its DPkg::Pre-Invoke
+ * commands as root.
  */
 static int
-check_apt_config(const char *v, char *abs, char *err, size_t err_size)
+check_apt_config(const char *v, const char *abs, char *err, size_t err_size)
 {
-	char *slash = strrchr(abs, '/');
+	struct kp_error why;
 	struct stat st;
-	bool dir_ok;
+	int fd;
 
-	if (stat(abs, &st) < 0)
+	kp_error_clear(&why);
+	fd = kp_trust_open(abs, O_PATH, 0, &why);
+	if (fd == -ENOENT)
 		return refuse(err, err_size, "cannot read APT_CONFIG=%s: %s", v,
-		              strerror(errno));
-	if (!S_ISREG(st.st_mode) || !cli_environ_trusted(&st, 0))
+		              strerror(ENOENT));
+	if (fd < 0)
 		return refuse(err, err_size, "APT_CONFIG=%s is not a file only "
-		              "root can change; refusing to give it to apt-get",
-		              v);
-	*slash = '\0';
-	dir_ok = stat(abs[0] != '\0' ? abs : "/", &st) == 0 && st.st_uid == 0 &&
-	         ((st.st_mode & S_IWOTH) == 0 || (st.st_mode & S_ISVTX) != 0);
-	*slash = '/';
-	if (!dir_ok)
-		return refuse(err, err_size, "APT_CONFIG=%s is in a directory "
-		              "other users than root can change; refusing to "
-		              "give it to apt-get", v);
+		              "root can change (%s); refusing to give it to "
+		              "apt-get", v, why.message);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return refuse(err, err_size, "APT_CONFIG=%s is not a file; "
+		              "refusing to give it to apt-get", v);
+	}
+	close(fd);
 	return 0;
 }
 

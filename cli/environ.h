@@ -14,7 +14,6 @@
 #define CLI_ROOT_PATH \
 	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-bool cli_environ_trusted(const struct stat *st, uid_t uid);
 char *cli_environ_clean_path(const char *path, uid_t uid);
 int cli_environ_prepare(const char *root, char *err, size_t err_size);
 

@@ -13,24 +13,29 @@
  * Which file: KPURGE_APT_MODULE when set (the build tree's tests and
  * benchmark run the uninstalled module this way; secure_getenv() ignores it
  * in a set-user-ID process), else KP_APT_MODULE_PATH, where make install
- * put it. Run as root, a module named by the environment must be a file
- * that only root could have put there, as the CLI asks of APT_CONFIG
- * (cli/environ.c): its code runs as root. A missing, untrusted or
- * mismatched module is an error that names the file and what to do, never
- * a crash, and nothing is purged without the proof.
+ * put it. Run as root, the module must be a file that only root could
+ * have put there, by every name on the way (the trust walk of
+ * lib/trust.c, as the CLI asks of APT_CONFIG): its code runs as root. It
+ * is opened once, by that walk, and loaded from the descriptor, so the
+ * file checked is the file loaded, and one missing when it was checked
+ * is never loaded. A missing, untrusted or mismatched module is an error
+ * that names the file and what to do, never a crash, and nothing is
+ * purged without the proof.
  */
 #include <config.h>
 
 #include <dlfcn.h>
 #include <errno.h>
-#include <libgen.h>
-#include <limits.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "kpurge-private.h"
+#include "kpurge-trust.h"
 #include "apt-shim.h"
 
 #ifndef KP_APT_MODULE_PATH
@@ -39,49 +44,84 @@
 
 static const struct kp_apt_module *module;
 
-/*
- * As root, may the module at path be loaded? A regular file owned by root
- * and not writable by everybody, in a directory owned by root that
- * everybody may not write to (unless it is sticky, like /tmp). Missing
- * files are left to dlopen(), whose message says so.
- */
-static int
-check_trusted(const char *path, struct kp_error *err)
-{
-	char dir[PATH_MAX];
-	struct stat st;
-	size_t len = strlen(path);
-
-	if (geteuid() != 0 || stat(path, &st) < 0)
-		return 0;
-	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || (st.st_mode & S_IWOTH))
-		return kp__error_set(err, -EPERM, "KPURGE_APT_MODULE names %s, "
-		                     "which is not a file only root can change; "
-		                     "not loaded (unset KPURGE_APT_MODULE)", path);
-	if (len >= sizeof(dir))
-		return kp__error_set(err, -ENAMETOOLONG, "KPURGE_APT_MODULE is "
-		                     "too long");
-	memcpy(dir, path, len + 1);
-	if (stat(dirname(dir), &st) < 0 || st.st_uid != 0 ||
-	    ((st.st_mode & S_IWOTH) && !(st.st_mode & S_ISVTX)))
-		return kp__error_set(err, -EPERM, "KPURGE_APT_MODULE names %s, "
-		                     "in a directory others can change; not "
-		                     "loaded (unset KPURGE_APT_MODULE)", path);
-	return 0;
-}
-
-/* The module's file name into *path; 0 or a negative code. */
-static int
-module_path(const char **path, struct kp_error *err)
+/* The module's file name into *path; whether the environment chose it. */
+static bool
+module_path(const char **path)
 {
 	const char *env = secure_getenv("KPURGE_APT_MODULE");
 
 	if (env == NULL || env[0] == '\0') {
 		*path = KP_APT_MODULE_PATH;
-		return 0;
+		return false;
 	}
 	*path = env;
-	return check_trusted(env, err);
+	return true;
+}
+
+/*
+ * The module file, opened: as root through the trust walk (lib/trust.c),
+ * so that the file checked is the file loaded, whoever owns the names on
+ * the way; otherwise as the user's own choice. Returns the descriptor or
+ * a negative code with err saying why.
+ */
+static int
+open_module(const char **pathp, struct kp_error *err)
+{
+	bool from_env = module_path(pathp);
+	const char *path = *pathp;
+	struct kp_error why;
+	struct stat st;
+	int fd;
+
+	kp_error_clear(&why);
+	if (geteuid() != 0) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			fd = -errno;
+	} else {
+		fd = kp_trust_open(path, O_RDONLY, 0, &why);
+		if (fd < 0 && fd != -ENOENT)
+			return kp__error_set(err, fd, from_env ?
+			                     "KPURGE_APT_MODULE names %s, which is "
+			                     "not a file only root can change (%s); "
+			                     "not loaded (unset KPURGE_APT_MODULE)" :
+			                     "the apt module %s is not a file only "
+			                     "root can change (%s); reinstall "
+			                     "purge-old-kernels", path, why.message);
+	}
+	if (fd < 0)
+		return kp__error_set(err, fd, "cannot load the apt module: %s: %s "
+		                     "(reinstall purge-old-kernels; in a build "
+		                     "tree, set KPURGE_APT_MODULE to "
+		                     "lib/kpurge-apt.so)", path, strerror(-fd));
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return kp__error_set(err, -ENOEXEC, "cannot load the apt module: "
+		                     "%s is not a file", path);
+	}
+	return fd;
+}
+
+/*
+ * dlopen() the module from its descriptor: /proc/self/fd/N is the file
+ * opened, not whatever its name points at by now.
+ */
+static void *
+load_fd(int fd, const char *path, struct kp_error *err)
+{
+	char name[64];
+	void *handle;
+
+	snprintf(name, sizeof(name), "/proc/self/fd/%d", fd);
+	/* RTLD_NOW: a module that cannot resolve a libapt-pkg symbol fails
+	 * here, with a message, rather than in the middle of a proof. */
+	handle = dlopen(name, RTLD_NOW | RTLD_LOCAL);
+	if (handle == NULL)
+		kp__error_set(err, -ENOEXEC, "cannot load the apt module %s: %s "
+		              "(reinstall purge-old-kernels; in a build tree, "
+		              "set KPURGE_APT_MODULE to lib/kpurge-apt.so)", path,
+		              dlerror());
+	return handle;
 }
 
 /* Open the module once; 0, or a negative code with err saying why. */
@@ -91,22 +131,17 @@ load(struct kp_error *err)
 	const struct kp_apt_module *table;
 	const char *path;
 	void *handle;
-	int r;
+	int fd, r;
 
 	if (module != NULL)
 		return 0;
-	r = module_path(&path, err);
-	if (r < 0)
-		return r;
-	/* RTLD_NOW: a module that cannot resolve a libapt-pkg symbol fails
-	 * here, with a message, rather than in the middle of a proof. */
-	handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	fd = open_module(&path, err);
+	if (fd < 0)
+		return fd;
+	handle = load_fd(fd, path, err);
+	close(fd);
 	if (handle == NULL)
-		/* dlerror() names the file. */
-		return kp__error_set(err, -ENOENT, "cannot load the apt module: "
-		                     "%s (reinstall purge-old-kernels; in a build "
-		                     "tree, set KPURGE_APT_MODULE to "
-		                     "lib/kpurge-apt.so)", dlerror());
+		return -ENOEXEC;
 	table = dlsym(handle, KP_APT_MODULE_SYMBOL);
 	if (table == NULL || table->abi != KP_APT_MODULE_ABI ||
 	    table->error_size != sizeof(struct kp_error) ||

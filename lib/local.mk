@@ -21,6 +21,8 @@ lib_libkpurge_a_SOURCES = \
 	lib/config.c \
 	lib/fingerprint.c \
 	lib/summary.c \
+	lib/kpurge-trust.h \
+	lib/trust.c \
 	lib/apt-load.c \
 	lib/apt-shim.h
 

@@ -8,9 +8,10 @@
  *   format=1 installed=4 purgeable=2 ... stamp=... kernels=... policy=...
  *
  * Both files are replaced atomically (a temporary file in the same
- * directory, then rename), never written through a symbolic link: the
- * state file lives in a directory only root can write, node_exporter's
- * directory may belong to another user.
+ * directory, then rename), in a directory reached by the trust walk of
+ * lib/trust.c: from /, through the root directory, every directory root's
+ * and none a symbolic link, so that what another user owns never sends a
+ * write elsewhere.
  */
 #include <config.h>
 
@@ -26,6 +27,7 @@
 #include <unistd.h>
 
 #include "kpurge-private.h"
+#include "kpurge-trust.h"
 
 #define STATE_FORMAT 1
 #define STATE_MAX 4096
@@ -302,46 +304,37 @@ replace_file(int dirfd, const char *name, const char *data, size_t len)
 }
 
 /*
- * Open ROOT/run/purge-old-kernels, made if missing: a directory (not a
- * link) of ours that nobody else can write to.
+ * Open ROOT/run/purge-old-kernels, made if missing, by the trust walk
+ * (lib/trust.c): every directory from / root's (ours), none a link.
  */
 static int
-open_state_dir(const char *root, char *path, size_t size)
+open_state_dir(const char *root, struct kp_error *err)
 {
 	struct stat st;
 	int fd;
 
-	snprintf(path, size, "%s/run", root);
-	if (root[0] != '\0' && mkdir(path, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	snprintf(path, size, "%s" KP_STATE_DIR, root);
-	if (mkdir(path, 0755) < 0 && errno != EEXIST)
-		return -errno;
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	fd = kp_trust_open_dir(root, KP_STATE_DIR + 1, KP_TRUST_CREATE, err);
 	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0 || st.st_uid != geteuid() ||
-	    (st.st_mode & 022) != 0) {
-		close(fd);
-		return -EPERM;
-	}
+		return fd;
 	/* A umask may have taken read or search rights from the others. */
-	if ((st.st_mode & 0777) != 0755)
+	if (fstat(fd, &st) == 0 && (st.st_mode & 0777) != 0755)
 		fchmod(fd, 0755);
 	return fd;
 }
 
 /**
  * Write s to ROOT/run/purge-old-kernels/status (root NULL or "" for this
- * system), atomically, mode 0644, making the directory (0755) if needed.
- * Returns 0 or a negative code with err filled (-EPERM: the directory
- * belongs to someone else or others can write to it).
+ * system), atomically, mode 0644, making the directories (0755) if needed.
+ * Returns 0 or a negative code with err filled (-EPERM: a directory on
+ * the way, the root's included, belongs to someone else, others can write
+ * to it, or is a symbolic link).
  */
 int
 kp_summary_save(const char *root, const struct kp_summary *s,
                 struct kp_error *err)
 {
-	char path[PATH_MAX], text[STATE_MAX];
+	char text[STATE_MAX];
+	struct kp_error why;
 	int dirfd, n, r;
 
 	if (root == NULL)
@@ -349,17 +342,16 @@ kp_summary_save(const char *root, const struct kp_summary *s,
 	n = kp_summary_format(s, text, sizeof(text));
 	if (n < 0)
 		return kp__error_set(err, n, "the state is too long");
-	dirfd = open_state_dir(root, path, sizeof(path));
+	kp_error_clear(&why);
+	dirfd = open_state_dir(root, &why);
 	if (dirfd < 0)
-		return kp__error_set(err, dirfd, "cannot use %s: %s", path,
-		                     dirfd == -EPERM ? "not a directory of ours "
-		                     "that only we can write to" :
-		                     strerror(-dirfd));
+		return kp__error_set(err, dirfd, "cannot write %s" KP_STATE_FILE
+		                     ": %s", root, why.message);
 	r = replace_file(dirfd, "status", text, (size_t)n);
 	close(dirfd);
 	if (r < 0)
-		return kp__error_set(err, r, "cannot write %s/status: %s", path,
-		                     strerror(-r));
+		return kp__error_set(err, r, "cannot write %s" KP_STATE_FILE
+		                     ": %s", root, strerror(-r));
 	return 0;
 }
 
@@ -417,7 +409,9 @@ kp_summary_write_prometheus(const struct kp_summary *s, FILE *out)
 
 /**
  * Write the metrics of s to ROOT/var/lib/prometheus/node-exporter/
- * purge_old_kernels.prom, atomically, when that directory exists.
+ * purge_old_kernels.prom, atomically, when that directory exists, by the
+ * trust walk: no link followed; Debian's /var/lib/prometheus belongs to
+ * the prometheus user, and is crossed only into a directory of root's.
  * Returns 1 when written, 0 when there is no such directory, or a
  * negative code with err filled.
  */
@@ -425,17 +419,21 @@ int
 kp_summary_export_prometheus(const char *root, const struct kp_summary *s,
                              struct kp_error *err)
 {
-	char path[PATH_MAX], *text = NULL;
+	const char *r0 = root != NULL ? root : "";
+	struct kp_error why;
+	char *text = NULL;
 	size_t len = 0;
 	FILE *mem;
 	int dirfd, r;
 
-	snprintf(path, sizeof(path), "%s" KP_PROMETHEUS_DIR, root ? root : "");
-	dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	kp_error_clear(&why);
+	dirfd = kp_trust_open_dir(root, KP_PROMETHEUS_DIR + 1,
+	                          KP_TRUST_CROSS_OWNED, &why);
+	if (dirfd == -ENOENT)
+		return 0;
 	if (dirfd < 0)
-		return errno == ENOENT ? 0 :
-		       kp__error_set(err, -errno, "cannot use %s: %s", path,
-		                     strerror(errno));
+		return kp__error_set(err, dirfd, "cannot write %s"
+		                     KP_PROMETHEUS_FILE ": %s", r0, why.message);
 	mem = open_memstream(&text, &len);
 	r = mem == NULL ? -ENOMEM : kp_summary_write_prometheus(s, mem);
 	if (mem != NULL && fclose(mem) != 0 && r == 0)
@@ -445,8 +443,7 @@ kp_summary_export_prometheus(const char *root, const struct kp_summary *s,
 	close(dirfd);
 	free(text);
 	if (r < 0)
-		return kp__error_set(err, r, "cannot write %s/"
-		                     "purge_old_kernels.prom: %s", path,
-		                     strerror(-r));
+		return kp__error_set(err, r, "cannot write %s" KP_PROMETHEUS_FILE
+		                     ": %s", r0, strerror(-r));
 	return 1;
 }

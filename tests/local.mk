@@ -103,6 +103,12 @@ tests_t_summary_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli \
 tests_t_summary_CFLAGS = $(UNIT_CFLAGS) $(POPT_CFLAGS)
 tests_t_summary_LDADD = $(UNIT_LDADD) $(POPT_LIBS)
 
+## The trust walk: which names root may rely on and write through.
+UNIT_TESTS += tests/t-trust
+tests_t_trust_SOURCES = tests/t-trust.c
+tests_t_trust_CFLAGS = $(UNIT_CFLAGS)
+tests_t_trust_LDADD = $(UNIT_LDADD)
+
 ## Integration: sandbox roots, packages built with dpkg-deb, installed with
 ## the real dpkg --root and purged through the real apt-get by the CLI.
 INTEGRATION_TESTS = \
@@ -154,6 +160,11 @@ INTEGRATION_TESTS += tests/integration/hostile-input.sh \
 ## Members recognised by structure (files, dependencies), not by name.
 INTEGRATION_TESTS += tests/integration/ubuntu-2604-structure.sh \
 	tests/integration/dkms-structure.sh tests/integration/debian-rt-cloud.sh
+
+## What a path really is: a second user's links, a symlink swap race, and
+## writes under a root tree another user owns (lib/trust.c).
+INTEGRATION_TESTS += tests/integration/path-trust.sh
+EXTRA_DIST += tests/lib/swap-on-open.c tests/lib/apt-env.sh
 
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)

@@ -121,19 +121,44 @@ test_path_drops_world_writable_and_missing_dirs(void **state)
 }
 
 static void
-test_trusted(void **state)
+test_path_drops_group_writable_and_sticky_dirs(void **state)
 {
-	struct stat st = { .st_uid = 0, .st_mode = S_IFDIR | 0755 };
+	char *group = tmp_dir(0775), *sticky = tmp_dir(01777), *in = NULL;
+	char *path;
 
-	assert_true(cli_environ_trusted(&st, 1000));
-	st.st_mode = S_IFDIR | 0775; /* Debian's staff group: accepted */
-	assert_true(cli_environ_trusted(&st, 1000));
-	st.st_mode = S_IFDIR | 0757;
-	assert_false(cli_environ_trusted(&st, 1000));
-	st.st_mode = S_IFDIR | 0755;
-	st.st_uid = 1000;
-	assert_true(cli_environ_trusted(&st, 1000));
-	assert_false(cli_environ_trusted(&st, 0));
+	assert_true(asprintf(&in, "%s:%s:/usr/bin", group, sticky) > 0);
+	path = cli_environ_clean_path(in, getuid());
+	assert_false(path_has(path, group));
+	assert_false(path_has(path, sticky));
+	assert_true(path_has(path, "/usr/bin"));
+	free(path);
+	free(in);
+	rm_dir(group);
+	rm_dir(sticky);
+}
+
+/* A link to a trusted directory is only as good as the link's owner. */
+static void
+test_path_drops_links_others_own_as_root(void **state)
+{
+	char *dir = tmp_dir(0755), *link = NULL, *path;
+
+	if (geteuid() != 0) {
+		rm_dir(dir);
+		skip();
+	}
+	assert_true(asprintf(&link, "%s.link", dir) > 0);
+	assert_int_equal(symlink(dir, link), 0);
+	path = cli_environ_clean_path(link, 0);
+	assert_true(path_has(path, link));
+	free(path);
+	assert_int_equal(lchown(link, 65534, 65534), 0);
+	path = cli_environ_clean_path(link, 0);
+	assert_false(path_has(path, link));
+	free(path);
+	assert_int_equal(unlink(link), 0);
+	free(link);
+	rm_dir(dir);
 }
 
 /* cli_environ_prepare() on this system, expecting to be refused. */
@@ -252,7 +277,7 @@ test_apt_config_others_could_change_is_refused_as_root(void **state)
 	assert_refused(NULL, "not a file only root can change");
 	assert_int_equal(chmod(file, 0644), 0);
 	assert_int_equal(chmod(dir, 0777), 0);
-	assert_refused(NULL, "in a directory other users than root can change");
+	assert_refused(NULL, "is a directory others can change");
 	assert_int_equal(chmod(dir, 01777), 0); /* like /tmp */
 	assert_prepared(NULL);
 	assert_int_equal(chmod(dir, 0755), 0);
@@ -281,6 +306,14 @@ test_home_others_could_write_is_replaced_as_root(void **state)
 	assert_prepared(NULL);
 	home = getenv("HOME");
 	assert_true(home == NULL || strcmp(home, dir) != 0);
+	/* a sticky one, like /tmp: anybody may write a .dpkg.cfg there */
+	assert_int_equal(chown(dir, 0, 0), 0);
+	assert_int_equal(chmod(dir, 01777), 0);
+	setenv("HOME", dir, 1);
+	assert_prepared(NULL);
+	home = getenv("HOME");
+	assert_true(home == NULL || strcmp(home, dir) != 0);
+	assert_int_equal(chmod(dir, 0755), 0);
 	setenv("HOME", "relative", 1);
 	assert_prepared(NULL);
 	home = getenv("HOME");
@@ -296,7 +329,8 @@ main(void)
 		cmocka_unit_test(test_path_keeps_order_and_adds_root_dirs),
 		cmocka_unit_test(test_path_unset_is_root_path),
 		cmocka_unit_test(test_path_drops_world_writable_and_missing_dirs),
-		cmocka_unit_test(test_trusted),
+		cmocka_unit_test(test_path_drops_group_writable_and_sticky_dirs),
+		cmocka_unit_test(test_path_drops_links_others_own_as_root),
 		cmocka_unit_test(test_dpkg_root_elsewhere_is_refused),
 		cmocka_unit_test(test_dpkg_admindir_elsewhere_is_refused),
 		cmocka_unit_test(test_force_and_frontend_lock_are_removed),

@@ -23,19 +23,10 @@ set -eu
 . "$top_srcdir/tests/lib/sandbox.sh"
 . "$top_srcdir/tests/lib/unattended.sh"
 sandbox_init
+. "$top_srcdir/tests/lib/apt-env.sh"
 command -v "$PYTHON" >/dev/null 2>&1 || skip "$PYTHON is needed to hold dpkg's locks"
 LOG=$SANDBOX_TMP/auto.log
 unset JOURNAL_STREAM DPKG_ROOT DPKG_ADMINDIR DPKG_FORCE DPKG_FRONTEND_LOCKED
-
-marker=$SANDBOX_TMP/pwned
-assert_no_marker() {
-	if [ -e "$marker" ]; then
-		fail "$1 ($(cat "$marker") ran)"
-		rm -f "$marker"
-	else
-		pass "$1"
-	fi
-}
 
 # What apt-get's hooks see: its environment, written by a DPkg::Pre-Invoke
 # command (a shell builtin: no PATH look-up), and a Post-Invoke that runs
@@ -44,24 +35,6 @@ cat >"$ROOT/etc/apt/apt.conf.d/50environment" <<EOF
 DPkg::Pre-Invoke { "export -p >$SANDBOX_TMP/apt-env"; };
 DPkg::Post-Invoke { "rm -f $SANDBOX_TMP/no-such-file"; };
 EOF
-# apt_env NAME: NAME's value in apt-get's environment; apt_has NAME: set?
-apt_env() {
-	sed -n "s/^export $1=['\"]\\(.*\\)['\"]\$/\\1/p" "$SANDBOX_TMP/apt-env" 2>/dev/null
-}
-apt_has() { grep -q "^export $1=" "$SANDBOX_TMP/apt-env" 2>/dev/null; }
-
-# next_release: one more custom release, newer than the others. A purge
-# with --keep=1 then takes $OLD and keeps $NEW.
-n=0
-NEW=
-next_release() {
-	n=$((n + 1))
-	custom_release "6.9.$n" no-headers
-	dpkg_install
-	OLD=$NEW
-	NEW=linux-image-6.9.$n
-	rm -f "$SANDBOX_TMP/apt-env"
-}
 
 # hold_lock FILE: hold an fcntl lock on FILE (as apt and dpkg do) in the
 # background until release_lock.
