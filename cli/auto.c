@@ -19,6 +19,8 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -132,9 +134,37 @@ stderr_is_journal(void)
 }
 
 /*
+ * Does anything listen on syslog's socket? glibc's syslog(3) drops a
+ * message it cannot deliver without a word, and a container or a chroot
+ * often has no /dev/log: the job's report would be lost.
+ */
+static bool
+syslog_reachable(void)
+{
+	static const int types[] = { SOCK_DGRAM, SOCK_STREAM };
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	size_t i;
+
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", _PATH_LOG);
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		int fd = socket(AF_UNIX, types[i] | SOCK_CLOEXEC, 0);
+		int r;
+
+		if (fd < 0)
+			continue;
+		r = connect(fd, (const struct sockaddr *)&addr, sizeof(addr));
+		close(fd);
+		if (r == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
  * Where the job's messages go: PURGE_OLD_KERNELS_LOG (stderr, syslog or
  * an absolute file name, for tests and debugging), else the journal when
- * stderr is it, else syslog.
+ * stderr is it, else syslog when something listens there, else stderr
+ * (cron mails it; nothing is lost).
  */
 static void
 log_open(struct auto_log *log)
@@ -156,6 +186,10 @@ log_open(struct auto_log *log)
 	}
 	if ((v == NULL || strcmp(v, "syslog") != 0) && stderr_is_journal()) {
 		log->dest = LOG_TO_JOURNAL;
+		return;
+	}
+	if (!syslog_reachable()) {
+		log->dest = LOG_TO_STDERR;
 		return;
 	}
 	log->dest = LOG_TO_SYSLOG;

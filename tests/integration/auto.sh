@@ -4,7 +4,8 @@
 # exports node_exporter metrics; a busy apt lock makes it give up cleanly
 # (exit 0); a second copy leaves the work to the first; a broken
 # configuration and a plain user are errors; the job writes journal lines
-# only when JOURNAL_STREAM is exactly "DEVICE:INODE" of its stderr.
+# only when JOURNAL_STREAM is exactly "DEVICE:INODE" of its stderr; its
+# report goes to syslog when something listens there, else to stderr.
 set -eu
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$top_srcdir/tests/lib/sandbox.sh"
@@ -39,9 +40,67 @@ assert_installed $r31
 assert_eq "$runs" "$(apt_runs)" "apt-get did not run dpkg"
 assert_eq ok "$(state_value last_run)" "the state file has a clean last run"
 
-section "the same with syslog (no PURGE_OLD_KERNELS_LOG): nothing printed at all"
-assert_exit 0 pok --running=$R --auto
-assert_eq "" "$out$err" "cron would send no mail"
+# in_private_dev SYSLOG CMD...: CMD in a mount namespace of its own whose
+# /dev holds null, zero, urandom, random, full and tty, and, with SYSLOG
+# "listening", a syslog socket whose messages go to $SANDBOX_TMP/syslog;
+# with "none", no /dev/log (a container's). The host's /dev is untouched.
+in_private_dev() {
+	local mode="$1"
+	shift
+	: >"$SANDBOX_TMP/syslog"
+	cat >"$SANDBOX_TMP/private-dev.sh" <<'SH'
+set -e
+mode=$1 tmp=$2
+shift 2
+mount --make-rprivate /
+mkdir -p "$tmp/dev-orig"
+mount --bind /dev "$tmp/dev-orig"
+mount -t tmpfs -o mode=0755 pok-test-dev /dev
+for n in null zero urandom random full tty; do
+	: >"/dev/$n"
+	mount --bind "$tmp/dev-orig/$n" "/dev/$n"
+done
+if [ "$mode" = listening ]; then
+	"$PYTHON" -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("/dev/log")
+open(sys.argv[1] + ".ready", "w").close()
+s.settimeout(5)
+with open(sys.argv[1], "ab") as f:
+    while True:
+        try:
+            f.write(s.recv(65536) + b"\n"); f.flush()
+        except socket.timeout:
+            break
+' "$tmp/syslog" &
+	i=0
+	while [ ! -e "$tmp/syslog.ready" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+fi
+"$@"
+SH
+	rm -f "$SANDBOX_TMP/syslog.ready"
+	run env PYTHON="$PYTHON" unshare --mount sh "$SANDBOX_TMP/private-dev.sh" "$mode" "$SANDBOX_TMP" "$@"
+}
+
+if command -v unshare >/dev/null 2>&1 && unshare --mount true 2>/dev/null; then
+	section "syslog listening (no PURGE_OLD_KERNELS_LOG): nothing printed, the report in syslog"
+	in_private_dev listening env -u PURGE_OLD_KERNELS_LOG "$POK" --root="$ROOT" --running=$R --auto
+	assert_eq 0 "$rc" "exit 0"
+	assert_eq "" "$out$err" "cron would send no mail"
+	sleep 0.5
+	assert_contains "$(cat "$SANDBOX_TMP/syslog")" "1 old kernel release (6.8.0-31-generic) can be purged" \
+		"the report reached syslog"
+
+	section "no syslog socket (a container): the report on stderr, not lost"
+	in_private_dev none env -u PURGE_OLD_KERNELS_LOG "$POK" --root="$ROOT" --running=$R --auto
+	assert_eq 0 "$rc" "exit 0"
+	assert_contains "$err" "1 old kernel release (6.8.0-31-generic) can be purged" \
+		"the report is on stderr, where cron mails it"
+	assert_eq "" "$out" "nothing on stdout"
+else
+	say "# unshare --mount is not available: syslog's presence and absence not checked"
+fi
 
 section "JOURNAL_STREAM names stderr: journal lines; a malformed value is not systemd's"
 # run() sends stderr to this file, truncated, same inode: the journal's
