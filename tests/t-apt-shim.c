@@ -797,6 +797,7 @@ test_reopen_many_roots(void **state)
 	char *with_conf = root_with_apt(kernels);
 	char *without = new_root(kernels);
 	int before = files_under(with_conf);
+	char cache[4400];
 
 	/* Each open starts from that root's configuration alone. */
 	for (int i = 0; i < 20; i++) {
@@ -805,10 +806,12 @@ test_reopen_many_roots(void **state)
 		close_apt(apt);
 	}
 	/*
-	 * No lock file: nothing but apt's two caches, as root (apt-get -s
-	 * writes them too), and nothing at all as a plain user.
+	 * No lock file: nothing but apt's two caches, where this process may
+	 * write them (apt-get -s writes them there too).
 	 */
-	assert_int_equal(files_under(with_conf), before + (geteuid() == 0 ? 2 : 0));
+	snprintf(cache, sizeof(cache), "%s/var/cache/apt", with_conf);
+	assert_int_equal(files_under(with_conf),
+	                 before + (access(cache, W_OK) == 0 ? 2 : 0));
 }
 
 static void
