@@ -428,7 +428,13 @@ mark_purge(pkgDepCache &dc, const std::vector<Pkg> &set)
 	if (broken_before && dc.BrokenCount() != 0)
 		return "Unmet dependencies. Try 'apt --fix-broken install' "
 		       "with no packages (or specify a solution).";
-	if (!fix.Resolve(true) || dc.BrokenCount() != 0)
+	/*
+	 * apt's resolver only acts on broken packages (ResolveInternal): with
+	 * none, it would change nothing, after scoring and sorting every
+	 * package of the archive and a sweep. Skip it then.
+	 */
+	if (dc.BrokenCount() != 0 &&
+	    (!fix.Resolve(true) || dc.BrokenCount() != 0))
 		return "apt's resolver cannot satisfy the dependencies";
 	return "";
 }
