@@ -32,10 +32,14 @@ list=$ROOT/var/lib/apt/lists/archive.invalid_ubuntu_._Packages
 rm -f "$cache"/*.bin
 n_plan=$(words_sorted "$r31 $r40" | wc -w)
 
+# plan_of TEXT: a --dry-run's output but its /boot line (the filesystem
+# holding the sandbox is shared with the rest of the machine).
+plan_of() { printf '%s\n' "$1" | grep -v '^/boot: '; }
+
 # same_plan WHAT: --dry-run (as root) shows the plan it showed before.
 same_plan() {
 	assert_exit 0 pok --keep=1 --dry-run
-	assert_eq "$dry" "$out" "$1: the same proved plan"
+	assert_eq "$(plan_of "$dry")" "$(plan_of "$out")" "$1: the same proved plan"
 	assert_eq "" "$err" "$1: no warning"
 }
 
@@ -64,7 +68,7 @@ src_before=$(stat -c %i.%Y "$cache/srcpkgcache.bin")
 
 section "valid cache: mapped, the lists not read again"
 assert_exit 0 pok --keep=1 --dry-run
-assert_eq "$dry" "$out" "the same plan from the valid cache"
+assert_eq "$(plan_of "$dry")" "$(plan_of "$out")" "the same plan from the valid cache"
 # The archive now offers linux-image-unsignex-* (same size, same time):
 # apt, trusting its valid cache, still sees linux-image-unsigned-*.
 touch -r "$list" "$SANDBOX_TMP/list.time"
