@@ -597,11 +597,11 @@ find_package(pkgDepCache &dc, const char *name)
 }
 
 /*
- * A depcache whose marks can be undone: its state right after Init() is
- * kept, and put back instead of building a new depcache (Init() computes
- * every package's candidate and every dependency's state: most of a
- * round of the proof on a real archive). Nothing else in a depcache
- * changes with marks: the cache and the policy stay as they are.
+ * A depcache whose marks can be undone: its state after Init() is kept,
+ * and put back instead of computing it again (Init() computes every
+ * package's candidate and every dependency's state: most of a round of
+ * the proof on a real archive). Nothing else in a depcache changes with
+ * marks: the cache and the policy stay as they are.
  */
 class kp_depcache : public pkgDepCache {
 	std::vector<StateCache> pkg_state;
@@ -614,6 +614,8 @@ class kp_depcache : public pkgDepCache {
 	kp_depcache(pkgCache *cache, Policy *policy)
 		: pkgDepCache(cache, policy), usr_size(0), download_size(0),
 		  counts() {}
+
+	bool has_snapshot() const { return !pkg_state.empty(); }
 
 	/* Keep the state as it is now (call it right after Init()). */
 	void snapshot()
@@ -645,8 +647,12 @@ class kp_depcache : public pkgDepCache {
 
 /*
  * The depcache of the system as it is now, marks free for us to make:
- * built once per handle, its marks undone when a simulation left some.
- * NULL (apt's error pending) if it cannot be built.
+ * built once per handle; the pre-flight and the first round share it.
+ * Most proofs take one round, so the copy of its state (a few MiB on a
+ * real archive: more than apt-get holds) is made only when a second
+ * round needs the marks undone: that round computes the state again, and
+ * each later one puts the copy back. NULL (apt's error pending) if the
+ * depcache cannot be built.
  */
 static pkgDepCache *
 clean_depcache(struct kp_apt *apt)
@@ -656,10 +662,13 @@ clean_depcache(struct kp_apt *apt)
 			apt->cache.GetPkgCache(), apt->cache.GetPolicy()));
 		if (!dc->Init(NULL))
 			return NULL;
-		dc->snapshot();
 		apt->dc = std::move(dc);
-	} else if (apt->dc_marked) {
+	} else if (apt->dc_marked && apt->dc->has_snapshot()) {
 		apt->dc->restore();
+	} else if (apt->dc_marked) {
+		if (!apt->dc->Init(NULL))
+			return NULL;
+		apt->dc->snapshot();
 	}
 	apt->dc_marked = false;
 	return apt->dc.get();

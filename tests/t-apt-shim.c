@@ -285,6 +285,68 @@ test_purge_exact_headers(void **state)
 	            "acme-module-5.15.0-91(linux-headers-" R91 ")", "", NULL);
 }
 
+/* One simulation on an open handle: "removals | installs | problem". */
+static char *
+simulate_text(struct kp_apt *apt, const char *const *names, size_t n)
+{
+	struct kp_error err = { 0 };
+	struct kp_apt_sim sim;
+	char *text;
+
+	assert_int_equal(kp_apt_simulate_purge(apt, names, n, &sim, &err), 0);
+	assert_true(asprintf(&text, "%s | %s | %s",
+	                     render(sim.removals, sim.n_removals, 0),
+	                     render(sim.installs, sim.n_installs, 1),
+	                     sim.problem ? sim.problem : "") > 0);
+	kp_apt_sim_clear(&sim);
+	return text;
+}
+
+/*
+ * The proof's rounds share one depcache, its marks undone between them:
+ * each simulation on one handle answers as on a freshly opened one, and
+ * the handle's own view of what is broken is unchanged by them.
+ */
+static void
+test_rounds_share_one_depcache(void **state)
+{
+	static const char *const image[] = { "linux-image-" R88 };
+	static const char *const family[] = {
+		"linux-image-" R88, "linux-modules-" R88, "linux-modules-extra-" R88,
+		"linux-headers-" R88, "linux-headers-5.15.0-88",
+	};
+	static const char *const in_use[] = { "linux-image-" R91 };
+	const char *const *sets[] = { image, family, in_use };
+	size_t sizes[] = { 1, 5, 1 };
+	char *root = root_with_apt(ubuntu), *fresh[3];
+	struct kp_error err = { 0 };
+	struct kp_apt *apt;
+	char **problems;
+
+	add_archive(root, unsigned_88);
+	for (int i = 0; i < 3; i++) {
+		apt = open_apt(root);
+		fresh[i] = simulate_text(apt, sets[i], sizes[i]);
+		close_apt(apt);
+	}
+	/* Three different answers, or this test would prove nothing. */
+	assert_string_not_equal(fresh[0], fresh[1]);
+	assert_string_not_equal(fresh[0], fresh[2]);
+	assert_string_not_equal(fresh[1], fresh[2]);
+	apt = open_apt(root);
+	for (int round = 0; round < 7; round++) {
+		char *again = simulate_text(apt, sets[round % 3], sizes[round % 3]);
+
+		assert_string_equal(again, fresh[round % 3]);
+		free(again);
+	}
+	assert_int_equal(kp_apt_problems(apt, &problems, &err), 0);
+	kp_apt_strv_free(problems);
+	close_apt(apt);
+	for (int i = 0; i < 3; i++)
+		free(fresh[i]);
+}
+
 /* ------------------------------------------------- apt's own caches */
 
 static const char no_unsigned_pin[] =
@@ -842,6 +904,7 @@ main(void)
 		cmocka_unit_test_teardown(test_purge_image_alone_no_archive, teardown),
 		cmocka_unit_test_teardown(test_purge_image_alone_installs_unsigned, teardown),
 		cmocka_unit_test_teardown(test_purge_exact_headers, teardown),
+		cmocka_unit_test_teardown(test_rounds_share_one_depcache, teardown),
 		cmocka_unit_test_teardown(test_caches_as_apt_get, teardown),
 		cmocka_unit_test_teardown(test_untrusted_cache_ignored, teardown),
 		cmocka_unit_test_teardown(test_problems_healthy, teardown),
