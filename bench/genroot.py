@@ -523,7 +523,9 @@ def sparse(path, size):
         f.truncate(size)
 
 
-def write_root(root, packages, releases, seed=42):
+def write_root(root, packages, releases, seed=42, archive=None):
+    """The root; archive: None (no lists), "host" (this machine's lists,
+    copy_host_lists) or a number of packages (write_archive)."""
     pkgs, k = make_system(packages, releases, seed)
     for d in ("var/lib/dpkg/info", "var/lib/dpkg/updates", "var/lib/dpkg/triggers",
               "var/lib/dpkg/alternatives", "var/lib/apt/lists/partial",
@@ -564,9 +566,106 @@ def write_root(root, packages, releases, seed=42):
         sparse(os.path.join(b, "config-" + rel), 280000 + r.randint(0, 9000))
         sparse(os.path.join(b, "System.map-" + rel), (8 << 20) + r.randint(0, 99999))
         os.makedirs(os.path.join(root, "lib/modules", rel), exist_ok=True)
-    return {"packages": len(pkgs), "releases": len(k.releases),
+    info = {"packages": len(pkgs), "releases": len(k.releases),
             "kernel_packages": len(k.pkgs),
             "status_bytes": os.path.getsize(os.path.join(root, "var/lib/dpkg/status"))}
+    if archive == "host":
+        info["archive"] = "this machine's lists (%d files)" % copy_host_lists(root)
+    elif archive:
+        a = write_archive(root, int(archive), seed, pkgs)
+        info["archive"] = "generated: %d packages, %.0f MiB of lists" % (
+            a["archive_packages"], a["archive_bytes"] / 2**20)
+    return info
+
+
+# --------------------------------------------------------------- archives
+
+HOST_LISTS = "/var/lib/apt/lists"
+
+
+def host_lists_usable():
+    """Does this machine have archive lists (after apt-get update)?"""
+    try:
+        return any("_Packages" in f for f in os.listdir(HOST_LISTS))
+    except OSError:
+        return False
+
+
+def copy_host_lists(root):
+    """This machine's real archive lists and the sources they come from,
+    into root, as apt-get update left them. Returns the number of files."""
+    lists = os.path.join(root, "var/lib/apt/lists")
+    n = 0
+    for f in sorted(os.listdir(HOST_LISTS)):
+        src = os.path.join(HOST_LISTS, f)
+        if f == "lock" or not os.path.isfile(src):
+            continue
+        with open(src, "rb") as i, open(os.path.join(lists, f), "wb") as o:
+            o.write(i.read())
+        st = os.stat(src)
+        os.utime(os.path.join(lists, f), ns=(st.st_atime_ns, st.st_mtime_ns))
+        n += 1
+    etc = "/etc/apt"
+    for rel in ["sources.list"] + ["sources.list.d/" + f for f in sorted(
+            os.listdir(os.path.join(etc, "sources.list.d")))]:
+        if rel.endswith((".list", ".sources")) and os.path.isfile(os.path.join(etc, rel)):
+            with open(os.path.join(etc, rel)) as i, \
+                    open(os.path.join(root, "etc/apt", rel), "w") as o:
+                o.write(i.read())
+    return n
+
+
+UBUNTU_SUITES = (("jammy", "main", 0.06), ("jammy", "universe", 0.74),
+                 ("jammy-updates", "main", 0.12), ("jammy-security", "main", 0.08))
+
+
+def write_archive(root, n, seed, installed):
+    """An Ubuntu-sized archive of n packages across main, universe, updates
+    and security, as apt-get update leaves it (uncompressed lists, no
+    Release files), with the installed packages in it too. Returns the
+    number of packages and bytes written."""
+    g = Gen(seed + 7)
+    g.used.update(p.name for p in installed)
+    r = g.rnd
+    names = [p for p in installed if p.status == "install ok installed"]
+    lines = ["deb http://archive.invalid/ubuntu %s %s" % (s, c) for s, c, _ in UBUNTU_SUITES]
+    with open(os.path.join(root, "etc/apt/sources.list"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    lists = os.path.join(root, "var/lib/apt/lists")
+    total, written = 0, 0
+    pool = []
+    for i, (suite, comp, share) in enumerate(UBUNTU_SUITES):
+        count = int(n * share) if i < len(UBUNTU_SUITES) - 1 else n - total
+        total += count
+        path = os.path.join(lists, "archive.invalid_ubuntu_dists_%s_%s_binary-amd64_Packages"
+                            % (suite, comp))
+        with open(path, "w") as f:
+            for j in range(count):
+                if i == 0 and j < len(names):
+                    name, version = names[j].name, names[j].version
+                elif i >= 2 and pool and r.random() < 0.7:
+                    name, version = r.choice(pool), g.version()  # an update
+                else:
+                    name, version = g.unique(lambda: g.word(2, 5)), g.version()
+                    pool.append(name)
+                deps = ["libc6 (>= 2.%d)" % r.randint(14, 35)] + \
+                    [r.choice(pool) for _ in range(r.randint(0, 3)) if pool]
+                short, long_ = g.description(name)
+                text = ("Package: %s\nArchitecture: amd64\nVersion: %s\n"
+                        "Priority: optional\nSection: %s\nOrigin: Ubuntu\n"
+                        "Maintainer: %s\nInstalled-Size: %d\nDepends: %s\n"
+                        "Filename: pool/%s/%s/%s/%s_%s_amd64.deb\nSize: %d\n"
+                        "MD5sum: %032x\nSHA256: %064x\nDescription: %s\n%s\n"
+                        "Description-md5: %032x\n\n" % (
+                            name, version, r.choice(SECTIONS), r.choice(MAINTAINERS),
+                            r.randint(20, 9000), ", ".join(dict.fromkeys(deps)), comp,
+                            name[0], name, name, version.split(":")[-1],
+                            r.randint(2000, 900000), r.getrandbits(128),
+                            r.getrandbits(256), short, "\n".join(long_),
+                            r.getrandbits(128)))
+                f.write(text)
+                written += len(text)
+    return {"archive_packages": total, "archive_bytes": written}
 
 
 def main():

@@ -35,6 +35,7 @@
 #include <apt-pkg/configuration.h>
 #include <apt-pkg/depcache.h>
 #include <apt-pkg/error.h>
+#include <apt-pkg/fileutl.h>
 #include <apt-pkg/init.h>
 #include <apt-pkg/pkgcache.h>
 #include <apt-pkg/pkgsystem.h>
@@ -50,9 +51,15 @@ extern "C" {
 typedef pkgCache::PkgIterator Pkg;
 typedef pkgCache::DepIterator Dep;
 
+class kp_depcache;
+
 struct kp_apt {
 	std::string root;    /* absolute, "" for "/" */
 	pkgCacheFile cache;  /* package cache and policy; no lock taken */
+	/* One depcache for every question, marks undone between them;
+	 * declared after cache, so destroyed before it. */
+	std::unique_ptr<kp_depcache> dc;
+	bool dc_marked = false; /* a simulation left marks in dc */
 };
 
 /* libapt-pkg's _config and _system are global: one handle at a time. */
@@ -149,6 +156,76 @@ shim_strv_free(char **v)
 	free(v);
 }
 
+/* ------------------------------------------------------ apt's caches */
+
+/*
+ * May this process rely on what st describes: owned by root or by us, and
+ * not writable by everybody (a sticky directory, like /tmp, excepted).
+ * Group-writable is the administrator's grant, as for APT_CONFIG.
+ */
+static bool
+trusted_stat(const struct stat *st)
+{
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		return false;
+	return (st->st_mode & S_IWOTH) == 0 ||
+	       (S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX) != 0);
+}
+
+/*
+ * Is the file at path one that only root or we can have put there: the
+ * file (when it exists) and every directory from / down to it trusted?
+ * Symbolic links are resolved first, so a link planted by a trusted user
+ * is judged by where it leads. A missing part is what apt would create,
+ * below the last directory that exists and was judged.
+ */
+static bool
+trusted_cache_path(const std::string &path)
+{
+	std::string dir = flNotFile(path);
+	char real[PATH_MAX];
+	struct stat st;
+
+	while (realpath(dir.c_str(), real) == NULL) {
+		if (errno != ENOENT || dir.size() <= 1)
+			return false;
+		dir = flNotFile(dir.substr(0, dir.size() - 1));
+	}
+	std::string walk = real;
+	for (;;) {
+		if (lstat(walk.c_str(), &st) < 0 || !trusted_stat(&st))
+			return false;
+		if (walk == "/")
+			break;
+		size_t slash = walk.rfind('/');
+		walk = slash == 0 ? "/" : walk.substr(0, slash);
+	}
+	if (lstat(path.c_str(), &st) == 0)
+		return S_ISREG(st.st_mode) && trusted_stat(&st);
+	return errno == ENOENT;
+}
+
+/*
+ * apt's binary caches, pkgcache.bin and srcpkgcache.bin, used the way
+ * apt-get uses them (pkgCacheFile::BuildCaches): mapped when valid against
+ * the lists and the status file, the status merged into srcpkgcache.bin
+ * when only dpkg's database changed, rebuilt from the lists otherwise; a
+ * fresh cache is written where apt-get writes it (where this process may
+ * write: as root), else built in memory, as `apt-get -s` does for a plain
+ * user. apt checks a cache only against the files' sizes and times, so
+ * one that another user could have written (or could swap) is not used:
+ * the cache is then built in memory and nothing is written.
+ */
+static void
+use_apt_caches(void)
+{
+	if (trusted_cache_path(_config->FindFile("Dir::Cache::pkgcache")) &&
+	    trusted_cache_path(_config->FindFile("Dir::Cache::srcpkgcache")))
+		return;
+	_config->Set("Dir::Cache::pkgcache", "");
+	_config->Set("Dir::Cache::srcpkgcache", "");
+}
+
 /* -------------------------------------------------------------- open */
 
 /*
@@ -181,8 +258,8 @@ resolve_root(const char *root, std::string *out, struct kp_error *err)
  * the purge see the same configuration (a chroot's own apt.conf.d is read
  * by neither, unless APT_CONFIG points there). The status file is
  * absolute in apt's defaults, and dpkg (which apt asks for the foreign
- * architectures) must look at the root's database too. Empty cache file
- * names keep the cache in memory: nothing is written.
+ * architectures) must look at the root's database too. apt's binary
+ * caches are used as apt-get uses them (see use_apt_caches()).
  */
 static bool
 init_config(const std::string &root)
@@ -196,8 +273,7 @@ init_config(const std::string &root)
 		_config->Set("Dir::State::status", root + "/var/lib/dpkg/status");
 		_config->Set("DPkg::Options::", "--root=" + root);
 	}
-	_config->Set("Dir::Cache::pkgcache", "");
-	_config->Set("Dir::Cache::srcpkgcache", "");
+	use_apt_caches();
 	if (!pkgInitSystem(*_config, _system))
 		return false;
 	/* apt caches the architecture list in a static: recompute it. */
@@ -256,8 +332,8 @@ open_cache(const char *root, struct kp_apt **out, struct kp_error *err)
 
 /**
  * Open apt's view of the system at root ("" or "/" for this one), with the
- * apt configuration apt-get reads there (see init_config()). Takes no lock
- * and writes no cache file.
+ * apt configuration apt-get reads there (see init_config()). Takes no lock;
+ * as root, may write apt's caches where apt-get would (use_apt_caches()).
  * Returns a handle for shim_close(), or NULL with err filled (-EBUSY when
  * another handle is open).
  */
@@ -352,7 +428,13 @@ mark_purge(pkgDepCache &dc, const std::vector<Pkg> &set)
 	if (broken_before && dc.BrokenCount() != 0)
 		return "Unmet dependencies. Try 'apt --fix-broken install' "
 		       "with no packages (or specify a solution).";
-	if (!fix.Resolve(true) || dc.BrokenCount() != 0)
+	/*
+	 * apt's resolver only acts on broken packages (ResolveInternal): with
+	 * none, it would change nothing, after scoring and sorting every
+	 * package of the archive and a sweep. Skip it then.
+	 */
+	if (dc.BrokenCount() != 0 &&
+	    (!fix.Resolve(true) || dc.BrokenCount() != 0))
 		return "apt's resolver cannot satisfy the dependencies";
 	return "";
 }
@@ -514,27 +596,94 @@ find_package(pkgDepCache &dc, const char *name)
 	return pkg;
 }
 
-/* A depcache of the system as it is now, marks free for us to make. */
-static std::unique_ptr<pkgDepCache>
-new_depcache(struct kp_apt *apt)
-{
-	std::unique_ptr<pkgDepCache> dc(new pkgDepCache(apt->cache.GetPkgCache(),
-	                                                apt->cache.GetPolicy()));
+/*
+ * A depcache whose marks can be undone: its state after Init() is kept,
+ * and put back instead of computing it again (Init() computes every
+ * package's candidate and every dependency's state: most of a round of
+ * the proof on a real archive). Nothing else in a depcache changes with
+ * marks: the cache and the policy stay as they are.
+ */
+class kp_depcache : public pkgDepCache {
+	std::vector<StateCache> pkg_state;
+	std::vector<unsigned char> dep_state;
+	signed long long usr_size;
+	unsigned long long download_size;
+	unsigned long counts[6];
 
-	if (!dc->Init(NULL))
-		return nullptr;
-	return dc;
+    public:
+	kp_depcache(pkgCache *cache, Policy *policy)
+		: pkgDepCache(cache, policy), usr_size(0), download_size(0),
+		  counts() {}
+
+	bool has_snapshot() const { return !pkg_state.empty(); }
+
+	/* Keep the state as it is now (call it right after Init()). */
+	void snapshot()
+	{
+		pkg_state.assign(PkgState, PkgState + Head().PackageCount);
+		dep_state.assign(DepState, DepState + Head().DependsCount);
+		usr_size = iUsrSize;
+		download_size = iDownloadSize;
+		unsigned long now[6] = { iInstCount, iDelCount, iKeepCount,
+		                         iBrokenCount, iPolicyBrokenCount, iBadCount };
+		std::copy(now, now + 6, counts);
+	}
+
+	/* Undo every mark made since snapshot(). */
+	void restore()
+	{
+		std::copy(pkg_state.begin(), pkg_state.end(), PkgState);
+		std::copy(dep_state.begin(), dep_state.end(), DepState);
+		iUsrSize = usr_size;
+		iDownloadSize = download_size;
+		iInstCount = counts[0];
+		iDelCount = counts[1];
+		iKeepCount = counts[2];
+		iBrokenCount = counts[3];
+		iPolicyBrokenCount = counts[4];
+		iBadCount = counts[5];
+	}
+};
+
+/*
+ * The depcache of the system as it is now, marks free for us to make:
+ * built once per handle; the pre-flight and the first round share it.
+ * Most proofs take one round, so the copy of its state (a few MiB on a
+ * real archive: more than apt-get holds) is made only when a second
+ * round needs the marks undone: that round computes the state again, and
+ * each later one puts the copy back. NULL (apt's error pending) if the
+ * depcache cannot be built.
+ */
+static pkgDepCache *
+clean_depcache(struct kp_apt *apt)
+{
+	if (!apt->dc) {
+		std::unique_ptr<kp_depcache> dc(new kp_depcache(
+			apt->cache.GetPkgCache(), apt->cache.GetPolicy()));
+		if (!dc->Init(NULL))
+			return NULL;
+		apt->dc = std::move(dc);
+	} else if (apt->dc_marked && apt->dc->has_snapshot()) {
+		apt->dc->restore();
+	} else if (apt->dc_marked) {
+		if (!apt->dc->Init(NULL))
+			return NULL;
+		apt->dc->snapshot();
+	}
+	apt->dc_marked = false;
+	return apt->dc.get();
 }
 
 static int
 simulate(struct kp_apt *apt, const char *const *names, size_t n,
          struct kp_apt_sim *out, struct kp_error *err)
 {
-	std::unique_ptr<pkgDepCache> dc = new_depcache(apt);
+	pkgDepCache *dc = clean_depcache(apt);
 	std::vector<Pkg> set;
 
-	if (!dc)
+	if (dc == NULL)
 		return drain(err, -EIO, "apt cannot compute dependencies");
+	apt->dc_marked = true;
 	std::vector<bool> in_set(dc->Head().PackageCount, false);
 	for (size_t i = 0; i < n; i++) {
 		Pkg pkg = find_package(*dc, names[i]);
@@ -710,10 +859,10 @@ package_problems(pkgDepCache &dc, const Pkg &pkg, std::vector<std::string> &out)
 static int
 problems(struct kp_apt *apt, char ***out, struct kp_error *err)
 {
-	std::unique_ptr<pkgDepCache> dc = new_depcache(apt);
+	pkgDepCache *dc = clean_depcache(apt);
 	std::vector<std::string> found;
 
-	if (!dc)
+	if (dc == NULL)
 		return drain(err, -EIO, "apt cannot compute dependencies");
 	for (Pkg pkg = dc->PkgBegin(); !pkg.end(); ++pkg)
 		package_problems(*dc, pkg, found);

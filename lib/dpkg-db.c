@@ -785,8 +785,11 @@ kp_running_release(char *buf, size_t size, struct kp_error *err)
 struct kp_apt *
 kp__ctx_apt(struct kp_ctx *ctx, struct kp_error *err)
 {
-	if (ctx->apt == NULL)
+	if (ctx->apt == NULL) {
 		ctx->apt = kp_apt_open(ctx->root, err);
+		if (ctx->apt != NULL)
+			kp__log(ctx, KP_LOG_DEBUG, "apt's cache opened");
+	}
 	return ctx->apt;
 }
 

@@ -81,7 +81,8 @@ unexplained(const struct kp_apt_sim *sim, struct kp_error *err)
 
 /* One simulation. Returns 1 when proved, 0 to go again, or an error. */
 static int
-prove_round(struct kp_apt *apt, struct kp_plan *plan, struct kp_error *err)
+prove_round(struct kp_ctx *ctx, struct kp_apt *apt, struct kp_plan *plan,
+            size_t round, struct kp_error *err)
 {
 	struct kp_apt_sim sim = { 0 };
 	int r;
@@ -100,6 +101,9 @@ prove_round(struct kp_apt *apt, struct kp_plan *plan, struct kp_error *err)
 		r = unexplained(&sim, err);
 	else if (r > 0)
 		r = 0;
+	kp__log(ctx, KP_LOG_DEBUG, "apt proof round %zu: %zu removals, %zu "
+	        "installs beyond the plan", round + 1, sim.n_removals,
+	        sim.n_installs);
 	kp_apt_sim_clear(&sim);
 	return r;
 }
@@ -156,13 +160,14 @@ kp_plan_prove(struct kp_ctx *ctx, struct kp_plan *plan, struct kp_error *err)
 		return err && err->code ? err->code : -EIO;
 	/* Each round keeps at least one more package: this ends. */
 	for (round = 0; round <= plan->n_packages; round++) {
-		r = prove_round(apt, plan, err);
+		r = prove_round(ctx, apt, plan, round, err);
 		if (r != 0)
 			break;
 	}
 	if (r > 0) {
 		int v = note_apt_view(apt, plan, err);
 
+		kp__log(ctx, KP_LOG_DEBUG, "apt's kernel protection read");
 		r = v < 0 ? v : r;
 	}
 	if (r == 0)

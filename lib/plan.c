@@ -1087,7 +1087,10 @@ build(struct kp_plan *plan, struct kp_ctx *ctx,
 	keep_needed(plan, ctx);
 	if ((r = link_packages(plan)) < 0 || (r = list_purge(plan)) < 0)
 		return r;
+	kp__log(ctx, KP_LOG_DEBUG, "plan made: %zu releases, %zu packages to purge",
+	        plan->n_releases, plan->n_purge);
 	kp__plan_measure_boot(plan, kp_ctx_root(ctx), kp_ctx_admindir(ctx));
+	kp__log(ctx, KP_LOG_DEBUG, "/boot measured");
 	return 0;
 }
 

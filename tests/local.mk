@@ -134,6 +134,7 @@ INTEGRATION_TESTS = \
 INTEGRATION_TESTS += \
 	tests/integration/apt-metapackage.sh \
 	tests/integration/apt-nvidia.sh \
+	tests/integration/apt-cache.sh \
 	tests/integration/apt-exact-headers.sh \
 	tests/integration/apt-broken-fix.sh \
 	tests/integration/list-space.sh \

@@ -7,8 +7,10 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -281,6 +283,246 @@ test_purge_exact_headers(void **state)
 
 	check_purge(root, headers, 2,
 	            "acme-module-5.15.0-91(linux-headers-" R91 ")", "", NULL);
+}
+
+/* One simulation on an open handle: "removals | installs | problem". */
+static char *
+simulate_text(struct kp_apt *apt, const char *const *names, size_t n)
+{
+	struct kp_error err = { 0 };
+	struct kp_apt_sim sim;
+	char *text;
+
+	assert_int_equal(kp_apt_simulate_purge(apt, names, n, &sim, &err), 0);
+	assert_true(asprintf(&text, "%s | %s | %s",
+	                     render(sim.removals, sim.n_removals, 0),
+	                     render(sim.installs, sim.n_installs, 1),
+	                     sim.problem ? sim.problem : "") > 0);
+	kp_apt_sim_clear(&sim);
+	return text;
+}
+
+/*
+ * The proof's rounds share one depcache, its marks undone between them:
+ * each simulation on one handle answers as on a freshly opened one, and
+ * the handle's own view of what is broken is unchanged by them.
+ */
+static void
+test_rounds_share_one_depcache(void **state)
+{
+	static const char *const image[] = { "linux-image-" R88 };
+	static const char *const family[] = {
+		"linux-image-" R88, "linux-modules-" R88, "linux-modules-extra-" R88,
+		"linux-headers-" R88, "linux-headers-5.15.0-88",
+	};
+	static const char *const in_use[] = { "linux-image-" R91 };
+	const char *const *sets[] = { image, family, in_use };
+	size_t sizes[] = { 1, 5, 1 };
+	char *root = root_with_apt(ubuntu), *fresh[3];
+	struct kp_error err = { 0 };
+	struct kp_apt *apt;
+	char **problems;
+
+	add_archive(root, unsigned_88);
+	for (int i = 0; i < 3; i++) {
+		apt = open_apt(root);
+		fresh[i] = simulate_text(apt, sets[i], sizes[i]);
+		close_apt(apt);
+	}
+	/* Three different answers, or this test would prove nothing. */
+	assert_string_not_equal(fresh[0], fresh[1]);
+	assert_string_not_equal(fresh[0], fresh[2]);
+	assert_string_not_equal(fresh[1], fresh[2]);
+	apt = open_apt(root);
+	for (int round = 0; round < 7; round++) {
+		char *again = simulate_text(apt, sets[round % 3], sizes[round % 3]);
+
+		assert_string_equal(again, fresh[round % 3]);
+		free(again);
+	}
+	assert_int_equal(kp_apt_problems(apt, &problems, &err), 0);
+	kp_apt_strv_free(problems);
+	close_apt(apt);
+	for (int i = 0; i < 3; i++)
+		free(fresh[i]);
+}
+
+/* ------------------------------------------------- apt's own caches */
+
+static const char no_unsigned_pin[] =
+	"Package: linux-image-unsigned-*\nPin: version *\nPin-Priority: -1\n";
+
+/* ROOT/rel's status, or NULL with errno when it is missing. */
+static struct stat *
+stat_under(const char *root, const char *rel, struct stat *st)
+{
+	char path[4400];
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	return stat(path, st) == 0 ? st : NULL;
+}
+
+static void
+remove_under(const char *root, const char *rel)
+{
+	char path[4400];
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	assert_true(unlink(path) == 0 || errno == ENOENT);
+}
+
+/*
+ * What the real apt-get installs when asked to simulate purging name on
+ * root, as the purge's apt-get is pointed there (cli/run-apt.c), with the
+ * same APT_CONFIG: "pkg pkg ..." in apt-get's order.
+ */
+static char *
+apt_get_installs(const char *root, const char *name)
+{
+	static char out[2048];
+	const char *apt_get = getenv("APT_GET");
+	char cmd[8192], line[512];
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "'%s' -s -o 'Dir=%s' -o "
+	         "'Dir::State::status=%s/var/lib/dpkg/status' remove --purge "
+	         "'%s' 2>&1", apt_get && *apt_get ? apt_get : "apt-get",
+	         root, root, name);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	out[0] = '\0';
+	while (fgets(line, sizeof(line), p) != NULL) {
+		char pkg[256];
+
+		if (sscanf(line, "Inst %255s", pkg) == 1)
+			snprintf(out + strlen(out), sizeof(out) - strlen(out),
+			         "%s%s", out[0] ? " " : "", pkg);
+	}
+	assert_int_equal(pclose(p), 0);
+	return out;
+}
+
+/*
+ * Purging the 5.15.0-88 image alone: the proof and the real apt-get agree,
+ * and both install the archive's unsigned image exactly when unsigned.
+ */
+static void
+check_image_alone(const char *root, bool installs_unsigned)
+{
+	static const char *const image[] = { "linux-image-" R88 };
+
+	check_purge(root, image, 1,
+	            "linux-modules-extra-" R88 "(linux-image-" R88 ")",
+	            installs_unsigned ? "linux-image-unsigned-" R88 "(linux-image-"
+	            R88 ",linux-modules-extra-" R88 ")" : "", NULL);
+	assert_string_equal(apt_get_installs(root, image[0]), installs_unsigned ?
+	                    "linux-image-unsigned-" R88 : "");
+}
+
+/* The list file rewritten with other contents, same size and same time. */
+static void
+forge_list_keeping_stat(const char *root)
+{
+	char forged[sizeof(unsigned_88)], path[4400];
+	struct stat st;
+	struct timespec times[2];
+
+	memcpy(forged, unsigned_88, sizeof(forged));
+	/* linux-image-unsigned-R becomes linux-image-unsigneX-R. */
+	*strstr(forged, "unsigned-") = 'X';
+	assert_non_null(stat_under(root, "var/lib/apt/lists/archive.invalid_"
+	                           "ubuntu_._Packages", &st));
+	sdb_write_file(root, "var/lib/apt/lists/archive.invalid_ubuntu_._Packages",
+	               forged);
+	times[0] = st.st_atim;
+	times[1] = st.st_mtim;
+	snprintf(path, sizeof(path), "%s/var/lib/apt/lists/archive.invalid_"
+	         "ubuntu_._Packages", root);
+	assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
+}
+
+static void
+test_caches_as_apt_get(void **state)
+{
+	char *root = root_with_apt(ubuntu);
+	struct stat pkgcache, srccache, st;
+	FILE *f;
+	char path[4400];
+
+	if (geteuid() != 0)
+		skip(); /* apt writes its caches as root only */
+	add_archive(root, unsigned_88);
+	/* No cache yet: built from the lists, written where apt-get writes. */
+	check_image_alone(root, true);
+	assert_non_null(stat_under(root, "var/cache/apt/pkgcache.bin", &pkgcache));
+	assert_non_null(stat_under(root, "var/cache/apt/srcpkgcache.bin", &srccache));
+
+	/*
+	 * Valid: mapped, not parsed. A list changed behind apt's back (same
+	 * size, same time) is not read again, by the proof or by apt-get.
+	 */
+	forge_list_keeping_stat(root);
+	check_image_alone(root, true);
+	/* The pins of the root's preferences apply to a cached archive too. */
+	mkdir_under(root, "etc/apt/preferences.d");
+	sdb_write_file(root, "etc/apt/preferences.d/no-unsigned", no_unsigned_pin);
+	check_image_alone(root, false);
+	remove_under(root, "etc/apt/preferences.d/no-unsigned");
+
+	/*
+	 * Stale (dpkg changed the status): srcpkgcache.bin is reused (the
+	 * forged list still unread), the status merged, pkgcache.bin rewritten.
+	 */
+	snprintf(path, sizeof(path), "%s/var/lib/dpkg/status", root);
+	f = fopen(path, "a");
+	assert_non_null(f);
+	fputs("Package: acme-tool\nStatus: install ok installed\nVersion: 1\n"
+	      "Architecture: all\nMaintainer: T <t@example.org>\n"
+	      "Description: a package dpkg installed since\n\n", f);
+	assert_int_equal(fclose(f), 0);
+	check_image_alone(root, true);
+	assert_non_null(stat_under(root, "var/cache/apt/srcpkgcache.bin", &st));
+	assert_true(st.st_ino == srccache.st_ino &&
+	            st.st_mtim.tv_nsec == srccache.st_mtim.tv_nsec);
+	assert_non_null(stat_under(root, "var/cache/apt/pkgcache.bin", &st));
+	assert_true(st.st_ino != pkgcache.st_ino);
+
+	/* No cache: the lists as they are now, for the proof and apt-get. */
+	remove_under(root, "var/cache/apt/pkgcache.bin");
+	remove_under(root, "var/cache/apt/srcpkgcache.bin");
+	check_image_alone(root, false);
+}
+
+/*
+ * A cache directory another user can change is not trusted: the proof
+ * neither maps a cache from it nor writes one there, and builds in memory.
+ */
+static void
+test_untrusted_cache_ignored(void **state)
+{
+	static const char *const image[] = { "linux-image-" R88 };
+	char *root = root_with_apt(ubuntu);
+	char dir[4400];
+	struct stat st;
+
+	if (geteuid() != 0)
+		skip(); /* chown needs root */
+	add_archive(root, unsigned_88);
+	check_image_alone(root, true);
+	snprintf(dir, sizeof(dir), "%s/var/cache/apt", root);
+	assert_int_equal(chown(dir, 65534, 65534), 0);
+	forge_list_keeping_stat(root);
+	remove_under(root, "var/cache/apt/pkgcache.bin");
+	/* srcpkgcache.bin (unsigned offered) is left there, unread. */
+	check_purge(root, image, 1,
+	            "linux-modules-extra-" R88 "(linux-image-" R88 ")", "", NULL);
+	assert_null(stat_under(root, "var/cache/apt/pkgcache.bin", &st));
+	/* World-writable, root-owned: the same. */
+	assert_int_equal(chown(dir, 0, 0), 0);
+	assert_int_equal(chmod(dir, 0777), 0);
+	check_purge(root, image, 1,
+	            "linux-modules-extra-" R88 "(linux-image-" R88 ")", "", NULL);
+	assert_null(stat_under(root, "var/cache/apt/pkgcache.bin", &st));
 }
 
 /* --------------------------------------------------------- problems */
@@ -651,6 +893,7 @@ test_reopen_many_roots(void **state)
 	char *with_conf = root_with_apt(kernels);
 	char *without = new_root(kernels);
 	int before = files_under(with_conf);
+	char cache[4400];
 
 	/* Each open starts from that root's configuration alone. */
 	for (int i = 0; i < 20; i++) {
@@ -658,8 +901,13 @@ test_reopen_many_roots(void **state)
 		check_protected(apt, R101, i % 2 ? "" : NEWEST_TWO);
 		close_apt(apt);
 	}
-	/* No cache file, no lock file: nothing was written. */
-	assert_int_equal(files_under(with_conf), before);
+	/*
+	 * No lock file: nothing but apt's two caches, where this process may
+	 * write them (apt-get -s writes them there too).
+	 */
+	snprintf(cache, sizeof(cache), "%s/var/cache/apt", with_conf);
+	assert_int_equal(files_under(with_conf),
+	                 before + (access(cache, W_OK) == 0 ? 2 : 0));
 }
 
 static void
@@ -690,6 +938,9 @@ main(void)
 		cmocka_unit_test_teardown(test_purge_image_alone_no_archive, teardown),
 		cmocka_unit_test_teardown(test_purge_image_alone_installs_unsigned, teardown),
 		cmocka_unit_test_teardown(test_purge_exact_headers, teardown),
+		cmocka_unit_test_teardown(test_rounds_share_one_depcache, teardown),
+		cmocka_unit_test_teardown(test_caches_as_apt_get, teardown),
+		cmocka_unit_test_teardown(test_untrusted_cache_ignored, teardown),
 		cmocka_unit_test_teardown(test_problems_healthy, teardown),
 		cmocka_unit_test_teardown(test_problems_broken, teardown),
 		cmocka_unit_test_teardown(test_problems_breaks_and_reinstreq, teardown),
