@@ -131,6 +131,11 @@ INTEGRATION_TESTS += tests/integration/hostile-input.sh \
 	tests/integration/faults-postrm.sh tests/integration/faults-interrupted.sh \
 	tests/integration/faults-boot-full.sh
 
+## What apt-get really does: its configuration and options seen by the
+## proof, and what a failed apt-get left (issue 11).
+INTEGRATION_TESTS += tests/integration/apt-autoremove.sh \
+	tests/integration/apt-failed.sh
+
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)
 

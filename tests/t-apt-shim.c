@@ -285,19 +285,30 @@ test_purge_exact_headers(void **state)
 
 /* --------------------------------------------------------- problems */
 
+/* One record kp_apt_problems() must return. */
+struct want_problem {
+	enum kp_problem_kind kind;
+	const char *package;
+	const char *text;
+};
+
 static void
-check_problems(const char *root, int expected_n, const char *const *expected)
+check_problems(const char *root, int expected_n,
+               const struct want_problem *expected)
 {
 	struct kp_apt *apt = open_apt(root);
 	struct kp_error err = { 0 };
-	char **v;
+	struct kp_problem *v;
 
 	assert_int_equal(kp_apt_problems(apt, &v, &err), expected_n);
-	assert_non_null(v);
-	for (int i = 0; i < expected_n; i++)
-		assert_string_equal(v[i], expected[i]);
-	assert_null(v[expected_n]);
-	kp_apt_strv_free(v);
+	if (expected_n == 0)
+		assert_null(v);
+	for (int i = 0; i < expected_n; i++) {
+		assert_string_equal(v[i].text, expected[i].text);
+		assert_string_equal(v[i].package, expected[i].package);
+		assert_int_equal(v[i].kind, expected[i].kind);
+	}
+	kp_apt_problems_free(v, (size_t)expected_n);
 	close_apt(apt);
 }
 
@@ -321,14 +332,18 @@ static const struct sdb_pkg broken[] = {
 static void
 test_problems_broken(void **state)
 {
-	static const char *const expected[] = {
-		"dkms-thing depends on linux-image-" R101 " (>= 7), "
-		"but linux-image-" R101 " 1.0-1 is installed",
-		"either-thing depends on linux-image-" R101 " (>= 7) | "
-		"nothing-at-all, which no installed package satisfies",
-		"linux-image-" R91 " is half-configured",
-		"linux-modules-extra-" R88 " depends on linux-image-" R88
-		", which is not installed",
+	static const struct want_problem expected[] = {
+		{ KP_PROBLEM_UNMET, "dkms-thing",
+		  "dkms-thing depends on linux-image-" R101 " (>= 7), "
+		  "but linux-image-" R101 " 1.0-1 is installed" },
+		{ KP_PROBLEM_UNMET, "either-thing",
+		  "either-thing depends on linux-image-" R101 " (>= 7) | "
+		  "nothing-at-all, which no installed package satisfies" },
+		{ KP_PROBLEM_HALF_CONFIGURED, "linux-image-" R91,
+		  "linux-image-" R91 " is half-configured" },
+		{ KP_PROBLEM_UNMET, "linux-modules-extra-" R88,
+		  "linux-modules-extra-" R88 " depends on linux-image-" R88
+		  ", which is not installed" },
 	};
 	char *root = new_root(broken);
 
@@ -338,11 +353,19 @@ test_problems_broken(void **state)
 static void
 test_problems_breaks_and_reinstreq(void **state)
 {
-	static const char *const expected[] = {
-		"linux-image-" R88 " is half-installed",
-		"linux-image-" R88 " must be reinstalled (dpkg marked it reinstreq)",
-		"new-tools breaks linux-image-" R91 " (<< 2), "
-		"but linux-image-" R91 " 1.0-1 is installed",
+	static const struct want_problem expected[] = {
+		{ KP_PROBLEM_HALF_INSTALLED, "linux-image-" R88,
+		  "linux-image-" R88 " is half-installed" },
+		{ KP_PROBLEM_REINSTREQ, "linux-image-" R88,
+		  "linux-image-" R88 " must be reinstalled (dpkg marked it "
+		  "reinstreq)" },
+		{ KP_PROBLEM_UNMET, "new-tools",
+		  "new-tools breaks linux-image-" R91 " (<< 2), "
+		  "but linux-image-" R91 " 1.0-1 is installed" },
+		{ KP_PROBLEM_UNPACKED, "unpacked-tool",
+		  "unpacked-tool is unpacked but not configured" },
+		{ KP_PROBLEM_TRIGGERS, "waiting-tool",
+		  "waiting-tool is waiting for its triggers to run" },
 	};
 	char *root = new_root(NULL);
 
@@ -354,8 +377,13 @@ test_problems_breaks_and_reinstreq(void **state)
 	               "Architecture: amd64\nVersion: 1.0-1\n\n"
 	               "Package: new-tools\nStatus: install ok installed\n"
 	               "Architecture: amd64\nVersion: 1.0-1\n"
-	               "Breaks: linux-image-" R91 " (<< 2)\n\n");
-	check_problems(root, 3, expected);
+	               "Breaks: linux-image-" R91 " (<< 2)\n\n"
+	               "Package: unpacked-tool\nStatus: install ok unpacked\n"
+	               "Architecture: amd64\nVersion: 1.0-1\n\n"
+	               "Package: waiting-tool\nStatus: install ok triggers-pending\n"
+	               "Triggers-Pending: some-trigger\n"
+	               "Architecture: amd64\nVersion: 1.0-1\n\n");
+	check_problems(root, 5, expected);
 }
 
 static void
