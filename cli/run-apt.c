@@ -104,8 +104,9 @@ apt_get_command(struct cli_argv *cmd, const char *root,
 
 /**
  * Build the purge command of plan into cmd (empty before):
- * KP_APT_GET [-o Dir=ROOT ...] [FORWARDED...] -o APT::Get::AutomaticRemove=false
- * ... remove --purge PACKAGE... (see apt_get_command()); root is absolute,
+ * KP_APT_GET [-o Dir=ROOT ...] [FORWARDED...]
+ * -o APT::Get::AutomaticRemove=false ... remove --purge PACKAGE... (see
+ * apt_get_command()); root is absolute,
  * and NULL or "" for this system. Returns 0 or -ENOMEM.
  */
 int

@@ -283,6 +283,133 @@ test_purge_exact_headers(void **state)
 	            "acme-module-5.15.0-91(linux-headers-" R91 ")", "", NULL);
 }
 
+/* ------------------------------------------------- apt's configuration */
+
+static const struct sdb_pkg with_auto_tool[] = {
+	FAMILY(R88, "5.15.0-88", "5.15.0-88.98"),
+	FAMILY(R91, "5.15.0-91", "5.15.0-91.101"),
+	PKG("acme-tool", NULL),
+	{ NULL },
+};
+
+static const char *const family88[] = {
+	"linux-headers-5.15.0-88", "linux-headers-" R88, "linux-image-" R88,
+	"linux-modules-" R88, "linux-modules-extra-" R88,
+};
+
+/* A root where apt-mark marked acme-tool automatically installed. */
+static char *
+auto_root(void)
+{
+	char *root = new_root(with_auto_tool);
+	char dirs[4200];
+
+	snprintf(dirs, sizeof(dirs), "mkdir -p '%s/var/lib/apt' "
+	         "'%s/etc/apt/apt.conf.d'", root, root);
+	assert_int_equal(system(dirs), 0);
+	sdb_write_file(root, "var/lib/apt/extended_states",
+	               "Package: acme-tool\nArchitecture: amd64\n"
+	               "Auto-Installed: 1\n\n");
+	return root;
+}
+
+/*
+ * Open root with the root's items, then user's (NULL: none), then the
+ * guard if guard; the handle is current, for teardown().
+ */
+static struct kp_apt *
+open_with(const char *root, const struct kp_apt_config *user, bool guard,
+          struct kp_error *err)
+{
+	struct kp_apt_config config = { NULL, 0 };
+
+	sdb_use_apt_config(root);
+	assert_int_equal(kp_apt_config_root(&config, root), 0);
+	for (size_t i = 0; user != NULL && i < user->n; i++)
+		assert_int_equal(kp_apt_config_push(&config, user->items[i].kind,
+		                                    user->items[i].name,
+		                                    user->items[i].value), 0);
+	if (guard)
+		assert_int_equal(kp_apt_config_guard(&config), 0);
+	current = kp_apt_open_config(root, &config, err);
+	kp_apt_config_free(&config);
+	return current;
+}
+
+/* What a simulated purge of 5.15.0-88 removes besides it, or its problem. */
+static char *
+purge88(struct kp_apt *apt)
+{
+	static char out[2048];
+	struct kp_error err = { 0 };
+	struct kp_apt_sim sim;
+
+	assert_non_null(apt);
+	assert_int_equal(kp_apt_simulate_purge(apt, family88, 5, &sim, &err), 0);
+	snprintf(out, sizeof(out), "%s%s",
+	         sim.problem ? sim.problem : "",
+	         render(sim.removals, sim.n_removals, 0));
+	kp_apt_sim_clear(&sim);
+	close_apt(apt);
+	return out;
+}
+
+/* The proof applies what apt-get's command line sets: autoremove, forwarded
+ * without the guard, takes the automatically installed acme-tool. */
+static void
+test_config_autoremove_is_seen(void **state)
+{
+	struct kp_apt_config user = { NULL, 0 };
+	struct kp_error err = { 0 };
+	char *root = auto_root();
+
+	assert_int_equal(kp_apt_config_push(&user, KP_APT_ITEM_SET,
+	                                    "APT::Get::AutomaticRemove", "1"), 0);
+	assert_string_equal(purge88(open_with(root, NULL, false, &err)), "");
+	assert_string_equal(purge88(open_with(root, &user, false, &err)),
+	                    "acme-tool(?)");
+	/* the guard, last, turns it off again */
+	assert_string_equal(purge88(open_with(root, &user, true, &err)), "");
+	kp_apt_config_free(&user);
+}
+
+/* apt-get's own section of apt.conf counts for apt-get, so for the proof. */
+static void
+test_config_binary_section(void **state)
+{
+	struct kp_error err = { 0 };
+	char *root = auto_root();
+
+	sdb_write_file(root, "etc/apt/apt.conf.d/50auto",
+	               "Binary::apt-get::APT::Get::AutomaticRemove \"true\";\n");
+	assert_string_equal(purge88(open_with(root, NULL, false, &err)),
+	                    "acme-tool(?)");
+	assert_string_equal(purge88(open_with(root, NULL, true, &err)), "");
+}
+
+/* A -c file is read where it stands; an unreadable one fails the proof. */
+static void
+test_config_file(void **state)
+{
+	struct kp_apt_config user = { NULL, 0 };
+	struct kp_error err = { 0 };
+	char *root = auto_root(), path[4200];
+
+	snprintf(path, sizeof(path), "%s/extra.conf", root);
+	sdb_write_file(root, "extra.conf", "APT::Get::Remove \"false\";\n");
+	assert_int_equal(kp_apt_config_push(&user, KP_APT_ITEM_FILE, path,
+	                                    NULL), 0);
+	assert_string_equal(purge88(open_with(root, &user, true, &err)),
+	                    "Packages need to be removed but remove is "
+	                    "disabled.");
+	kp_apt_config_free(&user);
+	assert_int_equal(kp_apt_config_push(&user, KP_APT_ITEM_FILE,
+	                                    "/nonexistent/kp.conf", NULL), 0);
+	assert_null(open_with(root, &user, true, &err));
+	assert_non_null(strstr(err.message, "/nonexistent/kp.conf"));
+	kp_apt_config_free(&user);
+}
+
 /* --------------------------------------------------------- problems */
 
 /* One record kp_apt_problems() must return. */
@@ -684,6 +811,9 @@ main(void)
 		cmocka_unit_test_teardown(test_purge_image_alone_no_archive, teardown),
 		cmocka_unit_test_teardown(test_purge_image_alone_installs_unsigned, teardown),
 		cmocka_unit_test_teardown(test_purge_exact_headers, teardown),
+		cmocka_unit_test_teardown(test_config_autoremove_is_seen, teardown),
+		cmocka_unit_test_teardown(test_config_binary_section, teardown),
+		cmocka_unit_test_teardown(test_config_file, teardown),
 		cmocka_unit_test_teardown(test_problems_healthy, teardown),
 		cmocka_unit_test_teardown(test_problems_broken, teardown),
 		cmocka_unit_test_teardown(test_problems_breaks_and_reinstreq, teardown),
