@@ -394,7 +394,7 @@ record(struct scan *s, const struct apt_option *a, const char *value,
 	char *name;
 	int r;
 
-	if (s->config == NULL)
+	if (s->config == NULL || (a->kind != APT_BOOL && value == NULL))
 		return 0;
 	switch (a->kind) {
 	case APT_BOOL:
@@ -407,7 +407,9 @@ record(struct scan *s, const struct apt_option *a, const char *value,
 		return kp_apt_config_push(s->config, KP_APT_ITEM_FILE, value,
 		                          NULL);
 	case APT_ITEM:
-		eq = strchr(value, '=');
+		/* check_item() made sure of the "=" */
+		if ((eq = strchr(value, '=')) == NULL)
+			return 0;
 		if ((name = strndup(value, (size_t)(eq - value))) == NULL)
 			return -ENOMEM;
 		r = kp_apt_config_push(s->config, KP_APT_ITEM_SET, name, eq + 1);

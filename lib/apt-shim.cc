@@ -180,10 +180,10 @@ resolve_root(const char *root, std::string *out, struct kp_error *err)
  * apt.conf.d applies to apt-get, and so to the proof.
  */
 static void
-as_apt_get(void)
+as_apt_get(Configuration &cnf)
 {
-	_config->Set("Binary", "apt-get");
-	_config->MoveSubTree("Binary::apt-get", nullptr);
+	cnf.Set("Binary", "apt-get");
+	cnf.MoveSubTree("Binary::apt-get", nullptr);
 }
 
 /*
@@ -192,22 +192,23 @@ as_apt_get(void)
  * reads its file, in order.
  */
 static bool
-apply_items(const struct kp_apt_config *config)
+apply_items(Configuration &cnf, const struct kp_apt_config *config)
 {
 	for (size_t i = 0; config != NULL && i < config->n; i++) {
 		const struct kp_apt_item &item = config->items[i];
 		if (item.kind == KP_APT_ITEM_FILE) {
-			if (!ReadConfigFile(*_config, item.name))
+			if (!ReadConfigFile(cnf, item.name))
 				return false;
 		} else {
-			_config->Set(item.name, item.value ? item.value : "");
+			cnf.Set(item.name, item.value ? item.value : "");
 		}
 	}
 	return true;
 }
 
 /*
- * A fresh configuration, so nothing of a previous root survives, read as
+ * A fresh configuration (emptied: nothing of a previous root survives),
+ * read as
  * the apt-get that will purge reads it (cli/run-apt.c): APT_CONFIG and this
  * system's apt.conf.d first, then its command line, config: the root's
  * items (-o Dir=ROOT ...), the caller's, the guard. So the proof and the
@@ -220,16 +221,17 @@ apply_items(const struct kp_apt_config *config)
 static bool
 init_config(const struct kp_apt_config *config)
 {
-	delete _config;
-	_config = new Configuration;
-	if (!pkgInitConfig(*_config))
+	Configuration *cnf = _config;
+
+	cnf->Clear();
+	if (!pkgInitConfig(*cnf))
 		return false;
-	as_apt_get();
-	if (!apply_items(config))
+	as_apt_get(*cnf);
+	if (!apply_items(*cnf, config))
 		return false;
-	_config->Set("Dir::Cache::pkgcache", "");
-	_config->Set("Dir::Cache::srcpkgcache", "");
-	if (!pkgInitSystem(*_config, _system))
+	cnf->Set("Dir::Cache::pkgcache", "");
+	cnf->Set("Dir::Cache::srcpkgcache", "");
+	if (!pkgInitSystem(*cnf, _system))
 		return false;
 	/* apt caches the architecture list in a static: recompute it. */
 	APT::Configuration::getArchitectures(false);
@@ -435,7 +437,7 @@ apt_get_effects(pkgDepCache &dc)
 				dc.MarkDelete(pkg, true, 0, false);
 	}
 	if (dc.DelCount() != 0 && !may_remove)
-		return "Packages need to be removed but remove is disabled.";
+		return "Packages need to be removed but remove is disabled";
 	return "";
 }
 

@@ -370,6 +370,10 @@ test_config_autoremove_is_seen(void **state)
 	                    "acme-tool(?)");
 	/* the guard, last, turns it off again */
 	assert_string_equal(purge88(open_with(root, &user, true, &err)), "");
+	/* and nothing of one handle's configuration survives into the next */
+	assert_string_equal(purge88(open_with(root, &user, false, &err)),
+	                    "acme-tool(?)");
+	assert_string_equal(purge88(open_with(root, NULL, false, &err)), "");
 	kp_apt_config_free(&user);
 }
 
@@ -401,7 +405,7 @@ test_config_file(void **state)
 	                                    NULL), 0);
 	assert_string_equal(purge88(open_with(root, &user, true, &err)),
 	                    "Packages need to be removed but remove is "
-	                    "disabled.");
+	                    "disabled");
 	kp_apt_config_free(&user);
 	assert_int_equal(kp_apt_config_push(&user, KP_APT_ITEM_FILE,
 	                                    "/nonexistent/kp.conf", NULL), 0);

@@ -6,7 +6,9 @@
 # as -o, or as --autoremove, makes the real `apt-get remove` autoremove
 # too; the proof must see the same configuration, and the purge must take
 # exactly the plan: never the --protect'ed release, one of the N newest,
-# or the unrelated package. --auto and --fix's apt-get step likewise.
+# or the unrelated package. --auto and --fix's apt-get step likewise; a -c
+# file is read where it stands, and --no-remove makes the proof refuse, as
+# apt-get would.
 set -eu
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$top_srcdir/tests/lib/sandbox.sh"
@@ -99,5 +101,20 @@ check_case "--autoremove" "$@" --autoremove
 
 section "-o APT::Get::AutomaticRemove::Kernels=true forwarded"
 check_case "-o ...::Kernels" "$@" -o APT::Get::AutomaticRemove::Kernels=true
+
+section "-c FILE forwarded, the file setting APT::Get::AutomaticRemove"
+printf 'APT::Get::AutomaticRemove "true";\n' >"$SANDBOX_TMP/autoremove.conf"
+check_case "-c" "$@" -c "$SANDBOX_TMP/autoremove.conf"
+
+section "--no-remove forwarded: the proof sees that apt-get would refuse"
+sum=$(status_sum)
+runs=$(apt_runs)
+assert_exit 1 pok "$@" -y --no-remove
+assert_contains "$err" "remove is disabled" "the proof says why apt-get would refuse"
+assert_contains "$err" "nothing was removed" "and that nothing was removed"
+assert_status_unchanged "$sum" "--no-remove: dpkg database unchanged"
+assert_eq "$runs" "$(apt_runs)" "--no-remove: apt-get did not run dpkg"
+pok_json "$@" --no-remove --dry-run
+assert_contains "$out" '"proved_by_apt": false' "--no-remove: the dry run is not proved"
 
 sandbox_finish
