@@ -122,11 +122,12 @@ main(int argc, char **argv)
 	phase(mode, t0, "read");
 #ifndef PLAN_ONLY_NO_APT
 	if (mode == PHASES) {
-		char **problems = NULL;
+		struct kp_problem *problems = NULL;
+		int n = kp_ctx_problems(ctx, &problems, &err);
 
-		if (kp_ctx_problems(ctx, &problems, &err) < 0)
+		if (n < 0)
 			goto fail;
-		kp_strv_free(problems);
+		kp_problems_free(problems, (size_t)n);
 		phase(mode, t0, "preflight");
 	}
 #endif

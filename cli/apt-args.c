@@ -27,6 +27,7 @@ enum apt_kind {
 	APT_LEVEL,   /* a counter or a number: -q, -qq, -q=2, -q 2 */
 	APT_VALUE,   /* takes a value: -t stable, -tstable, --solver=internal */
 	APT_ITEM,    /* takes Name=Value: -o APT::Get::Simulate=true */
+	APT_FILE,    /* takes a configuration file to read: -c FILE */
 	APT_REFUSED, /* would make apt-get do something else than the purge */
 };
 
@@ -41,6 +42,8 @@ struct apt_option {
 	const char *long_name;
 	enum apt_kind kind;
 	enum apt_effect effect;
+	const char *item; /* the configuration item it sets, as apt-get's
+	                     own table says; NULL: none that the proof needs */
 };
 
 /*
@@ -53,55 +56,72 @@ struct apt_option {
  */
 static const struct apt_option apt_options[] = {
 	/* commands that change packages (install, remove, upgrade ...) */
-	{ 0, "show-progress", APT_BOOL, APT_NO_EFFECT },
-	{ 'f', "fix-broken", APT_BOOL, APT_NO_EFFECT },
-	{ 0, "purge", APT_BOOL, APT_NO_EFFECT },
-	{ 'V', "verbose-versions", APT_BOOL, APT_NO_EFFECT },
-	{ 0, "autoremove", APT_BOOL, APT_NO_EFFECT },
-	{ 0, "auto-remove", APT_BOOL, APT_NO_EFFECT },
-	{ 0, "reinstall", APT_BOOL, APT_NO_EFFECT },
-	{ 0, "solver", APT_VALUE, APT_NO_EFFECT },
-	{ 0, "planner", APT_VALUE, APT_NO_EFFECT },
-	{ 's', "simulate", APT_BOOL, APT_SIMULATE },
-	{ 's', "just-print", APT_BOOL, APT_SIMULATE },
-	{ 's', "recon", APT_BOOL, APT_SIMULATE },
-	{ 's', "dry-run", APT_BOOL, APT_SIMULATE },
-	{ 's', "no-act", APT_BOOL, APT_SIMULATE },
+	{ 0, "show-progress", APT_BOOL, APT_NO_EFFECT, "DpkgPM::Progress" },
+	{ 'f', "fix-broken", APT_BOOL, APT_NO_EFFECT, "APT::Get::Fix-Broken" },
+	{ 0, "purge", APT_BOOL, APT_NO_EFFECT, "APT::Get::Purge" },
+	{ 'V', "verbose-versions", APT_BOOL, APT_NO_EFFECT,
+	  "APT::Get::Show-Versions" },
+	{ 0, "autoremove", APT_BOOL, APT_NO_EFFECT,
+	  "APT::Get::AutomaticRemove" },
+	{ 0, "auto-remove", APT_BOOL, APT_NO_EFFECT,
+	  "APT::Get::AutomaticRemove" },
+	{ 0, "reinstall", APT_BOOL, APT_NO_EFFECT, "APT::Get::ReInstall" },
+	{ 0, "solver", APT_VALUE, APT_NO_EFFECT, "APT::Solver" },
+	{ 0, "planner", APT_VALUE, APT_NO_EFFECT, "APT::Planner" },
+	{ 's', "simulate", APT_BOOL, APT_SIMULATE, "APT::Get::Simulate" },
+	{ 's', "just-print", APT_BOOL, APT_SIMULATE, "APT::Get::Simulate" },
+	{ 's', "recon", APT_BOOL, APT_SIMULATE, "APT::Get::Simulate" },
+	{ 's', "dry-run", APT_BOOL, APT_SIMULATE, "APT::Get::Simulate" },
+	{ 's', "no-act", APT_BOOL, APT_SIMULATE, "APT::Get::Simulate" },
 	/* every apt-get command */
-	{ 'd', "download-only", APT_BOOL, APT_NO_EFFECT },
-	{ 'y', "yes", APT_BOOL, APT_NO_EFFECT },
-	{ 'y', "assume-yes", APT_BOOL, APT_NO_EFFECT },
-	{ 0, "assume-no", APT_BOOL, APT_NO_EFFECT },
-	{ 'u', "show-upgraded", APT_BOOL, APT_NO_EFFECT },
-	{ 'm', "ignore-missing", APT_BOOL, APT_NO_EFFECT },
-	{ 't', "target-release", APT_VALUE, APT_NO_EFFECT },
-	{ 't', "default-release", APT_VALUE, APT_NO_EFFECT },
-	{ 0, "download", APT_BOOL, APT_NO_EFFECT },
-	{ 0, "fix-missing", APT_BOOL, APT_NO_EFFECT },
-	{ 0, "ignore-hold", APT_BOOL, APT_NO_EFFECT },
-	{ 0, "upgrade", APT_BOOL, APT_NO_EFFECT },
-	{ 0, "only-upgrade", APT_BOOL, APT_NO_EFFECT },
-	{ 0, "allow-change-held-packages", APT_BOOL, APT_NO_EFFECT },
-	{ 0, "allow-remove-essential", APT_BOOL, APT_NO_EFFECT },
-	{ 0, "allow-downgrades", APT_BOOL, APT_NO_EFFECT },
-	{ 0, "force-yes", APT_BOOL, APT_NO_EFFECT },
-	{ 0, "print-uris", APT_BOOL, APT_NO_EFFECT },
-	{ 0, "trivial-only", APT_BOOL, APT_NO_EFFECT },
-	{ 0, "mark-auto", APT_BOOL, APT_NO_EFFECT },
-	{ 0, "remove", APT_BOOL, APT_NO_EFFECT },
-	{ 0, "only-source", APT_BOOL, APT_NO_EFFECT },
-	{ 0, "allow-unauthenticated", APT_BOOL, APT_NO_EFFECT },
-	{ 0, "install-recommends", APT_BOOL, APT_NO_EFFECT },
-	{ 0, "install-suggests", APT_BOOL, APT_NO_EFFECT },
-	{ 0, "fix-policy", APT_BOOL, APT_NO_EFFECT },
-	{ 0, "with-source", APT_VALUE, APT_NO_EFFECT },
+	{ 'd', "download-only", APT_BOOL, APT_NO_EFFECT,
+	  "APT::Get::Download-Only" },
+	{ 'y', "yes", APT_BOOL, APT_NO_EFFECT, "APT::Get::Assume-Yes" },
+	{ 'y', "assume-yes", APT_BOOL, APT_NO_EFFECT, "APT::Get::Assume-Yes" },
+	{ 0, "assume-no", APT_BOOL, APT_NO_EFFECT, "APT::Get::Assume-No" },
+	{ 'u', "show-upgraded", APT_BOOL, APT_NO_EFFECT,
+	  "APT::Get::Show-Upgraded" },
+	{ 'm', "ignore-missing", APT_BOOL, APT_NO_EFFECT,
+	  "APT::Get::Fix-Missing" },
+	{ 't', "target-release", APT_VALUE, APT_NO_EFFECT,
+	  "APT::Default-Release" },
+	{ 't', "default-release", APT_VALUE, APT_NO_EFFECT,
+	  "APT::Default-Release" },
+	{ 0, "download", APT_BOOL, APT_NO_EFFECT, "APT::Get::Download" },
+	{ 0, "fix-missing", APT_BOOL, APT_NO_EFFECT, "APT::Get::Fix-Missing" },
+	{ 0, "ignore-hold", APT_BOOL, APT_NO_EFFECT, "APT::Ignore-Hold" },
+	{ 0, "upgrade", APT_BOOL, APT_NO_EFFECT, "APT::Get::upgrade" },
+	{ 0, "only-upgrade", APT_BOOL, APT_NO_EFFECT,
+	  "APT::Get::Only-Upgrade" },
+	{ 0, "allow-change-held-packages", APT_BOOL, APT_NO_EFFECT,
+	  "APT::Get::allow-change-held-packages" },
+	{ 0, "allow-remove-essential", APT_BOOL, APT_NO_EFFECT,
+	  "APT::Get::allow-remove-essential" },
+	{ 0, "allow-downgrades", APT_BOOL, APT_NO_EFFECT,
+	  "APT::Get::allow-downgrades" },
+	{ 0, "force-yes", APT_BOOL, APT_NO_EFFECT, "APT::Get::force-yes" },
+	{ 0, "print-uris", APT_BOOL, APT_NO_EFFECT, "APT::Get::Print-URIs" },
+	{ 0, "trivial-only", APT_BOOL, APT_NO_EFFECT,
+	  "APT::Get::Trivial-Only" },
+	{ 0, "mark-auto", APT_BOOL, APT_NO_EFFECT, "APT::Get::Mark-Auto" },
+	{ 0, "remove", APT_BOOL, APT_NO_EFFECT, "APT::Get::Remove" },
+	{ 0, "only-source", APT_BOOL, APT_NO_EFFECT, "APT::Get::Only-Source" },
+	{ 0, "allow-unauthenticated", APT_BOOL, APT_NO_EFFECT,
+	  "APT::Get::AllowUnauthenticated" },
+	{ 0, "install-recommends", APT_BOOL, APT_NO_EFFECT,
+	  "APT::Install-Recommends" },
+	{ 0, "install-suggests", APT_BOOL, APT_NO_EFFECT,
+	  "APT::Install-Suggests" },
+	{ 0, "fix-policy", APT_BOOL, APT_NO_EFFECT,
+	  "APT::Get::Fix-Policy-Broken" },
+	{ 0, "with-source", APT_VALUE, APT_NO_EFFECT, "APT::Sources::With::" },
 	/* every apt program */
-	{ 'h', "help", APT_REFUSED, APT_NO_EFFECT },
-	{ 'v', "version", APT_REFUSED, APT_NO_EFFECT },
-	{ 'q', "quiet", APT_LEVEL, APT_QUIET },
-	{ 'q', "silent", APT_LEVEL, APT_QUIET },
-	{ 'c', "config-file", APT_VALUE, APT_NO_EFFECT },
-	{ 'o', "option", APT_ITEM, APT_NO_EFFECT },
+	{ 'h', "help", APT_REFUSED, APT_NO_EFFECT, NULL },
+	{ 'v', "version", APT_REFUSED, APT_NO_EFFECT, NULL },
+	{ 'q', "quiet", APT_LEVEL, APT_QUIET, NULL },
+	{ 'q', "silent", APT_LEVEL, APT_QUIET, NULL },
+	{ 'c', "config-file", APT_FILE, APT_NO_EFFECT, NULL },
+	{ 'o', "option", APT_ITEM, APT_NO_EFFECT, NULL },
 };
 
 #define N_APT_OPTIONS (sizeof(apt_options) / sizeof(apt_options[0]))
@@ -273,6 +293,7 @@ struct scan {
 	struct cli_split *out;
 	char *err;
 	size_t err_size;
+	struct kp_apt_config *config; /* the items apt-get would set, or NULL */
 };
 
 __attribute__((format(printf, 2, 3)))
@@ -358,6 +379,47 @@ check_item(struct scan *s, const char *option, const char *value)
 	return 0;
 }
 
+/*
+ * Note the configuration item an apt-get option sets, as apt-get's own
+ * parser sets it (CommandLine::HandleOpt): a yes/no option its item to
+ * "true" or "false", a value option its item to the value (a name ending
+ * in "::" appends to a list), -o Name=Value that item, -c FILE a file to
+ * read. Quiet levels only change what apt-get prints: not noted.
+ */
+static int
+record(struct scan *s, const struct apt_option *a, const char *value,
+       int sense)
+{
+	const char *eq;
+	char *name;
+	int r;
+
+	if (s->config == NULL || (a->kind != APT_BOOL && value == NULL))
+		return 0;
+	switch (a->kind) {
+	case APT_BOOL:
+		return kp_apt_config_push(s->config, KP_APT_ITEM_SET, a->item,
+		                          sense == 0 ? "false" : "true");
+	case APT_VALUE:
+		return kp_apt_config_push(s->config, KP_APT_ITEM_SET, a->item,
+		                          value);
+	case APT_FILE:
+		return kp_apt_config_push(s->config, KP_APT_ITEM_FILE, value,
+		                          NULL);
+	case APT_ITEM:
+		/* check_item() made sure of the "=" */
+		if ((eq = strchr(value, '=')) == NULL)
+			return 0;
+		if ((name = strndup(value, (size_t)(eq - value))) == NULL)
+			return -ENOMEM;
+		r = kp_apt_config_push(s->config, KP_APT_ITEM_SET, name, eq + 1);
+		free(name);
+		return r;
+	default:
+		return 0;
+	}
+}
+
 static int
 refuse(struct scan *s, const struct apt_option *a, const char *option)
 {
@@ -391,6 +453,8 @@ apt_long_option(struct scan *s, const struct apt_option *a, const char *option,
 			sense = cli_apt_bool_word(next);
 		}
 		apply_bool(s, a, sense < 0 ? 1 : sense);
+		if ((r = record(s, a, NULL, sense < 0 ? 1 : sense)) < 0)
+			return r;
 		break;
 	case APT_LEVEL:
 		if (value != NULL && !has_number(value))
@@ -401,11 +465,14 @@ apt_long_option(struct scan *s, const struct apt_option *a, const char *option,
 		s->out->apt_quiet = true;
 		break;
 	case APT_VALUE:
+	case APT_FILE:
 	case APT_ITEM:
 		if (value == NULL && (value = next = next_for_apt(s)) == NULL)
 			return fail(s, "option '%s' needs a value", option);
 		if (a->kind == APT_ITEM &&
 		    (r = check_item(s, option, value)) < 0)
+			return r;
+		if ((r = record(s, a, value, -1)) < 0)
 			return r;
 		break;
 	}
@@ -590,7 +657,7 @@ apt_bool_letter(struct scan *s, struct group *g, const struct apt_option *a)
 		sense = cli_apt_bool_word(g->apt_next);
 	}
 	apply_bool(s, a, sense);
-	return 0;
+	return record(s, a, NULL, sense);
 }
 
 static int
@@ -618,6 +685,7 @@ apt_value_letter(struct scan *s, struct group *g, const struct apt_option *a)
 	const char *rest = g->arg + g->pos + 1;
 	const char *value;
 	char option[3] = { '-', a->short_name, '\0' };
+	int r;
 
 	if (rest[0] != '\0') {
 		value = rest[0] == '=' ? rest + 1 : rest;
@@ -628,7 +696,9 @@ apt_value_letter(struct scan *s, struct group *g, const struct apt_option *a)
 			            a->short_name);
 	}
 	g->done = true;
-	return a->kind == APT_ITEM ? check_item(s, option, value) : 0;
+	if (a->kind == APT_ITEM && (r = check_item(s, option, value)) < 0)
+		return r;
+	return record(s, a, value, -1);
 }
 
 static int
@@ -774,4 +844,33 @@ cli_split_free(struct cli_split *split)
 {
 	cli_argv_free(&split->ours);
 	cli_argv_free(&split->apt);
+}
+
+/**
+ * The configuration items apt-get's arguments args set, in order, into
+ * out (empty before): what the proof must apply to see what the purge's
+ * apt-get will see. An argument apt-get 2.6 does not accept is skipped:
+ * apt-get stops at it and does nothing. Returns 0 or -ENOMEM (out is then
+ * empty).
+ */
+int
+cli_apt_translate(const struct cli_argv *args, struct kp_apt_config *out)
+{
+	static const struct poptOption none[] = { POPT_TABLEEND };
+	struct cli_split scratch;
+	char err[256];
+	struct scan s = {
+		.argc = (int)args->n, .argv = (const char *const *)args->v,
+		.ours = none, .out = &scratch, .err = err,
+		.err_size = sizeof(err), .config = out,
+	};
+	int r = 0;
+
+	memset(&scratch, 0, sizeof(scratch));
+	for (s.i = 0; r != -ENOMEM && s.i < s.argc; s.i++)
+		r = scan_one(&s);
+	cli_split_free(&scratch);
+	if (r == -ENOMEM)
+		kp_apt_config_free(out);
+	return r == -ENOMEM ? r : 0;
 }

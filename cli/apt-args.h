@@ -16,6 +16,8 @@
 
 #include <popt.h>
 
+#include "kpurge.h"
+
 /* A growable, NULL-terminated argument vector that owns its strings. */
 struct cli_argv {
 	char **v;
@@ -44,6 +46,8 @@ int cli_split_args(int argc, const char *const *argv,
                    const struct poptOption *ours, struct cli_split *out,
                    char *err, size_t err_size);
 void cli_split_free(struct cli_split *split);
+
+int cli_apt_translate(const struct cli_argv *args, struct kp_apt_config *out);
 
 /* apt's reading of a yes/no word: 1, 0, or -1 when it is none. */
 int cli_apt_bool_word(const char *word);

@@ -353,7 +353,8 @@ job_failed(struct job *job, const char *what)
 static int
 check_system(struct job *job)
 {
-	char **problems = NULL, msg[2048];
+	struct kp_problem *problems = NULL;
+	char msg[2048];
 	struct kp_error err;
 	int n;
 
@@ -367,12 +368,33 @@ check_system(struct job *job)
 		snprintf(msg, sizeof(msg), "%s", err.message);
 	else if (n > 0)
 		snprintf(msg, sizeof(msg), "the system needs repair first: %s%s",
-		         problems[0], n > 1 ? " (and more)" : "");
-	kp_strv_free(problems);
+		         problems[0].text, n > 1 ? " (and more)" : "");
+	kp_problems_free(problems, n > 0 ? (size_t)n : 0);
 	if (n == 0)
 		return 0;
 	job_failed(job, msg);
 	return CLI_EXIT_ERROR;
+}
+
+static int forwarded(const struct job *job, long wait, struct cli_argv *fwd);
+
+/* The proof reads apt's configuration as the purge's apt-get will. */
+static int
+configure_apt(struct job *job, struct kp_error *err)
+{
+	struct kp_apt_config config = { NULL, 0 };
+	struct cli_argv fwd = { NULL, 0, 0 };
+	int r = forwarded(job, 0, &fwd);
+
+	if (r == 0)
+		r = cli_apt_translate(&fwd, &config);
+	if (r == 0)
+		r = kp_ctx_set_apt_config(job->ctx, &config, err);
+	else
+		snprintf(err->message, sizeof(err->message), "out of memory");
+	kp_apt_config_free(&config);
+	cli_argv_free(&fwd);
+	return r;
 }
 
 /* The plan, proved against apt; the stamps taken before the database. */
@@ -399,6 +421,10 @@ make_plan(struct job *job)
 	}
 	if (kp_plan_n_purge(job->plan) == 0)
 		return 0;
+	if (configure_apt(job, &err) < 0) {
+		job_failed(job, err.message);
+		return CLI_EXIT_ERROR;
+	}
 	if ((r = check_system(job)) != 0)
 		return r;
 	if (kp_plan_prove(job->ctx, job->plan, &err) < 0) {
@@ -456,16 +482,16 @@ report_only(struct job *job)
 	                root ? root : "");
 }
 
-/* apt-get, non-interactive, waiting `wait` seconds more for its lock. */
+/* What --auto gives apt-get: non-interactive, waiting `wait` seconds more
+ * for its lock, then the user's arguments. */
 static int
-purge_command(struct job *job, long wait, struct cli_argv *cmd)
+forwarded(const struct job *job, long wait, struct cli_argv *fwd)
 {
 	static const char *const fixed[] = {
 		"-y", "-q", "-o", "Dpkg::Use-Pty=0",
 		"-o", "Dpkg::Options::=--force-confdef",
 		"-o", "Dpkg::Options::=--force-confold",
 	};
-	struct cli_argv fwd = { NULL, 0, 0 };
 	char timeout[64];
 	size_t i;
 	int r = 0;
@@ -473,11 +499,21 @@ purge_command(struct job *job, long wait, struct cli_argv *cmd)
 	snprintf(timeout, sizeof(timeout), "DPkg::Lock::Timeout=%ld",
 	         wait > 0 ? wait : 0);
 	for (i = 0; r == 0 && i < sizeof(fixed) / sizeof(fixed[0]); i++)
-		r = cli_argv_push(&fwd, fixed[i]);
-	if (r == 0 && (r = cli_argv_push(&fwd, "-o")) == 0)
-		r = cli_argv_push(&fwd, timeout);
+		r = cli_argv_push(fwd, fixed[i]);
+	if (r == 0 && (r = cli_argv_push(fwd, "-o")) == 0)
+		r = cli_argv_push(fwd, timeout);
 	for (i = 0; r == 0 && i < job->opts->args.apt.n; i++)
-		r = cli_argv_push(&fwd, job->opts->args.apt.v[i]);
+		r = cli_argv_push(fwd, job->opts->args.apt.v[i]);
+	return r;
+}
+
+/* apt-get, non-interactive, waiting `wait` seconds more for its lock. */
+static int
+purge_command(struct job *job, long wait, struct cli_argv *cmd)
+{
+	struct cli_argv fwd = { NULL, 0, 0 };
+	int r = forwarded(job, wait, &fwd);
+
 	if (r == 0)
 		r = cli_apt_command(cmd, kp_ctx_root(job->ctx), &fwd, job->plan);
 	cli_argv_free(&fwd);

@@ -87,7 +87,7 @@ static void
 report_problems(struct kp_ctx *ctx)
 {
 	struct kp_error err;
-	char **problems = NULL;
+	struct kp_problem *problems = NULL;
 	int n, i;
 
 	kp_error_clear(&err);
@@ -100,8 +100,8 @@ report_problems(struct kp_ctx *ctx)
 	else
 		puts("dpkg and apt-get report:");
 	for (i = 0; i < n; i++)
-		printf("  %s\n", problems[i]);
-	kp_strv_free(problems);
+		printf("  %s\n", problems[i].text);
+	kp_problems_free(problems, n > 0 ? (size_t)n : 0);
 }
 
 static int
@@ -167,7 +167,7 @@ recheck(const struct cli_options *opts)
 {
 	struct kp_error err;
 	struct kp_ctx *ctx;
-	char **problems = NULL;
+	struct kp_problem *problems = NULL;
 	int n, i;
 
 	kp_error_clear(&err);
@@ -179,13 +179,12 @@ recheck(const struct cli_options *opts)
 		return 0;
 	}
 	if (n == 0) {
-		kp_strv_free(problems);
 		puts("\nDone: dpkg and apt-get report nothing broken.");
 		return 0;
 	}
 	for (i = 0; i < n; i++)
-		cli_error("still broken: %s", problems[i]);
-	kp_strv_free(problems);
+		cli_error("still broken: %s", problems[i].text);
+	kp_problems_free(problems, (size_t)n);
 	return 1;
 }
 

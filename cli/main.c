@@ -27,7 +27,8 @@ struct job {
 	struct kp_ctx *ctx;
 	struct kp_plan *plan;
 	struct cli_argv command; /* the apt-get command of the plan */
-	char **problems;         /* what apt and dpkg find broken */
+	struct kp_problem *problems; /* what apt and dpkg find broken */
+	size_t n_problems;
 };
 
 /* This runs dpkg and apt-get as root: never on behalf of another user. */
@@ -63,6 +64,30 @@ check_privileges(const struct cli_options *opts)
 	return CLI_EXIT_ERROR;
 }
 
+/*
+ * apt's configuration, as the purge's apt-get will read it: the proof
+ * applies what the forwarded arguments set (cli_apt_translate()).
+ */
+static int
+configure_apt(const struct cli_options *opts, struct job *job)
+{
+	struct kp_apt_config config = { NULL, 0 };
+	struct kp_error err;
+	int r;
+
+	kp_error_clear(&err);
+	r = cli_apt_translate(&opts->args.apt, &config);
+	if (r == 0)
+		r = kp_ctx_set_apt_config(job->ctx, &config, &err);
+	else
+		snprintf(err.message, sizeof(err.message), "out of memory");
+	kp_apt_config_free(&config);
+	if (r == 0)
+		return 0;
+	cli_error("%s", err.message);
+	return CLI_EXIT_ERROR;
+}
+
 static int
 open_system(const struct cli_options *opts, struct job *job)
 {
@@ -74,7 +99,7 @@ open_system(const struct cli_options *opts, struct job *job)
 		cli_error("%s", err.message);
 		return CLI_EXIT_ERROR;
 	}
-	return 0;
+	return configure_apt(opts, job);
 }
 
 /*
@@ -144,7 +169,8 @@ remedy_sentence(const struct cli_options *opts, const struct job *job,
 	struct kp_boot_space b;
 	char *text = NULL;
 
-	cli_system_facts(&facts, job->problems, job->ctx, job->plan);
+	cli_system_facts(&facts, job->problems, job->n_problems, job->ctx,
+	                 job->plan);
 	remedy = cli_remedy_for(&facts);
 	if (cli_remedy_command(&cmd, remedy, opts, kp_ctx_root(job->ctx)) == 0 &&
 	    cmd.v != NULL)
@@ -194,13 +220,15 @@ preflight(const struct cli_options *opts, struct job *job)
 	}
 	if (n == 0)
 		return 0;
+	job->n_problems = (size_t)n;
 	remedy_sentence(opts, job, advice, sizeof(advice));
 	if (purging && n == 1) {
-		cli_error("%s; %s", job->problems[0], advice);
+		cli_error("%s; %s", job->problems[0].text, advice);
 		return CLI_EXIT_ERROR;
 	}
 	for (i = 0; i < n; i++)
-		cli_error("%s%s", purging ? "" : "warning: ", job->problems[i]);
+		cli_error("%s%s", purging ? "" : "warning: ",
+		          job->problems[i].text);
 	if (purging) {
 		cli_error("%s", advice);
 		return CLI_EXIT_ERROR;
@@ -308,21 +336,25 @@ purge(const struct cli_options *opts, const struct job *job)
 		return CLI_EXIT_ERROR;
 	}
 	/*
-	 * apt-get said what went wrong; say what that means for the purge,
-	 * which may have stopped half-way: the next run finishes it, or
-	 * refuses and names the command that repairs what dpkg left.
+	 * apt-get said what went wrong; say what that means for the purge:
+	 * nothing happened (a "no" at its prompt, a busy lock), or it
+	 * stopped half-way and the next run finishes it.
 	 */
-	if (status != 0)
-		cli_error("apt-get failed (status %d), the purge may be "
-		          "incomplete; once the cause is dealt with, run "
-		          "purge-old-kernels again to finish it", status);
+	if (status != 0) {
+		struct cli_purge_left left;
+		char msg[sizeof(left.list) + 512];
+
+		cli_purge_left(opts->root, job->plan, &left);
+		cli_apt_failed_message(&left, status, msg, sizeof(msg));
+		cli_error("%s", msg);
+	}
 	return status;
 }
 
 static int
 run(const struct cli_options *opts)
 {
-	struct job job = { NULL, NULL, { NULL, 0, 0 }, NULL };
+	struct job job = { NULL, NULL, { NULL, 0, 0 }, NULL, 0 };
 	int r;
 
 	if ((r = check_privileges(opts)) != 0 ||
@@ -346,7 +378,7 @@ run(const struct cli_options *opts)
 	else
 		r = show(opts, &job);
 out:
-	kp_strv_free(job.problems);
+	kp_problems_free(job.problems, job.n_problems);
 	cli_argv_free(&job.command);
 	kp_plan_free(job.plan);
 	kp_ctx_free(job.ctx);

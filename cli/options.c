@@ -82,8 +82,12 @@ static const struct poptOption option_table[] = {
 static const char help_footer[] =
 "\n"
 "Every other argument goes to apt-get, unchanged and in order, before the\n"
-"command it runs: apt-get [APT-GET-ARGUMENT...] remove --purge PACKAGE...\n"
-"(for example -y, -s, -o Name=Value, -c FILE, -qq). An option neither\n"
+"command it runs:\n"
+"  apt-get [APT-GET-ARGUMENT...] -o APT::Get::AutomaticRemove=false -o\n"
+"  APT::Get::AutomaticRemove::Kernels=false remove --purge PACKAGE...\n"
+"(for example -y, -s, -o Name=Value, -c FILE, -qq). The two options after\n"
+"them keep apt-get from autoremoving anything beside the plan, and the plan\n"
+"is proved with what the arguments set. An option neither\n"
 "purge-old-kernels nor apt-get knows is an error; arguments after \"--\" go\n"
 "to apt-get unchecked. -q, -n, -h and -V are purge-old-kernels' own; -qq\n"
 "and -q=N go to apt-get and make purge-old-kernels quiet too.\n"
@@ -108,8 +112,9 @@ static const char help_footer[] =
 "\n"
 "Exit status: 0 success or nothing to purge; 1 error (dpkg database, root\n"
 "directory, privileges, plan, a broken system); 2 usage error; otherwise\n"
-"apt-get's status (128+N when apt-get was killed by signal N); with --fix,\n"
-"the status of the step that failed.\n";
+"apt-get's status (128+N when apt-get was killed by signal N), with what is\n"
+"left to purge, or \"nothing was purged\"; with --fix, the status of the\n"
+"step that failed.\n";
 
 /* ------------------------------------------------------------ values */
 

@@ -11,7 +11,6 @@
 #include <config.h>
 
 #include <stdio.h>
-#include <string.h>
 
 #include "preflight.h"
 #include "run-apt.h"
@@ -78,37 +77,19 @@ purge_unfinished(const struct kp_plan *plan)
 
 /** Gather what decides the remedy from the pre-flight, ctx and plan. */
 void
-cli_system_facts(struct cli_system_facts *facts, char **problems,
+cli_system_facts(struct cli_system_facts *facts,
+                 const struct kp_problem *problems, size_t n_problems,
                  const struct kp_ctx *ctx, const struct kp_plan *plan)
 {
 	struct kp_boot_space b;
 
 	kp_plan_boot_space(plan, &b);
-	facts->problems = (const char *const *)problems;
+	facts->problems = problems;
+	facts->n_problems = n_problems;
 	facts->interrupted = kp_ctx_dpkg_interrupted(ctx);
 	facts->kernel_unfinished = kernel_unfinished(plan);
 	facts->purge_unfinished = purge_unfinished(plan);
 	facts->boot_full = cli_boot_full(&b, largest_release(plan));
-}
-
-/*
- * A package dpkg left half-done, as kp_ctx_problems() words it: only dpkg
- * finishes those. Unmet dependencies are apt-get's to repair.
- */
-static bool
-dpkg_left_work(const char *problem)
-{
-	static const char *const marks[] = {
-		" is half-configured", " is half-installed",
-		" is unpacked but not configured", " trigger",
-		"dpkg was interrupted",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(marks) / sizeof(marks[0]); i++)
-		if (strstr(problem, marks[i]) != NULL)
-			return true;
-	return false;
 }
 
 /**
@@ -125,12 +106,12 @@ cli_remedy_for(const struct cli_system_facts *facts)
 	bool dpkg_work = facts->interrupted || facts->kernel_unfinished;
 	size_t i;
 
-	if (facts->problems == NULL || facts->problems[0] == NULL)
+	if (facts->n_problems == 0)
 		return facts->interrupted ? CLI_REMEDY_CONFIGURE : CLI_REMEDY_NONE;
 	if (facts->boot_full || facts->purge_unfinished != NULL)
 		return CLI_REMEDY_FIX;
-	for (i = 0; facts->problems[i] != NULL && !dpkg_work; i++)
-		dpkg_work = dpkg_left_work(facts->problems[i]);
+	for (i = 0; i < facts->n_problems && !dpkg_work; i++)
+		dpkg_work = kp_problem_is_dpkg_work(facts->problems[i].kind);
 	return dpkg_work ? CLI_REMEDY_CONFIGURE : CLI_REMEDY_APT_FIX;
 }
 

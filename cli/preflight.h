@@ -23,7 +23,8 @@ enum cli_remedy {
 
 /* What the pre-flight found, and how full /boot is. */
 struct cli_system_facts {
-	const char *const *problems; /* kp_ctx_problems(), NULL-terminated */
+	const struct kp_problem *problems; /* kp_ctx_problems() */
+	size_t n_problems;
 	bool interrupted;            /* dpkg's journal is not empty */
 	bool kernel_unfinished;      /* a kernel package dpkg left half-done */
 	const char *purge_unfinished; /* one of them the plan purges, or NULL */
@@ -35,7 +36,8 @@ struct cli_system_facts {
 
 bool cli_boot_full(const struct kp_boot_space *b,
                    unsigned long long largest_release);
-void cli_system_facts(struct cli_system_facts *facts, char **problems,
+void cli_system_facts(struct cli_system_facts *facts,
+                      const struct kp_problem *problems, size_t n_problems,
                       const struct kp_ctx *ctx, const struct kp_plan *plan);
 enum cli_remedy cli_remedy_for(const struct cli_system_facts *facts);
 int cli_remedy_command(struct cli_argv *cmd, enum cli_remedy remedy,

@@ -159,12 +159,30 @@ load(struct kp_error *err)
 	return 0;
 }
 
+/* apt's view of root, configured as the purge's apt-get with config. */
 struct kp_apt *
-kp_apt_open(const char *root, struct kp_error *err)
+kp_apt_open_config(const char *root, const struct kp_apt_config *config,
+                   struct kp_error *err)
 {
 	if (load(err) < 0)
 		return NULL;
-	return module->open(root, err);
+	return module->open(root, config, err);
+}
+
+/* apt's view of root, configured as a purge's apt-get given nothing more. */
+struct kp_apt *
+kp_apt_open(const char *root, struct kp_error *err)
+{
+	struct kp_apt_config config = { NULL, 0 };
+	struct kp_apt *apt;
+
+	if (kp_apt_config_for_purge(root, NULL, &config) < 0) {
+		kp__error_set(err, -ENOMEM, "out of memory");
+		return NULL;
+	}
+	apt = kp_apt_open_config(root, &config, err);
+	kp_apt_config_free(&config);
+	return apt;
 }
 
 void
@@ -192,9 +210,26 @@ kp_apt_sim_clear(struct kp_apt_sim *sim)
 }
 
 int
-kp_apt_problems(struct kp_apt *apt, char ***problems, struct kp_error *err)
+kp_apt_problems(struct kp_apt *apt, struct kp_problem **problems,
+                struct kp_error *err)
 {
 	return module->problems(apt, problems, err);
+}
+
+void
+kp_apt_problems_free(struct kp_problem *problems, size_t n)
+{
+	size_t i;
+
+	if (module != NULL) {
+		module->problems_free(problems, n);
+		return;
+	}
+	for (i = 0; problems != NULL && i < n; i++) {
+		free(problems[i].package);
+		free(problems[i].text);
+	}
+	free(problems);
 }
 
 int

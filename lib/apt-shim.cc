@@ -251,30 +251,63 @@ resolve_root(const char *root, std::string *out, struct kp_error *err)
 }
 
 /*
- * A fresh configuration for root, so nothing of a previous root survives,
- * read as the apt-get that will purge reads it (cli/run-apt.c): APT_CONFIG
- * and this system's apt.conf.d first, then -o Dir=ROOT and the rest on its
- * command line, which no configuration file can move. So the proof and
- * the purge see the same configuration (a chroot's own apt.conf.d is read
- * by neither, unless APT_CONFIG points there). The status file is
- * absolute in apt's defaults, and dpkg (which apt asks for the foreign
- * architectures) must look at the root's database too. apt's binary
- * caches are used as apt-get uses them (see use_apt_caches()).
+ * apt-get moves its own section, Binary::apt-get, to the top of the
+ * configuration before it reads its command line
+ * (apt-private/private-cmndline.cc): "Binary::apt-get::APT::Get::..." in
+ * apt.conf.d applies to apt-get, and so to the proof.
+ */
+static void
+as_apt_get(Configuration &cnf)
+{
+	cnf.Set("Binary", "apt-get");
+	cnf.MoveSubTree("Binary::apt-get", nullptr);
+}
+
+/*
+ * The purge's apt-get command line, applied as apt-get applies it: each
+ * -o sets its item (a name ending in "::" appends to a list), each -c
+ * reads its file, in order.
  */
 static bool
-init_config(const std::string &root)
+apply_items(Configuration &cnf, const struct kp_apt_config *config)
 {
-	delete _config;
-	_config = new Configuration;
-	if (!pkgInitConfig(*_config))
-		return false;
-	if (!root.empty()) {
-		_config->Set("Dir", root + "/");
-		_config->Set("Dir::State::status", root + "/var/lib/dpkg/status");
-		_config->Set("DPkg::Options::", "--root=" + root);
+	for (size_t i = 0; config != NULL && i < config->n; i++) {
+		const struct kp_apt_item &item = config->items[i];
+		if (item.kind == KP_APT_ITEM_FILE) {
+			if (!ReadConfigFile(cnf, item.name))
+				return false;
+		} else {
+			cnf.Set(item.name, item.value ? item.value : "");
+		}
 	}
+	return true;
+}
+
+/*
+ * A fresh configuration (emptied: nothing of a previous root survives),
+ * read as
+ * the apt-get that will purge reads it (cli/run-apt.c): APT_CONFIG and this
+ * system's apt.conf.d first, then its command line, config: the root's
+ * items (-o Dir=ROOT ...), the caller's, the guard. So the proof and the
+ * purge see the same configuration (a chroot's own apt.conf.d is read by
+ * neither, unless APT_CONFIG points there). dpkg (which apt asks for the
+ * foreign architectures) looks at the root's database through
+ * DPkg::Options. apt's binary caches are used as apt-get uses them (see
+ * use_apt_caches()).
+ */
+static bool
+init_config(const struct kp_apt_config *config)
+{
+	Configuration *cnf = _config;
+
+	cnf->Clear();
+	if (!pkgInitConfig(*cnf))
+		return false;
+	as_apt_get(*cnf);
+	if (!apply_items(*cnf, config))
+		return false;
 	use_apt_caches();
-	if (!pkgInitSystem(*_config, _system))
+	if (!pkgInitSystem(*cnf, _system))
 		return false;
 	/* apt caches the architecture list in a static: recompute it. */
 	APT::Configuration::getArchitectures(false);
@@ -299,12 +332,14 @@ check_status_file(const std::string &root, struct kp_error *err)
 		return 0;
 	return kp__error_set(err, -EINVAL, "apt's configuration reads the dpkg "
 	                     "database %s, not %s, which the plan is made from "
-	                     "(Dir or Dir::State::status is set in APT_CONFIG "
-	                     "or apt.conf.d)", apts.c_str(), ours.c_str());
+	                     "(Dir or Dir::State::status is set in APT_CONFIG, "
+	                     "apt.conf.d or the options given to apt-get)",
+	                     apts.c_str(), ours.c_str());
 }
 
 static int
-open_cache(const char *root, struct kp_apt **out, struct kp_error *err)
+open_cache(const char *root, const struct kp_apt_config *config,
+           struct kp_apt **out, struct kp_error *err)
 {
 	std::unique_ptr<kp_apt> apt(new kp_apt);
 	int r;
@@ -316,7 +351,7 @@ open_cache(const char *root, struct kp_apt **out, struct kp_error *err)
 	if (r < 0)
 		return r;
 	_error->Discard();
-	if (!init_config(apt->root))
+	if (!init_config(config))
 		return drain(err, -EIO, "cannot read apt's configuration");
 	r = check_status_file(apt->root, err);
 	if (r < 0)
@@ -332,17 +367,19 @@ open_cache(const char *root, struct kp_apt **out, struct kp_error *err)
 
 /**
  * Open apt's view of the system at root ("" or "/" for this one), with the
- * apt configuration apt-get reads there (see init_config()). Takes no lock;
- * as root, may write apt's caches where apt-get would (use_apt_caches()).
+ * apt configuration the purge's apt-get reads there, config applied after
+ * the configuration files (see init_config()). Takes no lock; as root, may
+ * write apt's caches where apt-get would (use_apt_caches()).
  * Returns a handle for shim_close(), or NULL with err filled (-EBUSY when
  * another handle is open).
  */
 static struct kp_apt *
-shim_open(const char *root, struct kp_error *err)
+shim_open(const char *root, const struct kp_apt_config *config,
+          struct kp_error *err)
 {
 	struct kp_apt *apt = NULL;
 
-	guarded(err, [&] { return open_cache(root, &apt, err); });
+	guarded(err, [&] { return open_cache(root, config, &apt, err); });
 	return apt;
 }
 
@@ -396,6 +433,20 @@ for_each_group(const Pkg &pkg, F fn)
 /* ------------------------------------------------------------ purge */
 
 /*
+ * With APT::Get::Fix-Policy-Broken, apt-get installs what the installed
+ * packages recommend before anything else (CacheFile::CheckDeps).
+ */
+static void
+fix_policy(pkgDepCache &dc)
+{
+	if (!_config->FindB("APT::Get::Fix-Policy-Broken", false))
+		return;
+	for (Pkg pkg = dc.PkgBegin(); !pkg.end(); ++pkg)
+		if (dc[pkg].NowPolicyBroken())
+			dc.MarkInstall(pkg, true, 0, false, true);
+}
+
+/*
  * What `apt-get remove --purge` does before it shows its plan
  * (apt-private: CacheFile::CheckDeps, DoCacheManipulationFromCommandLine,
  * TryToRemove). Returns "" or why apt-get would refuse.
@@ -411,6 +462,7 @@ mark_purge(pkgDepCache &dc, const std::vector<Pkg> &set)
 	pkgDepCache::ActionGroup group(dc);
 	if (!pkgApplyStatus(dc))
 		return "apt cannot handle the packages dpkg left half-done";
+	fix_policy(dc);
 	bool broken_before = dc.BrokenCount() != 0;
 	pkgProblemResolver fix(&dc);
 	for (const Pkg &pkg : set) {
@@ -436,6 +488,38 @@ mark_purge(pkgDepCache &dc, const std::vector<Pkg> &set)
 	if (dc.BrokenCount() != 0 &&
 	    (!fix.Resolve(true) || dc.BrokenCount() != 0))
 		return "apt's resolver cannot satisfy the dependencies";
+	return "";
+}
+
+/*
+ * What apt-get's configuration adds after the resolver, as apt-get does it
+ * (apt-private: DoAutomaticRemove, InstallPackages): autoremove marks
+ * every automatically installed package nothing needs; with
+ * APT::Get::AutomaticRemove::Kernels alone apt-get takes only the
+ * unprotected kernels among them, which this over-approximates (the proof
+ * can only grow stricter). A purge's own guard turns both off; another
+ * caller's may not. Returns "" or why apt-get would refuse.
+ */
+static std::string
+apt_get_effects(pkgDepCache &dc)
+{
+	bool autoremove = _config->FindB("APT::Get::AutomaticRemove", false) ||
+	                  _config->FindB("APT::Get::AutomaticRemove::Kernels",
+	                                 false);
+	bool may_remove = _config->FindB("APT::Get::Remove", true);
+
+	if (autoremove && !may_remove)
+		return "We are not supposed to delete stuff, can't start "
+		       "AutoRemover";
+	if (autoremove) {
+		dc.MarkAndSweep();
+		for (Pkg pkg = dc.PkgBegin(); !pkg.end(); ++pkg)
+			if (dc[pkg].Garbage && pkg->CurrentVer != 0 &&
+			    pkg->CurrentState != pkgCache::State::ConfigFiles)
+				dc.MarkDelete(pkg, true, 0, false);
+	}
+	if (dc.DelCount() != 0 && !may_remove)
+		return "Packages need to be removed but remove is disabled";
 	return "";
 }
 
@@ -694,6 +778,8 @@ simulate(struct kp_apt *apt, const char *const *names, size_t n,
 		in_set[pkg->ID] = true;
 	}
 	std::string problem = mark_purge(*dc, set);
+	if (problem.empty())
+		problem = apt_get_effects(*dc);
 	if (!problem.empty())
 		out->problem = refusal(problem);
 	else
@@ -816,51 +902,97 @@ describe_unmet(const Pkg &pkg, const Dep &start, const Dep &stop)
 	return s + ", which no installed package satisfies";
 }
 
-static const char *
-state_name(const Pkg &pkg)
+/* A problem record, its strings owned until to_records() hands them on. */
+struct problem {
+	enum kp_problem_kind kind;
+	std::string package;
+	std::string text;
+	bool operator<(const problem &o) const { return text < o.text; }
+};
+
+/* What dpkg left unfinished about pkg: a kind and its words, or false. */
+static bool
+state_problem(const Pkg &pkg, enum kp_problem_kind *kind, const char **words)
 {
 	switch (pkg->CurrentState) {
 	case pkgCache::State::UnPacked:
-		return "unpacked but not configured";
+		*kind = KP_PROBLEM_UNPACKED;
+		*words = "unpacked but not configured";
+		return true;
 	case pkgCache::State::HalfConfigured:
-		return "half-configured";
+		*kind = KP_PROBLEM_HALF_CONFIGURED;
+		*words = "half-configured";
+		return true;
 	case pkgCache::State::HalfInstalled:
-		return "half-installed";
+		*kind = KP_PROBLEM_HALF_INSTALLED;
+		*words = "half-installed";
+		return true;
 	case pkgCache::State::TriggersAwaited:
-		return "awaiting trigger processing";
+		*kind = KP_PROBLEM_TRIGGERS;
+		*words = "awaiting trigger processing";
+		return true;
 	case pkgCache::State::TriggersPending:
-		return "waiting for its triggers to run";
+		*kind = KP_PROBLEM_TRIGGERS;
+		*words = "waiting for its triggers to run";
+		return true;
 	default:
-		return NULL;
+		return false;
 	}
 }
 
 /* What is wrong with one package, in apt's view of the system now. */
 static void
-package_problems(pkgDepCache &dc, const Pkg &pkg, std::vector<std::string> &out)
+package_problems(pkgDepCache &dc, const Pkg &pkg, std::vector<problem> &out)
 {
-	const char *state = state_name(pkg);
+	std::string name = pkg.FullName(true);
+	enum kp_problem_kind kind;
+	const char *words;
 
-	if (state != NULL)
-		out.push_back(pkg.FullName(true) + " is " + state);
+	if (state_problem(pkg, &kind, &words))
+		out.push_back({ kind, name, name + " is " + words });
 	if (pkg->InstState == pkgCache::State::ReInstReq ||
 	    pkg->InstState == pkgCache::State::HoldReInstReq)
-		out.push_back(pkg.FullName(true) + " must be reinstalled "
-		              "(dpkg marked it reinstreq)");
+		out.push_back({ KP_PROBLEM_REINSTREQ, name, name + " must be "
+		                "reinstalled (dpkg marked it reinstreq)" });
 	for_each_group(pkg, [&](Dep d, const Dep &stop) {
 		bool ok = false;
 		for (Dep m = d; m != stop && !ok; ++m)
 			ok = (dc[m] & pkgDepCache::DepNow) != 0;
 		if (!ok)
-			out.push_back(describe_unmet(pkg, d, stop));
+			out.push_back({ KP_PROBLEM_UNMET, name,
+			                describe_unmet(pkg, d, stop) });
 	});
 }
 
+static void shim_problems_free(struct kp_problem *v, size_t n);
+
+/* A malloc'ed array of records (shim_problems_free() frees it). */
+static struct kp_problem *
+to_records(const std::vector<problem> &found)
+{
+	size_t n = found.size();
+	struct kp_problem *v = static_cast<struct kp_problem *>(
+		calloc(n + 1, sizeof(struct kp_problem)));
+
+	if (v == NULL)
+		throw std::bad_alloc();
+	for (size_t i = 0; i < n; i++) {
+		v[i].kind = found[i].kind;
+		v[i].package = strdup(found[i].package.c_str());
+		v[i].text = strdup(found[i].text.c_str());
+		if (v[i].package == NULL || v[i].text == NULL) {
+			shim_problems_free(v, i + 1);
+			throw std::bad_alloc();
+		}
+	}
+	return v;
+}
+
 static int
-problems(struct kp_apt *apt, char ***out, struct kp_error *err)
+problems(struct kp_apt *apt, struct kp_problem **out, struct kp_error *err)
 {
 	pkgDepCache *dc = clean_depcache(apt);
-	std::vector<std::string> found;
+	std::vector<problem> found;
 
 	if (dc == NULL)
 		return drain(err, -EIO, "apt cannot compute dependencies");
@@ -868,22 +1000,35 @@ problems(struct kp_apt *apt, char ***out, struct kp_error *err)
 		package_problems(*dc, pkg, found);
 	_error->Discard();
 	std::sort(found.begin(), found.end());
-	*out = to_strv(found);
+	*out = found.empty() ? NULL : to_records(found);
 	return static_cast<int>(found.size());
 }
 
 /**
- * apt's view of what is broken now: one sentence per problem (unmet
+ * apt's view of what is broken now: one record per problem (unmet
  * dependencies, packages dpkg left half-installed, unpacked,
- * half-configured or waiting for triggers), sorted. Fills *problems with a
- * NULL-terminated array for shim_strv_free(). Returns the number of
- * problems (0: healthy) or a negative code.
+ * half-configured, waiting for triggers or to be reinstalled), sorted by
+ * text. Fills *problems with an array for shim_problems_free(), NULL when
+ * there is none. Returns the number of problems (0: healthy) or a
+ * negative code.
  */
 static int
-shim_problems(struct kp_apt *apt, char ***problems_out, struct kp_error *err)
+shim_problems(struct kp_apt *apt, struct kp_problem **problems_out,
+              struct kp_error *err)
 {
 	*problems_out = NULL;
 	return guarded(err, [&] { return problems(apt, problems_out, err); });
+}
+
+/** Free n records from this file (NULL is fine). */
+static void
+shim_problems_free(struct kp_problem *v, size_t n)
+{
+	for (size_t i = 0; v != NULL && i < n; i++) {
+		free(v[i].package);
+		free(v[i].text);
+	}
+	free(v);
 }
 
 /* ---------------------------------------------------------- kernels */
@@ -1065,6 +1210,7 @@ const struct kp_apt_module KP_APT_MODULE_TABLE = {
 	shim_simulate_purge,
 	shim_sim_clear,
 	shim_problems,
+	shim_problems_free,
 	shim_kernel_protected,
 	shim_strv_free,
 };

@@ -31,6 +31,9 @@ extern "C" {
 struct kp_apt;
 
 struct kp_apt *kp_apt_open(const char *root, struct kp_error *err);
+struct kp_apt *kp_apt_open_config(const char *root,
+                                  const struct kp_apt_config *config,
+                                  struct kp_error *err);
 void kp_apt_close(struct kp_apt *apt);
 
 /* One package apt would change besides the ones it was asked to purge. */
@@ -56,8 +59,9 @@ int kp_apt_simulate_purge(struct kp_apt *apt, const char *const *names,
                           struct kp_error *err);
 void kp_apt_sim_clear(struct kp_apt_sim *sim);
 
-int kp_apt_problems(struct kp_apt *apt, char ***problems,
+int kp_apt_problems(struct kp_apt *apt, struct kp_problem **problems,
                     struct kp_error *err);
+void kp_apt_problems_free(struct kp_problem *problems, size_t n);
 int kp_apt_kernel_protected(struct kp_apt *apt, const char *running,
                             char ***names, struct kp_error *err);
 void kp_apt_strv_free(char **v);
@@ -68,7 +72,7 @@ void kp_apt_strv_free(char **v);
  * same struct kp_error, so a module left from another build is refused
  * rather than called.
  */
-#define KP_APT_MODULE_ABI 1
+#define KP_APT_MODULE_ABI 2
 #define KP_APT_MODULE_TABLE kpurge_apt_module_v1
 #define KP_APT_MODULE_SYMBOL "kpurge_apt_module_v1"
 
@@ -76,14 +80,19 @@ struct kp_apt_module {
 	unsigned abi;
 	const char *version;
 	size_t error_size;
-	struct kp_apt *(*open)(const char *root, struct kp_error *err);
+	/* config: the items applied after apt's configuration files, in
+	 * order, as apt-get applies its -o and -c (kp_apt_config_for_purge) */
+	struct kp_apt *(*open)(const char *root,
+	                       const struct kp_apt_config *config,
+	                       struct kp_error *err);
 	void (*close)(struct kp_apt *apt);
 	int (*simulate_purge)(struct kp_apt *apt, const char *const *names,
 	                      size_t n, struct kp_apt_sim *out,
 	                      struct kp_error *err);
 	void (*sim_clear)(struct kp_apt_sim *sim);
-	int (*problems)(struct kp_apt *apt, char ***problems,
+	int (*problems)(struct kp_apt *apt, struct kp_problem **problems,
 	                struct kp_error *err);
+	void (*problems_free)(struct kp_problem *problems, size_t n);
 	int (*kernel_protected)(struct kp_apt *apt, const char *running,
 	                        char ***names, struct kp_error *err);
 	void (*strv_free)(char **v);

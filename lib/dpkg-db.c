@@ -46,6 +46,7 @@ struct kp_ctx {
 	struct perpackagestate *states;
 	size_t n_pkgs;
 	struct kp_apt *apt; /* apt's cache for the root, opened on first use */
+	struct kp_apt_config apt_user; /* what the caller forwards to apt-get */
 	char fatal[1024]; /* libdpkg's last fatal error */
 };
 
@@ -728,6 +729,7 @@ kp_ctx_free(struct kp_ctx *ctx)
 	if (ctx == NULL)
 		return;
 	kp_apt_close(ctx->apt);
+	kp_apt_config_free(&ctx->apt_user);
 	if (ctx->db_open)
 		modstatdb_shutdown();
 	dpkg_set_warning_printer(dpkg_warning_printer, NULL);
@@ -780,17 +782,47 @@ kp_running_release(char *buf, size_t size, struct kp_error *err)
 
 /*
  * apt's cache for the root of ctx, opened once (building it is most of
- * the cost of asking apt) and closed with the context.
+ * the cost of asking apt) and closed with the context, with the
+ * configuration the purge's apt-get reads (kp_apt_config_for_purge()).
  */
 struct kp_apt *
 kp__ctx_apt(struct kp_ctx *ctx, struct kp_error *err)
 {
-	if (ctx->apt == NULL) {
-		ctx->apt = kp_apt_open(ctx->root, err);
-		if (ctx->apt != NULL)
-			kp__log(ctx, KP_LOG_DEBUG, "apt's cache opened");
+	struct kp_apt_config config = { NULL, 0 };
+
+	if (ctx->apt != NULL)
+		return ctx->apt;
+	if (kp_apt_config_for_purge(ctx->root, &ctx->apt_user, &config) < 0) {
+		kp__error_set(err, -ENOMEM, "out of memory");
+		return NULL;
 	}
+	ctx->apt = kp_apt_open_config(ctx->root, &config, err);
+	kp_apt_config_free(&config);
+	if (ctx->apt != NULL)
+		kp__log(ctx, KP_LOG_DEBUG, "apt's cache opened");
 	return ctx->apt;
+}
+
+/**
+ * Tell the context what the caller's apt-get is given besides the root's
+ * items and the guard (kp_apt_config_for_purge()): the proof and the
+ * pre-flight then read apt's configuration as that apt-get does. user is
+ * copied. Returns 0, -EBUSY once apt was asked, or -ENOMEM.
+ */
+int
+kp_ctx_set_apt_config(struct kp_ctx *ctx, const struct kp_apt_config *user,
+                      struct kp_error *err)
+{
+	struct kp_apt_config copy = { NULL, 0 };
+
+	if (ctx->apt != NULL)
+		return kp__error_set(err, -EBUSY, "apt's configuration is read "
+		                     "already");
+	if (kp__apt_config_copy(&copy, user) < 0)
+		return kp__error_set(err, -ENOMEM, "out of memory");
+	kp_apt_config_free(&ctx->apt_user);
+	ctx->apt_user = copy;
+	return 0;
 }
 
 /** See kpurge-private.h. */

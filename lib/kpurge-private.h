@@ -86,6 +86,10 @@ bool kp__name_candidate(const char *package, struct kp_name *out);
 /* dpkg-db.c: packages that could be release's image become it. */
 void kp__ctx_prefer_release(struct kp_ctx *ctx, const char *release);
 
+/* apt-options.c: a copy of from into to (empty before); 0 or -ENOMEM. */
+int kp__apt_config_copy(struct kp_apt_config *to,
+                        const struct kp_apt_config *from);
+
 /* apt's cache for the context's root, opened on first use (apt-shim.h). */
 struct kp_apt *kp__ctx_apt(struct kp_ctx *ctx, struct kp_error *err);
 

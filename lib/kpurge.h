@@ -312,15 +312,68 @@ const char *kp_release_state_name(enum kp_release_state state);
  */
 int kp_plan_prove(struct kp_ctx *ctx, struct kp_plan *plan,
                   struct kp_error *err);
+/** What kind of problem the pre-flight found (dpkg's audit, apt's check). */
+enum kp_problem_kind {
+	KP_PROBLEM_UNMET,           /* an unmet dependency, conflict or break */
+	KP_PROBLEM_HALF_CONFIGURED, /* dpkg left it half-configured */
+	KP_PROBLEM_HALF_INSTALLED,  /* dpkg left it half-installed */
+	KP_PROBLEM_UNPACKED,        /* unpacked but not configured */
+	KP_PROBLEM_TRIGGERS,        /* triggers pending or awaited */
+	KP_PROBLEM_REINSTREQ,       /* dpkg requires it to be reinstalled */
+	KP_PROBLEM_INTERRUPTED,     /* dpkg was interrupted (no package) */
+};
+
+/** One problem: its kind, the package (NULL for none), one sentence. */
+struct kp_problem {
+	enum kp_problem_kind kind;
+	char *package;
+	char *text;
+};
+
 /*
- * Pre-flight: what apt and dpkg find wrong with the system now (unmet
- * dependencies, half-installed or half-configured packages, an interrupted
- * dpkg), one sentence each in a NULL-terminated array freed with
- * kp_strv_free(). Returns their number (0: healthy) or a negative code.
+ * Pre-flight: what apt and dpkg find wrong with the system now, one record
+ * each, in an array freed with kp_problems_free() (*problems is NULL when
+ * there are none). Returns their number (0: healthy) or a negative code.
  */
-int kp_ctx_problems(struct kp_ctx *ctx, char ***problems,
+int kp_ctx_problems(struct kp_ctx *ctx, struct kp_problem **problems,
                     struct kp_error *err);
-void kp_strv_free(char **v);
+void kp_problems_free(struct kp_problem *problems, size_t n);
+const char *kp_problem_kind_name(enum kp_problem_kind kind);
+/** True for work dpkg left undone (not unmet, not reinstall required). */
+bool kp_problem_is_dpkg_work(enum kp_problem_kind kind);
+
+/* ------------------------------------------------- apt's configuration */
+
+/** One item of apt's configuration, applied in order as apt-get does. */
+enum kp_apt_item_kind {
+	KP_APT_ITEM_SET,  /* set name to value, like -o Name=Value */
+	KP_APT_ITEM_FILE, /* read the configuration file name, like -c FILE */
+};
+
+struct kp_apt_item {
+	enum kp_apt_item_kind kind;
+	char *name;  /* the item ("APT::Get::Purge") or the file */
+	char *value; /* KP_APT_ITEM_SET: its value; else NULL */
+};
+
+/** A list of items; { NULL, 0 } is empty. Owns its strings. */
+struct kp_apt_config {
+	struct kp_apt_item *items;
+	size_t n;
+};
+
+int kp_apt_config_push(struct kp_apt_config *config,
+                       enum kp_apt_item_kind kind, const char *name,
+                       const char *value);
+void kp_apt_config_free(struct kp_apt_config *config);
+int kp_apt_config_root(struct kp_apt_config *config, const char *root);
+int kp_apt_config_guard(struct kp_apt_config *config);
+int kp_apt_config_for_purge(const char *root,
+                            const struct kp_apt_config *user,
+                            struct kp_apt_config *out);
+int kp_ctx_set_apt_config(struct kp_ctx *ctx,
+                          const struct kp_apt_config *user,
+                          struct kp_error *err);
 
 /** True once kp_plan_prove() succeeded on the plan. */
 bool kp_plan_proved(const struct kp_plan *plan);

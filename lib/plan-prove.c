@@ -179,18 +179,37 @@ kp_plan_prove(struct kp_ctx *ctx, struct kp_plan *plan, struct kp_error *err)
 	return 0;
 }
 
+/* Append the record of an interrupted dpkg to the n records in *v. */
+static int
+add_interrupted(struct kp_problem **v, int n, struct kp_error *err)
+{
+	struct kp_problem *grown = realloc(*v, (size_t)(n + 1) * sizeof(**v));
+
+	if (grown == NULL)
+		return kp__error_set(err, -ENOMEM, "out of memory");
+	*v = grown;
+	grown[n].kind = KP_PROBLEM_INTERRUPTED;
+	grown[n].package = NULL;
+	grown[n].text = strdup("dpkg was interrupted: its updates journal is "
+	                       "not empty");
+	if (grown[n].text == NULL)
+		return kp__error_set(err, -ENOMEM, "out of memory");
+	return n + 1;
+}
+
 /**
  * What apt and dpkg find wrong with the system of ctx now: an interrupted
- * dpkg, unmet dependencies, half-installed or half-configured packages.
- * Stores a NULL-terminated array of sentences (free with kp_strv_free())
- * in *problems and returns their number, or a negative code with err.
+ * dpkg, unmet dependencies, packages dpkg left half-done. Stores an array
+ * of records (free with kp_problems_free(); NULL when there are none) in
+ * *problems and returns their number, or a negative code with err.
  */
 int
-kp_ctx_problems(struct kp_ctx *ctx, char ***problems, struct kp_error *err)
+kp_ctx_problems(struct kp_ctx *ctx, struct kp_problem **problems,
+                struct kp_error *err)
 {
 	struct kp_apt *apt;
-	char **v = NULL;
-	int n;
+	struct kp_problem *v = NULL;
+	int n, r;
 
 	*problems = NULL;
 	apt = kp__ctx_apt(ctx, err);
@@ -200,23 +219,49 @@ kp_ctx_problems(struct kp_ctx *ctx, char ***problems, struct kp_error *err)
 	if (n < 0)
 		return n;
 	if (kp_ctx_dpkg_interrupted(ctx)) {
-		char **grown = realloc(v, (size_t)(n + 2) * sizeof(*v));
-
-		if (grown == NULL) {
-			kp_apt_strv_free(v);
-			return kp__error_set(err, -ENOMEM, "out of memory");
+		r = add_interrupted(&v, n, err);
+		if (r < 0) {
+			kp_apt_problems_free(v, (size_t)n);
+			return r;
 		}
-		v = grown;
-		v[n] = strdup("dpkg was interrupted: its updates journal is not empty");
-		v[++n] = NULL;
+		n = r;
 	}
 	*problems = v;
 	return n;
 }
 
-/** Free a NULL-terminated array of strings; NULL is fine. */
+/** Free n records from kp_ctx_problems(); NULL is fine. */
 void
-kp_strv_free(char **v)
+kp_problems_free(struct kp_problem *problems, size_t n)
 {
-	kp_apt_strv_free(v);
+	kp_apt_problems_free(problems, n);
+}
+
+/** The kind as one word ("unmet", "half-configured" ...), for logs. */
+const char *
+kp_problem_kind_name(enum kp_problem_kind kind)
+{
+	static const char *const names[] = {
+		[KP_PROBLEM_UNMET] = "unmet",
+		[KP_PROBLEM_HALF_CONFIGURED] = "half-configured",
+		[KP_PROBLEM_HALF_INSTALLED] = "half-installed",
+		[KP_PROBLEM_UNPACKED] = "unpacked",
+		[KP_PROBLEM_TRIGGERS] = "triggers-pending",
+		[KP_PROBLEM_REINSTREQ] = "reinstall-required",
+		[KP_PROBLEM_INTERRUPTED] = "dpkg-interrupted",
+	};
+
+	if ((size_t)kind >= KP_ARRAY_SIZE(names) || names[kind] == NULL)
+		return "unknown";
+	return names[kind];
+}
+
+/**
+ * Is this work dpkg left undone, which only dpkg finishes? An unmet
+ * dependency, or a package to reinstall (apt-get fetches it), is apt's.
+ */
+bool
+kp_problem_is_dpkg_work(enum kp_problem_kind kind)
+{
+	return kind != KP_PROBLEM_UNMET && kind != KP_PROBLEM_REINSTREQ;
 }

@@ -167,6 +167,11 @@ INTEGRATION_TESTS += tests/integration/ubuntu-2604-structure.sh \
 INTEGRATION_TESTS += tests/integration/path-trust.sh
 EXTRA_DIST += tests/lib/swap-on-open.c tests/lib/apt-env.sh
 
+## What apt-get really does: its configuration and options seen by the
+## proof, and what a failed apt-get left (issue 11).
+INTEGRATION_TESTS += tests/integration/apt-autoremove.sh \
+	tests/integration/apt-failed.sh
+
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)
 

@@ -321,7 +321,7 @@ test_rounds_share_one_depcache(void **state)
 	char *root = root_with_apt(ubuntu), *fresh[3];
 	struct kp_error err = { 0 };
 	struct kp_apt *apt;
-	char **problems;
+	struct kp_problem *problems;
 
 	add_archive(root, unsigned_88);
 	for (int i = 0; i < 3; i++) {
@@ -341,7 +341,7 @@ test_rounds_share_one_depcache(void **state)
 		free(again);
 	}
 	assert_int_equal(kp_apt_problems(apt, &problems, &err), 0);
-	kp_apt_strv_free(problems);
+	kp_apt_problems_free(problems, 0);
 	close_apt(apt);
 	for (int i = 0; i < 3; i++)
 		free(fresh[i]);
@@ -525,21 +525,163 @@ test_untrusted_cache_ignored(void **state)
 	assert_null(stat_under(root, "var/cache/apt/pkgcache.bin", &st));
 }
 
+/* ------------------------------------------------- apt's configuration */
+
+static const struct sdb_pkg with_auto_tool[] = {
+	FAMILY(R88, "5.15.0-88", "5.15.0-88.98"),
+	FAMILY(R91, "5.15.0-91", "5.15.0-91.101"),
+	PKG("acme-tool", NULL),
+	{ NULL },
+};
+
+static const char *const family88[] = {
+	"linux-headers-5.15.0-88", "linux-headers-" R88, "linux-image-" R88,
+	"linux-modules-" R88, "linux-modules-extra-" R88,
+};
+
+/* A root where apt-mark marked acme-tool automatically installed. */
+static char *
+auto_root(void)
+{
+	char *root = new_root(with_auto_tool);
+	char dirs[4200];
+
+	snprintf(dirs, sizeof(dirs), "mkdir -p '%s/var/lib/apt' "
+	         "'%s/etc/apt/apt.conf.d'", root, root);
+	assert_int_equal(system(dirs), 0);
+	sdb_write_file(root, "var/lib/apt/extended_states",
+	               "Package: acme-tool\nArchitecture: amd64\n"
+	               "Auto-Installed: 1\n\n");
+	return root;
+}
+
+/*
+ * Open root with the root's items, then user's (NULL: none), then the
+ * guard if guard; the handle is current, for teardown().
+ */
+static struct kp_apt *
+open_with(const char *root, const struct kp_apt_config *user, bool guard,
+          struct kp_error *err)
+{
+	struct kp_apt_config config = { NULL, 0 };
+
+	sdb_use_apt_config(root);
+	assert_int_equal(kp_apt_config_root(&config, root), 0);
+	for (size_t i = 0; user != NULL && i < user->n; i++)
+		assert_int_equal(kp_apt_config_push(&config, user->items[i].kind,
+		                                    user->items[i].name,
+		                                    user->items[i].value), 0);
+	if (guard)
+		assert_int_equal(kp_apt_config_guard(&config), 0);
+	current = kp_apt_open_config(root, &config, err);
+	kp_apt_config_free(&config);
+	return current;
+}
+
+/* What a simulated purge of 5.15.0-88 removes besides it, or its problem. */
+static char *
+purge88(struct kp_apt *apt)
+{
+	static char out[2048];
+	struct kp_error err = { 0 };
+	struct kp_apt_sim sim;
+
+	assert_non_null(apt);
+	assert_int_equal(kp_apt_simulate_purge(apt, family88, 5, &sim, &err), 0);
+	snprintf(out, sizeof(out), "%s%s",
+	         sim.problem ? sim.problem : "",
+	         render(sim.removals, sim.n_removals, 0));
+	kp_apt_sim_clear(&sim);
+	close_apt(apt);
+	return out;
+}
+
+/* The proof applies what apt-get's command line sets: autoremove, forwarded
+ * without the guard, takes the automatically installed acme-tool. */
+static void
+test_config_autoremove_is_seen(void **state)
+{
+	struct kp_apt_config user = { NULL, 0 };
+	struct kp_error err = { 0 };
+	char *root = auto_root();
+
+	assert_int_equal(kp_apt_config_push(&user, KP_APT_ITEM_SET,
+	                                    "APT::Get::AutomaticRemove", "1"), 0);
+	assert_string_equal(purge88(open_with(root, NULL, false, &err)), "");
+	assert_string_equal(purge88(open_with(root, &user, false, &err)),
+	                    "acme-tool(?)");
+	/* the guard, last, turns it off again */
+	assert_string_equal(purge88(open_with(root, &user, true, &err)), "");
+	/* and nothing of one handle's configuration survives into the next */
+	assert_string_equal(purge88(open_with(root, &user, false, &err)),
+	                    "acme-tool(?)");
+	assert_string_equal(purge88(open_with(root, NULL, false, &err)), "");
+	kp_apt_config_free(&user);
+}
+
+/* apt-get's own section of apt.conf counts for apt-get, so for the proof. */
+static void
+test_config_binary_section(void **state)
+{
+	struct kp_error err = { 0 };
+	char *root = auto_root();
+
+	sdb_write_file(root, "etc/apt/apt.conf.d/50auto",
+	               "Binary::apt-get::APT::Get::AutomaticRemove \"true\";\n");
+	assert_string_equal(purge88(open_with(root, NULL, false, &err)),
+	                    "acme-tool(?)");
+	assert_string_equal(purge88(open_with(root, NULL, true, &err)), "");
+}
+
+/* A -c file is read where it stands; an unreadable one fails the proof. */
+static void
+test_config_file(void **state)
+{
+	struct kp_apt_config user = { NULL, 0 };
+	struct kp_error err = { 0 };
+	char *root = auto_root(), path[4200];
+
+	snprintf(path, sizeof(path), "%s/extra.conf", root);
+	sdb_write_file(root, "extra.conf", "APT::Get::Remove \"false\";\n");
+	assert_int_equal(kp_apt_config_push(&user, KP_APT_ITEM_FILE, path,
+	                                    NULL), 0);
+	assert_string_equal(purge88(open_with(root, &user, true, &err)),
+	                    "Packages need to be removed but remove is "
+	                    "disabled");
+	kp_apt_config_free(&user);
+	assert_int_equal(kp_apt_config_push(&user, KP_APT_ITEM_FILE,
+	                                    "/nonexistent/kp.conf", NULL), 0);
+	assert_null(open_with(root, &user, true, &err));
+	assert_non_null(strstr(err.message, "/nonexistent/kp.conf"));
+	kp_apt_config_free(&user);
+}
+
 /* --------------------------------------------------------- problems */
 
+/* One record kp_apt_problems() must return. */
+struct want_problem {
+	enum kp_problem_kind kind;
+	const char *package;
+	const char *text;
+};
+
 static void
-check_problems(const char *root, int expected_n, const char *const *expected)
+check_problems(const char *root, int expected_n,
+               const struct want_problem *expected)
 {
 	struct kp_apt *apt = open_apt(root);
 	struct kp_error err = { 0 };
-	char **v;
+	struct kp_problem *v;
 
 	assert_int_equal(kp_apt_problems(apt, &v, &err), expected_n);
-	assert_non_null(v);
-	for (int i = 0; i < expected_n; i++)
-		assert_string_equal(v[i], expected[i]);
-	assert_null(v[expected_n]);
-	kp_apt_strv_free(v);
+	if (expected_n == 0)
+		assert_null(v);
+	for (int i = 0; i < expected_n; i++) {
+		assert_string_equal(v[i].text, expected[i].text);
+		assert_string_equal(v[i].package, expected[i].package);
+		assert_int_equal(v[i].kind, expected[i].kind);
+	}
+	kp_apt_problems_free(v, (size_t)expected_n);
 	close_apt(apt);
 }
 
@@ -563,14 +705,18 @@ static const struct sdb_pkg broken[] = {
 static void
 test_problems_broken(void **state)
 {
-	static const char *const expected[] = {
-		"dkms-thing depends on linux-image-" R101 " (>= 7), "
-		"but linux-image-" R101 " 1.0-1 is installed",
-		"either-thing depends on linux-image-" R101 " (>= 7) | "
-		"nothing-at-all, which no installed package satisfies",
-		"linux-image-" R91 " is half-configured",
-		"linux-modules-extra-" R88 " depends on linux-image-" R88
-		", which is not installed",
+	static const struct want_problem expected[] = {
+		{ KP_PROBLEM_UNMET, "dkms-thing",
+		  "dkms-thing depends on linux-image-" R101 " (>= 7), "
+		  "but linux-image-" R101 " 1.0-1 is installed" },
+		{ KP_PROBLEM_UNMET, "either-thing",
+		  "either-thing depends on linux-image-" R101 " (>= 7) | "
+		  "nothing-at-all, which no installed package satisfies" },
+		{ KP_PROBLEM_HALF_CONFIGURED, "linux-image-" R91,
+		  "linux-image-" R91 " is half-configured" },
+		{ KP_PROBLEM_UNMET, "linux-modules-extra-" R88,
+		  "linux-modules-extra-" R88 " depends on linux-image-" R88
+		  ", which is not installed" },
 	};
 	char *root = new_root(broken);
 
@@ -580,11 +726,19 @@ test_problems_broken(void **state)
 static void
 test_problems_breaks_and_reinstreq(void **state)
 {
-	static const char *const expected[] = {
-		"linux-image-" R88 " is half-installed",
-		"linux-image-" R88 " must be reinstalled (dpkg marked it reinstreq)",
-		"new-tools breaks linux-image-" R91 " (<< 2), "
-		"but linux-image-" R91 " 1.0-1 is installed",
+	static const struct want_problem expected[] = {
+		{ KP_PROBLEM_HALF_INSTALLED, "linux-image-" R88,
+		  "linux-image-" R88 " is half-installed" },
+		{ KP_PROBLEM_REINSTREQ, "linux-image-" R88,
+		  "linux-image-" R88 " must be reinstalled (dpkg marked it "
+		  "reinstreq)" },
+		{ KP_PROBLEM_UNMET, "new-tools",
+		  "new-tools breaks linux-image-" R91 " (<< 2), "
+		  "but linux-image-" R91 " 1.0-1 is installed" },
+		{ KP_PROBLEM_UNPACKED, "unpacked-tool",
+		  "unpacked-tool is unpacked but not configured" },
+		{ KP_PROBLEM_TRIGGERS, "waiting-tool",
+		  "waiting-tool is waiting for its triggers to run" },
 	};
 	char *root = new_root(NULL);
 
@@ -596,8 +750,13 @@ test_problems_breaks_and_reinstreq(void **state)
 	               "Architecture: amd64\nVersion: 1.0-1\n\n"
 	               "Package: new-tools\nStatus: install ok installed\n"
 	               "Architecture: amd64\nVersion: 1.0-1\n"
-	               "Breaks: linux-image-" R91 " (<< 2)\n\n");
-	check_problems(root, 3, expected);
+	               "Breaks: linux-image-" R91 " (<< 2)\n\n"
+	               "Package: unpacked-tool\nStatus: install ok unpacked\n"
+	               "Architecture: amd64\nVersion: 1.0-1\n\n"
+	               "Package: waiting-tool\nStatus: install ok triggers-pending\n"
+	               "Triggers-Pending: some-trigger\n"
+	               "Architecture: amd64\nVersion: 1.0-1\n\n");
+	check_problems(root, 5, expected);
 }
 
 static void
@@ -941,6 +1100,9 @@ main(void)
 		cmocka_unit_test_teardown(test_rounds_share_one_depcache, teardown),
 		cmocka_unit_test_teardown(test_caches_as_apt_get, teardown),
 		cmocka_unit_test_teardown(test_untrusted_cache_ignored, teardown),
+		cmocka_unit_test_teardown(test_config_autoremove_is_seen, teardown),
+		cmocka_unit_test_teardown(test_config_binary_section, teardown),
+		cmocka_unit_test_teardown(test_config_file, teardown),
 		cmocka_unit_test_teardown(test_problems_healthy, teardown),
 		cmocka_unit_test_teardown(test_problems_broken, teardown),
 		cmocka_unit_test_teardown(test_problems_breaks_and_reinstreq, teardown),

@@ -21,63 +21,68 @@
 #include "options.h"
 #include "output.h"
 #include "preflight.h"
+#include "run-apt.h"
 #include "statusdb.h"
 
 #define L(...) ((const char *const[]){ __VA_ARGS__, NULL })
+/* The kinds of the problems found, and their number. */
+#define K(...) ((const enum kp_problem_kind[]){ __VA_ARGS__ }), \
+	(sizeof((const enum kp_problem_kind[]){ __VA_ARGS__ }) / \
+	 sizeof(enum kp_problem_kind))
+#define K0 NULL, 0
 #define MIB (1024ull * 1024)
 
 /* --------------------------------------------------------- the remedy */
 
 struct remedy_case {
 	const char *name;
-	const char *const *problems;
+	const enum kp_problem_kind *kinds; /* what the pre-flight found */
+	size_t n;
 	bool interrupted, kernel_unfinished, boot_full;
 	enum cli_remedy want;
 	const char *purge_unfinished; /* a half-done package the plan purges */
 };
 
 static const struct remedy_case remedy_cases[] = {
-	{ "healthy", L(NULL), false, false, false, CLI_REMEDY_NONE },
-	{ "unmet dependency", L("acme depends on libacme1, which is not installed"),
+	{ "healthy", K0, false, false, false, CLI_REMEDY_NONE },
+	{ "unmet dependency", K(KP_PROBLEM_UNMET),
 	  false, false, false, CLI_REMEDY_APT_FIX },
-	{ "a package dpkg left half-configured", L("foo is half-configured"),
+	{ "a package dpkg left half-configured", K(KP_PROBLEM_HALF_CONFIGURED),
 	  false, false, false, CLI_REMEDY_CONFIGURE },
 	{ "unpacked, and an unmet dependency",
-	  L("acme depends on libacme1, which is not installed",
-	    "bar is unpacked but not configured"),
+	  K(KP_PROBLEM_UNMET, KP_PROBLEM_UNPACKED),
 	  false, false, false, CLI_REMEDY_CONFIGURE },
-	{ "triggers pending", L("man-db is waiting for its triggers to run"),
+	{ "reinstall required: apt-get fetches it", K(KP_PROBLEM_REINSTREQ),
+	  false, false, false, CLI_REMEDY_APT_FIX },
+	{ "triggers pending", K(KP_PROBLEM_TRIGGERS),
 	  false, false, false, CLI_REMEDY_CONFIGURE },
 	{ "dpkg interrupted",
-	  L("dpkg was interrupted: its updates journal is not empty"),
+	  K(KP_PROBLEM_INTERRUPTED),
 	  true, false, false, CLI_REMEDY_CONFIGURE },
 	{ "a kernel half-configured, /boot has room",
-	  L("linux-image-6.8.0-45-generic is half-configured"),
+	  K(KP_PROBLEM_HALF_CONFIGURED),
 	  false, true, false, CLI_REMEDY_CONFIGURE },
 	{ "a kernel half-configured on a full /boot",
-	  L("linux-image-6.8.0-45-generic is half-configured",
-	    "linux-generic is unpacked but not configured"),
+	  K(KP_PROBLEM_HALF_CONFIGURED, KP_PROBLEM_UNPACKED),
 	  false, true, true, CLI_REMEDY_FIX },
 	{ "a full /boot with only an unmet dependency",
-	  L("acme depends on libacme1, which is not installed"),
+	  K(KP_PROBLEM_UNMET),
 	  false, false, true, CLI_REMEDY_FIX },
-	{ "a full /boot alone is no problem", L(NULL), false, false, true,
+	{ "a full /boot alone is no problem", K0, false, false, true,
 	  CLI_REMEDY_NONE },
 	/* A purge that failed half-way: dpkg --configure -a leaves a
 	 * half-installed package as it is; purging it finishes the job. */
 	{ "an old kernel half-installed",
-	  L("linux-image-6.8.0-31-generic is half-installed"),
+	  K(KP_PROBLEM_HALF_INSTALLED),
 	  false, true, false, CLI_REMEDY_FIX, "linux-image-6.8.0-31-generic" },
 	{ "an old kernel half-configured, and an unmet dependency",
-	  L("acme depends on libacme1, which is not installed",
-	    "linux-image-6.8.0-31-generic is half-configured"),
+	  K(KP_PROBLEM_UNMET, KP_PROBLEM_HALF_CONFIGURED),
 	  false, true, false, CLI_REMEDY_FIX, "linux-image-6.8.0-31-generic" },
 	{ "dpkg killed while purging an old kernel",
-	  L("dpkg was interrupted: its updates journal is not empty"),
+	  K(KP_PROBLEM_INTERRUPTED),
 	  true, true, false, CLI_REMEDY_FIX, "linux-image-6.8.0-31-generic" },
 	{ "a kept kernel half-configured, an old one half-installed",
-	  L("linux-image-6.8.0-31-generic is half-installed",
-	    "linux-image-6.8.0-45-generic is half-configured"),
+	  K(KP_PROBLEM_HALF_INSTALLED, KP_PROBLEM_HALF_CONFIGURED),
 	  false, true, false, CLI_REMEDY_FIX, "linux-image-6.8.0-31-generic" },
 };
 
@@ -85,14 +90,18 @@ static void
 test_remedy(void **state)
 {
 	const struct remedy_case *c = *state;
+	struct kp_problem problems[8];
 	struct cli_system_facts facts = {
-		.problems = c->problems,
+		.problems = problems,
+		.n_problems = c->n,
 		.interrupted = c->interrupted,
 		.kernel_unfinished = c->kernel_unfinished,
 		.purge_unfinished = c->purge_unfinished,
 		.boot_full = c->boot_full,
 	};
 
+	for (size_t i = 0; i < c->n; i++)
+		problems[i] = (struct kp_problem){ c->kinds[i], NULL, NULL };
 	if (cli_remedy_for(&facts) != c->want)
 		fail_msg("%s: remedy %d, not %d", c->name,
 		         cli_remedy_for(&facts), c->want);
@@ -257,13 +266,16 @@ test_fix_commands(void **state)
 	         "--configure -a", kp_ctx_root(f.ctx), kp_ctx_root(f.ctx));
 	assert_string_equal(text, want);
 	free(text);
-	/* apt-get's arguments go to step 3, --no-remove after them. */
+	/* apt-get's arguments go to step 3, the guard and --no-remove
+	 * after them. */
 	text = joined(&fp.step[2]);
 	snprintf(want, sizeof(want), KP_APT_GET " -o Dir=%s "
 	         "-o Dir::State::status=%s/var/lib/dpkg/status "
 	         "-o DPkg::Options::=--root=%s "
 	         "-o DPkg::Options::=--log=%s/var/log/dpkg.log "
-	         "-y -o A::B=c -f --no-remove install",
+	         "-y -o A::B=c -o APT::Get::AutomaticRemove=false "
+	         "-o APT::Get::AutomaticRemove::Kernels=false "
+	         "-f --no-remove install",
 	         kp_ctx_root(f.ctx), kp_ctx_root(f.ctx), kp_ctx_root(f.ctx),
 	         kp_ctx_root(f.ctx));
 	assert_string_equal(text, want);
@@ -288,7 +300,9 @@ test_fix_commands_nothing_to_purge(void **state)
 	assert_string_equal(text, KP_DPKG " --configure -a");
 	free(text);
 	text = joined(&fp.step[2]);
-	assert_string_equal(text, KP_APT_GET " -f --no-remove install");
+	assert_string_equal(text, KP_APT_GET " -o APT::Get::AutomaticRemove=false "
+	                    "-o APT::Get::AutomaticRemove::Kernels=false "
+	                    "-f --no-remove install");
 	free(text);
 	cli_fix_commands_free(&fp);
 	fixture_close(&f);
@@ -308,6 +322,114 @@ static const struct {
 	{ L("-f", "--fix"), 0, NULL }, /* -f is apt-get's --fix-broken */
 	{ L("--fix=yes"), CLI_EXIT_USAGE, "takes no value" },
 };
+
+/* ------------------------------------------- one table of apt options */
+
+/* The items args set, as the proof reads them. */
+static struct kp_apt_config
+translated(const struct cli_argv *args)
+{
+	struct kp_apt_config config = { NULL, 0 };
+
+	assert_int_equal(cli_apt_translate(args, &config), 0);
+	return config;
+}
+
+static void
+assert_same_config(const struct kp_apt_config *a, const struct kp_apt_config *b)
+{
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		assert_int_equal(a->items[i].kind, b->items[i].kind);
+		assert_string_equal(a->items[i].name, b->items[i].name);
+		if (a->items[i].value == NULL || b->items[i].value == NULL)
+			assert_ptr_equal(a->items[i].value, b->items[i].value);
+		else
+			assert_string_equal(a->items[i].value,
+			                    b->items[i].value);
+	}
+}
+
+/*
+ * What the user forwards becomes the items apt-get's own parser sets:
+ * yes/no options with their sense, values, -o, -c; quiet levels none.
+ */
+static void
+test_apt_translate(void **state)
+{
+	struct fixture f;
+	struct kp_apt_config c;
+
+	(void)state;
+	fixture_open(&f, two_releases, L("-yqq", "--autoremove", "-o", "A::B=c",
+	                                 "-c", "/etc/x.conf", "-tstable",
+	                                 "--no-remove", "-s", "no", "--",
+	                                 "--frobnicate", "-oX=1"));
+	c = translated(&f.opts.args.apt);
+	assert_int_equal(c.n, 8);
+	assert_string_equal(c.items[0].name, "APT::Get::Assume-Yes");
+	assert_string_equal(c.items[0].value, "true");
+	assert_string_equal(c.items[1].name, "APT::Get::AutomaticRemove");
+	assert_string_equal(c.items[1].value, "true");
+	assert_string_equal(c.items[2].name, "A::B");
+	assert_string_equal(c.items[2].value, "c");
+	assert_int_equal(c.items[3].kind, KP_APT_ITEM_FILE);
+	assert_string_equal(c.items[3].name, "/etc/x.conf");
+	assert_null(c.items[3].value);
+	assert_string_equal(c.items[4].name, "APT::Default-Release");
+	assert_string_equal(c.items[4].value, "stable");
+	assert_string_equal(c.items[5].name, "APT::Get::Remove");
+	assert_string_equal(c.items[5].value, "false");
+	assert_string_equal(c.items[6].name, "APT::Get::Simulate");
+	assert_string_equal(c.items[6].value, "false");
+	/* after "--": apt-get's options are read as apt-get reads them; one
+	 * it does not know stops apt-get, and is skipped */
+	assert_string_equal(c.items[7].name, "X");
+	assert_string_equal(c.items[7].value, "1");
+	kp_apt_config_free(&c);
+	fixture_close(&f);
+}
+
+/*
+ * One table: the purge's command line, read back as apt-get reads it,
+ * sets exactly the items the proof applies (kp_apt_config_for_purge()),
+ * in the same order: the root's, the user's, then the guard, last, so
+ * that --autoremove is undone.
+ */
+static void
+test_purge_command_is_the_proof(void **state)
+{
+	struct kp_apt_config user, proof = { NULL, 0 }, cmdline;
+	struct cli_argv cmd = { NULL, 0, 0 }, options = { NULL, 0, 0 };
+	const char *root;
+	struct fixture f;
+	size_t i;
+
+	(void)state;
+	fixture_open(&f, two_releases, L("--keep=1", "-y", "--autoremove",
+	                                 "-o", "A::B=c", "-c", "/etc/x.conf"));
+	root = kp_ctx_root(f.ctx);
+	assert_int_equal(cli_apt_command(&cmd, root, &f.opts.args.apt, f.plan), 0);
+	/* apt-get's options: everything between the program and "remove" */
+	for (i = 1; cmd.v[i] != NULL && strcmp(cmd.v[i], "remove") != 0; i++)
+		assert_int_equal(cli_argv_push(&options, cmd.v[i]), 0);
+	assert_non_null(cmd.v[i]);
+	cmdline = translated(&options);
+	user = translated(&f.opts.args.apt);
+	assert_int_equal(kp_apt_config_for_purge(root, &user, &proof), 0);
+	assert_same_config(&cmdline, &proof);
+	assert_string_equal(proof.items[0].name, "Dir");
+	assert_string_equal(proof.items[0].value, root);
+	assert_string_equal(proof.items[proof.n - 2].name,
+	                    "APT::Get::AutomaticRemove");
+	assert_string_equal(proof.items[proof.n - 2].value, "false");
+	kp_apt_config_free(&cmdline);
+	kp_apt_config_free(&proof);
+	kp_apt_config_free(&user);
+	cli_argv_free(&options);
+	cli_argv_free(&cmd);
+	fixture_close(&f);
+}
 
 static void
 test_fix_options(void **state)
@@ -473,6 +595,8 @@ main(void)
 	static const struct CMUnitTest others[] = {
 		cmocka_unit_test(test_boot_full),
 		cmocka_unit_test(test_remedy_commands),
+		cmocka_unit_test(test_apt_translate),
+		cmocka_unit_test(test_purge_command_is_the_proof),
 		cmocka_unit_test(test_fix_commands),
 		cmocka_unit_test(test_fix_commands_nothing_to_purge),
 		cmocka_unit_test(test_fix_options),

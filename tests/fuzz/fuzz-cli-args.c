@@ -39,6 +39,27 @@ from_command_line(const char *s, int argc, const char *const *argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/*
+ * The items apt-get's arguments set for the proof: every one has a name,
+ * a value exactly when it sets one, and a file is never empty.
+ */
+static void
+check_translation(const struct cli_argv *apt)
+{
+	struct kp_apt_config config = { NULL, 0 };
+	size_t i;
+
+	if (cli_apt_translate(apt, &config) < 0)
+		return;
+	for (i = 0; i < config.n; i++) {
+		const struct kp_apt_item *item = &config.items[i];
+
+		REQUIRE(item->name != NULL);
+		REQUIRE((item->kind == KP_APT_ITEM_SET) == (item->value != NULL));
+	}
+	kp_apt_config_free(&config);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -74,6 +95,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (i = 0; i < opts.n_protect; i++)
 			REQUIRE(opts.protect[i] != NULL && opts.protect[i][0] != '\0');
 		REQUIRE(!opts.running_none || opts.running == NULL);
+		check_translation(&opts.args.apt);
 	}
 	cli_options_free(&opts);
 	free(buf);

@@ -51,8 +51,8 @@ if [ "$(apt_runs)" -gt 0 ]; then
 	config=$(apt_last_config)
 	assert_contains "$config" "Debug::NoLocking=1" "apt-get got -o Debug::NoLocking=1"
 	cmdline=$(printf '%s\n' "$config" | sed -n 's/^CommandLine::AsString=//p' | sed 's/%20/ /g')
-	assert_contains "$cmdline" " -y -s -o APT::Get::Simulate=false -o Debug::NoLocking=1 remove --purge " \
-		"the arguments reached apt-get in order, before remove --purge"
+	assert_contains "$cmdline" " -y -s -o APT::Get::Simulate=false -o Debug::NoLocking=1 -o APT::Get::AutomaticRemove=false -o APT::Get::AutomaticRemove::Kernels=false remove --purge " \
+		"the arguments reached apt-get in order, before the guard against autoremove and remove --purge"
 else
 	say "# the sandbox's apt hook did not run (APT_CONFIG not passed on?): command line not checked"
 fi

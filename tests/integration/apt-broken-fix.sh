@@ -165,7 +165,7 @@ assert_match "$out" "dpkg --root=$ROOT .*--purge" "step 1's command"
 step1=$(printf '%s\n' "$out" | grep -- '--purge')
 assert_set "step 1 purges exactly 6.8.0-31" "$r31" "${step1##*--purge }"
 assert_match "$out" "dpkg --root=$ROOT .*--configure -a" "step 2's command"
-assert_match "$out" "apt-get .* -y -f --no-remove install" "step 3's command, -y forwarded"
+assert_match "$out" "apt-get .* -y -o APT::Get::AutomaticRemove=false -o APT::Get::AutomaticRemove::Kernels=false -f --no-remove install" "step 3's command, -y forwarded, then the guard against autoremove"
 assert_status_unchanged "$sum" "the dry run changed nothing"
 
 section "(b) --fix -y repairs it"

@@ -115,7 +115,8 @@ wait_gone $dpkg_pid $script_pid
 blocked=
 assert_eq 100 "$rc" "exit 100, apt-get's status"
 assert_match "$err" "^E: Sub-process .*dpkg (exited unexpectedly|.*signal)" "apt-get says dpkg died"
-assert_contains "$err" "apt-get failed (status 100), the purge may be incomplete" "the command says what it means"
+assert_contains "$err" "apt-get failed (status 100) half-way; left to purge: " "the command says what it means"
+assert_contains "$err" " linux-image-6.8.0-31-generic (broken)" "and names what dpkg left half-done"
 assert_dpkg_state linux-image-6.8.0-31-generic H "half-installed"
 assert_installed $r45
 run "$DPKG" --root="$ROOT" --audit
@@ -147,7 +148,7 @@ finish_bg
 wait_gone $dpkg_pid $script_pid
 blocked=
 assert_eq 137 "$rc" "exit 137: apt-get was killed by signal 9"
-assert_contains "$err" "apt-get failed (status 137), the purge may be incomplete" "the command says what it means"
+assert_contains "$err" "apt-get failed (status 137) half-way; left to purge: " "the command says what it means"
 assert_installed $r51
 n=$(journal)
 if [ "$n" -gt 0 ]; then

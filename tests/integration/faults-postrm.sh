@@ -4,7 +4,7 @@
 # sandbox: the fault is transient, as a full disk or a broken hook is).
 #  (a) Its postrm fails on "purge": dpkg has removed the package and left
 #      it in config-files state; everything else is purged. The command
-#      passes apt-get's status on and says the purge may be incomplete;
+#      passes apt-get's status on and says what is left to purge;
 #      dpkg --audit is clean. A run while the fault lasts fails the same
 #      way and changes nothing else; once it is gone, the next run
 #      finishes the purge.
@@ -33,10 +33,14 @@ EOF
 	printf '%s\n' "$SANDBOX_TMP/postrm.$1"
 }
 
+# apt_failed_message SENTENCE: apt-get's message, then ours.
 apt_failed_message() {
 	assert_match "$err" "^E: Sub-process .*dpkg returned an error code" "apt-get's message"
-	assert_contains "$err" "purge-old-kernels: apt-get failed (status 100), the purge may be incomplete; once the cause is dealt with, run purge-old-kernels again to finish it" \
+	assert_contains "$err" "purge-old-kernels: apt-get failed (status 100)$1" \
 		"the command says what the failure means and what to do"
+}
+half_way() {
+	printf '%s' " half-way; left to purge: $1; once the cause is dealt with, run purge-old-kernels again to finish it"
 }
 
 section "setup: 6.8.0-{31,35,40,45}-generic, 6.8.0-40 running; 6.8.0-31's postrm fails on purge"
@@ -54,7 +58,7 @@ section "(a) the postrm fails on purge: apt-get's status, the rest is purged"
 assert_exit 100 pok "$@" -y
 assert_contains "$out" "Purging 10 packages of 2 old kernel releases" "the purge began"
 assert_contains "$out" "dpkg: error processing package $img31 (--purge)" "dpkg names the package"
-apt_failed_message
+apt_failed_message "$(half_way "$img31 (config-files)")"
 assert_dpkg_state $img31 c "removed, its configuration left"
 assert_purged $(printf '%s\n' $r31 $r35 | grep -vx "$img31")
 assert_installed $r40 $r45
@@ -64,7 +68,7 @@ section "(a) a run while the fault lasts: the same failure, nothing else changes
 before=$(present_pkgs)
 assert_exit 100 pok "$@" -y
 assert_contains "$out" "Purging 1 package of 1 old kernel release" "only the image is left to purge"
-apt_failed_message
+apt_failed_message "; nothing was purged"
 assert_set "nothing else changed" "$before" "$(present_pkgs)"
 assert_dpkg_state $img31 c "still"
 assert_audit_clean
@@ -88,7 +92,7 @@ reinstall_with_script $img50 postrm "$(failing_postrm remove)"
 section "(b) the postrm fails on remove: the image is left half-installed"
 assert_exit 100 pok "$@" -y
 assert_contains "$out" "dpkg: error processing package $img50 (--remove)" "dpkg names the package"
-apt_failed_message
+apt_failed_message " half-way; left to purge: $img50 (broken), "
 assert_dpkg_state $img50 H "half-installed"
 assert_installed $r40 $r51
 run "$DPKG" --root="$ROOT" --audit
