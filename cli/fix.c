@@ -87,7 +87,7 @@ static void
 report_problems(struct kp_ctx *ctx)
 {
 	struct kp_error err;
-	char **problems = NULL;
+	char **problems = NULL, line[4096];
 	int n, i;
 
 	kp_error_clear(&err);
@@ -99,8 +99,10 @@ report_problems(struct kp_ctx *ctx)
 		puts("dpkg and apt-get report nothing broken.");
 	else
 		puts("dpkg and apt-get report:");
-	for (i = 0; i < n; i++)
-		printf("  %s\n", problems[i]);
+	for (i = 0; i < n; i++) {
+		cli_escape(problems[i], line, sizeof(line));
+		printf("  %s\n", line);
+	}
 	kp_strv_free(problems);
 }
 

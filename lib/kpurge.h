@@ -301,6 +301,8 @@ bool kp_plan_proved(const struct kp_plan *plan);
  */
 int kp_plan_write_json(const struct kp_plan *plan, FILE *out,
                        struct kp_error *err);
+/* Length of the valid UTF-8 character at s, or 0 (see plan-json.c). */
+size_t kp_utf8_len(const char *s);
 
 /* -------------------------------------------------------- configuration */
 

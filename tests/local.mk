@@ -82,7 +82,8 @@ tests_t_config_LDADD = $(UNIT_LDADD)
 tests_t_fingerprint_SOURCES = tests/t-fingerprint.c
 tests_t_fingerprint_CFLAGS = $(UNIT_CFLAGS)
 tests_t_fingerprint_LDADD = $(UNIT_LDADD)
-tests_t_summary_SOURCES = tests/t-summary.c cli/status.c cli/state.c
+tests_t_summary_SOURCES = tests/t-summary.c cli/status.c cli/state.c \
+	cli/output.c
 tests_t_summary_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli \
 	-DSYSCONFDIR='"$(sysconfdir)"'
 tests_t_summary_CFLAGS = $(UNIT_CFLAGS) $(POPT_CFLAGS)
@@ -129,7 +130,8 @@ INTEGRATION_TESTS += tests/integration/hostile-input.sh \
 	tests/integration/environment.sh \
 	tests/integration/faults-lock.sh tests/integration/faults-signal.sh \
 	tests/integration/faults-postrm.sh tests/integration/faults-interrupted.sh \
-	tests/integration/faults-boot-full.sh
+	tests/integration/faults-boot-full.sh \
+	tests/integration/untrusted-text.sh
 
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)
