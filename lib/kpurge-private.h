@@ -54,6 +54,7 @@ struct kp__dbpkg {
 
 /* names.c: take the custom-release reading of a -dbg/-unsigned image. */
 bool kp__name_use_alt(struct kp_name *n);
+bool kp__name_in_kernel_family(const char *s, size_t len);
 
 /* dpkg-db.c: packages that could be release's image become it. */
 void kp__ctx_prefer_release(struct kp_ctx *ctx, const char *release);

@@ -494,12 +494,26 @@ kp__name_use_alt(struct kp_name *n)
 	return true;
 }
 
-/* A cheap test that rejects most of a database's packages at once. */
-static bool
-may_be_kernel(const char *s)
+/**
+ * kp__name_in_kernel_family:
+ * Is the package name s[0..len) one of the kernel families' (linux-*,
+ * pve-*, proxmox-*)? The cheap first test of kp_name_parse(), which
+ * rejects most of a database's packages at once, and the filter of the
+ * kernel fingerprint: every name kp_name_parse() takes passes it.
+ */
+bool
+kp__name_in_kernel_family(const char *s, size_t len)
 {
-	return has_prefix(s, "linux-", 6) || has_prefix(s, "pve-", 4) ||
-	       has_prefix(s, "proxmox-", 8);
+	static const struct { const char *p; size_t n; } families[] = {
+		{ "linux-", 6 }, { "pve-", 4 }, { "proxmox-", 8 },
+	};
+	size_t i;
+
+	for (i = 0; i < KP_ARRAY_SIZE(families); i++)
+		if (len > families[i].n &&
+		    memcmp(s, families[i].p, families[i].n) == 0)
+			return true;
+	return false;
 }
 
 /**
@@ -521,10 +535,10 @@ kp_name_parse(const char *package, struct kp_name *out)
 	size_t len, i;
 
 	name_clear(out);
-	if (package == NULL || !may_be_kernel(package))
+	if (package == NULL)
 		return false;
 	len = strnlen(package, KP_NAME_MAX);
-	if (len >= KP_NAME_MAX)
+	if (len >= KP_NAME_MAX || !kp__name_in_kernel_family(package, len))
 		return false;
 	for (i = 0; i < KP_ARRAY_SIZE(rules); i++) {
 		if (rule_match(&rules[i], package, len, out)) {
