@@ -120,6 +120,7 @@ INTEGRATION_TESTS += \
 ## metrics, the Ansible playbook.
 INTEGRATION_TESTS += \
 	tests/integration/hook.sh \
+	tests/integration/hook-stale.sh \
 	tests/integration/auto.sh \
 	tests/integration/status.sh \
 	tests/integration/ansible.sh
