@@ -12,9 +12,9 @@
  *    (linux-*, pve-*, proxmox-*, a superset of the kernel packages, so
  *    that metapackages count too), the packages that depend on one (an
  *    out-of-tree module keeps its kernel) and the other choices of those
- *    dependencies. Found by jumping with memmem() from one "Package:"
- *    line to the next in the mapped file; only Depends, Pre-Depends and
- *    Provides are looked into.
+ *    dependencies. memmem() jumps from one Package (then Depends,
+ *    Provides) field to the next in the mapped files; nothing else is
+ *    parsed, and only those records are read to their end.
  */
 #include <config.h>
 
@@ -94,26 +94,24 @@ kp_db_stamp(const char *root, unsigned long long *out, struct kp_error *err)
 
 /* ------------------------------------------------------------- records */
 
-/* A record of the status file or the journal, and its package's name. */
-struct record {
-	const char *start, *end; /* "Package: ..." to its blank line */
-	const char *name;
-	size_t name_len;
-};
-
 /* A set of package names, kept as their hashes. */
 struct names {
 	unsigned long long *v;
 	size_t n, cap;
 };
 
-/* What the passes over the records gather, and the result. */
+/* What the passes over the files gather, and the result. */
 struct scan {
-	int pass;                /* 1, 2 or 3: see kp_kernel_fingerprint() */
-	struct names provided;   /* names the kernel packages provide */
+	int pass;                  /* 1, 2 or 3: see scan_files() */
+	struct names provided;     /* names the kernel packages provide */
 	struct names alternatives; /* other choices beside a kernel's */
 	unsigned long long sum, count;
 	int error;
+};
+
+/* A span of text: a mapped file, a record. */
+struct text {
+	const char *start, *end;
 };
 
 static unsigned long long
@@ -134,22 +132,23 @@ names_has(const struct names *set, const char *p, size_t n)
 	return false;
 }
 
-static int
-names_add(struct names *set, const char *p, size_t n)
+static void
+names_add(struct scan *sc, struct names *set, const char *p, size_t n)
 {
 	unsigned long long *v;
 
 	if (names_has(set, p, n))
-		return 0;
+		return;
 	if (set->n == set->cap) {
-		set->cap = set->cap ? set->cap * 2 : 64;
-		v = realloc(set->v, set->cap * sizeof(*v));
-		if (v == NULL)
-			return -ENOMEM;
+		v = realloc(set->v, (set->cap ? set->cap * 2 : 64) * sizeof(*v));
+		if (v == NULL) {
+			sc->error = -ENOMEM;
+			return;
+		}
 		set->v = v;
+		set->cap = set->cap ? set->cap * 2 : 64;
 	}
 	set->v[set->n++] = name_hash(p, n);
-	return 0;
 }
 
 /* Length of the package name at p (before a blank, ':', '(' or ','). */
@@ -165,31 +164,6 @@ name_len(const char *p, const char *end)
 	return (size_t)(q - p);
 }
 
-/*
- * The value of field KEY ("Depends") in rec: *val to *val_end, its
- * continuation lines included. False when the record has none.
- */
-static bool
-field(const struct record *rec, const char *key, const char **val,
-      const char **val_end)
-{
-	char pat[32];
-	int n = snprintf(pat, sizeof(pat), "\n%s:", key);
-	const char *p = memmem(rec->start, (size_t)(rec->end - rec->start),
-	                       pat, (size_t)n);
-	const char *e;
-
-	if (p == NULL)
-		return false;
-	*val = p + n;
-	for (e = *val; e < rec->end; e++)
-		if (*e == '\n' && (e + 1 == rec->end ||
-		                   (e[1] != ' ' && e[1] != '\t')))
-			break;
-	*val_end = e;
-	return true;
-}
-
 /* Skip blanks and line breaks. */
 static const char *
 skip_space(const char *p, const char *end)
@@ -197,6 +171,63 @@ skip_space(const char *p, const char *end)
 	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n'))
 		p++;
 	return p;
+}
+
+/* The end of the field value at p: its line and its continuation lines. */
+static const char *
+value_end(const char *p, const char *end)
+{
+	const char *e = memchr(p, '\n', (size_t)(end - p));
+
+	while (e != NULL && e + 1 < end && (e[1] == ' ' || e[1] == '\t'))
+		e = memchr(e + 1, '\n', (size_t)(end - e - 1));
+	return e != NULL ? e : end;
+}
+
+/*
+ * The record around p in t: from after the blank line before it (or the
+ * start) to after the blank line that ends it (or the end).
+ */
+static struct text
+record_at(const struct text *t, const char *p)
+{
+	struct text rec = { p, NULL };
+	const char *e;
+
+	while (rec.start > t->start &&
+	       !(rec.start[-1] == '\n' && rec.start - 1 > t->start &&
+	         rec.start[-2] == '\n'))
+		rec.start--;
+	e = memmem(p, (size_t)(t->end - p), "\n\n", 2);
+	rec.end = e != NULL ? e + 1 : t->end;
+	return rec;
+}
+
+static void
+hash_record(struct scan *sc, const struct text *rec)
+{
+	sc->sum += kp_hash(KP_HASH_INIT, rec->start,
+	                   (size_t)(rec->end - rec->start));
+	sc->count++;
+}
+
+/* Is the record's package (its Package field) of a kernel family? */
+static bool
+kernel_record(const struct text *rec)
+{
+	static const char key[] = "Package: ";
+	const char *p = rec->start, *e;
+
+	if ((size_t)(rec->end - p) < sizeof(key) ||
+	    memcmp(p, key, sizeof(key) - 1) != 0) {
+		p = memmem(p, (size_t)(rec->end - p), "\nPackage: ", 10);
+		if (p == NULL)
+			return false;
+		p++;
+	}
+	p += sizeof(key) - 1;
+	e = memchr(p, '\n', (size_t)(rec->end - p));
+	return kp__name_in_kernel_family(p, (size_t)((e ? e : rec->end) - p));
 }
 
 /* Is the name one of a kernel package or one a kernel package provides? */
@@ -207,160 +238,236 @@ kernel_or_provided(const struct scan *sc, const char *p, size_t n)
 }
 
 /*
- * Does the dependency field val (clauses split by ',', choices by '|')
- * name a kernel package or a name one provides? With add, the other
- * choices of such a clause go into sc->alternatives: whether they are
- * installed decides whether the kernel is needed.
+ * Call fn for each name of the list val..end (split by ',' and '|').
+ * Stops when fn returns true; returns whether it did.
  */
 static bool
-names_kernel(struct scan *sc, const char *val, const char *end, bool add)
+each_name(struct scan *sc, const char *val, const char *end,
+          bool (*fn)(struct scan *sc, const char *p, size_t n))
 {
-	const char *clause = val, *p, *stop;
-	bool any = false, hit;
+	const char *p;
 	size_t n;
+
+	for (p = val; p < end; p++) {
+		p = skip_space(p, end);
+		n = name_len(p, end);
+		if (n > 0 && fn(sc, p, n))
+			return true;
+		p += n;
+		while (p < end && *p != ',' && *p != '|')
+			p++;
+	}
+	return false;
+}
+
+static bool
+is_kernel_name(struct scan *sc, const char *p, size_t n)
+{
+	return kernel_or_provided(sc, p, n);
+}
+
+/* A kernel package among the choices was hashed in pass 1 already. */
+static bool
+add_alternative(struct scan *sc, const char *p, size_t n)
+{
+	if (!kp__name_in_kernel_family(p, n))
+		names_add(sc, &sc->alternatives, p, n);
+	return false;
+}
+
+static bool
+add_provided(struct scan *sc, const char *p, size_t n)
+{
+	names_add(sc, &sc->provided, p, n);
+	return false;
+}
+
+static bool
+is_alternative(struct scan *sc, const char *p, size_t n)
+{
+	return names_has(&sc->alternatives, p, n);
+}
+
+/*
+ * Does the dependency field val..end name a kernel package or what one
+ * provides? The other choices of such a clause go into sc->alternatives:
+ * whether they are installed decides whether the kernel is needed.
+ */
+static bool
+names_kernel(struct scan *sc, const char *val, const char *end)
+{
+	const char *clause = val, *stop;
+	bool any = false;
 
 	while (clause < end) {
 		stop = memchr(clause, ',', (size_t)(end - clause));
 		stop = stop != NULL ? stop : end;
-		hit = false;
-		for (p = clause; p < stop; p++) {
-			p = skip_space(p, stop);
-			n = name_len(p, stop);
-			hit = hit || (n > 0 && kernel_or_provided(sc, p, n));
-			p = memchr(p, '|', (size_t)(stop - p));
-			if (p == NULL)
-				break;
+		if (each_name(sc, clause, stop, is_kernel_name)) {
+			each_name(sc, clause, stop, add_alternative);
+			any = true;
 		}
-		for (p = clause; hit && add && p < stop; p++) {
-			p = skip_space(p, stop);
-			n = name_len(p, stop);
-			if (n > 0 && names_add(&sc->alternatives, p, n) < 0)
-				sc->error = -ENOMEM;
-			p = memchr(p, '|', (size_t)(stop - p));
-			if (p == NULL)
-				break;
-		}
-		any = any || hit;
 		clause = stop + 1;
 	}
 	return any;
 }
 
-/* Does rec's Depends or Pre-Depends name a kernel package? */
-static bool
-dependent(struct scan *sc, const struct record *rec, bool add)
-{
-	static const char *const keys[] = { "Depends", "Pre-Depends" };
-	const char *val, *end;
-	bool any = false;
-	size_t i;
-
-	for (i = 0; i < KP_ARRAY_SIZE(keys); i++)
-		if (field(rec, keys[i], &val, &end))
-			any = names_kernel(sc, val, end, add) || any;
-	return any;
-}
-
-/* Add each name of rec's Provides to set; or, with set NULL, is one in in? */
-static bool
-provides(struct scan *sc, const struct record *rec, struct names *set,
-         const struct names *in)
-{
-	const char *val, *end, *p;
-	size_t n;
-
-	if (!field(rec, "Provides", &val, &end))
-		return false;
-	for (p = val; p < end; p++) {
-		p = skip_space(p, end);
-		n = name_len(p, end);
-		if (n > 0 && set != NULL && names_add(set, p, n) < 0)
-			sc->error = -ENOMEM;
-		if (n > 0 && in != NULL && names_has(in, p, n))
-			return true;
-		p = memchr(p, ',', (size_t)(end - p));
-		if (p == NULL)
-			break;
-	}
-	return false;
-}
-
+/*
+ * Call fn for each KEY of t with what follows it: at the start of a line
+ * only, unless anywhere. memmem() jumps from one to the next: nothing
+ * else is read.
+ */
 static void
-hash_record(struct scan *sc, const struct record *rec)
+each_field(struct scan *sc, const struct text *t, const char *key,
+           bool anywhere,
+           void (*fn)(struct scan *sc, const struct text *t,
+                      const char *line, const char *val))
 {
-	sc->sum += kp_hash(KP_HASH_INIT, rec->start,
-	                   (size_t)(rec->end - rec->start));
-	sc->count++;
+	char pat[32];
+	size_t klen = strlen(key), skip = anywhere ? 0 : 1;
+	const char *p = t->start, *hit;
+
+	pat[0] = '\n';
+	memcpy(pat + 1, key, klen);
+	if ((size_t)(t->end - p) >= klen && memcmp(p, key, klen) == 0) {
+		fn(sc, t, p, p + klen);
+		p++;
+	}
+	while ((hit = memmem(p, (size_t)(t->end - p), pat + 1 - skip,
+	                     klen + skip)) != NULL) {
+		fn(sc, t, hit + skip, hit + skip + klen);
+		p = hit + 1;
+	}
+}
+
+/* Pass 1: hash a kernel package's record; gather what it provides. */
+static void
+on_package(struct scan *sc, const struct text *t, const char *line,
+           const char *val)
+{
+	const char *e = memchr(val, '\n', (size_t)(t->end - val));
+	struct text rec;
+
+	if (!kp__name_in_kernel_family(val, (size_t)((e ? e : t->end) - val)))
+		return;
+	rec = record_at(t, line);
+	hash_record(sc, &rec);
+	e = memmem(line, (size_t)(rec.end - line), "\nProvides: ", 11);
+	if (e != NULL)
+		each_name(sc, e + 11, value_end(e + 11, rec.end), add_provided);
 }
 
 /*
- * One record, by the pass: (1) gather what the kernel packages provide;
- * (2) hash the kernel packages and the packages that depend on one (or
- * on what one provides), gathering the other choices of those clauses;
- * (3) hash the packages that are (or provide) one of those choices.
+ * Pass 2: a Depends or Pre-Depends ("Depends: " found) that names a
+ * kernel package or what one provides: hash the dependent's record (a
+ * kernel package's was in pass 1).
  */
 static void
-scan_record(struct scan *sc, const struct record *rec)
+on_depends(struct scan *sc, const struct text *t, const char *line,
+           const char *val)
 {
-	bool kernel = kp__name_in_kernel_family(rec->name, rec->name_len);
+	struct text rec;
+
+	if (line != t->start && line[-1] != '\n' &&
+	    !(line - t->start >= 4 && memcmp(line - 4, "Pre-", 4) == 0 &&
+	      (line - 4 == t->start || line[-5] == '\n')))
+		return; /* "Depends: " inside another field */
+	if (!names_kernel(sc, val, value_end(val, t->end)))
+		return;
+	rec = record_at(t, line);
+	if (!kernel_record(&rec))
+		hash_record(sc, &rec);
+}
+
+/* Pass 3: a package that is another choice beside a kernel. */
+static void
+on_choice(struct scan *sc, const struct text *t, const char *line,
+          const char *val)
+{
+	const char *e = memchr(val, '\n', (size_t)(t->end - val));
+	struct text rec;
+
+	if (!names_has(&sc->alternatives, val, (size_t)((e ? e : t->end) - val)))
+		return;
+	rec = record_at(t, line);
+	if (!kernel_record(&rec))
+		hash_record(sc, &rec);
+}
+
+/* Pass 3: a package that provides another choice beside a kernel. */
+static void
+on_provides(struct scan *sc, const struct text *t, const char *line,
+            const char *val)
+{
+	struct text rec;
+
+	if (!each_name(sc, val, value_end(val, t->end), is_alternative))
+		return;
+	rec = record_at(t, line);
+	if (!kernel_record(&rec))
+		hash_record(sc, &rec);
+}
+
+/* One pass over the text of a file (see kp_kernel_fingerprint()). */
+static void
+scan_text(struct scan *sc, const char *text, size_t n)
+{
+	struct text t = { text, text + n };
 
 	switch (sc->pass) {
 	case 1:
-		if (kernel)
-			provides(sc, rec, &sc->provided, NULL);
+		each_field(sc, &t, "Package: ", false, on_package);
 		break;
 	case 2:
-		if (dependent(sc, rec, true) || kernel)
-			hash_record(sc, rec);
+		/* "Pre-Depends: " ends with it: on_depends() tells them apart */
+		each_field(sc, &t, "Depends: ", true, on_depends);
 		break;
 	default:
-		if (!kernel && !dependent(sc, rec, false) &&
-		    (names_has(&sc->alternatives, rec->name, rec->name_len) ||
-		     provides(sc, rec, NULL, &sc->alternatives)))
-			hash_record(sc, rec);
+		each_field(sc, &t, "Package: ", false, on_choice);
+		each_field(sc, &t, "Provides: ", false, on_provides);
 		break;
 	}
 }
 
-#define FIELD "Package: "
-#define FIELD_LEN (sizeof(FIELD) - 1)
+/* The files the passes read, each mapped once. */
+struct files {
+	struct text *v;
+	size_t n, cap;
+};
 
-/*
- * Scan the records of text. dpkg writes Package first in every record:
- * memmem() jumps from one "\nPackage: " to the next; a record ends at its
- * blank line. The sum of the records' hashes does not depend on their
- * order.
- */
-static void
-scan_records(struct scan *sc, const char *text, size_t n)
+static int
+files_add(struct files *f, const char *start, size_t len)
 {
-	const char *end = text + n, *line, *p;
-	struct record rec;
+	struct text *v;
 
-	p = memmem(text, n, "\n" FIELD, FIELD_LEN + 1);
-	/* The first record starts the file, after no newline. */
-	line = n >= FIELD_LEN && memcmp(text, FIELD, FIELD_LEN) == 0 ?
-	       text : p != NULL ? p + 1 : NULL;
-	while (line != NULL) {
-		rec.start = line;
-		rec.name = line + FIELD_LEN;
-		p = memchr(rec.name, '\n', (size_t)(end - rec.name));
-		rec.name_len = (size_t)((p != NULL ? p : end) - rec.name);
-		p = memmem(rec.name, (size_t)(end - rec.name), "\n\n", 2);
-		rec.end = p != NULL ? p + 1 : end;
-		scan_record(sc, &rec);
-		p = memmem(rec.end - 1, (size_t)(end - (rec.end - 1)),
-		           "\n" FIELD, FIELD_LEN + 1);
-		line = p != NULL ? p + 1 : NULL;
+	if (f->n == f->cap) {
+		v = realloc(f->v, (f->cap ? f->cap * 2 : 4) * sizeof(*v));
+		if (v == NULL)
+			return -ENOMEM;
+		f->v = v;
+		f->cap = f->cap ? f->cap * 2 : 4;
 	}
+	f->v[f->n].start = start;
+	f->v[f->n++].end = start + len;
+	return 0;
+}
+
+static void
+files_free(struct files *f)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++)
+		munmap((void *)f->v[i].start,
+		       (size_t)(f->v[i].end - f->v[i].start));
+	free(f->v);
 }
 
 /*
- * Scan the records of one file. A journal entry that dpkg removed
- * meanwhile (missing_ok) has none.
+ * Map one file into f. A journal entry that dpkg removed meanwhile
+ * (missing_ok) has no records, nor has an empty file.
  */
 static int
-scan_file(struct scan *sc, const char *path, bool missing_ok)
+map_file(struct files *f, const char *path, bool missing_ok)
 {
 	struct stat st;
 	void *map;
@@ -382,8 +489,8 @@ scan_file(struct scan *sc, const char *path, bool missing_ok)
 		r = -errno;
 		goto out;
 	}
-	scan_records(sc, map, (size_t)st.st_size);
-	munmap(map, (size_t)st.st_size);
+	if ((r = files_add(f, map, (size_t)st.st_size)) < 0)
+		munmap(map, (size_t)st.st_size);
 out:
 	close(fd);
 	return r;
@@ -391,7 +498,7 @@ out:
 
 /* The journal's entries (all-digit names) in updates/. */
 static int
-scan_journal(struct scan *sc, const char *dir)
+map_journal(struct files *f, const char *dir)
 {
 	char path[PATH_MAX];
 	struct dirent *de;
@@ -406,9 +513,38 @@ scan_journal(struct scan *sc, const char *dir)
 			continue;
 		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir,
 		                     de->d_name) < sizeof(path))
-			r = scan_file(sc, path, true);
+			r = map_file(f, path, true);
 	}
 	closedir(d);
+	return r;
+}
+
+/*
+ * The three passes over the files: (1) the kernel packages' records, and
+ * what they provide; (2) the records that depend on a kernel package or
+ * what one provides, and the other choices of those dependencies; (3)
+ * the records of those choices, when there are any.
+ */
+static int
+scan_files(const struct files *f, unsigned long long *out)
+{
+	struct scan sc;
+	size_t i;
+	int r;
+
+	memset(&sc, 0, sizeof(sc));
+	for (sc.pass = 1; sc.pass <= 3; sc.pass++) {
+		if (sc.pass == 3 && sc.alternatives.n == 0)
+			break;
+		for (i = 0; i < f->n; i++)
+			scan_text(&sc, f->v[i].start,
+			          (size_t)(f->v[i].end - f->v[i].start));
+	}
+	free(sc.provided.v);
+	free(sc.alternatives.v);
+	r = sc.error;
+	*out = kp_hash(kp_hash(KP_HASH_INIT, &sc.sum, sizeof(sc.sum)),
+	               &sc.count, sizeof(sc.count));
 	return r;
 }
 
@@ -419,37 +555,32 @@ scan_journal(struct scan *sc, const char *dir)
  * packages that depend on one or on a name one provides, and of the
  * packages that are another choice in such a dependency. It changes when
  * one of them is installed, removed, upgraded, held or unheld. Reads the
- * status file and the journal without libdpkg, three times: what the
- * kernels provide, then the dependents, then the other choices. Returns
- * 0, or a negative code with err filled.
+ * status file and the journal without libdpkg. Returns 0, or a negative
+ * code with err filled.
  */
 int
 kp_kernel_fingerprint(const char *root, unsigned long long *out,
                       struct kp_error *err)
 {
 	char status[PATH_MAX], updates[PATH_MAX];
-	struct scan sc;
-	int r = 0;
+	struct files f = { NULL, 0, 0 };
+	unsigned long long h = 0;
+	int r;
 
 	if (admin_path(status, sizeof(status), root, "status") < 0 ||
 	    admin_path(updates, sizeof(updates), root, "updates") < 0)
 		return kp__error_set(err, -ENAMETOOLONG, "root path too long");
-	memset(&sc, 0, sizeof(sc));
-	for (sc.pass = 1; sc.pass <= 3 && r == 0; sc.pass++) {
-		if ((r = scan_file(&sc, status, false)) < 0)
-			kp__error_set(err, r, "cannot read %s: %s", status,
-			              strerror(-r));
-		else if ((r = scan_journal(&sc, updates)) < 0)
-			kp__error_set(err, r, "cannot read %s: %s", updates,
-			              strerror(-r));
-		else if ((r = sc.error) < 0)
-			kp__error_set(err, r, "out of memory");
-	}
-	free(sc.provided.v);
-	free(sc.alternatives.v);
+	if ((r = map_file(&f, status, false)) < 0)
+		kp__error_set(err, r, "cannot read %s: %s", status,
+		              strerror(-r));
+	else if ((r = map_journal(&f, updates)) < 0)
+		kp__error_set(err, r, "cannot read %s: %s", updates,
+		              strerror(-r));
+	else if ((r = scan_files(&f, &h)) < 0)
+		kp__error_set(err, r, "out of memory");
+	files_free(&f);
 	if (r < 0)
 		return r;
-	*out = kp_hash(kp_hash(KP_HASH_INIT, &sc.sum, sizeof(sc.sum)),
-	               &sc.count, sizeof(sc.count));
+	*out = h;
 	return 0;
 }

@@ -504,16 +504,16 @@ kp__name_use_alt(struct kp_name *n)
 bool
 kp__name_in_kernel_family(const char *s, size_t len)
 {
-	static const struct { const char *p; size_t n; } families[] = {
-		{ "linux-", 6 }, { "pve-", 4 }, { "proxmox-", 8 },
-	};
-	size_t i;
-
-	for (i = 0; i < KP_ARRAY_SIZE(families); i++)
-		if (len > families[i].n &&
-		    memcmp(s, families[i].p, families[i].n) == 0)
-			return true;
-	return false;
+	/* The first letter first; memcmp() of a constant length is inlined. */
+	switch (len > 0 ? s[0] : '\0') {
+	case 'l':
+		return len > 6 && memcmp(s, "linux-", 6) == 0;
+	case 'p':
+		return (len > 4 && memcmp(s, "pve-", 4) == 0) ||
+		       (len > 8 && memcmp(s, "proxmox-", 8) == 0);
+	default:
+		return false;
+	}
 }
 
 /**

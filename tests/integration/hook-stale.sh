@@ -20,6 +20,16 @@ R=6.8.0-45-generic
 # notices: the hook's lines in the last run's stderr.
 notices() { printf '%s\n' "$err" | grep '^purge-old-kernels: ' || true; }
 
+# apt_other: apt-get installs the next version of nano, an unrelated
+# package, and runs the hook.
+nano_n=0
+apt_other() {
+	nano_n=$((nano_n + 1))
+	want_other nano "7.2-$nano_n" section=editors /bin/nano:2048
+	take_pending
+	assert_exit 0 apt_sandbox -y install $DEBS
+}
+
 section "setup: 6.8.0-{31,40,45}-generic, 45 running, acme-modules needs 31"
 install_hook "$R"
 ubuntu_release 6.8.0-31 generic; r31=$RELEASE_OWN
@@ -40,38 +50,28 @@ assert_eq 1 "$(state_value purgeable)" "the state file says 1"
 assert_installed $r31
 
 section "no kernel changed since: silent"
-want_other nano 7.2-1 section=editors /bin/nano:2048
-take_pending
-assert_exit 0 apt_sandbox -y install $DEBS
+apt_other
 assert_eq "" "$(notices)" "no notice"
 
 section "a hold on 31 (dpkg --set-selections, no hook): the next apt run says so"
 hold linux-image-6.8.0-31-generic
-want_other nano 7.2-2 section=editors /bin/nano:2048
-take_pending
-assert_exit 0 apt_sandbox -y install $DEBS
+apt_other
 assert_eq 0 "$(state_value purgeable)" "the state file says 0: 31 is held"
 printf 'linux-image-6.8.0-31-generic install\n' | "$DPKG" --root="$ROOT" --set-selections
-want_other nano 7.2-3 section=editors /bin/nano:2048
-take_pending
-assert_exit 0 apt_sandbox -y install $DEBS
+apt_other
 assert_contains "$(notices)" "1 old kernel release (6.8.0-31-generic) can be purged" \
 	"unheld: the notice is back"
 
 section "the configuration changed (KEEP=1): the next apt run says so"
 conf "KEEP=1"
-want_other nano 7.2-4 section=editors /bin/nano:2048
-take_pending
-assert_exit 0 apt_sandbox -y install $DEBS
+apt_other
 assert_contains "$(notices)" "2 old kernel releases (6.8.0-40-generic and 6.8.0-31-generic) can be purged" \
 	"the notice follows KEEP"
 conf
 
 section "another running release (40): the next apt run says so"
 install_hook 6.8.0-40-generic
-want_other nano 7.2-5 section=editors /bin/nano:2048
-take_pending
-assert_exit 0 apt_sandbox -y install $DEBS
+apt_other
 assert_contains "$(notices)" "1 old kernel release (6.8.0-31-generic) can be purged" \
 	"the notice is made for the running 40"
 install_hook "$R"
@@ -83,14 +83,10 @@ ubuntu_release 6.8.0-48 generic
 dpkg_install
 assert_exit 0 pok --running=$R --status=prometheus
 assert_eq 2 "$(state_value purgeable)" "--status refreshed the state file: 2 can go"
-want_other nano 7.2-6 section=editors /bin/nano:2048
-take_pending
-assert_exit 0 apt_sandbox -y install $DEBS
+apt_other
 assert_contains "$(notices)" "2 old kernel releases (6.8.0-40-generic and 6.8.0-31-generic) can be purged" \
 	"the hook announces what it never announced"
-want_other nano 7.2-7 section=editors /bin/nano:2048
-take_pending
-assert_exit 0 apt_sandbox -y install $DEBS
+apt_other
 assert_eq "" "$(notices)" "announced once: the next apt run is silent"
 
 section "AUTO=yes: the purge is not swallowed by a --status refresh either"
@@ -100,9 +96,7 @@ dpkg_install
 assert_exit 0 pok --running=$R --status=prometheus
 PURGE_OLD_KERNELS_LOG=$SANDBOX_TMP/auto.log
 export PURGE_OLD_KERNELS_LOG
-want_other nano 7.2-8 section=editors /bin/nano:2048
-take_pending
-assert_exit 0 apt_sandbox -y install $DEBS
+apt_other
 unset PURGE_OLD_KERNELS_LOG
 assert_match "$(notices)" "purging 2 old kernel releases .* once apt is done" \
 	"the hook starts the purge"

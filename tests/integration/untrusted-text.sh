@@ -67,7 +67,6 @@ print(ascii([p["version"] for p in doc["packages"] if p["name"] == sys.argv[2]][
 # assert_clean_text WHAT FILE: FILE holds no C0 control but newline, no
 # DEL, no C1 control and nothing that is not UTF-8.
 assert_clean_text() {
-	local why
 	why=$("$PYTHON" -c 'import sys, unicodedata
 data = open(sys.argv[1], "rb").read()
 try:
@@ -87,11 +86,11 @@ if bad:
 # capture NAME CMD...: run CMD; its stdout and stderr are kept as files
 # $SANDBOX_TMP/NAME.out and NAME.err (byte for byte) besides run's $out $err.
 capture() {
-	local name=$1
+	capture__name=$1
 	shift
 	run "$@"
-	cp "$SANDBOX_TMP/out" "$SANDBOX_TMP/$name.out"
-	cp "$SANDBOX_TMP/err" "$SANDBOX_TMP/$name.err"
+	cp "$SANDBOX_TMP/out" "$SANDBOX_TMP/$capture__name.out"
+	cp "$SANDBOX_TMP/err" "$SANDBOX_TMP/$capture__name.err"
 }
 
 section "a Version with the bytes F8 88 80 (not UTF-8: F8 is no lead byte)"
@@ -120,22 +119,18 @@ set_versions \
 	"linux-modules-extra-6.8.0-40-generic=$(hexof 6.8.0-40.40)c3a9e282ac"
 capture bad pok --running=$R --keep=1 --dry-run --json
 assert_eq ok "$(json_strict "$SANDBOX_TMP/bad.out")" "--dry-run --json is valid UTF-8 JSON"
-assert_eq "'6.8.0-31.31\\ufffd\\ufffd'" \
-	"$(json_version "$SANDBOX_TMP/bad.out" linux-modules-6.8.0-31-generic)" "C0 AF (overlong /) is replaced"
-assert_eq "'6.8.0-31.31\\ufffd\\ufffd\\ufffd'" \
-	"$(json_version "$SANDBOX_TMP/bad.out" linux-headers-6.8.0-31-generic)" "E0 80 AF (overlong) is replaced"
-assert_eq "'6.8.0-31.31\\ufffd\\ufffd\\ufffd'" \
-	"$(json_version "$SANDBOX_TMP/bad.out" linux-image-6.8.0-31-generic)" "ED A0 80 (a surrogate) is replaced"
-assert_eq "'6.8.0-31.31\\ufffd\\ufffd\\ufffd\\ufffd'" \
-	"$(json_version "$SANDBOX_TMP/bad.out" linux-modules-extra-6.8.0-31-generic)" "F4 90 80 80 (past U+10FFFF) is replaced"
-assert_eq "'6.8.0-40.40\\ufffd\\ufffd\\ufffd\\ufffd'" \
-	"$(json_version "$SANDBOX_TMP/bad.out" linux-modules-6.8.0-40-generic)" "F5 80 80 80 is replaced"
-assert_eq "'6.8.0-40.40\\ufffd\\ufffd'" \
-	"$(json_version "$SANDBOX_TMP/bad.out" linux-headers-6.8.0-40-generic)" "FF 80 is replaced"
-assert_eq "'6.8.0-40.40\\ufffd'" \
-	"$(json_version "$SANDBOX_TMP/bad.out" linux-image-6.8.0-40-generic)" "a lone 80 is replaced"
-assert_eq "'6.8.0-40.40\\xe9\\u20ac'" \
-	"$(json_version "$SANDBOX_TMP/bad.out" linux-modules-extra-6.8.0-40-generic)" "valid UTF-8 (e-acute, euro sign) is kept"
+while IFS='|' read -r pkg want what; do
+	assert_eq "$want" "$(json_version "$SANDBOX_TMP/bad.out" "$pkg")" "$what"
+done <<'EOF'
+linux-modules-6.8.0-31-generic|'6.8.0-31.31\ufffd\ufffd'|C0 AF (overlong /) is replaced
+linux-headers-6.8.0-31-generic|'6.8.0-31.31\ufffd\ufffd\ufffd'|E0 80 AF (overlong) is replaced
+linux-image-6.8.0-31-generic|'6.8.0-31.31\ufffd\ufffd\ufffd'|ED A0 80 (a surrogate) is replaced
+linux-modules-extra-6.8.0-31-generic|'6.8.0-31.31\ufffd\ufffd\ufffd\ufffd'|F4 90 80 80 (past U+10FFFF) is replaced
+linux-modules-6.8.0-40-generic|'6.8.0-40.40\ufffd\ufffd\ufffd\ufffd'|F5 80 80 80 is replaced
+linux-headers-6.8.0-40-generic|'6.8.0-40.40\ufffd\ufffd'|FF 80 is replaced
+linux-image-6.8.0-40-generic|'6.8.0-40.40\ufffd'|a lone 80 is replaced
+linux-modules-extra-6.8.0-40-generic|'6.8.0-40.40\xe9\u20ac'|valid UTF-8 (e-acute, euro sign) is kept
+EOF
 assert_clean_text "its stderr" "$SANDBOX_TMP/bad.err"
 
 section "a Version with escape sequences, a bell and a C1 control (CSI)"
