@@ -326,8 +326,7 @@ each_field(struct scan *sc, const struct text *t, const char *key,
 	size_t klen = strlen(key), skip = anywhere ? 0 : 1;
 	const char *p = t->start, *hit;
 
-	pat[0] = '\n';
-	memcpy(pat + 1, key, klen);
+	snprintf(pat, sizeof(pat), "\n%s", key);
 	if ((size_t)(t->end - p) >= klen && memcmp(p, key, klen) == 0) {
 		fn(sc, t, p, p + klen);
 		p++;
