@@ -277,6 +277,7 @@ cli_hook(struct cli_options *opts)
 	struct kp_error err;
 	const char *running;
 	size_t n_protect = opts->n_protect;
+	unsigned long long stamp;
 	char buf[256];
 
 	ignore_stdin();
@@ -293,8 +294,10 @@ cli_hook(struct cli_options *opts)
 	/*
 	 * The state file is the hook's memory of what it said: without it
 	 * (a read-only /run, not root) it would plan and speak after every
-	 * apt run, so it does neither.
+	 * apt run, so it does neither. No dpkg database: nothing is made.
 	 */
+	if (kp_db_stamp(opts->root, &stamp, &err) < 0)
+		goto fail;
 	if (kp_summary_can_save(opts->root, NULL) < 0)
 		goto out;
 	if (cli_state_get(&p, true, &log, &s, &plan, &err) < 0 ||

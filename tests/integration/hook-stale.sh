@@ -136,4 +136,11 @@ done
 umount "$ROOT/run" || umount -l "$ROOT/run"
 trap sandbox__on_exit EXIT
 
+section "no dpkg database: a warning, and no state directory made"
+mkdir "$SANDBOX_TMP/empty"
+assert_exit 0 "$POK" --root="$SANDBOX_TMP/empty" --hook
+assert_contains "$err" "warning" "it says what is wrong"
+[ ! -e "$SANDBOX_TMP/empty/run" ] && pass "nothing was made under the root" \
+	|| fail "nothing was made under the root ($(ls "$SANDBOX_TMP/empty"))"
+
 sandbox_finish
