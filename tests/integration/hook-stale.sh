@@ -100,12 +100,7 @@ apt_other
 unset PURGE_OLD_KERNELS_LOG
 assert_match "$(notices)" "purging 2 old kernel releases .* once apt is done" \
 	"the hook starts the purge"
-gone() { [ "$(pkg_state linux-image-6.8.0-31-generic)" != ii ]; }
-if wait_for 90 gone; then
-	pass "6.8.0-31 is gone after apt released its lock"
-else
-	fail "6.8.0-31 is gone after apt released its lock"
-fi
+assert_gone_later linux-image-6.8.0-31-generic 90
 wait_for 60 grep -q "purged 2 old kernel releases" "$SANDBOX_TMP/auto.log" || true
 assert_purged $r31 linux-image-6.8.0-40-generic
 assert_installed linux-image-$R linux-image-6.8.0-48-generic linux-image-6.8.0-50-generic
