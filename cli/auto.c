@@ -68,10 +68,13 @@ level_name(enum kp_log_level level)
 }
 
 static void
-log_message(void *data, enum kp_log_level level, const char *message)
+log_message(void *data, enum kp_log_level level, const char *text)
 {
 	struct auto_log *log = data;
+	char message[8192];
 
+	/* apt-get's lines and libdpkg's warnings quote the database. */
+	cli_escape(text, message, sizeof(message));
 	switch (log->dest) {
 	case LOG_TO_JOURNAL:
 		fprintf(stderr, "<%d>%s\n", syslog_priority(level), message);

@@ -88,6 +88,7 @@ report_problems(struct kp_ctx *ctx)
 {
 	struct kp_error err;
 	struct kp_problem *problems = NULL;
+	char line[4096];
 	int n, i;
 
 	kp_error_clear(&err);
@@ -99,8 +100,10 @@ report_problems(struct kp_ctx *ctx)
 		puts("dpkg and apt-get report nothing broken.");
 	else
 		puts("dpkg and apt-get report:");
-	for (i = 0; i < n; i++)
-		printf("  %s\n", problems[i].text);
+	for (i = 0; i < n; i++) {
+		cli_escape(problems[i].text, line, sizeof(line));
+		printf("  %s\n", line);
+	}
 	kp_problems_free(problems, n > 0 ? (size_t)n : 0);
 }
 

@@ -3,9 +3,10 @@
  *
  * It runs inside every apt run that ran dpkg, while apt holds its lock:
  * it must never run apt, never wait for a lock, never read stdin, and
- * never fail the user's apt run. It returns at once unless a kernel
- * package changed (the state file's stamp, then its fingerprint, says
- * so); then it makes the plan with libdpkg, updates the state file and,
+ * never fail the user's apt run. It returns at once unless what the plan
+ * reads changed (the state file's stamp, then its fingerprint, says so)
+ * or the state file holds news it has not told (another run refreshed
+ * it); then it makes the plan with libdpkg, updates the state file and,
  * when kernels can go, prints one line. With AUTO=yes it starts the purge
  * outside apt: a systemd unit, or a detached --auto that waits for apt's
  * lock itself.
@@ -232,6 +233,36 @@ notice(const struct cli_options *opts, const struct kp_config *cfg,
 	          root);
 }
 
+/*
+ * Is s (current) news the hook has not told yet? Then *plan is the plan
+ * to tell of (made now when the state file answered and something can
+ * go; NULL when nothing can), and the state file remembers it was told;
+ * else *plan is freed and NULL. A state file that cannot be written
+ * means nothing is told. Returns 0 or a negative code with err filled.
+ */
+static int
+announce(const struct cli_policy *p, const struct kp_config *cfg,
+         const struct cli_log *log, struct kp_summary *s,
+         struct kp_plan **plan, struct kp_error *err)
+{
+	int r;
+
+	if (s->announced == cli_announce_key(s, cfg)) {
+		kp_plan_free(*plan);
+		*plan = NULL;
+		return 0;
+	}
+	if (*plan == NULL && s->purgeable_packages > 0 &&
+	    (r = cli_state_compute(p, log, s, plan, err)) < 0)
+		return r;
+	s->announced = cli_announce_key(s, cfg);
+	if (kp_summary_save(p->root, s, NULL) < 0) {
+		kp_plan_free(*plan);
+		*plan = NULL;
+	}
+	return 0;
+}
+
 /**
  * --hook. Always returns 0: a hook that fails fails the user's apt run.
  */
@@ -246,6 +277,7 @@ cli_hook(struct cli_options *opts)
 	struct kp_error err;
 	const char *running;
 	size_t n_protect = opts->n_protect;
+	unsigned long long stamp;
 	char buf[256];
 
 	ignore_stdin();
@@ -259,7 +291,17 @@ cli_hook(struct cli_options *opts)
 	    cli_running_release(opts, buf, sizeof(buf), &running, &err) < 0)
 		goto fail;
 	cli_policy_of(&p, opts, running);
-	if (cli_state_get(&p, geteuid() == 0, &log, &s, &plan, &err) < 0)
+	/*
+	 * The state file is the hook's memory of what it said: without it
+	 * (a read-only /run, not root) it would plan and speak after every
+	 * apt run, so it does neither. No dpkg database: nothing is made.
+	 */
+	if (kp_db_stamp(opts->root, &stamp, &err) < 0)
+		goto fail;
+	if (kp_summary_can_save(opts->root, NULL) < 0)
+		goto out;
+	if (cli_state_get(&p, true, &log, &s, &plan, &err) < 0 ||
+	    announce(&p, &cfg, &log, &s, &plan, &err) < 0)
 		goto fail;
 	/* A re-made plan says which protected values name nothing. */
 	if (plan != NULL && cli_protect_check(opts, plan, log.fn, log.data,

@@ -1057,41 +1057,80 @@ cli_print_step(FILE *out, unsigned n, unsigned total, const char *what,
 
 /* ------------------------------------------------------------- messages */
 
-/*
- * Join the lines of a message (libdpkg's parse errors span two) into one,
- * so that every message is one line on stderr.
- */
-static void
-join_lines(char *text)
+/* Append the byte c to buf as "\xHH". */
+static size_t
+put_hex(char *buf, size_t at, size_t size, unsigned char c)
 {
-	char *in = text, *out = text;
+	static const char hex[] = "0123456789abcdef";
 
-	while (*in != '\0') {
-		if (*in != '\n') {
-			*out++ = *in++;
-			continue;
-		}
-		in += strspn(in, "\n \t");
-		if (out > text && out[-1] != ' ' && *in != '\0')
-			*out++ = ' ';
-	}
-	while (out > text && out[-1] == ' ')
-		out--;
-	*out = '\0';
+	if (at + 4 >= size)
+		return at;
+	buf[at++] = '\\';
+	buf[at++] = 'x';
+	buf[at++] = hex[c >> 4];
+	buf[at++] = hex[c & 0xf];
+	return at;
 }
 
-/** "purge-old-kernels: MESSAGE" on one line of stderr. */
+/* Is the valid UTF-8 character of n bytes at s a control (C0, DEL, C1)? */
+static bool
+is_control(const unsigned char *s, size_t n)
+{
+	return (n == 1 && (s[0] < 0x20 || s[0] == 0x7f)) ||
+	       (n == 2 && s[0] == 0xc2 && s[1] < 0xa0);
+}
+
+/**
+ * Copy text into buf (size > 0) for a terminal or a log, on one line:
+ * a line break and the blanks after it become one blank (libdpkg's parse
+ * errors span two lines); every other control character (C0, DEL, C1)
+ * and every byte that is not UTF-8 becomes "\xHH", so that text from the
+ * dpkg database can neither drive the terminal nor garble it. Cut short
+ * when buf is full.
+ */
+void
+cli_escape(const char *text, char *buf, size_t size)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t at = 0, n, i;
+
+	while (*s != '\0' && at + 1 < size) {
+		if (*s == '\n') {
+			s += strspn((const char *)s, "\n \t");
+			if (at > 0 && buf[at - 1] != ' ' && *s != '\0')
+				buf[at++] = ' ';
+			continue;
+		}
+		n = kp_utf8_len((const char *)s);
+		if (n == 0 || is_control(s, n)) {
+			for (i = 0; i < (n ? n : 1); i++)
+				at = put_hex(buf, at, size, s[i]);
+			s += n ? n : 1;
+			continue;
+		}
+		if (at + n >= size)
+			break;
+		memcpy(buf + at, s, n);
+		at += n;
+		s += n;
+	}
+	while (at > 0 && buf[at - 1] == ' ')
+		at--;
+	buf[at] = '\0';
+}
+
+/** "purge-old-kernels: MESSAGE" on one line of stderr, escaped. */
 void
 cli_error(const char *fmt, ...)
-          {
-          char message[8192];
+{
+	char message[8192], line[8192];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
-	join_lines(message);
-	fprintf(stderr, CLI_NAME ": %s\n", message);
+	cli_escape(message, line, sizeof(line));
+	fprintf(stderr, CLI_NAME ": %s\n", line);
 }
 
 /** The library's messages: errors and warnings; info and debug stay quiet. */

@@ -163,6 +163,23 @@ cli_policy_hash(const struct cli_policy *p)
 }
 
 /**
+ * What the hook tells of s under cfg: a hash of what the plan was made
+ * from (the fingerprint and the policy) and of AUTO, which decides
+ * whether it announces or purges. Never 0, which means "nothing yet".
+ */
+unsigned long long
+cli_announce_key(const struct kp_summary *s, const struct kp_config *cfg)
+{
+	unsigned long long h = KP_HASH_INIT;
+	int auto_purge = cfg->auto_purge == KP_AUTO_YES;
+
+	h = kp_hash(h, &s->kernels, sizeof(s->kernels));
+	h = kp_hash(h, &s->policy, sizeof(s->policy));
+	h = kp_hash(h, &auto_purge, sizeof(auto_purge));
+	return h != 0 ? h : 1;
+}
+
+/**
  * Open the dpkg database of p->root and make the plan of p. Returns 0
  * with *ctx and *plan for the caller to free, or a negative code with err
  * filled (and both NULL).

@@ -15,6 +15,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "output.h"
 #include "unattended.h"
 
 /* Byobu's colours for news (updates_available's) and for trouble. */
@@ -125,7 +126,7 @@ log_error(void *data, enum kp_log_level level, const char *message)
 {
 	(void)data;
 	if (level == KP_LOG_ERROR)
-		fprintf(stderr, CLI_NAME ": %s\n", message);
+		cli_error("%s", message);
 }
 
 /*
@@ -193,8 +194,7 @@ cli_status(struct cli_options *opts)
 		r = cli_state_get(&p, geteuid() == 0, &log, &s, NULL, &err);
 	}
 	if (r < 0) {
-		fprintf(stderr, CLI_NAME ": %s\n",
-		        err.message[0] ? err.message : "out of memory");
+		cli_error("%s", err.message[0] ? err.message : "out of memory");
 		kp_config_free(&cfg);
 		return CLI_EXIT_ERROR;
 	}

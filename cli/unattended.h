@@ -42,6 +42,8 @@ int cli_running_release(const struct cli_options *opts, char *buf,
 void cli_policy_of(struct cli_policy *p, const struct cli_options *opts,
                    const char *running);
 unsigned long long cli_policy_hash(const struct cli_policy *p);
+unsigned long long cli_announce_key(const struct kp_summary *s,
+                                    const struct kp_config *cfg);
 int cli_plan_open(const struct cli_policy *p, const struct cli_log *log,
                   struct kp_ctx **ctx, struct kp_plan **plan,
                   struct kp_error *err);

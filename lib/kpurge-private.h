@@ -79,6 +79,7 @@ struct kp__dbpkg {
 
 /* names.c: take the custom-release reading of a -dbg/-unsigned image. */
 bool kp__name_use_alt(struct kp_name *n);
+bool kp__name_in_kernel_family(const char *s, size_t len);
 
 /* names.c: "<words>-R", a name of no scheme that structure may confirm. */
 bool kp__name_candidate(const char *package, struct kp_name *out);

@@ -384,6 +384,8 @@ bool kp_plan_proved(const struct kp_plan *plan);
  */
 int kp_plan_write_json(const struct kp_plan *plan, FILE *out,
                        struct kp_error *err);
+/* Length of the valid UTF-8 character at s, or 0 (see plan-json.c). */
+size_t kp_utf8_len(const char *s);
 
 /* -------------------------------------------------------- configuration */
 
@@ -459,6 +461,10 @@ struct kp_summary {
 	/* What the plan was made from (kp_db_stamp(), kp_kernel_fingerprint()
 	 * and the caller's hash of the options). */
 	unsigned long long stamp, kernels, policy;
+	/* What the apt hook last spoke about, or found nothing in (its hash
+	 * of kernels, policy and configuration; 0: nothing yet): kept apart
+	 * from the above, which any run refreshes. */
+	unsigned long long announced;
 	/* The last periodic job (--auto), carried over by the other runs. */
 	enum kp_last_run last_run;
 	unsigned last_run_purged;  /* releases */
@@ -474,6 +480,7 @@ int kp_summary_load(const char *root, struct kp_summary *s,
                     struct kp_error *err);
 int kp_summary_save(const char *root, const struct kp_summary *s,
                     struct kp_error *err);
+int kp_summary_can_save(const char *root, struct kp_error *err);
 int kp_summary_write_prometheus(const struct kp_summary *s, FILE *out);
 int kp_summary_export_prometheus(const char *root,
                                  const struct kp_summary *s,

@@ -494,12 +494,26 @@ kp__name_use_alt(struct kp_name *n)
 	return true;
 }
 
-/* A cheap test that rejects most of a database's packages at once. */
-static bool
-may_be_kernel(const char *s)
+/**
+ * kp__name_in_kernel_family:
+ * Is the package name s[0..len) one of the kernel families' (linux-*,
+ * pve-*, proxmox-*)? The cheap first test of kp_name_parse(), which
+ * rejects most of a database's packages at once, and the filter of the
+ * kernel fingerprint: every name kp_name_parse() takes passes it.
+ */
+bool
+kp__name_in_kernel_family(const char *s, size_t len)
 {
-	return has_prefix(s, "linux-", 6) || has_prefix(s, "pve-", 4) ||
-	       has_prefix(s, "proxmox-", 8);
+	/* The first letter first; memcmp() of a constant length is inlined. */
+	switch (len > 0 ? s[0] : '\0') {
+	case 'l':
+		return len > 6 && memcmp(s, "linux-", 6) == 0;
+	case 'p':
+		return (len > 4 && memcmp(s, "pve-", 4) == 0) ||
+		       (len > 8 && memcmp(s, "proxmox-", 8) == 0);
+	default:
+		return false;
+	}
 }
 
 /**
@@ -521,10 +535,10 @@ kp_name_parse(const char *package, struct kp_name *out)
 	size_t len, i;
 
 	name_clear(out);
-	if (package == NULL || !may_be_kernel(package))
+	if (package == NULL)
 		return false;
 	len = strnlen(package, KP_NAME_MAX);
-	if (len >= KP_NAME_MAX)
+	if (len >= KP_NAME_MAX || !kp__name_in_kernel_family(package, len))
 		return false;
 	for (i = 0; i < KP_ARRAY_SIZE(rules); i++) {
 		if (rule_match(&rules[i], package, len, out)) {

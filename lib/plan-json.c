@@ -70,28 +70,66 @@ kp_release_state_name(enum kp_release_state state)
 	return "unknown";
 }
 
-/*
- * Length of the valid UTF-8 sequence at s, or 0. dpkg only warns about
- * bytes that are not UTF-8 in a version, so they reach the plan.
- */
-static size_t
-utf8_len(const unsigned char *s)
+/* Is c a UTF-8 continuation byte (10xxxxxx)? */
+static bool
+continuation(unsigned char c)
 {
-	size_t n = s[0] >= 0xf0 && s[0] <= 0xf4 ? 4 : s[0] >= 0xe0 ? 3 :
-	           s[0] >= 0xc2 && s[0] < 0xe0 ? 2 : 0;
-	size_t i;
+	return (c & 0xc0) == 0x80;
+}
 
-	/* No overlong forms, no surrogates, nothing past U+10FFFF. */
-	if ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] >= 0xa0) ||
-	    (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] >= 0x90))
+/*
+ * The range the byte after lead must be in for a valid sequence (RFC 3629
+ * section 4): it excludes overlong forms (E0 80-9F, F0 80-8F), surrogates
+ * (ED A0-BF) and code points past U+10FFFF (F4 90-BF).
+ */
+static bool
+second_ok(unsigned char lead, unsigned char c)
+{
+	switch (lead) {
+	case 0xe0:
+		return c >= 0xa0 && c <= 0xbf;
+	case 0xed:
+		return c >= 0x80 && c <= 0x9f;
+	case 0xf0:
+		return c >= 0x90 && c <= 0xbf;
+	case 0xf4:
+		return c >= 0x80 && c <= 0x8f;
+	default:
+		return continuation(c);
+	}
+}
+
+/**
+ * kp_utf8_len:
+ * The length (1 to 4) of the valid UTF-8 character at the start of the
+ * string s, or 0 when its first bytes are not one: a continuation byte,
+ * C0, C1 or F5-FF as lead bytes, an overlong form, a surrogate, a code
+ * point past U+10FFFF, a sequence cut short (by the terminating NUL too).
+ * dpkg only warns about such bytes in a version, so they reach the plan.
+ */
+size_t
+kp_utf8_len(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n, i;
+
+	if (u[0] < 0x80)
+		return 1;
+	n = u[0] >= 0xc2 && u[0] <= 0xdf ? 2 : u[0] >= 0xe0 && u[0] <= 0xef ?
+	    3 : u[0] >= 0xf0 && u[0] <= 0xf4 ? 4 : 0;
+	if (n == 0 || !second_ok(u[0], u[1]))
 		return 0;
-	for (i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
+	for (i = 2; i < n; i++)
+		if (!continuation(u[i]))
 			return 0;
 	return n;
 }
 
-/* A JSON string, or null for NULL; bytes that are not UTF-8 become U+FFFD. */
+/*
+ * A JSON string, or null for NULL: valid UTF-8 whatever str holds. Each
+ * byte that is not part of a valid UTF-8 character becomes U+FFFD;
+ * control characters are \u escapes.
+ */
 static void
 json_str(FILE *out, const char *str)
 {
@@ -103,7 +141,7 @@ json_str(FILE *out, const char *str)
 	}
 	fputc('"', out);
 	while (*s) {
-		size_t n = *s < 0x80 ? 1 : utf8_len(s);
+		size_t n = kp_utf8_len((const char *)s);
 
 		if (*s == '"' || *s == '\\')
 			fprintf(out, "\\%c", *s);

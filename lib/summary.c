@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "kpurge-private.h"
@@ -85,13 +86,15 @@ kp_summary_format(const struct kp_summary *s, char *buf, size_t size)
 	             "purgeable_bytes=%llu purgeable_boot_bytes=%llu "
 	             "boot_known=%d boot_size=%llu boot_used=%llu "
 	             "stamp=%016llx kernels=%016llx policy=%016llx "
+	             "announced=%016llx "
 	             "last_run=%s last_run_purged=%u last_run_freed_bytes=%llu "
 	             "last_run_freed_boot_bytes=%llu\n",
 	             STATE_FORMAT, s->installed, s->purgeable,
 	             s->purgeable_packages, s->purgeable_bytes,
 	             s->purgeable_boot_bytes, s->boot.known ? 1 : 0,
 	             s->boot.size, s->boot.used, s->stamp, s->kernels,
-	             s->policy, last_run_names[s->last_run], s->last_run_purged,
+	             s->policy, s->announced, last_run_names[s->last_run],
+	             s->last_run_purged,
 	             s->last_run_freed_bytes, s->last_run_freed_boot_bytes);
 	if (n < 0 || (size_t)n >= size)
 		return -ENOSPC;
@@ -134,6 +137,7 @@ static const struct field fields[] = {
 	FIELD("stamp", 16, stamp),
 	FIELD("kernels", 16, kernels),
 	FIELD("policy", 16, policy),
+	FIELD("announced", 16, announced),
 	FIELD("last_run_purged", 10, last_run_purged),
 	FIELD("last_run_freed_bytes", 10, last_run_freed_bytes),
 	FIELD("last_run_freed_boot_bytes", 10, last_run_freed_boot_bytes),
@@ -353,6 +357,33 @@ kp_summary_save(const char *root, const struct kp_summary *s,
 		return kp__error_set(err, r, "cannot write %s" KP_STATE_FILE
 		                     ": %s", root, strerror(-r));
 	return 0;
+}
+
+/**
+ * Could the state file of root be written now: its directory (made if
+ * missing) is ours, only we can write to it, and its file system is not
+ * read-only? Returns 0, or the negative code kp_summary_save() would
+ * meet, with err filled.
+ */
+int
+kp_summary_can_save(const char *root, struct kp_error *err)
+{
+	struct statvfs vfs;
+	struct kp_error why;
+	int dirfd, r = 0;
+
+	if (root == NULL)
+		root = "";
+	kp_error_clear(&why);
+	dirfd = open_state_dir(root, &why);
+	if (dirfd < 0)
+		return kp__error_set(err, dirfd, "cannot use %s" KP_STATE_DIR
+		                     ": %s", root, why.message);
+	if (fstatvfs(dirfd, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
+		r = kp__error_set(err, -EROFS, "cannot use %s" KP_STATE_DIR
+		                  ": %s", root, strerror(EROFS));
+	close(dirfd);
+	return r;
 }
 
 /* One metric: HELP, TYPE and the sample, in base units. */

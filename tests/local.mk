@@ -97,7 +97,8 @@ tests_t_fingerprint_SOURCES = tests/t-fingerprint.c
 tests_t_fingerprint_CFLAGS = $(UNIT_CFLAGS)
 tests_t_fingerprint_LDADD = $(UNIT_LDADD)
 tests_t_summary_SOURCES = tests/t-summary.c cli/status.c cli/state.c \
-	cli/options.c cli/apt-args.c
+	cli/options.c cli/apt-args.c \
+	cli/output.c
 tests_t_summary_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli \
 	-DSYSCONFDIR='"$(sysconfdir)"'
 tests_t_summary_CFLAGS = $(UNIT_CFLAGS) $(POPT_CFLAGS)
@@ -144,6 +145,7 @@ INTEGRATION_TESTS += \
 ## metrics, the Ansible playbook.
 INTEGRATION_TESTS += \
 	tests/integration/hook.sh \
+	tests/integration/hook-stale.sh \
 	tests/integration/auto.sh \
 	tests/integration/config-location.sh \
 	tests/integration/status.sh \
@@ -156,7 +158,8 @@ INTEGRATION_TESTS += tests/integration/hostile-input.sh \
 	tests/integration/environment.sh \
 	tests/integration/faults-lock.sh tests/integration/faults-signal.sh \
 	tests/integration/faults-postrm.sh tests/integration/faults-interrupted.sh \
-	tests/integration/faults-boot-full.sh
+	tests/integration/faults-boot-full.sh \
+	tests/integration/untrusted-text.sh
 
 ## Members recognised by structure (files, dependencies), not by name.
 INTEGRATION_TESTS += tests/integration/ubuntu-2604-structure.sh \

@@ -589,6 +589,39 @@ remedy_name(const void *row)
 	return ((const struct remedy_case *)row)->name;
 }
 
+/* Messages show text from the database escaped: no control, valid UTF-8. */
+static void
+test_escape(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} rows[] = {
+		{ "plain text", "plain text" },
+		{ "parse error:\n  near line 9\n", "parse error: near line 9" },
+		{ "v\x1b[31mRED\x1b]0;t\x07", "v\\x1b[31mRED\\x1b]0;t\\x07" },
+		{ "tab\there, del\x7f, cr\r", "tab\\x09here, del\\x7f, cr\\x0d" },
+		{ "csi \xc2\x9b" "2J, nbsp \xc2\xa0", "csi \\xc2\\x9b" "2J, nbsp \xc2\xa0" },
+		{ "1.0\xf8\x88\x80", "1.0\\xf8\\x88\\x80" },
+		{ "\xc0\xaf \xe0\x80\xaf \xed\xa0\x80 \xf4\x90\x80\x80 \xff",
+		  "\\xc0\\xaf \\xe0\\x80\\xaf \\xed\\xa0\\x80 \\xf4\\x90\\x80\\x80 \\xff" },
+		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xa7", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xa7" },
+		{ "cut \xe2\x82", "cut \\xe2\\x82" },
+	};
+	char buf[256], small[8];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		cli_escape(rows[i].in, buf, sizeof(buf));
+		assert_string_equal(buf, rows[i].out);
+	}
+	/* Cut short, never in the middle of an escape or a character. */
+	cli_escape("ab\x1b\x1b", small, sizeof(small));
+	assert_string_equal(small, "ab\\x1b");
+	cli_escape("abcdef\xc3\xa9", small, sizeof(small));
+	assert_string_equal(small, "abcdef");
+}
+
 int
 main(void)
 {
@@ -604,6 +637,7 @@ main(void)
 		cmocka_unit_test(test_format_size),
 		cmocka_unit_test(test_format_boot),
 		cmocka_unit_test(test_boot_bar),
+		cmocka_unit_test(test_escape),
 	};
 	size_t n = sizeof(remedy_cases) / sizeof(remedy_cases[0]), i;
 	struct CMUnitTest *remedies = calloc(n, sizeof(*remedies));

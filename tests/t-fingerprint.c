@@ -170,6 +170,96 @@ test_kernel_packages(void **state)
 	assert_true(fingerprint() == f);
 }
 
+#define DEP(name, field, deps, status) \
+	"Package: " name "\nStatus: " status "\nVersion: 1.0-1" \
+	"\nArchitecture: amd64\n" field ": " deps "\nDescription: test\n"
+
+/* The plan reads more than the kernels' records: see each change. */
+static void
+changes(const char *const *records, size_t n, unsigned long long *f)
+{
+	unsigned long long now;
+
+	write_file("status", records, n);
+	now = fingerprint();
+	assert_true(now != *f);
+	*f = now;
+}
+
+/*
+ * An out-of-tree module that depends on a kernel keeps it: installing,
+ * removing, holding or purging it changes the plan, and the fingerprint.
+ */
+static void
+test_dependents(void **state)
+{
+	const char *module[] = {
+		base_records[0], base_records[1], base_records[2], base_records[3],
+		DEP("acme-modules-6.8.0-40-generic", "Depends",
+		    "libc6 (>= 2.34), linux-image-6.8.0-40-generic", II),
+	};
+	const char *removed[] = {
+		base_records[0], base_records[1], base_records[2], base_records[3],
+		DEP("acme-modules-6.8.0-40-generic", "Depends",
+		    "libc6 (>= 2.34), linux-image-6.8.0-40-generic",
+		    "deinstall ok config-files"),
+	};
+	const char *pre[] = {
+		base_records[0], base_records[1], base_records[2], base_records[3],
+		DEP("acme-tool", "Pre-Depends", "linux-image-6.8.0-40-generic:amd64 (= 6.8.0-40.40)", II),
+	};
+	unsigned long long f = fingerprint();
+
+	(void)state;
+	changes(module, 5, &f);
+	changes(removed, 5, &f);
+	changes(base_records, 4, &f);
+	changes(pre, 5, &f);
+	write_file("status", base_records, 4);
+}
+
+/* A dependency on what a kernel package provides, and on a choice. */
+static void
+test_provides_and_choices(void **state)
+{
+	const char *provider[] = {
+		base_records[0],
+		"Package: linux-modules-6.8.0-40-generic\nStatus: " II
+		"\nVersion: 6.8.0-40.40\nProvides: wireguard-modules (= 1.0.0), "
+		"zfs-modules\n",
+		base_records[2], base_records[3],
+	};
+	const char *virtual_dep[] = {
+		provider[0], provider[1], provider[2], provider[3],
+		DEP("zfs-tools", "Depends", "zfs-modules | zfs-dkms", II),
+	};
+	const char *choice[] = {
+		provider[0], provider[1], provider[2], provider[3], virtual_dep[4],
+		REC("zfs-dkms", "2.2.2-1", II),
+	};
+	const char *choice_provided[] = {
+		provider[0], provider[1], provider[2], provider[3], virtual_dep[4],
+		"Package: zfs-dkms-nightly\nStatus: " II "\nVersion: 1\n"
+		"Provides: zfs-dkms\n",
+	};
+	const char *unrelated[] = {
+		provider[0], provider[1], provider[2], provider[3], virtual_dep[4],
+		choice_provided[5], REC("vim", "9.0", II),
+		DEP("vim-addons", "Depends", "vim | nvi", II),
+	};
+	unsigned long long f;
+
+	(void)state;
+	write_file("status", provider, 4);
+	f = fingerprint();
+	changes(virtual_dep, 5, &f);
+	changes(choice, 6, &f);
+	changes(choice_provided, 6, &f);
+	write_file("status", unrelated, 8);
+	assert_true(fingerprint() == f);
+	write_file("status", base_records, 4);
+}
+
 /* dpkg's journal overrides the status file until it is merged. */
 static void
 test_journal(void **state)
@@ -213,6 +303,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_other_packages),
 		cmocka_unit_test(test_kernel_packages),
+		cmocka_unit_test(test_dependents),
+		cmocka_unit_test(test_provides_and_choices),
 		cmocka_unit_test(test_journal),
 		cmocka_unit_test(test_missing),
 	};

@@ -6,7 +6,8 @@
  * newest complete version in full, the newest --keep versions, what is
  * held or protected, and everything a remaining package depends on; it
  * must plan nothing outside a kernel family, and planning again on what
- * is left must plan nothing. Each rule is checked against the generator's
+ * is left must plan nothing. Removing a package outside the kernels that
+ * changes the plan must change the apt hook's fingerprint. Each rule is checked against the generator's
  * own model of the system, not against libkpurge's reading of names. A
  * sample of the plans is also proved with apt's resolver and simulated
  * once more: apt must remove exactly the plan and install nothing. Every
@@ -51,6 +52,7 @@
 #include "apt-shim.h"
 #include "gen-system.h"
 #include "kpurge.h"
+#include "kpurge-private.h"
 #include "statusdb.h"
 
 #define DEFAULT_SEED 20261130u
@@ -70,6 +72,9 @@ static struct {
 	unsigned cases, plans, einval, purging, packages, purged;
 	unsigned proved, amended, simulated, apt_refused, failed_cases;
 	unsigned tricky, tricky_complete; /* releases (KP_TRICKY) */
+	/* Packages outside the kernels removed for the fingerprint check,
+	 * and how many of those removals changed the plan. */
+	unsigned fp_removed, fp_plan_changed, fp_changed;
 	/* How often each rule decided: evidence the generator reaches it. */
 	unsigned release_reasons[KP_REASON_SHARED_UNUSED + 1];
 	unsigned shared_reasons[KP_REASON_SHARED_UNUSED + 1];
@@ -788,6 +793,85 @@ check_second_plan(struct check *ck, const struct kp_plan_options *opts)
 	kp_plan_free(plan);
 }
 
+/* Do two plans purge the same packages? */
+static bool
+same_purge(const struct kp_plan *a, const struct kp_plan *b)
+{
+	size_t i, n = kp_plan_n_purge(a);
+
+	if (n != kp_plan_n_purge(b))
+		return false;
+	for (i = 0; i < n; i++)
+		if (strcmp(kp_plan_purge_name(a, i), kp_plan_purge_name(b, i)) != 0)
+			return false;
+	return true;
+}
+
+static unsigned long long
+fingerprint(struct check *ck)
+{
+	struct kp_error err = { 0 };
+	unsigned long long h = 0;
+
+	CHECK(ck, kp_kernel_fingerprint(root, &h, &err) == 0,
+	      "kp_kernel_fingerprint: %s", err.message);
+	return h;
+}
+
+/*
+ * The apt hook's fingerprint covers what the plan reads: removing a
+ * package outside the kernel families that depends on something (a DKMS
+ * module, a tool on an image or on what one provides) either leaves the
+ * plan as it was or changes the fingerprint.
+ */
+static void
+check_fingerprint(struct check *ck, const struct kp_plan_options *opts,
+                  const struct kp_plan *plan)
+{
+	const struct gen_system *sys = ck->sys;
+	bool *omit = calloc(sys->n_pkgs + 1, sizeof(*omit));
+	unsigned long long before;
+	struct kp_error err = { 0 };
+	struct kp_plan *other;
+	struct kp_ctx *ctx;
+	char *text;
+	size_t i;
+
+	ck->stage = "fingerprint";
+	before = fingerprint(ck);
+	for (i = 0; omit != NULL && i < sys->n_pkgs; i++) {
+		const struct gen_pkg *p = &sys->pkgs[i];
+
+		if (p->role != GEN_OTHER || p->depends == NULL ||
+		    kp__name_in_kernel_family(p->name, strlen(p->name)))
+			continue;
+		omit[i] = true;
+		text = gen_status_text(sys, omit);
+		sdb_write_file(root, "var/lib/dpkg/status", text);
+		free(text);
+		omit[i] = false;
+		other = NULL;
+		ctx = open_ctx(ck);
+		if (ctx != NULL && kp_plan_new(ctx, opts, &other, &err) == 0) {
+			stats.fp_removed++;
+			if (!same_purge(plan, other)) {
+				bool changed = fingerprint(ck) != before;
+
+				stats.fp_plan_changed++;
+				stats.fp_changed += changed;
+				CHECK(ck, changed, "removing %s changes the plan, "
+				      "not the fingerprint", p->name);
+			}
+		}
+		kp_plan_free(other);
+		kp_ctx_free(ctx);
+	}
+	text = gen_status_text(sys, NULL);
+	sdb_write_file(root, "var/lib/dpkg/status", text);
+	free(text);
+	free(omit);
+}
+
 static uint64_t
 case_seed(unsigned index)
 {
@@ -853,6 +937,8 @@ run_case(unsigned index, bool with_apt)
 	kp_ctx_free(ctx);
 	if (proved)
 		simulate(&ck, plan);
+	if (!with_apt)
+		check_fingerprint(&ck, &opts, plan);
 	check_second_plan(&ck, &opts);
 out:
 	if (ck.failures > 0 && stats.failed_cases <= MAX_REPORTED) {
@@ -894,6 +980,9 @@ test_generated(void **state)
 	       "%u purging %u packages, in %.1f s\n", stats.cases, stats.packages,
 	       stats.plans, stats.einval, stats.purging, stats.purged,
 	       (double)(clock() - start) / CLOCKS_PER_SEC);
+	printf("# fingerprint: %u packages outside the kernels removed, %u of "
+	       "them changed the plan, %u of those the fingerprint\n",
+	       stats.fp_removed, stats.fp_plan_changed, stats.fp_changed);
 	printf("# %u releases with a local version like a package suffix "
 	       "(KP_TRICKY=%u), %u of them complete\n", stats.tricky, tricky,
 	       stats.tricky_complete);

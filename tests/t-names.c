@@ -9,9 +9,13 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
+#include "kpurge.h"
 #include "kpurge-private.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -380,6 +384,71 @@ test_kind_name(void **state)
 	assert_string_equal(kp_kind_name((enum kp_kind)99), "unknown");
 }
 
+/*
+ * The fingerprint of a dpkg database at root that holds bash and, when
+ * name is not NULL, that package.
+ */
+static unsigned long long
+fingerprint_with(const char *root, const char *name)
+{
+	char path[256];
+	unsigned long long h;
+	struct kp_error err;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/var/lib/dpkg/status", root);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("Package: bash\nStatus: install ok installed\nVersion: 5.2-1\n", f);
+	if (name != NULL)
+		fprintf(f, "\nPackage: %s\nStatus: install ok installed\n"
+		        "Version: 1\n", name);
+	fclose(f);
+	kp_error_clear(&err);
+	if (kp_kernel_fingerprint(root, &h, &err) < 0)
+		fail_msg("%s", err.message);
+	return h;
+}
+
+/*
+ * One kernel-family predicate: every name the recogniser takes (the rows
+ * above, and the names of the never-rows should one be taken) passes
+ * kp__name_in_kernel_family(), and its record changes the fingerprint
+ * the apt hook and the status line compare.
+ */
+static void
+test_family_covers_recognised(void **state)
+{
+	char root[] = "/tmp/t-names.XXXXXX", cmd[128];
+	struct kp_name got;
+	unsigned long long none;
+	size_t i, n = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/var/lib/dpkg", root);
+	assert_int_equal(system(cmd), 0);
+	none = fingerprint_with(root, NULL);
+	for (i = 0; i < ARRAY_SIZE(kernel_rows) + ARRAY_SIZE(never_rows); i++) {
+		const char *name = i < ARRAY_SIZE(kernel_rows) ? kernel_rows[i].name :
+		                   never_rows[i - ARRAY_SIZE(kernel_rows)];
+
+		if (!kp_name_parse(name, &got))
+			continue;
+		n++;
+		if (!kp__name_in_kernel_family(name, strlen(name)))
+			fail_msg("%s is recognised but not of a kernel family", name);
+		if (fingerprint_with(root, name) == none)
+			fail_msg("%s is recognised but the fingerprint misses it", name);
+	}
+	assert_int_equal(n, ARRAY_SIZE(kernel_rows));
+	assert_false(kp__name_in_kernel_family("bash", 4));
+	assert_false(kp__name_in_kernel_family("linux-", 6));
+	assert_true(kp__name_in_kernel_family("linux-image-6.8.0-31-generic", 6 + 1));
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* One cmocka test per row, named after it, so a failure names the row. */
 static struct CMUnitTest kernel_tests[ARRAY_SIZE(kernel_rows)];
 static struct CMUnitTest never_tests[ARRAY_SIZE(never_rows)];
@@ -494,6 +563,7 @@ main(void)
 		cmocka_unit_test(test_candidate),
 		cmocka_unit_test(test_not_candidate),
 		cmocka_unit_test(test_recognised_name),
+		cmocka_unit_test(test_family_covers_recognised),
 	};
 	int failed = 0;
 

@@ -40,6 +40,7 @@ sample(void)
 	s.stamp = 0x0123456789abcdefULL;
 	s.kernels = 0xfedcba9876543210ULL;
 	s.policy = 1;
+	s.announced = 0xfedcba9876543210ULL;
 	s.last_run = KP_LAST_RUN_OK;
 	s.last_run_purged = 3;
 	s.last_run_freed_bytes = 5000;
@@ -74,6 +75,7 @@ test_round_trip(void **state)
 	assert_int_equal(line[n - 1], '\n');
 	assert_non_null(strstr(line, "purgeable=2 "));
 	assert_non_null(strstr(line, "stamp=0123456789abcdef "));
+	assert_non_null(strstr(line, "announced=fedcba9876543210 "));
 	kp_summary_init(&back);
 	assert_int_equal(kp_summary_parse(line, &back), 0);
 	assert_same(&s, &back);

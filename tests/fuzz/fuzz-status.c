@@ -4,7 +4,8 @@
  *
  * The input is a dpkg status file, optionally followed by a NUL byte and
  * an entry of dpkg's updates/ journal. It is written into a throw-away
- * root and opened with kp_ctx_new(), then planned with a few option sets.
+ * root, fingerprinted (lib/fingerprint.c) and opened with kp_ctx_new(),
+ * then planned with a few option sets.
  * Whatever the file holds, the library must return (libdpkg's fatal
  * errors come back as error returns: nothing may exit or longjmp past
  * us), must not leak, and its plan must keep what it promises.
@@ -48,18 +49,32 @@ json_ws(const char *p)
 	return p;
 }
 
-/* Length of the UTF-8 sequence at p, or 0 when it is not one. */
+/*
+ * Length of the UTF-8 sequence at p, or 0 when it is not one: the code
+ * point it decodes to must need exactly that many bytes (no overlong
+ * form), be no surrogate and not pass U+10FFFF. Written apart from the
+ * library's check on purpose, by decoding.
+ */
 static size_t
 utf8_len(const unsigned char *p)
 {
+	unsigned long cp;
 	size_t n, i;
 
 	if (*p < 0x80)
 		return 1;
-	n = *p >= 0xf0 && *p <= 0xf4 ? 4 : *p >= 0xe0 ? 3 : *p >= 0xc2 && *p < 0xe0 ? 2 : 0;
-	for (i = 1; i < n; i++)
+	n = (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 : (*p & 0xf8) == 0xf0 ? 4 : 0;
+	if (n == 0)
+		return 0;
+	cp = *p & (0x7fu >> n);
+	for (i = 1; i < n; i++) {
 		if ((p[i] & 0xc0) != 0x80)
 			return 0;
+		cp = cp << 6 | (p[i] & 0x3fu);
+	}
+	if (cp < (n == 2 ? 0x80ul : n == 3 ? 0x800ul : 0x10000ul) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
 	return n;
 }
 
@@ -281,6 +296,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct kp_plan *first = NULL;
 	struct kp_plan_options opts = { 1, NULL, NULL, 0 };
 	char *name = NULL;
+	unsigned long long fingerprint;
 
 	if (root[0] == '\0')
 		make_root();
@@ -289,6 +305,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	write_file("var/lib/dpkg/status", data, status_size);
 	if (nul)
 		write_file("var/lib/dpkg/updates/0001", nul + 1, size - status_size - 1);
+	/* The apt hook's fingerprint reads the same files without libdpkg. */
+	REQUIRE(kp_kernel_fingerprint(root, &fingerprint, &err) == 0);
 	ctx = kp_ctx_new(root, NULL, NULL, &err);
 	if (ctx == NULL) {
 		REQUIRE(err.code < 0 && err.message[0] != '\0');

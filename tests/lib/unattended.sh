@@ -67,6 +67,18 @@ wait_for() {
 	done
 }
 
+# assert_gone_later PKG SECONDS: PKG is no longer installed within SECONDS
+# (a purge that runs once apt let go of its lock).
+unattended__gone() { [ "$(pkg_state "$unattended__pkg")" != ii ]; }
+assert_gone_later() {
+	unattended__pkg=$1
+	if wait_for "$2" unattended__gone; then
+		pass "$1 is gone after apt released its lock"
+	else
+		fail "$1 is gone after apt released its lock"
+	fi
+}
+
 # hold_dpkg_lock SECONDS: hold the sandbox's lock-frontend the way apt
 # does (an fcntl lock) for SECONDS, in the background; LOCK_PID is the
 # holder, which has the lock once this returns.
