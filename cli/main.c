@@ -323,7 +323,10 @@ purge(const struct cli_options *opts, const struct job *job)
 		print_nothing(opts);
 		return 0;
 	}
-	cli_print_summary(stdout, job->plan, &style);
+	/* apt-get's -qq (or -q=N) makes us quiet too. */
+	if (!opts->args.apt_quiet)
+		cli_print_summary(stdout, job->plan, opts->args.apt_simulate,
+		                  &style);
 	/* What could not be shown is not purged. */
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		cli_error("cannot write to standard output; "
@@ -347,6 +350,8 @@ purge(const struct cli_options *opts, const struct job *job)
 		cli_purge_left(opts->root, job->plan, &left);
 		cli_apt_failed_message(&left, status, msg, sizeof(msg));
 		cli_error("%s", msg);
+	} else if (!opts->args.apt_simulate && !opts->args.apt_quiet) {
+		cli_print_purged(stdout, job->plan, &style);
 	}
 	return status;
 }

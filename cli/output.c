@@ -228,11 +228,13 @@ n_releases_purged(const struct kp_plan *plan)
 
 /*
  * "BEFORE12 packages of 3 old kernel releases (freeing 1.2 GiB)AFTER",
- * wrapped to the width, and a newline.
+ * wrapped to the width, and a newline; "freed" instead of "freeing" once
+ * the purge is done.
  */
 static void
-print_purge_counts(FILE *out, const struct kp_plan *plan, const char *before,
-                   const char *after, const struct cli_style *style)
+print_counts(FILE *out, const struct kp_plan *plan, const char *before,
+             const char *freeing, const char *after,
+             const struct cli_style *style)
 {
 	size_t n = kp_plan_n_purge(plan);
 	size_t r = n_releases_purged(plan);
@@ -242,10 +244,17 @@ print_purge_counts(FILE *out, const struct kp_plan *plan, const char *before,
 	if (r > 0)
 		snprintf(releases, sizeof(releases),
 		         " of %zu old kernel release%s", r, r == 1 ? "" : "s");
-	snprintf(line, sizeof(line), "%s%zu package%s%s (freeing %s)%s",
-	         before, n, n == 1 ? "" : "s", releases, size, after);
+	snprintf(line, sizeof(line), "%s%zu package%s%s (%s %s)%s",
+	         before, n, n == 1 ? "" : "s", releases, freeing, size, after);
 	print_wrapped(out, line, 0, 2, style->width);
 	fputc('\n', out);
+}
+
+static void
+print_purge_counts(FILE *out, const struct kp_plan *plan, const char *before,
+                   const char *after, const struct cli_style *style)
+{
+	print_counts(out, plan, before, "freeing", after, style);
 }
 
 /* ----------------------------------------------------------- the table */
@@ -893,7 +902,7 @@ cli_print_dry_run(FILE *out, const struct kp_plan *plan,
 
 /** Before a purge: what is purged, in one sentence and a list of names. */
 void
-cli_print_summary(FILE *out, const struct kp_plan *plan,
+cli_print_summary(FILE *out, const struct kp_plan *plan, bool simulate,
                   const struct cli_style *style)
 {
 	bool by_release = n_releases_purged(plan) > 0;
@@ -902,7 +911,9 @@ cli_print_summary(FILE *out, const struct kp_plan *plan,
 	size_t i;
 	int col = 2;
 
-	print_purge_counts(out, plan, "Purging ", ":", style);
+	print_purge_counts(out, plan, simulate ? "Simulating the purge of " :
+	                   "Purging ", simulate ? "; apt-get -s changes "
+	                   "nothing:" : ":", style);
 	fputc(' ', out);
 	for (i = 0; i < n; i++) {
 		const char *name;
@@ -922,6 +933,14 @@ cli_print_summary(FILE *out, const struct kp_plan *plan,
 	}
 	fputc('\n', out);
 	cli_print_space(out, plan, style);
+}
+
+/** After a purge that apt-get finished: what went, and what it freed. */
+void
+cli_print_purged(FILE *out, const struct kp_plan *plan,
+                 const struct cli_style *style)
+{
+	print_counts(out, plan, "Purged ", "freed", ".", style);
 }
 
 /* --------------------------------------------------------- the command */

@@ -32,8 +32,10 @@ void cli_print_list(FILE *out, const struct kp_plan *plan,
 void cli_print_dry_run(FILE *out, const struct kp_plan *plan,
                        const char *const *command,
                        const struct cli_style *style);
-void cli_print_summary(FILE *out, const struct kp_plan *plan,
+void cli_print_summary(FILE *out, const struct kp_plan *plan, bool simulate,
                        const struct cli_style *style);
+void cli_print_purged(FILE *out, const struct kp_plan *plan,
+                      const struct cli_style *style);
 void cli_print_command(FILE *out, const char *const *argv,
                        const struct cli_style *style);
 void cli_print_space(FILE *out, const struct kp_plan *plan,

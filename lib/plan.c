@@ -865,8 +865,11 @@ check_options(const struct kp_plan_options *opts, bool running_installed,
 		return 0;
 	if (opts->running == NULL)
 		return kp__error_set(err, -EINVAL,
-		                     "--keep=0 with no running kernel would keep no "
-		                     "kernel by choice; use --keep=1 or more");
+		                     "--keep=0 with no running kernel would leave "
+		                     "the newest kernel version alone, with nothing "
+		                     "to fall back on; name the kernel that runs "
+		                     "with --running=RELEASE (under --root none "
+		                     "does unless named), or use --keep=1 or more");
 	return kp__error_set(err, -EINVAL,
 	                     "--keep=0 keeps only the running kernel, and %s is "
 	                     "not installed on this system; use --keep=1 or more",

@@ -148,6 +148,7 @@ INTEGRATION_TESTS += \
 	tests/integration/hook-stale.sh \
 	tests/integration/auto.sh \
 	tests/integration/config-location.sh \
+	tests/integration/messages.sh \
 	tests/integration/status.sh \
 	tests/integration/byobu-tmux.sh \
 	tests/integration/ansible.sh
