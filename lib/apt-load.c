@@ -12,8 +12,10 @@
  *
  * Which file: KPURGE_APT_MODULE when set (the build tree's tests and
  * benchmark run the uninstalled module this way; secure_getenv() ignores it
- * in a set-user-ID process), else KP_APT_MODULE_PATH, where make install
- * put it. Run as root, the module must be a file that only root could
+ * in a set-user-ID process); else, for a program run from its build tree
+ * (BUILD/cli/purge-old-kernels, not in the configured bindir), the module
+ * built beside it, BUILD/lib/kpurge-apt.so; else KP_APT_MODULE_PATH, where
+ * make install put it. Run as root, the module must be a file that only root could
  * have put there, by every name on the way (the trust walk of
  * lib/trust.c, as the CLI asks of APT_CONFIG): its code runs as root. It
  * is opened once, by that walk, and loaded from the descriptor, so the
@@ -27,6 +29,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,18 +47,52 @@
 
 static const struct kp_apt_module *module;
 
-/* The module's file name into *path; whether the environment chose it. */
+/* Who chose the module's file. */
+enum module_source { FROM_ENV, FROM_BUILD_TREE, INSTALLED };
+
+/*
+ * BUILD/lib/kpurge-apt.so when this program is BUILD/cli/NAME outside the
+ * configured bindir and that file exists: the layout of this project's
+ * build tree. Returns whether buf holds it.
+ */
 static bool
+build_tree_module(char *buf, size_t size)
+{
+	char exe[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return false;
+	*slash = '\0';
+	if (strcmp(exe, KP_BINDIR) == 0 || (slash = strrchr(exe, '/')) == NULL ||
+	    strcmp(slash, "/cli") != 0)
+		return false;
+	*slash = '\0';
+	if ((size_t)snprintf(buf, size, "%s/lib/" KP_APT_MODULE_NAME, exe) >= size)
+		return false;
+	return access(buf, F_OK) == 0;
+}
+
+/* The module's file name into *path, and who chose it. */
+static enum module_source
 module_path(const char **path)
 {
+	static char beside[PATH_MAX];
 	const char *env = secure_getenv("KPURGE_APT_MODULE");
 
-	if (env == NULL || env[0] == '\0') {
-		*path = KP_APT_MODULE_PATH;
-		return false;
+	if (env != NULL && env[0] != '\0') {
+		*path = env;
+		return FROM_ENV;
 	}
-	*path = env;
-	return true;
+	if (build_tree_module(beside, sizeof(beside))) {
+		*path = beside;
+		return FROM_BUILD_TREE;
+	}
+	*path = KP_APT_MODULE_PATH;
+	return INSTALLED;
 }
 
 /*
@@ -67,7 +104,7 @@ module_path(const char **path)
 static int
 open_module(const char **pathp, struct kp_error *err)
 {
-	bool from_env = module_path(pathp);
+	enum module_source source = module_path(pathp);
 	const char *path = *pathp;
 	struct kp_error why;
 	struct stat st;
@@ -81,10 +118,15 @@ open_module(const char **pathp, struct kp_error *err)
 	} else {
 		fd = kp_trust_open(path, O_RDONLY, 0, &why);
 		if (fd < 0 && fd != -ENOENT)
-			return kp__error_set(err, fd, from_env ?
+			return kp__error_set(err, fd, source == FROM_ENV ?
 			                     "KPURGE_APT_MODULE names %s, which is "
 			                     "not a file only root can change (%s); "
 			                     "not loaded (unset KPURGE_APT_MODULE)" :
+			                     source == FROM_BUILD_TREE ?
+			                     "the build tree's apt module %s is not "
+			                     "a file only root can change (%s); not "
+			                     "loaded as root: build as root, or make "
+			                     "install" :
 			                     "the apt module %s is not a file only "
 			                     "root can change (%s); reinstall "
 			                     "purge-old-kernels", path, why.message);

@@ -6,7 +6,8 @@ pkgconfig_DATA = lib/kpurge.pc
 KP_APT_MODULE_NAME = kpurge-apt.so
 
 lib_libkpurge_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBDPKG_CFLAGS) -DLIBDPKG_VOLATILE_API \
-	-DKP_APT_MODULE_PATH='"$(aptmoduledir)/$(KP_APT_MODULE_NAME)"'
+	-DKP_APT_MODULE_PATH='"$(aptmoduledir)/$(KP_APT_MODULE_NAME)"' \
+	-DKP_APT_MODULE_NAME='"$(KP_APT_MODULE_NAME)"' -DKP_BINDIR='"$(bindir)"'
 lib_libkpurge_a_SOURCES = \
 	lib/kpurge.h \
 	lib/kpurge-private.h \

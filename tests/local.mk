@@ -139,7 +139,8 @@ INTEGRATION_TESTS += \
 	tests/integration/apt-exact-headers.sh \
 	tests/integration/apt-broken-fix.sh \
 	tests/integration/list-space.sh \
-	tests/integration/apt-module.sh
+	tests/integration/apt-module.sh \
+	tests/integration/apt-module-build-tree.sh
 
 ## Unattended use: the apt hook, the periodic job, the status line and
 ## metrics, the Ansible playbook.
