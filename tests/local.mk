@@ -113,6 +113,7 @@ INTEGRATION_TESTS += \
 	tests/integration/apt-exact-headers.sh \
 	tests/integration/apt-broken-fix.sh \
 	tests/integration/list-space.sh \
+	tests/integration/space-leftovers.sh \
 	tests/integration/apt-module.sh
 
 ## Unattended use: the apt hook, the periodic job, the status line and
