@@ -85,12 +85,15 @@ fi
 WORK=$(mktemp -d /tmp/pok-real.XXXXXXXX)
 ROOT=$WORK/root
 SINK_PID=
+BUILD_PID=
 MOUNTS=()
 
 cleanup() {
 	local rc=$? m i
 	trap - EXIT
 	[ -z "$SINK_PID" ] || kill "$SINK_PID" 2>/dev/null || true
+	# The package build, if a step failed before it was waited for.
+	[ -z "$BUILD_PID" ] || wait "$BUILD_PID" 2>/dev/null || true
 	for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
 		m=${MOUNTS[$i]}
 		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
@@ -164,7 +167,10 @@ setup_root() {
 		mount --bind "/dev/$n" "$ROOT/dev/$n"
 		MOUNTS+=("$ROOT/dev/$n")
 	done
-	mkdir -p "$ROOT/dev/pts" "$ROOT/dev/shm"
+	mkdir -p "$ROOT/dev/shm"
+	# apt-get logs the terminal's output through a pseudo-terminal.
+	mount_in_root /dev/pts -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts
+	ln -s pts/ptmx "$ROOT/dev/ptmx"
 	mount_in_root /var/cache/apt/archives --bind "$CACHE/archives"
 	mount_in_root /var/lib/apt/lists --bind "$CACHE/lists"
 }
@@ -213,7 +219,7 @@ choose_kernels() {
 
 install_kernels() {
 	local log=$WORK/install.log
-	if ! apt_in_root install --no-install-recommends initramfs-tools \
+	if ! apt_in_root install --no-install-recommends initramfs-tools zstd \
 		"linux-image-$RC" "linux-image-$A" "linux-image-$B" \
 		"linux-image-$BC" "linux-headers-$B" \
 		linux-image-amd64 linux-headers-amd64 >"$log" 2>&1; then
@@ -229,11 +235,18 @@ install_kernels() {
 
 ## This tree's package.
 
+# Build this tree's .deb in the background, while the kernels install.
+build_own_deb() {
+	DEB_BUILD_OPTIONS="nocheck parallel=2" \
+		"$top_srcdir/tests/package-check.sh" --output "$WORK/debs" \
+		>"$WORK/package-check.log" 2>&1 &
+	BUILD_PID=$!
+}
+
 install_own_deb() {
-	local log=$WORK/package-check.log deb
-	if ! DEB_BUILD_OPTIONS="nocheck parallel=2" \
-		"$top_srcdir/tests/package-check.sh" --output "$WORK/debs" >"$log" 2>&1; then
-		show <"$log" | tail -n 30
+	local deb
+	if ! wait "$BUILD_PID"; then
+		show <"$WORK/package-check.log" | tail -n 30
 		die "tests/package-check.sh failed"
 	fi
 	deb=$(ls "$WORK"/debs/purge-old-kernels_*.deb)
@@ -316,8 +329,12 @@ step_purge() {
 		"$(expected_purge)" "$(json_field "$WORK/plan.json" '"\n".join(sorted(d["purge"]))')"
 	announced=$(json_field "$WORK/plan.json" 'd["purge_kib"]')
 	# shellcheck disable=SC2046 # package names have no blanks
-	paths=$(list_paths $(expected_purge))
+	set -- $(expected_purge)
+	paths=$(list_paths "$@")
 	tol=$((4 * paths))
+	say "# for comparison, the purged packages' Installed-Size (the figure before issue 13):" \
+		"$(in_root dpkg-query -W -f '${Installed-Size}\n' "$@" |
+			awk '{ s += $1 } END { print s }') KiB"
 	before_pkgs=$(all_pkgs)
 	before_kib=$(root_kib)
 	in_root purge-old-kernels --keep 1 -y >"$WORK/purge.log" 2>&1 \
@@ -364,7 +381,7 @@ check_boot() {
 		check "/$f points at an existing file" test -f "$ROOT/$(readlink "$ROOT/$f" | sed 's|^/||')"
 	done
 	check_eq "dpkg --audit is clean" "" "$(in_root dpkg --audit 2>&1)"
-	check "apt-get check is clean" in_root apt-get -q check
+	check "apt-get check is clean" in_root apt-get -qq check
 }
 
 # A syslog daemon's socket at the root's /dev/log, its messages appended to
@@ -388,7 +405,7 @@ EOF
 }
 
 step_auto() {
-	local t
+	local t pid
 	section "4. AUTO=yes, KEEP=1: a newer kernel, and the purge follows apt"
 	start_syslog_sink
 	sed -i 's/^#\?AUTO=.*/AUTO=yes/; s/^#\?KEEP=.*/KEEP=1/' "$ROOT/etc/purge-old-kernels.conf"
@@ -400,7 +417,7 @@ step_auto() {
 	grep -E '^(Setting up linux-image|purge-old-kernels)' "$WORK/auto-apt.log" | show
 	check "the hook said it purges once apt is done" \
 		grep -qE "^purge-old-kernels: purging .* once apt is done" "$WORK/auto-apt.log"
-	for ((t = 0; t < 300; t++)); do
+	for ((t = 0; t < 600; t++)); do
 		grep -qE 'purge-old-kernels\[[0-9]+\]: (purged|.*nothing was purged|.*giving up)' \
 			"$WORK/syslog" 2>/dev/null && break
 		sleep 1
@@ -408,6 +425,12 @@ step_auto() {
 	say "# the syslog, after ${t} s:"
 	show <"$WORK/syslog" 2>/dev/null || true
 	check "the purge was logged" grep -qE 'purge-old-kernels\[[0-9]+\]: purged ' "$WORK/syslog"
+	# The detached --auto ends after its log's last line: wait for it.
+	pid=$(sed -n 's/.*purge-old-kernels\[\([0-9]*\)\]: purg.*/\1/p' "$WORK/syslog" | head -n1)
+	for ((t = 0; t < 120; t++)); do
+		if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then break; fi
+		sleep 1
+	done
 	check_eq "linux-image-${NEW[0]} was purged by the detached --auto" "" \
 		"$(in_root dpkg-query -W -f '${db:Status-Abbrev}' "linux-image-${NEW[0]}" 2>/dev/null | tr -d ' ' | sed 's/^un$//')"
 	check_boot "${NEW[1]}" "$M"
@@ -417,6 +440,7 @@ main() {
 	section "the bootstrap tarball"
 	bootstrap_tarball
 	setup_root
+	build_own_deb
 	update_lists
 	choose_kernels
 	section "installing the kernels with the root's apt-get"
