@@ -214,7 +214,10 @@ struct kp_package {
 	enum kp_kind kind;
 	enum kp_state state;
 	bool held;
-	unsigned long long size_kib; /* Installed-Size */
+	/* What purging it frees: Installed-Size, or its files left on disk
+	 * when in config-files state; an image also counts its release's
+	 * initrd and modules.* files, which no package owns. */
+	unsigned long long size_kib;
 	const char *release; /* NULL for a flavour-less package */
 	const char *abi;
 	enum kp_action action;
@@ -235,7 +238,7 @@ struct kp_release {
 	enum kp_action action;
 	enum kp_reason reason;
 	const char *why;
-	unsigned long long size_kib;
+	unsigned long long size_kib;   /* its packages' size_kib */
 	unsigned long long boot_bytes; /* its files under /boot, initrd too */
 	/* apt's own kernel protection (APT::NeverAutoRemove) keeps its image;
 	 * filled by kp_plan_prove(). */
@@ -273,7 +276,7 @@ const struct kp_package *kp_plan_package(const struct kp_plan *plan, size_t i);
 /** The packages to purge, in the order apt-get is given them. */
 size_t kp_plan_n_purge(const struct kp_plan *plan);
 const char *kp_plan_purge_name(const struct kp_plan *plan, size_t i);
-/** Installed-Size of the packages to purge, in KiB. */
+/** What purging the packages to purge frees, in KiB (their size_kib). */
 unsigned long long kp_plan_purge_kib(const struct kp_plan *plan);
 /** The filesystem holding /boot, and what the purge frees there. */
 struct kp_boot_space {
@@ -455,7 +458,7 @@ struct kp_summary {
 	unsigned installed;        /* releases with packages installed */
 	unsigned purgeable;        /* releases the plan purges */
 	unsigned purgeable_packages;
-	unsigned long long purgeable_bytes;      /* their Installed-Size */
+	unsigned long long purgeable_bytes;      /* what they free (size_kib) */
 	unsigned long long purgeable_boot_bytes; /* what goes from /boot */
 	struct kp_boot_space boot;
 	/* What the plan was made from (kp_db_stamp(), kp_kernel_fingerprint()

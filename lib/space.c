@@ -1,13 +1,18 @@
 /*
- * libkpurge - space: what each release takes under /boot, what the purge
- * frees there, and how full the filesystem holding /boot is.
+ * libkpurge - space: what purging each release frees, on disk and under
+ * /boot, and how full the filesystem holding /boot is.
  *
- * dpkg's file lists (info/PACKAGE.list) say which files a package owns;
- * the initrd images are not owned by any package (the kernel's hooks make
- * them), so they are matched by release name.
+ * An installed package frees its Installed-Size. A package in
+ * config-files state frees what its remaining files (conffiles, mostly)
+ * take on disk, from its file list (info/PACKAGE.list). A release also
+ * frees files no package owns that its packages' scripts made and remove
+ * on purge: the initrd images in /boot (the kernel's hooks make them) and
+ * depmod's modules.* files in /lib/modules/RELEASE; they count toward the
+ * release's image package. On disk means what du counts: allocated blocks.
  */
 #include <config.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -18,9 +23,10 @@
 
 #include "kpurge-private.h"
 
-/* Size of a regular file at ROOT/path (path absolute), 0 otherwise. */
+/* Bytes a regular file at ROOT/path (path absolute) takes on disk, as du
+ * counts them; 0 for anything else. */
 static unsigned long long
-file_bytes(const char *root, const char *path)
+disk_bytes(const char *root, const char *path)
 {
 	char full[PATH_MAX];
 	struct stat st;
@@ -29,41 +35,75 @@ file_bytes(const char *root, const char *path)
 		return 0;
 	if (lstat(full, &st) < 0 || !S_ISREG(st.st_mode))
 		return 0;
-	return (unsigned long long)st.st_size;
+	return (unsigned long long)st.st_blocks * 512u;
 }
 
-/* Bytes of the files under /boot that package owns, from its file list. */
 static unsigned long long
-package_boot_bytes(const char *root, const char *admindir, const char *package)
+kib_of(unsigned long long bytes)
 {
-	char list[PATH_MAX], line[PATH_MAX];
-	unsigned long long sum = 0;
+	return (bytes + 1023u) / 1024u;
+}
+
+/* What one package's file list says about the space of its release. */
+struct list_sums {
+	unsigned long long boot;    /* its files under /boot */
+	unsigned long long modules; /* the /lib/modules/R/modules.* it owns */
+	unsigned long long left;    /* all its files still on disk */
+};
+
+/* Add path, a line of a file list, to sums; modules is "/lib/modules/R/modules.". */
+static void
+sum_listed_file(const char *root, const char *path, const char *modules,
+                struct list_sums *sums)
+{
+	unsigned long long bytes = disk_bytes(root, path);
+
+	if (bytes == 0)
+		return;
+	sums->left += bytes;
+	if (strncmp(path, "/boot/", 6) == 0)
+		sums->boot += bytes;
+	else if (modules[0] != '\0' && strncmp(path, modules, strlen(modules)) == 0)
+		sums->modules += bytes;
+}
+
+/* Read package's file list into sums (all zero when it cannot be read). */
+static void
+read_file_list(const char *root, const char *admindir,
+               const struct kp_package *pkg, struct list_sums *sums)
+{
+	char list[PATH_MAX], line[PATH_MAX], modules[PATH_MAX] = "";
 	FILE *f;
 
+	memset(sums, 0, sizeof(*sums));
+	if (pkg->release != NULL)
+		snprintf(modules, sizeof(modules), "/lib/modules/%s/modules.",
+		         pkg->release);
 	if ((size_t)snprintf(list, sizeof(list), "%s/info/%s.list", admindir,
-	                     package) >= sizeof(list))
-		return 0;
+	                     pkg->name) >= sizeof(list))
+		return;
 	f = fopen(list, "re");
 	if (f == NULL)
-		return 0;
+		return;
 	while (fgets(line, sizeof(line), f) != NULL) {
 		line[strcspn(line, "\n")] = '\0';
-		if (strncmp(line, "/boot/", 6) == 0)
-			sum += file_bytes(root, line);
+		sum_listed_file(root, line, modules, sums);
 	}
 	fclose(f);
-	return sum;
 }
 
 /*
- * Only images and modules packages ship files under /boot (vmlinuz;
- * System.map and config, which Ubuntu puts in linux-modules): reading the
- * file lists of the rest would cost more than all the planning.
+ * Whose file list is worth reading: packages in config-files state (what
+ * is left is all they free) and images and modules packages, the only
+ * ones with files under /boot (vmlinuz; System.map and config, which
+ * Ubuntu puts in linux-modules) or modules.* files. Reading the lists of
+ * the rest would cost more than all the planning.
  */
 static bool
-owns_boot_files(enum kp_kind kind)
+list_matters(const struct kp_package *pkg)
 {
-	return kind == KP_KIND_IMAGE || kind == KP_KIND_MODULES;
+	return pkg->state == KP_STATE_CONFIG_FILES || pkg->kind == KP_KIND_IMAGE ||
+	       pkg->kind == KP_KIND_MODULES;
 }
 
 /* The initrd images the kernel's hooks generated for release. */
@@ -78,9 +118,104 @@ initrd_bytes(const char *root, const char *release)
 	for (i = 0; i < KP_ARRAY_SIZE(suffixes); i++) {
 		if ((size_t)snprintf(path, sizeof(path), "/boot/initrd.img-%s%s",
 		                     release, suffixes[i]) < sizeof(path))
-			sum += file_bytes(root, path);
+			sum += disk_bytes(root, path);
 	}
 	return sum;
+}
+
+/* The modules.* files in ROOT/lib/modules/release, owned or not. */
+static unsigned long long
+modules_files_bytes(const char *root, const char *release)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	unsigned long long sum = 0;
+	struct dirent *d;
+	DIR *dp;
+
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/lib/modules/%s", root,
+	                     release) >= sizeof(dir))
+		return 0;
+	dp = opendir(dir);
+	if (dp == NULL)
+		return 0;
+	while ((d = readdir(dp)) != NULL) {
+		if (strncmp(d->d_name, "modules.", 8) != 0)
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "/lib/modules/%s/%s",
+		                     release, d->d_name) < sizeof(path))
+			sum += disk_bytes(root, path);
+	}
+	closedir(dp);
+	return sum;
+}
+
+/* The package that the files no package owns count toward: the image. */
+static struct kp_package *
+release_anchor(struct kp_plan *plan, const struct kp_release *rel)
+{
+	size_t j;
+
+	if (rel->n_packages == 0)
+		return NULL;
+	for (j = 0; j < rel->n_packages; j++)
+		if (rel->packages[j]->kind == KP_KIND_IMAGE)
+			break;
+	if (j == rel->n_packages)
+		j = 0;
+	return &plan->packages[rel->packages[j] - plan->packages];
+}
+
+/* Measure one release: its /boot share, and its packages' sizes. */
+static void
+measure_release(struct kp_plan *plan, struct kp_release *rel,
+                const char *root, const char *admindir)
+{
+	unsigned long long owned_modules = 0, modules, unowned;
+	struct kp_package *anchor = release_anchor(plan, rel);
+	size_t j;
+
+	rel->boot_bytes = initrd_bytes(root, rel->name);
+	unowned = rel->boot_bytes;
+	for (j = 0; j < rel->n_packages; j++) {
+		struct kp_package *pkg =
+			&plan->packages[rel->packages[j] - plan->packages];
+		struct list_sums sums;
+
+		if (!list_matters(pkg))
+			continue;
+		read_file_list(root, admindir, pkg, &sums);
+		rel->boot_bytes += sums.boot;
+		owned_modules += sums.modules;
+		if (pkg->state == KP_STATE_CONFIG_FILES)
+			pkg->size_kib = kib_of(sums.left);
+	}
+	modules = modules_files_bytes(root, rel->name);
+	if (modules > owned_modules)
+		unowned += modules - owned_modules;
+	if (anchor != NULL)
+		anchor->size_kib = kp__size_add(anchor->size_kib, kib_of(unowned));
+	rel->size_kib = 0;
+	for (j = 0; j < rel->n_packages; j++)
+		rel->size_kib = kp__size_add(rel->size_kib,
+		                             rel->packages[j]->size_kib);
+}
+
+/* A flavour-less package in config-files state frees its files left. */
+static void
+measure_shared_leftovers(struct kp_plan *plan, const char *root,
+                         const char *admindir)
+{
+	size_t i;
+
+	for (i = 0; i < plan->n_packages; i++) {
+		struct kp_package *pkg = &plan->packages[i];
+		struct list_sums sums;
+
+		if (pkg->release != NULL || pkg->state != KP_STATE_CONFIG_FILES)
+			continue;
+		read_file_list(root, admindir, pkg, &sums);
+		pkg->size_kib = kib_of(sums.left);
+	}
 }
 
 /**
@@ -104,32 +239,28 @@ kp_boot_usage(const char *root, struct kp_boot_space *out)
 	return 0;
 }
 
-static void
-measure_filesystem(struct kp_plan *plan, const char *root)
-{
-	kp_boot_usage(root, &plan->boot);
-}
-
 /** See kpurge-private.h. */
 void
 kp__plan_measure_boot(struct kp_plan *plan, const char *root,
                       const char *admindir)
 {
-	size_t r, j;
+	size_t r, i;
 
+	measure_shared_leftovers(plan, root, admindir);
 	plan->boot.freed = 0;
 	for (r = 0; r < plan->n_releases; r++) {
 		struct kp_release *rel = &plan->releases[r];
 
-		rel->boot_bytes = initrd_bytes(root, rel->name);
-		for (j = 0; j < rel->n_packages; j++)
-			if (owns_boot_files(rel->packages[j]->kind))
-				rel->boot_bytes += package_boot_bytes(
-					root, admindir, rel->packages[j]->name);
+		measure_release(plan, rel, root, admindir);
 		if (rel->action == KP_PURGE)
 			plan->boot.freed += rel->boot_bytes;
 	}
-	measure_filesystem(plan, root);
+	plan->purge_kib = 0;
+	for (i = 0; i < plan->n_packages; i++)
+		if (plan->packages[i].action == KP_PURGE)
+			plan->purge_kib = kp__size_add(plan->purge_kib,
+			                               plan->packages[i].size_kib);
+	kp_boot_usage(root, &plan->boot);
 }
 
 /** Fill out with /boot's filesystem figures and what the plan frees. */

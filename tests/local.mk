@@ -139,6 +139,7 @@ INTEGRATION_TESTS += \
 	tests/integration/apt-exact-headers.sh \
 	tests/integration/apt-broken-fix.sh \
 	tests/integration/list-space.sh \
+	tests/integration/space-leftovers.sh \
 	tests/integration/apt-module.sh \
 	tests/integration/apt-module-build-tree.sh
 
@@ -216,3 +217,18 @@ demo: cli/purge-old-kernels lib/$(KP_APT_MODULE_NAME)
 	$(AM_TESTS_ENVIRONMENT) $(SHELL) $(top_srcdir)/tests/demo.sh
 
 .PHONY: demo
+
+## make check-real: the command on a real Debian 12 root bootstrapped with
+## mmdebstrap, real kernel packages from Debian's archive, this tree's .deb
+## and its apt hook (tests/real/check-real.sh says what it checks). Not part
+## of make check: it needs the archive, about 1.5 GB in /tmp and minutes.
+## Downloads are cached in /var/cache/purge-old-kernels-check-real.
+EXTRA_DIST += tests/real/check-real.sh
+check-real: cli/purge-old-kernels lib/$(KP_APT_MODULE_NAME)
+	@start=$$(date +%s); status=0; \
+	$(AM_TESTS_ENVIRONMENT) bash $(top_srcdir)/tests/real/check-real.sh || status=$$?; \
+	echo "check-real: exit $$status, $$(( $$(date +%s) - start )) s"; \
+	if [ $$status -eq 77 ]; then echo "check-real: SKIPPED"; exit 0; fi; \
+	exit $$status
+
+.PHONY: check-real

@@ -467,7 +467,8 @@ test_sizes_saturate(void **state)
 	kp_plan_free(plan);
 }
 
-/* /boot: files the purged packages own, and initrd images by release. */
+/* /boot: files the purged packages own, and initrd images by release, in
+ * the blocks they take on disk (whole 4 KiB blocks here, so exact). */
 static void
 test_boot_space(void **state)
 {
@@ -479,10 +480,10 @@ test_boot_space(void **state)
 	char *root = sdb_root_new(pkgs), cmd[8192];
 
 	snprintf(cmd, sizeof(cmd), "mkdir -p %s/boot && cd %s/boot && "
-	         "head -c 3000 /dev/zero > vmlinuz-6.8.0-31-generic && "
-	         "head -c 500 /dev/zero > initrd.img-6.8.0-31-generic && "
-	         "head -c 7000 /dev/zero > vmlinuz-6.8.0-45-generic && "
-	         "head -c 900 /dev/zero > initrd.img-6.8.0-45-generic", root, root);
+	         "head -c 12288 /dev/zero > vmlinuz-6.8.0-31-generic && "
+	         "head -c 4096 /dev/zero > initrd.img-6.8.0-31-generic && "
+	         "head -c 28672 /dev/zero > vmlinuz-6.8.0-45-generic && "
+	         "head -c 8192 /dev/zero > initrd.img-6.8.0-45-generic", root, root);
 	assert_int_equal(system(cmd), 0);
 	sdb_write_file(root, "var/lib/dpkg/info/linux-image-6.8.0-31-generic.list",
 	               "/boot\n/boot/vmlinuz-6.8.0-31-generic\n/boot/missing\n");
@@ -492,9 +493,9 @@ test_boot_space(void **state)
 	kp_plan_boot_space(plan, &b);
 	assert_true(b.known);
 	assert_true(b.size > 0 && b.used > 0 && b.used <= b.size);
-	assert_int_equal(b.freed, 3500);
-	assert_int_equal(kp_plan_release(plan, 0)->boot_bytes, 7900);
-	assert_int_equal(kp_plan_release(plan, 1)->boot_bytes, 3500);
+	assert_int_equal(b.freed, 16384);
+	assert_int_equal(kp_plan_release(plan, 0)->boot_bytes, 36864);
+	assert_int_equal(kp_plan_release(plan, 1)->boot_bytes, 16384);
 	kp_plan_free(plan);
 	sdb_root_free(root);
 }

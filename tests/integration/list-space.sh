@@ -58,9 +58,10 @@ assert_eq "" "$err" "nothing on stderr"
 assert_not_contains "$list" "$esc" "no escape codes"
 unwrapped "$list" "--list through a pipe"
 assert_match "$list" '^RELEASE +STATE +SIZE +/BOOT +ACTION +WHY$' "the table has a /BOOT column"
-# vmlinuz 48 KiB + System.map 8 KiB + config 4 KiB + initrd 512 KiB = 572 KiB.
-assert_match "$(list_entry "$list" 6.8.0-45-generic)" '^6\.8\.0-45-generic +complete +162K +572K +KEEP +the newest kernel version$' \
-	"6.8.0-45: kept as the newest, 572K on /boot"
+# vmlinuz 48 KiB + System.map 8 KiB + config 4 KiB + initrd 512 KiB = 572 KiB;
+# SIZE is the Installed-Size (162 KiB) plus the initrd no package owns.
+assert_match "$(list_entry "$list" 6.8.0-45-generic)" '^6\.8\.0-45-generic +complete +674K +572K +KEEP +the newest kernel version$' \
+	"6.8.0-45: kept as the newest, 674K in all, 572K on /boot"
 assert_match "$(list_entry "$list" 5.15.0-91-generic | tr -s ' \n' '  ')" ' 572K +KEEP .*on hold' \
 	"5.15.0-91: kept, on hold"
 assert_match "$(list_entry "$list" 6.8.0-40-generic)" ' 572K +PURGE +older than' "6.8.0-40: purged, older"
@@ -77,7 +78,7 @@ set -- $figures
 assert_eq "True" "$3" "JSON: /boot's freed bytes are the purged releases' boot_bytes"
 assert_eq "1171456" "$4" "JSON: 2 x 572 KiB freed on /boot"
 assert_contains "$list" "To purge: $2 packages of 2 old kernel releases (freeing $(printf '%s' "$1" | tr _ ' '))." \
-	"the total Installed-Size freed"
+	"the total freed: Installed-Size and initrds"
 if [ "$boot_mounted" = 1 ]; then
 	# tmpfs counts 4 KiB pages: 4 x (48+8+4+512) KiB = 2288 KiB, 56% of 4 MiB.
 	assert_contains "$list" "/boot: 2.2 MiB of 4.0 MiB used (56%); 1.1 MiB (28%) after freeing 1.1 MiB." \

@@ -1,0 +1,490 @@
+#!/bin/bash
+# make check-real: purge-old-kernels on a real Debian 12 root, end to end.
+#
+# Bootstraps a minimal Debian 12 root with mmdebstrap from the archive this
+# machine's apt uses, installs into it, with the root's own apt-get in a
+# chroot, real kernel packages of three 6.1 ABIs (one also in its
+# cloud-amd64 flavour, one with its headers), the metapackages
+# linux-image-amd64 and linux-headers-amd64 (and so the newest 6.1 ABI),
+# initramfs-tools (real initrd images), and removes the oldest release to
+# config-files state. Then, with this tree's own .deb installed in the root
+# (built by tests/package-check.sh):
+#
+#  1. --list and --dry-run inside the chroot, as an admin runs them, and
+#     from outside with --root: the two agree;
+#  2. a newer kernel (6.12) installed with the root's apt-get: the packaged
+#     apt hook's notice appears in that apt run;
+#  3. purge-old-kernels --keep 1 -y inside the chroot: exactly the old
+#     releases go; /boot and /lib/modules hold the kept releases' files only;
+#     /vmlinuz, /initrd.img and their .old links point at existing files;
+#     dpkg --audit and apt-get check are clean; what du sees freed is the
+#     announced figure within TOLERANCE (below);
+#  4. AUTO=yes and KEEP=1 in the root's /etc/purge-old-kernels.conf, and a
+#     newer kernel again: the hook says it starts the purge; without systemd
+#     in the chroot it starts a detached --auto, which waits for apt's lock,
+#     purges, and logs to syslog (a socket at the root's /dev/log that this
+#     script reads, standing in for the syslog daemon a chroot lacks).
+#
+# TOLERANCE: the figures count an installed package by its Installed-Size,
+# which dpkg-gencontrol makes by rounding each file up to 1 KiB, while du
+# counts the 4 KiB blocks files and directories take: the freed space may
+# exceed the announced one by up to 4 KiB per path in the purged packages'
+# file lists. The dpkg database (/var/lib/dpkg) and logs are left out of
+# the comparison: they are not the packages' files.
+#
+# Downloads are cached in $POK_REAL_CACHE (default
+# /var/cache/purge-old-kernels-check-real): the bootstrap tarball, apt's
+# lists and every .deb. A second run downloads only what the archive changed.
+# Everything runs in a private mount namespace (unshare --mount): /proc,
+# /dev and the cache are mounted into the root there only, and vanish with
+# it. Needs root, mmdebstrap, unshare; exits 77 (skipped) without them or
+# when the archive cannot be reached and nothing is cached.
+# KEEP_REAL=1 keeps the root afterwards (its path is printed).
+# shellcheck disable=SC2016 # dpkg-query's and apt's own ${...} formats
+set -euo pipefail
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+: "${POK:=$top_builddir/cli/purge-old-kernels}"
+CACHE=${POK_REAL_CACHE:-/var/cache/purge-old-kernels-check-real}
+SUITE=bookworm
+
+say() { printf '%s\n' "$*"; }
+section() { printf '\n== [%4ss] %s\n' "$SECONDS" "$*"; }
+skip() { say "SKIP: check-real: $*"; exit 77; }
+die() { say "ERROR: check-real: $*" >&2; exit 99; }
+FAILS=0
+CHECKS=0
+pass() { CHECKS=$((CHECKS + 1)); say "ok - $*"; }
+fail() { CHECKS=$((CHECKS + 1)); FAILS=$((FAILS + 1)); say "not ok - $*"; }
+check() { # check WHAT CMD...: pass if CMD succeeds
+	local what=$1
+	shift
+	if "$@"; then pass "$what"; else fail "$what"; fi
+}
+check_eq() { # check_eq WHAT EXPECTED ACTUAL
+	if [ "$2" = "$3" ]; then
+		pass "$1"
+	else
+		fail "$1"
+		say "    expected: $(printf '%s' "$2" | tr '\n' ' ')"
+		say "    actual:   $(printf '%s' "$3" | tr '\n' ' ')"
+	fi
+}
+show() { sed 's/^/  | /'; }
+
+[ "$(id -u)" = 0 ] || skip "needs root (chroot, mounts, dpkg in the root)"
+for tool in mmdebstrap unshare chroot python3; do
+	command -v "$tool" >/dev/null 2>&1 || skip "$tool is missing (apt-get install mmdebstrap)"
+done
+
+# Into a private mount namespace: nothing mounted here reaches the host.
+if [ -z "${POK_REAL_IN_NS:-}" ]; then
+	POK_REAL_IN_NS=1 exec unshare --mount --propagation private -- bash "$0" "$@"
+fi
+
+WORK=$(mktemp -d /tmp/pok-real.XXXXXXXX)
+ROOT=$WORK/root
+SINK_PID=
+BUILD_PID=
+MOUNTS=()
+
+cleanup() {
+	local rc=$? m i
+	trap - EXIT
+	[ -z "$SINK_PID" ] || kill "$SINK_PID" 2>/dev/null || true
+	# The package build, if a step failed before it was waited for.
+	[ -z "$BUILD_PID" ] || wait "$BUILD_PID" 2>/dev/null || true
+	for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
+		m=${MOUNTS[$i]}
+		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
+	done
+	if grep -q " $ROOT" /proc/self/mounts; then
+		say "check-real: something is still mounted under $ROOT; left in place"
+	elif [ "${KEEP_REAL:-0}" = 1 ]; then
+		say "check-real: root kept: $ROOT"
+	else
+		rm -rf "$WORK"
+	fi
+	[ "$rc" -ne 0 ] || [ "$FAILS" -eq 0 ] || rc=1
+	exit "$rc"
+}
+trap cleanup EXIT
+
+mount_in_root() { # mount_in_root TARGET MOUNT-ARGS...
+	local target=$ROOT$1
+	shift
+	mkdir -p "$target"
+	mount "$@" "$target"
+	MOUNTS+=("$target")
+}
+
+# in_root CMD...: CMD in the chroot, with a clean environment like a root
+# login's, stdin from /dev/null.
+in_root() {
+	chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+		HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@" </dev/null
+}
+apt_in_root() { in_root apt-get -q -y -o Dpkg::Use-Pty=0 "$@"; }
+
+## The archive and the cache.
+
+# The lines of this machine's apt sources for SUITE, SUITE-updates and
+# SUITE-security, main only.
+sources() {
+	apt-get indextargets --format '$(SITE) $(RELEASE) $(COMPONENT)' \
+		'Identifier: Packages' 2>/dev/null |
+		awk -v s="$SUITE" '($2 == s || $2 == s "-updates" || $2 == s "-security") && $3 == "main" \
+			{ print "deb " $1 " " $2 " main" }' | sort -u
+}
+
+bootstrap_tarball() {
+	local tar=$CACHE/$SUITE-minbase.tar src
+	if [ -s "$tar" ]; then
+		say "cached: $tar"
+		return 0
+	fi
+	src=$(sources)
+	[ -n "$src" ] || skip "this machine's apt sources name no $SUITE archive"
+	say "mmdebstrap --variant=minbase $SUITE from:"
+	printf '%s\n' "$src" | show
+	if ! mmdebstrap --quiet --variant=minbase --format=tar "$SUITE" "$tar.tmp" "$src" >"$WORK/mmdebstrap.log" 2>&1; then
+		show <"$WORK/mmdebstrap.log" | tail -n 15
+		rm -f "$tar.tmp"
+		skip "mmdebstrap could not bootstrap $SUITE: the archive cannot be reached?"
+	fi
+	mv "$tar.tmp" "$tar"
+}
+
+setup_root() {
+	mkdir -p "$ROOT" "$CACHE/archives/partial" "$CACHE/lists/partial"
+	tar -C "$ROOT" -xf "$CACHE/$SUITE-minbase.tar"
+	cp -L /etc/resolv.conf "$ROOT/etc/resolv.conf" 2>/dev/null || true
+	mount_in_root /proc -t proc proc
+	# A /dev of its own: the nodes programs need, and /dev/log for step 4.
+	mount_in_root /dev -t tmpfs -o mode=0755,size=1m pok-real-dev
+	for n in null zero full random urandom tty; do
+		touch "$ROOT/dev/$n"
+		mount --bind "/dev/$n" "$ROOT/dev/$n"
+		MOUNTS+=("$ROOT/dev/$n")
+	done
+	mkdir -p "$ROOT/dev/shm"
+	# apt-get logs the terminal's output through a pseudo-terminal.
+	mount_in_root /dev/pts -t devpts -o newinstance,ptmxmode=0666,mode=0620 devpts
+	ln -s pts/ptmx "$ROOT/dev/ptmx"
+	mount_in_root /var/cache/apt/archives --bind "$CACHE/archives"
+	mount_in_root /var/lib/apt/lists --bind "$CACHE/lists"
+}
+
+update_lists() {
+	if apt_in_root update >"$WORK/update.log" 2>&1; then
+		return 0
+	fi
+	show <"$WORK/update.log" | tail -n 10
+	ls "$CACHE/lists/"*_Packages* >/dev/null 2>&1 \
+		|| skip "apt-get update failed in the root and no lists are cached: the archive cannot be reached"
+	say "# apt-get update failed; using the cached lists"
+}
+
+## The kernels.
+
+# Names of the root's archive matching the extended regular expression.
+names() { in_root apt-cache pkgnames "${1%%[[(\\]*}" | grep -E "^$1\$" || true; }
+
+choose_kernels() {
+	local n cloud
+	META=$(in_root apt-cache depends linux-image-amd64 |
+		sed -n 's/^ *Depends: linux-image-\(6\.1\.0-[0-9]*\)-amd64$/\1/p' | head -n1)
+	[ -n "$META" ] || die "linux-image-amd64 depends on no linux-image-6.1.0-N-amd64"
+	cloud=$(names 'linux-image-6\.1\.0-[0-9]+-cloud-amd64' |
+		sed 's/^linux-image-\(6\.1\.0-[0-9]*\)-cloud-amd64$/\1/' | sort -t- -k2,2n)
+	OLD=()
+	for n in $cloud; do
+		[ "${n#6.1.0-}" -lt "${META#6.1.0-}" ] || continue
+		[ -n "$(names "linux-image-${n//./\\.}-amd64")" ] || continue
+		OLD+=("$n")
+	done
+	[ "${#OLD[@]}" -ge 3 ] || die "the archive has fewer than 3 older 6.1 ABIs: ${OLD[*]}"
+	OLD=("${OLD[@]: -3}")
+	mapfile -t NEW < <(names 'linux-image-6\.12\.[0-9]+\+deb12-amd64' |
+		sort -V | tail -n2 | sed 's/^linux-image-//')
+	[ "${#NEW[@]}" -eq 2 ] || die "the archive has fewer than 2 6.12 kernels"
+	RC=${OLD[0]}-amd64        # removed, config files left
+	A=${OLD[1]}-amd64         # installed
+	B=${OLD[2]}-amd64         # installed, also cloud-amd64 and headers
+	BC=${OLD[2]}-cloud-amd64
+	M=$META-amd64             # the metapackages' release
+	say "config-files: $RC; installed: $A, $B, $BC (with headers), $M (metapackages)"
+	say "newer, for the hook: ${NEW[0]} (step 2), ${NEW[1]} (step 4)"
+}
+
+install_kernels() {
+	local log=$WORK/install.log
+	if ! apt_in_root install --no-install-recommends initramfs-tools zstd \
+		"linux-image-$RC" "linux-image-$A" "linux-image-$B" \
+		"linux-image-$BC" "linux-headers-$B" \
+		linux-image-amd64 linux-headers-amd64 >"$log" 2>&1; then
+		show <"$log" | tail -n 30
+		die "installing the kernels failed"
+	fi
+	grep -E '^(Get|Fetched|update-initramfs)' "$log" | show | tail -n 12
+	apt_in_root remove "linux-image-$RC" >"$WORK/remove.log" 2>&1 \
+		|| { show <"$WORK/remove.log"; die "apt-get remove linux-image-$RC failed"; }
+	check_eq "linux-image-$RC is in config-files state" "deinstall ok config-files" \
+		"$(in_root dpkg-query -W -f '${Status}' "linux-image-$RC")"
+}
+
+## This tree's package.
+
+# Build this tree's .deb in the background, while the kernels install.
+build_own_deb() {
+	DEB_BUILD_OPTIONS="nocheck parallel=2" \
+		"$top_srcdir/tests/package-check.sh" --output "$WORK/debs" \
+		>"$WORK/package-check.log" 2>&1 &
+	BUILD_PID=$!
+}
+
+install_own_deb() {
+	local deb
+	if ! wait "$BUILD_PID"; then
+		show <"$WORK/package-check.log" | tail -n 30
+		die "tests/package-check.sh failed"
+	fi
+	deb=$(ls "$WORK"/debs/purge-old-kernels_*.deb)
+	cp "$deb" "$ROOT/tmp/"
+	apt_in_root install "/tmp/${deb##*/}" >"$WORK/own.log" 2>&1 \
+		|| { show <"$WORK/own.log"; die "installing ${deb##*/} in the root failed"; }
+	say "installed ${deb##*/} in the root"
+	check "the packaged apt hook is in place" \
+		test -f "$ROOT/etc/apt/apt.conf.d/85purge-old-kernels"
+}
+
+## What is there.
+
+kernel_pkgs() { # installed or config-files packages of a kernel family, sorted
+	in_root dpkg-query -W -f '${db:Status-Abbrev} ${Package}\n' 'linux-*' |
+		awk '$1 == "ii" || $1 == "rc" { print $2 }' | sort
+}
+all_pkgs() {
+	in_root dpkg-query -W -f '${db:Status-Abbrev} ${Package}\n' |
+		awk '$1 != "un" { print $2 }' | sort
+}
+# KiB that du sees in the root: the packages' files, not apt's cache and
+# lists (bind mounts of this machine's cache), the dpkg database or logs.
+root_kib() {
+	(cd "$ROOT" && du -skx --exclude=./var/cache/apt/archives \
+		--exclude=./var/lib/apt/lists --exclude=./var/lib/dpkg \
+		--exclude=./var/log --exclude=./tmp --exclude=./run .) | cut -f1
+}
+list_paths() { # the number of paths in the file lists of PKG...
+	local p n=0
+	for p in "$@"; do
+		[ -f "$ROOT/var/lib/dpkg/info/$p.list" ] || continue
+		n=$((n + $(wc -l <"$ROOT/var/lib/dpkg/info/$p.list")))
+	done
+	echo "$n"
+}
+json_field() { # json_field FILE EXPR: EXPR of the JSON document d
+	python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+## The steps.
+
+step_show_plan() {
+	section "1. --list and --dry-run inside the chroot, and from outside with --root"
+	in_root purge-old-kernels --list >"$WORK/list.in" 2>&1 || true
+	say "# chroot $ROOT purge-old-kernels --list"
+	show <"$WORK/list.in"
+	in_root purge-old-kernels --dry-run >"$WORK/dry.in" 2>&1 || true
+	say "# chroot $ROOT purge-old-kernels --dry-run"
+	show <"$WORK/dry.in"
+	"$POK" --root="$ROOT" --list >"$WORK/list.out" 2>&1 || true
+	# But for /boot's use: the filesystem under /tmp is this machine's,
+	# which other programs write to between the two runs.
+	check_eq "--list from outside with --root says what --list inside says (/boot's use aside)" \
+		"$(grep -v '^/boot: ' "$WORK/list.in")" "$(grep -v '^/boot: ' "$WORK/list.out")"
+	check "--list names the release in config-files state" \
+		grep -q "^$RC *config-files" "$WORK/list.in"
+	check "--dry-run would purge the release in config-files state" \
+		grep -q "^$RC: " "$WORK/dry.in"
+	check_release_figures
+}
+
+# --list's /BOOT and SIZE against du: each release's /BOOT is what du
+# counts of its files in /boot, exactly; the release in config-files state
+# takes what du counts in /lib/modules/RC (depmod's files; no conffiles
+# and no initrd are left by a Debian image), within the directory itself.
+boot_files_bytes() { # what du counts of ROOT/boot/*-RELEASE, in bytes
+	local f sum=0
+	for f in "$ROOT"/boot/*-"$1"; do
+		[ -f "$f" ] || continue
+		sum=$((sum + $(du -B1 "$f" | cut -f1)))
+	done
+	echo "$sum"
+}
+
+check_release_figures() {
+	local r boot du_boot rc_kib du_rc
+	in_root purge-old-kernels --list --json >"$WORK/list.json"
+	for r in "$RC" "$A" "$B" "$BC" "$M"; do
+		boot=$(json_field "$WORK/list.json" "[x['boot_bytes'] for x in d['releases'] if x['name'] == '$r'][0]")
+		du_boot=$(boot_files_bytes "$r")
+		check_eq "$r: /BOOT is what du counts of /boot/*-$r ($du_boot bytes)" "$du_boot" "$boot"
+	done
+	rc_kib=$(json_field "$WORK/list.json" "[x['size_kib'] for x in d['releases'] if x['name'] == '$RC'][0]")
+	du_rc=$(du -sk "$ROOT/lib/modules/$RC" | cut -f1)
+	say "# $RC: SIZE $rc_kib KiB; du of /lib/modules/$RC: $du_rc KiB"
+	check "$RC: SIZE is du's figure for /lib/modules/$RC, less its directory's 4 KiB" \
+		test "$rc_kib" -ge $((du_rc - 4)) -a "$rc_kib" -le "$du_rc"
+}
+
+step_hook_notice() {
+	section "2. a newer kernel with the root's apt-get: the hook's notice"
+	apt_in_root install --no-install-recommends "linux-image-${NEW[0]}" >"$WORK/hook.log" 2>&1 \
+		|| { show <"$WORK/hook.log"; die "installing linux-image-${NEW[0]} failed"; }
+	grep -E '^(Setting up linux-image|purge-old-kernels)' "$WORK/hook.log" | show
+	check "the hook said what can be purged in the apt run" \
+		grep -qE "^purge-old-kernels: .* can be purged, freeing .*; run 'sudo purge-old-kernels'" \
+		"$WORK/hook.log"
+}
+
+expected_purge() {
+	printf '%s\n' "linux-image-$RC" "linux-image-$A" "linux-image-$B" \
+		"linux-image-$BC" "linux-headers-$B" "linux-headers-${OLD[2]}-common" | sort
+}
+
+step_purge() {
+	local before_pkgs before_kib after_kib freed announced paths tol diff
+	section "3. purge-old-kernels --keep 1 -y inside the chroot"
+	in_root purge-old-kernels --keep 1 --dry-run --json >"$WORK/plan.json"
+	check_eq "the plan purges exactly the three old releases, the cloud flavour and their headers" \
+		"$(expected_purge)" "$(json_field "$WORK/plan.json" '"\n".join(sorted(d["purge"]))')"
+	announced=$(json_field "$WORK/plan.json" 'd["purge_kib"]')
+	# shellcheck disable=SC2046 # package names have no blanks
+	set -- $(expected_purge)
+	paths=$(list_paths "$@")
+	tol=$((4 * paths))
+	say "# for comparison, the purged packages' Installed-Size (the figure before issue 13):" \
+		"$(in_root dpkg-query -W -f '${Installed-Size}\n' "$@" |
+			awk '{ s += $1 } END { print s }') KiB"
+	before_pkgs=$(all_pkgs)
+	before_kib=$(root_kib)
+	in_root purge-old-kernels --keep 1 -y >"$WORK/purge.log" 2>&1 \
+		|| { show <"$WORK/purge.log"; fail "purge-old-kernels --keep 1 -y"; return; }
+	pass "purge-old-kernels --keep 1 -y"
+	grep -vE '^(\(Reading|Reading|Building|Removing|Purging configuration|Processing|update-initramfs|I: |W: |run-parts|/etc/kernel)' \
+		"$WORK/purge.log" | show
+	after_kib=$(root_kib)
+	freed=$((before_kib - after_kib))
+	check_eq "every other package is still installed" \
+		"$(comm -23 <(printf '%s\n' "$before_pkgs") <(expected_purge))" "$(all_pkgs)"
+	check_eq "the kernel packages left: the newest, and the metapackages' release they need" \
+		"$(printf '%s\n' "linux-image-${NEW[0]}" "linux-image-$M" "linux-headers-$M" \
+			"linux-headers-$META-common" linux-image-amd64 linux-headers-amd64 \
+			linux-base linux-kbuild-6.1 linux-compiler-gcc-12-x86 | sort)" \
+		"$(kernel_pkgs)"
+	check_boot "${NEW[0]}" "$M"
+	diff=$((freed - announced))
+	say "# announced $announced KiB; du saw $freed KiB freed; difference $diff KiB;" \
+		"tolerance 0 to $tol KiB (4 KiB x $paths paths)"
+	check "the space freed is the announced space within the tolerance" \
+		test "$diff" -ge 0 -a "$diff" -le "$tol"
+}
+
+# check_boot RELEASE...: /boot and /lib/modules hold these releases' files
+# only, the symbolic links point at existing files, dpkg and apt are content.
+check_boot() {
+	local f r ok bad='' dirs want
+	for f in "$ROOT"/boot/*; do
+		ok=0
+		for r in "$@"; do
+			case ${f##*/} in *-"$r") ok=1 ;; esac
+		done
+		[ "$ok" = 1 ] || bad="$bad ${f##*/}"
+	done
+	# shellcheck disable=SC2012 # for the log only
+	ls -l "$ROOT/boot" | show
+	check_eq "/boot holds the files of $* only" "" "$bad"
+	dirs=$(find "$ROOT/lib/modules" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort)
+	want=$(printf '%s\n' "$@" | sort)
+	check_eq "/lib/modules holds $* only" "$want" "$dirs"
+	for f in vmlinuz initrd.img vmlinuz.old initrd.img.old; do
+		say "  | /$f -> $(readlink "$ROOT/$f" || echo '(none)')"
+		check "/$f points at an existing file" test -f "$ROOT/$(readlink "$ROOT/$f" | sed 's|^/||')"
+	done
+	check_eq "dpkg --audit is clean" "" "$(in_root dpkg --audit 2>&1)"
+	check "apt-get check is clean" in_root apt-get -qq check
+}
+
+# A syslog daemon's socket at the root's /dev/log, its messages appended to
+# $WORK/syslog: the chroot has no syslog daemon of its own.
+start_syslog_sink() {
+	python3 - "$ROOT/dev/log" "$WORK/syslog" <<'EOF' &
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+os.chmod(sys.argv[1], 0o666)
+with open(sys.argv[2], "a", buffering=1) as log:
+    while True:
+        log.write(s.recv(8192).decode("utf-8", "replace").rstrip("\n") + "\n")
+EOF
+	SINK_PID=$!
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		[ -S "$ROOT/dev/log" ] && return 0
+		sleep 0.2
+	done
+	die "the syslog socket did not appear"
+}
+
+step_auto() {
+	local t pid
+	section "4. AUTO=yes, KEEP=1: a newer kernel, and the purge follows apt"
+	start_syslog_sink
+	sed -i 's/^#\?AUTO=.*/AUTO=yes/; s/^#\?KEEP=.*/KEEP=1/' "$ROOT/etc/purge-old-kernels.conf"
+	grep -E '^(AUTO|KEEP)=' "$ROOT/etc/purge-old-kernels.conf" | show
+	check "/run/systemd/system is absent in the chroot (no systemd there)" \
+		test ! -e "$ROOT/run/systemd/system"
+	apt_in_root install --no-install-recommends "linux-image-${NEW[1]}" >"$WORK/auto-apt.log" 2>&1 \
+		|| { show <"$WORK/auto-apt.log"; die "installing linux-image-${NEW[1]} failed"; }
+	grep -E '^(Setting up linux-image|purge-old-kernels)' "$WORK/auto-apt.log" | show
+	check "the hook said it purges once apt is done" \
+		grep -qE "^purge-old-kernels: purging .* once apt is done" "$WORK/auto-apt.log"
+	for ((t = 0; t < 600; t++)); do
+		grep -qE 'purge-old-kernels\[[0-9]+\]: (purged|.*nothing was purged|.*giving up)' \
+			"$WORK/syslog" 2>/dev/null && break
+		sleep 1
+	done
+	say "# the syslog, after ${t} s:"
+	show <"$WORK/syslog" 2>/dev/null || true
+	check "the purge was logged" grep -qE 'purge-old-kernels\[[0-9]+\]: purged ' "$WORK/syslog"
+	# The detached --auto ends after its log's last line: wait for it.
+	pid=$(sed -n 's/.*purge-old-kernels\[\([0-9]*\)\]: purg.*/\1/p' "$WORK/syslog" | head -n1)
+	for ((t = 0; t < 120; t++)); do
+		if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then break; fi
+		sleep 1
+	done
+	check_eq "linux-image-${NEW[0]} was purged by the detached --auto" "" \
+		"$(in_root dpkg-query -W -f '${db:Status-Abbrev}' "linux-image-${NEW[0]}" 2>/dev/null | tr -d ' ' | sed 's/^un$//')"
+	check_boot "${NEW[1]}" "$M"
+}
+
+main() {
+	section "the bootstrap tarball"
+	bootstrap_tarball
+	setup_root
+	build_own_deb
+	update_lists
+	choose_kernels
+	section "installing the kernels with the root's apt-get"
+	install_kernels
+	section "this tree's .deb, built by tests/package-check.sh, installed in the root"
+	install_own_deb
+	step_show_plan
+	step_hook_notice
+	step_purge
+	step_auto
+	section "done"
+	say "cache: $(du -sh "$CACHE" | cut -f1) in $CACHE"
+	say "check-real: $((CHECKS - FAILS)) of $CHECKS checks passed in $SECONDS s"
+}
+
+main "$@"
