@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -472,17 +473,16 @@ describe_space(unsigned long long boot_bytes, unsigned long long bytes,
 static void
 report_only(struct job *job)
 {
-	char what[1536], space[96];
-	const char *root = job->opts->root;
+	char what[1536], space[96], options[PATH_MAX + 1024];
 
+	cli_plan_options(job->opts, options, sizeof(options));
 	describe_purge(job->plan, what, sizeof(what));
 	describe_space(job->summary.purgeable_boot_bytes,
 	               job->summary.purgeable_bytes, space, sizeof(space));
 	cli_log_message(&job->log, KP_LOG_INFO, "%s can be purged, freeing %s; "
 	                "AUTO is not yes in %s, so nothing was purged: run '"
-	                CLI_NAME "%s%s' as root to purge them", what, space,
-	                job->config_path, root ? " --root=" : "",
-	                root ? root : "");
+	                CLI_NAME "%s' as root to purge them", what, space,
+	                job->config_path, options);
 }
 
 /* What --auto gives apt-get: non-interactive, waiting `wait` seconds more

@@ -42,13 +42,6 @@ ignore_stdin(void)
 }
 
 /* " --root=DIR" for the command the user is told to run. */
-static void
-root_option(const struct cli_options *opts, char *buf, size_t size)
-{
-	buf[0] = '\0';
-	if (opts->root != NULL)
-		snprintf(buf, size, " --root=%s", opts->root);
-}
 
 static void
 describe(const struct kp_plan *plan, char *what, size_t what_size,
@@ -216,11 +209,11 @@ static void
 notice(const struct cli_options *opts, const struct kp_config *cfg,
        const struct kp_plan *plan, size_t n_protect, const char *running)
 {
-	char what[1536], space[96], root[PATH_MAX + 16];
+	char what[1536], space[96], options[PATH_MAX + 1024];
 	const char *how;
 
 	describe(plan, what, sizeof(what), space, sizeof(space));
-	root_option(opts, root, sizeof(root));
+	cli_plan_options(opts, options, sizeof(options));
 	if (cfg->auto_purge == KP_AUTO_YES && cli_auto_running(opts->root))
 		return;
 	if (cfg->auto_purge == KP_AUTO_YES &&
@@ -230,7 +223,7 @@ notice(const struct cli_options *opts, const struct kp_config *cfg,
 		return;
 	}
 	cli_error("%s can be purged%s; run 'sudo " CLI_NAME "%s'", what, space,
-	          root);
+	          options);
 }
 
 /*

@@ -984,6 +984,46 @@ shell_quote(const char *word)
 	return quoted;
 }
 
+/* " NAME=VALUE", VALUE quoted for a shell, appended to buf. */
+static void
+append_option(char *buf, size_t size, const char *name, const char *value)
+{
+	char *quoted = shell_quote(value);
+	size_t len = strlen(buf);
+
+	if (quoted != NULL && len < size)
+		snprintf(buf + len, size - len, " %s=%s", name, quoted);
+	free(quoted);
+}
+
+/**
+ * The options of opts that shaped the plan, as they would be typed again
+ * (" --root=DIR --running=R --keep=N --protect=R"): the ones given on the
+ * command line; KEEP and PROTECT of the configuration file are read again
+ * by the command that is run. "" when there are none.
+ */
+void
+cli_plan_options(const struct cli_options *opts, char *buf, size_t size)
+{
+	char keep[16];
+	size_t i;
+
+	buf[0] = '\0';
+	if (opts->root != NULL)
+		append_option(buf, size, "--root", opts->root);
+	if (opts->running_none)
+		append_option(buf, size, "--running", "none");
+	else if (opts->running != NULL)
+		append_option(buf, size, "--running", opts->running);
+	if (opts->keep_set) {
+		snprintf(keep, sizeof(keep), "%u", opts->keep);
+		append_option(buf, size, "--keep", keep);
+	}
+	for (i = 0; i < opts->n_protect; i++)
+		if (opts->protect_where == NULL || opts->protect_where[i] == NULL)
+			append_option(buf, size, "--protect", opts->protect[i]);
+}
+
 /* Break the line before word if it would not fit with what follows it. */
 static int
 place_word(FILE *out, int col, int len, bool first,

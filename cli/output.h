@@ -36,6 +36,8 @@ void cli_print_summary(FILE *out, const struct kp_plan *plan, bool simulate,
                        const struct cli_style *style);
 void cli_print_purged(FILE *out, const struct kp_plan *plan,
                       const struct cli_style *style);
+struct cli_options;
+void cli_plan_options(const struct cli_options *opts, char *buf, size_t size);
 void cli_print_command(FILE *out, const char *const *argv,
                        const struct cli_style *style);
 void cli_print_space(FILE *out, const struct kp_plan *plan,

@@ -93,8 +93,12 @@ prove_round(struct kp_ctx *ctx, struct kp_apt *apt, struct kp_plan *plan,
 	if (r < 0)
 		return r;
 	if (sim.problem != NULL)
+		/* apt's sentence, without its full stop: ours goes on. */
 		r = kp__error_set(err, -EPERM, "apt-get cannot resolve the purge: "
-		                  "%s", sim.problem);
+		                  "%.*s", (int)(strlen(sim.problem) -
+		                  (sim.problem[0] != '\0' &&
+		                   sim.problem[strlen(sim.problem) - 1] == '.')),
+		                  sim.problem);
 	else if (sim.n_removals == 0 && sim.n_installs == 0)
 		r = 1;
 	else if ((r = keep_causes(plan, &sim)) == 0)

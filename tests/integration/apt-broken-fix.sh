@@ -59,6 +59,7 @@ pok_json --list --keep=1
 assert_contains "$err" "warning: acme-tool depends on libacme1" "the problem is a warning"
 assert_contains "$err" "warning: could not check the plan against apt-get" "the proof could not be made"
 assert_contains "$err" "the plan is shown unchecked"
+assert_not_contains "$err" ".;" "apt's sentence and ours join without \".;\""
 assert_eq "False" "$(proved)" "JSON: proved_by_apt is false"
 assert_plan "6.8.0-40-generic" "6.8.0-31-generic"
 
