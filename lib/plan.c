@@ -293,12 +293,12 @@ decide_release(struct kp_plan *plan, struct kp_release *rel,
 		decide(plan, rel, KP_KEEP, KP_REASON_HELD,
 		       plan_printf(plan, "%s is on hold", held_pkg));
 	else if (is_protected(opts, rel))
-		decide(plan, rel, KP_KEEP, KP_REASON_PROTECTED, "protected (--protect)");
+		decide(plan, rel, KP_KEEP, KP_REASON_PROTECTED, "protected");
 	else if (rel->rank == 1)
 		decide(plan, rel, KP_KEEP, KP_REASON_LATEST, "the newest kernel version");
 	else if (rel->rank != 0 && rel->rank <= opts->keep)
 		decide(plan, rel, KP_KEEP, KP_REASON_NEWEST,
-		       plan_printf(plan, "one of the %u newest kernel versions (--keep)",
+		       plan_printf(plan, "one of the %u newest kernel versions",
 		                   opts->keep));
 	else if (rel->state == KP_RELEASE_INCOMPLETE &&
 	         (newest == NULL || kp_release_compare(rel->abi, newest->abi) > 0))
