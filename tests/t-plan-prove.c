@@ -50,6 +50,9 @@ struct proof {
 	struct kp_error err;
 };
 
+/* The test's proof, freed by teardown() even when the test fails. */
+static struct proof *current;
+
 static struct proof *
 proof_new(const char *script)
 {
@@ -57,6 +60,7 @@ proof_new(const char *script)
 	struct kp_plan_options opts = { .keep = 1 };
 
 	assert_non_null(p);
+	current = p;
 	p->root = sdb_root_new(system_pkgs);
 	snprintf(p->script, sizeof(p->script), "%s/fake-apt.script", p->root);
 	snprintf(p->log, sizeof(p->log), "%s/fake-apt.log", p->root);
@@ -69,13 +73,20 @@ proof_new(const char *script)
 	return p;
 }
 
-static void
-proof_free(struct proof *p)
+static int
+teardown(void **state)
 {
+	struct proof *p = current;
+
+	(void)state;
+	current = NULL;
+	if (p == NULL)
+		return 0;
 	kp_plan_free(p->plan);
 	kp_ctx_free(p->ctx);
 	sdb_root_free(p->root);
 	free(p);
+	return 0;
 }
 
 /* The releases the plan purges, newest first, blank-separated. */
@@ -152,7 +163,6 @@ test_agreeing_apt_proves_at_once(void **state)
 	assert_true(kp_plan_proved(p->plan));
 	assert_int_equal(simulations(p, last, sizeof(last)), 1);
 	assert_non_null(strstr(last, "linux-image-" R80));
-	proof_free(p);
 }
 
 /* (a) apt would install a package because a purged one goes: keep that
@@ -174,7 +184,6 @@ test_install_caused_by_purge_keeps_release(void **state)
 	assert_string_equal(purged_releases(p->plan), R91 " " R80);
 	assert_int_equal(simulations(p, last, sizeof(last)), 2);
 	assert_null(strstr(last, R88));
-	proof_free(p);
 }
 
 /* (b) apt would install a package no purged one explains: refuse. */
@@ -189,7 +198,6 @@ test_install_without_cause_is_refused(void **state)
 	assert_false(kp_plan_proved(p->plan));
 	assert_string_equal(p->err.message,
 	                    "apt-get would install linux-image-unsigned-" R101);
-	proof_free(p);
 }
 
 /* A removal no purged package explains: refuse, naming it. */
@@ -203,7 +211,6 @@ test_removal_without_cause_is_refused(void **state)
 	assert_false(kp_plan_proved(p->plan));
 	assert_string_equal(p->err.message, "apt-get would also remove "
 	                    "unrelated-package, which is not in the plan");
-	proof_free(p);
 }
 
 /* (c) apt reveals a second removal only once the first cause is kept:
@@ -224,7 +231,6 @@ test_removals_revealed_one_per_round(void **state)
 	assert_string_equal(purged_releases(p->plan), R80);
 	assert_int_equal(simulations(p, last, sizeof(last)), 3);
 	assert_string_equal(last, "linux-image-" R80 " linux-modules-" R80);
-	proof_free(p);
 }
 
 /* apt refuses the purge: so does the proof, in apt's words. */
@@ -238,19 +244,18 @@ test_apt_refusal_is_refused(void **state)
 	assert_false(kp_plan_proved(p->plan));
 	assert_string_equal(p->err.message, "apt-get cannot resolve the purge: "
 	                    "Unmet dependencies.");
-	proof_free(p);
 }
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_agreeing_apt_proves_at_once),
-		cmocka_unit_test(test_install_caused_by_purge_keeps_release),
-		cmocka_unit_test(test_install_without_cause_is_refused),
-		cmocka_unit_test(test_removal_without_cause_is_refused),
-		cmocka_unit_test(test_removals_revealed_one_per_round),
-		cmocka_unit_test(test_apt_refusal_is_refused),
+		cmocka_unit_test_teardown(test_agreeing_apt_proves_at_once, teardown),
+		cmocka_unit_test_teardown(test_install_caused_by_purge_keeps_release, teardown),
+		cmocka_unit_test_teardown(test_install_without_cause_is_refused, teardown),
+		cmocka_unit_test_teardown(test_removal_without_cause_is_refused, teardown),
+		cmocka_unit_test_teardown(test_removals_revealed_one_per_round, teardown),
+		cmocka_unit_test_teardown(test_apt_refusal_is_refused, teardown),
 	};
 
 	/* Before the first kp_apt_open(): the module is loaded once. */
