@@ -180,3 +180,16 @@ tests_t_plan_prove_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DFAKE_APT_MODULE='"$(abs_top_builddir)/tests/fake-apt.so"'
 tests_t_plan_prove_CFLAGS = $(UNIT_CFLAGS)
 tests_t_plan_prove_LDADD = $(UNIT_LDADD)
+
+## Where apt disagrees with the plan's dependency walk: a pending dpkg
+## journal, a replacement provider in a file: archive, dependencies met only
+## through Provides, or-groups across releases (issue 19).
+INTEGRATION_TESTS += \
+	tests/integration/apt-journal.sh \
+	tests/integration/apt-provider-archive.sh \
+	tests/integration/apt-provides.sh \
+	tests/integration/apt-or-group.sh
+
+## Mutation testing (tests/mutate, its list tests/mutants; not part of
+## make check: .ci/run runs its --quick sample).
+EXTRA_DIST += tests/mutate tests/mutants tests/fake-apt.c
