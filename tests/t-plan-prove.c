@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -39,6 +40,44 @@ static const struct sdb_pkg system_pkgs[] = {
 	FAMILY(R80), FAMILY(R88), FAMILY(R91), FAMILY(R101),
 	{ NULL },
 };
+
+/* Each release's initrd under /boot: what purging it frees there. */
+static const struct {
+	const char *release;
+	size_t bytes;
+} initrds[] = {
+	{ R80, 1000 }, { R88, 20000 }, { R91, 300000 }, { R101, 4000000 },
+};
+
+static void
+write_initrds(const char *root)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/boot", root);
+	assert_int_equal(mkdir(path, 0755), 0);
+	for (size_t i = 0; i < sizeof(initrds) / sizeof(initrds[0]); i++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/boot/initrd.img-%s", root,
+		         initrds[i].release);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		for (size_t n = 0; n < initrds[i].bytes; n++)
+			fputc('x', f);
+		assert_int_equal(fclose(f), 0);
+	}
+}
+
+/* What the plan frees under /boot. */
+static unsigned long long
+boot_freed(const struct kp_plan *plan)
+{
+	struct kp_boot_space b;
+
+	kp_plan_boot_space(plan, &b);
+	return b.freed;
+}
 
 /* One test's root, its script and the log of what apt was asked. */
 struct proof {
@@ -65,6 +104,7 @@ proof_new(const char *script)
 	snprintf(p->script, sizeof(p->script), "%s/fake-apt.script", p->root);
 	snprintf(p->log, sizeof(p->log), "%s/fake-apt.log", p->root);
 	sdb_write_file(p->root, "fake-apt.script", script);
+	write_initrds(p->root);
 	assert_int_equal(setenv("KP_FAKE_APT_SCRIPT", p->script, 1), 0);
 	assert_int_equal(setenv("KP_FAKE_APT_LOG", p->log, 1), 0);
 	p->ctx = kp_ctx_new(p->root, NULL, NULL, &p->err);
@@ -159,7 +199,9 @@ test_agreeing_apt_proves_at_once(void **state)
 
 	(void)state;
 	assert_string_equal(purged_releases(p->plan), R91 " " R88 " " R80);
+	assert_int_equal(boot_freed(p->plan), 1000 + 20000 + 300000);
 	assert_int_equal(kp_plan_prove(p->ctx, p->plan, &p->err), 0);
+	assert_int_equal(boot_freed(p->plan), 1000 + 20000 + 300000);
 	assert_true(kp_plan_proved(p->plan));
 	assert_int_equal(simulations(p, last, sizeof(last)), 1);
 	assert_non_null(strstr(last, "linux-image-" R80));
@@ -182,6 +224,8 @@ test_install_caused_by_purge_keeps_release(void **state)
 	                   " depends on it (apt would install "
 	                   "linux-image-unsigned-" R88 ")");
 	assert_string_equal(purged_releases(p->plan), R91 " " R80);
+	/* What /boot gains no longer counts the release kept. */
+	assert_int_equal(boot_freed(p->plan), 1000 + 300000);
 	assert_int_equal(simulations(p, last, sizeof(last)), 2);
 	assert_null(strstr(last, R88));
 }
@@ -229,6 +273,7 @@ test_removals_revealed_one_per_round(void **state)
 	assert_kept_needed(p->plan, R88, "needed by dkms-module-a");
 	assert_kept_needed(p->plan, R91, "needed by dkms-module-b");
 	assert_string_equal(purged_releases(p->plan), R80);
+	assert_int_equal(boot_freed(p->plan), 1000);
 	assert_int_equal(simulations(p, last, sizeof(last)), 3);
 	assert_string_equal(last, "linux-image-" R80 " linux-modules-" R80);
 }
