@@ -192,4 +192,4 @@ INTEGRATION_TESTS += \
 
 ## Mutation testing (tests/mutate, its list tests/mutants; not part of
 ## make check: .ci/run runs its --quick sample).
-EXTRA_DIST += tests/mutate tests/mutants tests/fake-apt.c
+EXTRA_DIST += tests/mutate tests/mutants docs/testing.md
