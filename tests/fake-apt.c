@@ -10,6 +10,8 @@
  *   install PACKAGE CAUSE DEPENDENT   apt would install PACKAGE for
  *                                     DEPENDENT, because CAUSE is purged
  *   problem WORDS...                  apt would refuse, saying WORDS
+ *   protect PACKAGE                   apt's autoremove never removes
+ *                                     PACKAGE (for kernel_protected)
  *
  * A rule applies when CAUSE is among the names purged; CAUSE "-" applies
  * always and reports no cause. Only the first rule that applies is
@@ -91,6 +93,8 @@ apply_rule(char *line, const char *const *names, size_t n,
 	char *pkg, *cause, *dependent;
 
 	if (kind == NULL || kind[0] == '#')
+		return false;
+	if (strcmp(kind, "protect") == 0)
 		return false;
 	if (strcmp(kind, "problem") == 0) {
 		out->problem = strdup(save);
@@ -187,15 +191,34 @@ fake_problems(struct kp_apt *apt, char ***problems, struct kp_error *err)
 	return 0;
 }
 
+/* The packages of the script's "protect" lines. */
 static int
 fake_kernel_protected(struct kp_apt *apt, const char *running, char ***names,
                       struct kp_error *err)
 {
+	const char *path = getenv("KP_FAKE_APT_SCRIPT");
+	char line[1024], *save, *word;
+	size_t n = 0;
+	FILE *f;
+
 	(void)apt;
 	(void)running;
-	(void)err;
 	*names = empty_strv();
-	return 0;
+	if (path == NULL || (f = fopen(path, "r")) == NULL)
+		return fail(err, -EIO, "no script (KP_FAKE_APT_SCRIPT)");
+	while (fgets(line, sizeof(line), f) != NULL) {
+		word = strtok_r(line, " \t\n", &save);
+		if (word == NULL || strcmp(word, "protect") != 0 ||
+		    (word = strtok_r(NULL, " \t\n", &save)) == NULL)
+			continue;
+		*names = realloc(*names, (n + 2) * sizeof(**names));
+		if (*names == NULL)
+			abort();
+		(*names)[n++] = strdup(word);
+		(*names)[n] = NULL;
+	}
+	fclose(f);
+	return (int)n;
 }
 
 static void

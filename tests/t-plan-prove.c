@@ -311,6 +311,21 @@ test_apt_refusal_is_refused(void **state)
 	                    "Unmet dependencies.");
 }
 
+/* apt's kernel protection is noted by release, from its images. */
+static void
+test_apt_protection_noted_by_image(void **state)
+{
+	struct proof *p = proof_new(
+		"protect linux-image-" R101 "\n"
+		"protect linux-modules-" R91 "\n");
+
+	(void)state;
+	assert_int_equal(kp_plan_prove(p->ctx, p->plan, &p->err), 0);
+	assert_true(release(p->plan, R101)->apt_protects);
+	assert_false(release(p->plan, R91)->apt_protects);
+	assert_false(release(p->plan, R88)->apt_protects);
+}
+
 int
 main(void)
 {
@@ -321,6 +336,7 @@ main(void)
 		cmocka_unit_test_teardown(test_removal_without_cause_is_refused, teardown),
 		cmocka_unit_test_teardown(test_removals_revealed_one_per_round, teardown),
 		cmocka_unit_test_teardown(test_apt_refusal_is_refused, teardown),
+		cmocka_unit_test_teardown(test_apt_protection_noted_by_image, teardown),
 	};
 
 	/* Before the first kp_apt_open(): the module is loaded once. */
