@@ -232,3 +232,30 @@ check-real: cli/purge-old-kernels lib/$(KP_APT_MODULE_NAME)
 	exit $$status
 
 .PHONY: check-real
+
+## kp_plan_prove where apt disagrees with the plan: a stand-in apt module
+## (tests/fake-apt.so, the module's ABI, scripted per test) in place of
+## lib/kpurge-apt.so.
+check_PROGRAMS += tests/fake-apt.so
+tests_fake_apt_so_SOURCES = tests/fake-apt.c lib/apt-shim.h
+tests_fake_apt_so_CFLAGS = $(AM_CFLAGS) -fPIC -fvisibility=hidden
+tests_fake_apt_so_LDFLAGS = -shared
+UNIT_TESTS += tests/t-plan-prove
+tests_t_plan_prove_SOURCES = tests/t-plan-prove.c tests/statusdb.c tests/statusdb.h
+tests_t_plan_prove_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DFAKE_APT_MODULE='"$(abs_top_builddir)/tests/fake-apt.so"'
+tests_t_plan_prove_CFLAGS = $(UNIT_CFLAGS)
+tests_t_plan_prove_LDADD = $(UNIT_LDADD)
+
+## Where apt disagrees with the plan's dependency walk: a pending dpkg
+## journal, a replacement provider in a file: archive, dependencies met only
+## through Provides, or-groups across releases (issue 19).
+INTEGRATION_TESTS += \
+	tests/integration/apt-journal.sh \
+	tests/integration/apt-provider-archive.sh \
+	tests/integration/apt-provides.sh \
+	tests/integration/apt-or-group.sh
+
+## Mutation testing (tests/mutate, its list tests/mutants; not part of
+## make check: .ci/run runs its --quick sample).
+EXTRA_DIST += tests/mutate tests/mutants docs/testing.md

@@ -210,6 +210,31 @@ test_purge_takes_metapackages(void **state)
 	            "linux-image-generic(linux-image-" R91 ")", "", NULL);
 }
 
+/*
+ * An or-group keeps one alternative: it blames no one. apt removes the
+ * module because its second dependency goes; the group whose other
+ * alternative stays installed is not lost, so its purged alternative is
+ * not the cause (issue 19: blaming it keeps a release for no reason).
+ */
+static void
+test_purge_or_group_one_alternative_stays(void **state)
+{
+	static const struct sdb_pkg pkgs[] = {
+		PKG("linux-image-" R88, NULL),
+		PKG("linux-image-" R91, NULL),
+		PKG("linux-modules-" R88, NULL),
+		PKG("dkms-module", "linux-image-" R88 " | linux-image-" R91
+		    ", linux-modules-" R88),
+		{ NULL },
+	};
+	static const char *const purge[] = {
+		"linux-image-" R88, "linux-modules-" R88,
+	};
+	char *root = new_root(pkgs);
+
+	check_purge(root, purge, 2, "dkms-module(linux-modules-" R88 ")", "", NULL);
+}
+
 static void
 test_purge_family_of_current_metapackage(void **state)
 {
@@ -1094,6 +1119,7 @@ main(void)
 		cmocka_unit_test_teardown(test_purge_whole_family, teardown),
 		cmocka_unit_test_teardown(test_purge_takes_metapackages, teardown),
 		cmocka_unit_test_teardown(test_purge_family_of_current_metapackage, teardown),
+		cmocka_unit_test_teardown(test_purge_or_group_one_alternative_stays, teardown),
 		cmocka_unit_test_teardown(test_purge_image_alone_no_archive, teardown),
 		cmocka_unit_test_teardown(test_purge_image_alone_installs_unsigned, teardown),
 		cmocka_unit_test_teardown(test_purge_exact_headers, teardown),

@@ -189,6 +189,7 @@ static const struct bad bad_cases[] = {
 	{ "bare word after a yes/no option", L("-y", "foo"), CLI_EXIT_USAGE, "unexpected argument 'foo'" },
 	{ "a lone dash", L("-"), CLI_EXIT_USAGE, "unexpected argument '-'" },
 	{ "--keep=-1", L("--keep=-1"), CLI_EXIT_USAGE, "--keep takes a number from 0 to 1000, not '-1'" },
+	{ "--keep=1001", L("--keep=1001"), CLI_EXIT_USAGE, "--keep takes a number from 0 to 1000, not '1001'" },
 	{ "--keep -1", L("--keep", "-1"), CLI_EXIT_USAGE, "not '-1'" },
 	{ "-k -1", L("-k", "-1"), CLI_EXIT_USAGE, "not '-1'" },
 	{ "--keep=abc", L("--keep=abc"), CLI_EXIT_USAGE, "not 'abc'" },

@@ -109,8 +109,8 @@ take_pending
 assert_exit 0 apt_sandbox -y install $DEBS
 assert_not_contains "$out$err" "Problem executing scripts"
 
-section "AUTO=yes: apt finishes at once, the purge follows outside apt"
-install_hook "$R"
+section "AUTO=yes, the hook given --keep=1: apt finishes at once, the purge follows outside apt"
+install_hook "$R --keep=1"
 conf "AUTO=yes" "TIMEOUT=60"
 PURGE_OLD_KERNELS_LOG=$SANDBOX_TMP/auto.log
 export PURGE_OLD_KERNELS_LOG
@@ -120,16 +120,17 @@ take_pending
 assert_exit 0 apt_sandbox -y install $DEBS
 took=$(($(now_ms) - start))
 unset PURGE_OLD_KERNELS_LOG
-assert_match "$err" "purge-old-kernels: purging 5 old kernel releases .* once apt is done" "the notice says the purge follows"
+assert_match "$err" "purge-old-kernels: purging 6 old kernel releases .* once apt is done" "the notice says the purge follows"
 [ "$took" -lt 30000 ] && pass "apt-get did not wait for the purge (${took} ms)" || fail "apt-get took ${took} ms"
 assert_gone_later linux-image-6.8.0-31-generic 90
-wait_for 60 grep -q "purged 5 old kernel releases" "$SANDBOX_TMP/auto.log" || true
+wait_for 60 grep -q "purged 6 old kernel releases" "$SANDBOX_TMP/auto.log" || true
 log=$(cat "$SANDBOX_TMP/auto.log" 2>/dev/null || true)
 printf '%s\n' "$log" | sed 's/^/  log: /'
-assert_contains "$log" "purged 5 old kernel releases"
+assert_contains "$log" "purged 6 old kernel releases"
+# The hook's --keep=1 reaches the purge it starts.
 assert_purged $r31 $r40 linux-image-6.8.0-48-generic linux-image-6.8.0-50-generic \
-	linux-image-6.8.0-51-generic
-assert_installed linux-image-6.8.0-53-generic linux-image-6.8.0-52-generic linux-image-$R
+	linux-image-6.8.0-51-generic linux-image-6.8.0-52-generic
+assert_installed linux-image-6.8.0-53-generic linux-image-$R
 assert_eq 0 "$(state_value purgeable)" "the state file says nothing is left"
 assert_eq ok "$(state_value last_run)" "the state file has the purge as the last run"
 
