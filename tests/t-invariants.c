@@ -39,6 +39,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -66,11 +67,14 @@ static long only_case = -1;
 static unsigned tricky;
 static bool verbose;
 static char *root;
+/* What the case's purge forwards to apt-get (choose_apt_setup()). */
+static struct kp_apt_config forwarded;
 
 /* What a run saw, for the summary line. */
 static struct {
 	unsigned cases, plans, einval, purging, packages, purged;
 	unsigned proved, amended, simulated, apt_refused, failed_cases;
+	unsigned auto_marked, autoremove_forwarded;
 	unsigned tricky, tricky_complete; /* releases (KP_TRICKY) */
 	/* Packages outside the kernels removed for the fingerprint check,
 	 * and how many of those removals changed the plan. */
@@ -740,13 +744,19 @@ static void
 simulate(struct check *ck, const struct kp_plan *plan)
 {
 	struct kp_error err = { 0 };
+	struct kp_apt_config config = { NULL, 0 };
 	struct kp_apt_sim sim;
-	struct kp_apt *apt = kp_apt_open(root, &err);
+	struct kp_apt *apt = NULL;
 	const char **names;
 	size_t i, n = kp_plan_n_purge(plan);
 	int r;
 
-	CHECK(ck, apt != NULL, "kp_apt_open: %s", err.message);
+	/* apt configured as the purge's apt-get: forwarded items, then the
+	 * guard against autoremove (kp_apt_config_for_purge). */
+	if (kp_apt_config_for_purge(root, &forwarded, &config) == 0)
+		apt = kp_apt_open_config(root, &config, &err);
+	kp_apt_config_free(&config);
+	CHECK(ck, apt != NULL, "kp_apt_open_config: %s", err.message);
 	if (apt == NULL)
 		return;
 	names = calloc(n, sizeof(*names));
@@ -881,6 +891,43 @@ case_seed(unsigned index)
 	return gen_rng_next(&rng);
 }
 
+/*
+ * What a case proved through apt forwards to apt-get, like the purge's
+ * extra arguments, and whether apt marks its packages automatically
+ * installed (every Ubuntu machine's kernels are): with both, apt-get's
+ * autoremove would take more than the plan unless the purge's command
+ * line turns it off. Chosen per case from its seed.
+ */
+static void
+choose_apt_setup(unsigned index, const struct gen_system *sys)
+{
+	uint64_t bits = case_seed(index) >> 40;
+	char *text = NULL, path[4096];
+	size_t len = 0, i;
+	FILE *f;
+
+	kp_apt_config_free(&forwarded);
+	if (bits & 1)
+		kp_apt_config_push(&forwarded, KP_APT_ITEM_SET,
+		                   "APT::Get::AutomaticRemove", "1");
+	if (bits & 2)
+		kp_apt_config_push(&forwarded, KP_APT_ITEM_SET,
+		                   "APT::Get::AutomaticRemove::Kernels", "true");
+	snprintf(path, sizeof(path), "%s/var/lib/apt", root);
+	mkdir(path, 0755);
+	f = open_memstream(&text, &len);
+	for (i = 0; f != NULL && (bits & 4) && i < sys->n_pkgs; i++)
+		if (!sys->pkgs[i].dropped && ((bits >> (8 + i % 16)) & 1 || i % 3))
+			fprintf(f, "Package: %s\nArchitecture: amd64\n"
+			        "Auto-Installed: 1\n\n", sys->pkgs[i].name);
+	if (f != NULL)
+		fclose(f);
+	sdb_write_file(root, "var/lib/apt/extended_states", text ? text : "");
+	free(text);
+	stats.auto_marked += (bits & 4) != 0;
+	stats.autoremove_forwarded += (bits & 3) != 0;
+}
+
 /* Returns the number of rules the case broke. */
 static unsigned
 run_case(unsigned index, bool with_apt)
@@ -911,9 +958,13 @@ run_case(unsigned index, bool with_apt)
 		                         gen_release_complete(sys, k);
 	}
 	write_status(sys, NULL);
+	if (with_apt)
+		choose_apt_setup(index, sys);
 	ctx = open_ctx(&ck);
 	if (ctx == NULL)
 		goto out;
+	if (with_apt && kp_ctx_set_apt_config(ctx, &forwarded, &err) < 0)
+		CHECK(&ck, false, "kp_ctx_set_apt_config: %s", err.message);
 	r = kp_plan_new(ctx, &opts, &plan, &err);
 	run = model_release(sys, sys->running);
 	if (sys->keep == 0 && (run < 0 || !release_has_pkgs(sys, run, true))) {
@@ -1004,10 +1055,12 @@ test_apt_sample(void **state)
 		if (only_case < 0 || only_case == (long)i)
 			failed += run_case(i, true) > 0;
 	printf("# apt: %u systems, %u plans proved (%u amended by apt) and "
-	       "simulated again (%u), %u refused on broken systems, in %.1f s\n",
+	       "simulated again (%u), %u refused on broken systems, in %.1f s; "
+	       "%u with apt's auto-installed marks, %u forwarding autoremove\n",
 	       stats.cases, stats.proved, stats.amended, stats.simulated,
 	       stats.apt_refused,
-	       (double)(clock() - start) / CLOCKS_PER_SEC);
+	       (double)(clock() - start) / CLOCKS_PER_SEC, stats.auto_marked,
+	       stats.autoremove_forwarded);
 	if (failed)
 		fail_msg("%u of %u systems proved with apt break a rule (seed %llu)",
 		         failed, stats.cases, (unsigned long long)base_seed);
