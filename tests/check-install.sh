@@ -71,7 +71,7 @@ while read -r page; do
 	case $page in *.gz) gzip -dc "$page" ;; *) cat "$page" ;; esac \
 		| sed -e 's/\\-/-/g' -e 's/\\f[BIRP]//g' -e 's/\\&//g' -e 's/\\%//g' \
 		| grep -oE '(^|[^[:alnum:]_.~-])/[[:alnum:]_./-]*' | sed -e 's|^[^/]||' -e 's|[./]*$||' \
-		| grep -E 'purge.old.kernels|kpurge' | grep -vE '^/(run|var|tmp)/'
+		| grep -E 'purge.old.kernels|kpurge' | grep -vE '^/(run|var)/'
 done <"$tmp/pages" | LC_ALL=C sort -u >"$tmp/named"
 [ "$found" -ge 3 ] && ok "three manual pages installed" || not_ok "three manual pages installed ($found)"
 while read -r p; do

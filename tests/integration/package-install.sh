@@ -115,7 +115,7 @@ fi
 for page in "$ROOT"/usr/share/man/man*/*.gz; do
 	[ -e "$page" ] || continue
 	gzip -dc "$page" | sed -e 's/\\-/-/g' -e 's/\\f[BIRP]//g' -e 's/\\&//g' -e 's/\\%//g' \
-		| grep -o '/[[:alnum:]_./-]*' | sed 's|[./]*$||' \
+		| grep -oE '(^|[^[:alnum:]_.~-])/[[:alnum:]_./-]*' | sed -e 's|^[^/]||' -e 's|[./]*$||' \
 		| grep -E '^/(etc|usr|lib)/' | grep -E 'purge.old.kernels|kpurge' \
 		>>"$SANDBOX_TMP/documented" || :
 done
