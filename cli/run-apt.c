@@ -341,6 +341,8 @@ note_left(struct cli_purge_left *left, const struct kp_package *p)
 	size_t len = strlen(left->list);
 	int n;
 
+	if (left->full)
+		return;
 	if (p->state == KP_STATE_INSTALLED)
 		n = snprintf(left->list + len, sizeof(left->list) - len, "%s%s",
 		             len ? ", " : "", p->name);
@@ -348,8 +350,13 @@ note_left(struct cli_purge_left *left, const struct kp_package *p)
 		n = snprintf(left->list + len, sizeof(left->list) - len,
 		             "%s%s (%s)", len ? ", " : "", p->name,
 		             kp_state_name(p->state));
-	if (n < 0 || (size_t)n >= sizeof(left->list) - len)
-		snprintf(left->list + len, sizeof(left->list) - len, ", ...");
+	if (n < 0 || (size_t)n >= sizeof(left->list) - len) {
+		/* Room for ", ..." is kept: the list is cut where it was. */
+		left->list[len > sizeof(left->list) - 6 ?
+		           sizeof(left->list) - 6 : len] = '\0';
+		strcat(left->list, len ? ", ..." : "...");
+		left->full = true;
+	}
 }
 
 /* Does another process hold the write lock of ROOT/var/lib/dpkg/name? */

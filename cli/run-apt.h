@@ -28,6 +28,7 @@ struct cli_purge_left {
 	bool changed;    /* a package of the purge went or changed state */
 	bool lock_busy;  /* another process holds dpkg's lock */
 	char list[2048]; /* the purge's packages still there, with states */
+	bool full;       /* list is cut short, ending in "..." */
 };
 
 void cli_purge_left(const char *root, const struct kp_plan *plan,

@@ -45,6 +45,7 @@
 
 extern "C" {
 #include "kpurge-private.h"
+#include "kpurge-trust.h"
 }
 #include "apt-shim.h"
 
@@ -159,50 +160,32 @@ shim_strv_free(char **v)
 /* ------------------------------------------------------ apt's caches */
 
 /*
- * May this process rely on what st describes: owned by root or by us, and
- * not writable by everybody (a sticky directory, like /tmp, excepted).
- * Group-writable is the administrator's grant, as for APT_CONFIG.
- */
-static bool
-trusted_stat(const struct stat *st)
-{
-	if (st->st_uid != 0 && st->st_uid != geteuid())
-		return false;
-	return (st->st_mode & S_IWOTH) == 0 ||
-	       (S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX) != 0);
-}
-
-/*
- * Is the file at path one that only root or we can have put there: the
- * file (when it exists) and every directory from / down to it trusted?
- * Symbolic links are resolved first, so a link planted by a trusted user
- * is judged by where it leads. A missing part is what apt would create,
- * below the last directory that exists and was judged.
+ * Is the cache file at path one that only root or we can have put there,
+ * by every name on the way: the trust walk of lib/trust.c (no component,
+ * link or directory, that another user owns or that group or others can
+ * write; a sticky directory crossed only into one of root's), the same
+ * rule as for the apt module and APT_CONFIG. A missing file is what apt
+ * would create: then the nearest directory that exists is judged.
  */
 static bool
 trusted_cache_path(const std::string &path)
 {
-	std::string dir = flNotFile(path);
-	char real[PATH_MAX];
+	struct kp_error err;
 	struct stat st;
 
-	while (realpath(dir.c_str(), real) == NULL) {
-		if (errno != ENOENT || dir.size() <= 1)
+	kp_error_clear(&err);
+	if (lstat(path.c_str(), &st) == 0)
+		return S_ISREG(st.st_mode) &&
+		       kp_trust_path(path.c_str(), geteuid(), &err);
+	if (errno != ENOENT)
+		return false;
+	std::string dir = flNotFile(path);
+	while (dir.size() > 1 && lstat(dir.c_str(), &st) < 0) {
+		if (errno != ENOENT)
 			return false;
 		dir = flNotFile(dir.substr(0, dir.size() - 1));
 	}
-	std::string walk = real;
-	for (;;) {
-		if (lstat(walk.c_str(), &st) < 0 || !trusted_stat(&st))
-			return false;
-		if (walk == "/")
-			break;
-		size_t slash = walk.rfind('/');
-		walk = slash == 0 ? "/" : walk.substr(0, slash);
-	}
-	if (lstat(path.c_str(), &st) == 0)
-		return S_ISREG(st.st_mode) && trusted_stat(&st);
-	return errno == ENOENT;
+	return kp_trust_path(dir.c_str(), geteuid(), &err);
 }
 
 /*

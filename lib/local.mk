@@ -34,7 +34,8 @@ lib_libkpurge_a_SOURCES = \
 ## independent objects, -shared, only its table exported.
 aptmoduledir = $(pkglibdir)
 aptmodule_PROGRAMS = lib/kpurge-apt.so
-lib_kpurge_apt_so_SOURCES = lib/apt-shim.cc lib/apt-shim.h lib/error.c
+lib_kpurge_apt_so_SOURCES = lib/apt-shim.cc lib/apt-shim.h lib/error.c \
+	lib/trust.c lib/kpurge-trust.h
 lib_kpurge_apt_so_CPPFLAGS = $(AM_CPPFLAGS)
 lib_kpurge_apt_so_CFLAGS = $(AM_CFLAGS) -fPIC -fvisibility=hidden
 lib_kpurge_apt_so_CXXFLAGS = $(AM_CXXFLAGS) $(APTPKG_CFLAGS) -fPIC -fvisibility=hidden

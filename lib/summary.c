@@ -382,6 +382,10 @@ kp_summary_can_save(const char *root, struct kp_error *err)
 	if (fstatvfs(dirfd, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
 		r = kp__error_set(err, -EROFS, "cannot use %s" KP_STATE_DIR
 		                  ": %s", root, strerror(EROFS));
+	/* root's directory, trusted, is still not ours to write as a user */
+	else if (faccessat(dirfd, ".", W_OK, AT_EACCESS) < 0)
+		r = kp__error_set(err, -errno, "cannot use %s" KP_STATE_DIR
+		                  ": %s", root, strerror(errno));
 	close(dirfd);
 	return r;
 }

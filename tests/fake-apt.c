@@ -198,7 +198,10 @@ fake_problems(struct kp_apt *apt, struct kp_problem **problems,
 static void
 fake_problems_free(struct kp_problem *problems, size_t n)
 {
-	(void)n;
+	for (size_t i = 0; problems != NULL && i < n; i++) {
+		free(problems[i].package);
+		free(problems[i].text);
+	}
 	free(problems);
 }
 

@@ -548,6 +548,32 @@ test_untrusted_cache_ignored(void **state)
 	check_purge(root, image, 1,
 	            "linux-modules-extra-" R88 "(linux-image-" R88 ")", "", NULL);
 	assert_null(stat_under(root, "var/cache/apt/pkgcache.bin", &st));
+	/* Group-writable, root-owned: the same (the trust walk's rule). */
+	assert_int_equal(chmod(dir, 0775), 0);
+	check_purge(root, image, 1,
+	            "linux-modules-extra-" R88 "(linux-image-" R88 ")", "", NULL);
+	assert_null(stat_under(root, "var/cache/apt/pkgcache.bin", &st));
+	/* A link to a trusted directory, the link another user's: the same. */
+	assert_int_equal(chmod(dir, 0755), 0);
+	{
+		char real[4500], link[4500];
+
+		snprintf(real, sizeof(real), "%s.real", dir);
+		snprintf(link, sizeof(link), "%s", dir);
+		assert_int_equal(rename(dir, real), 0);
+		assert_int_equal(symlink(real, link), 0);
+		assert_int_equal(lchown(link, 65534, 65534), 0);
+		check_purge(root, image, 1, "linux-modules-extra-" R88
+		            "(linux-image-" R88 ")", "", NULL);
+		{
+			char bin[4600];
+
+			snprintf(bin, sizeof(bin), "%s/pkgcache.bin", real);
+			assert_int_not_equal(access(bin, F_OK), 0);
+		}
+		assert_int_equal(unlink(link), 0);
+		assert_int_equal(rename(real, dir), 0);
+	}
 }
 
 /* ------------------------------------------------- apt's configuration */
