@@ -297,9 +297,12 @@ step_show_plan() {
 	in_root purge-old-kernels --dry-run >"$WORK/dry.in" 2>&1 || true
 	say "# chroot $ROOT purge-old-kernels --dry-run"
 	show <"$WORK/dry.in"
-	"$POK" --root="$ROOT" --list >"$WORK/list.out" 2>&1 || true
+	"$POK" --root="$ROOT" --list >"$WORK/list.out" 2>"$WORK/list.err" || true
+	show <"$WORK/list.err"
 	# But for /boot's use: the filesystem under /tmp is this machine's,
-	# which other programs write to between the two runs.
+	# which other programs write to between the two runs. (The build tree's
+	# program reads its own sysconfdir's configuration file, and says on
+	# stderr when that is not the root's /etc/purge-old-kernels.conf.)
 	check_eq "--list from outside with --root says what --list inside says (/boot's use aside)" \
 		"$(grep -v '^/boot: ' "$WORK/list.in")" "$(grep -v '^/boot: ' "$WORK/list.out")"
 	check "--list names the release in config-files state" \
