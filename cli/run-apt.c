@@ -352,9 +352,11 @@ note_left(struct cli_purge_left *left, const struct kp_package *p)
 		             kp_state_name(p->state));
 	if (n < 0 || (size_t)n >= sizeof(left->list) - len) {
 		/* Room for ", ..." is kept: the list is cut where it was. */
-		left->list[len > sizeof(left->list) - 6 ?
-		           sizeof(left->list) - 6 : len] = '\0';
-		strcat(left->list, len ? ", ..." : "...");
+		size_t cut = len > sizeof(left->list) - 6 ?
+		             sizeof(left->list) - 6 : len;
+
+		snprintf(left->list + cut, sizeof(left->list) - cut, "%s",
+		         cut ? ", ..." : "...");
 		left->full = true;
 	}
 }

@@ -246,6 +246,8 @@ tests_t_plan_prove_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DFAKE_APT_MODULE='"$(abs_top_builddir)/tests/fake-apt.so"'
 tests_t_plan_prove_CFLAGS = $(UNIT_CFLAGS)
 tests_t_plan_prove_LDADD = $(UNIT_LDADD)
+## (make tests/t-plan-prove, as tests/run-valgrind does, builds the module too)
+EXTRA_tests_t_plan_prove_DEPENDENCIES = tests/fake-apt.so
 
 ## Where apt disagrees with the plan's dependency walk: a pending dpkg
 ## journal, a replacement provider in a file: archive, dependencies met only
