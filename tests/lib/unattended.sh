@@ -79,22 +79,6 @@ assert_gone_later() {
 	fi
 }
 
-# hold_dpkg_lock SECONDS: hold the sandbox's lock-frontend the way apt
-# does (an fcntl lock) for SECONDS, in the background; LOCK_PID is the
-# holder, which has the lock once this returns.
-hold_dpkg_lock() {
-	rm -f "$SANDBOX_TMP/locked"
-	"$PYTHON" - "$ROOT/var/lib/dpkg/lock-frontend" "$1" "$SANDBOX_TMP/locked" <<'EOF' &
-import fcntl, os, sys, time
-fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o640)
-fcntl.lockf(fd, fcntl.LOCK_EX)
-open(sys.argv[3], "w").close()
-time.sleep(float(sys.argv[2]))
-EOF
-	LOCK_PID=$!
-	wait_for 10 test -e "$SANDBOX_TMP/locked" || die "could not take the lock"
-}
-
 # prometheus_check FILE: the node_exporter text format, checked: HELP and
 # TYPE before each sample, names with the prefix, one numeric value and no
 # timestamp, no name twice. Prints what is wrong; exit 0 when nothing is.
