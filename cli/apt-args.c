@@ -220,6 +220,13 @@ has_number(const char *word)
 	return end != word;
 }
 
+/* A quiet level given to apt-get (-q=N, --quiet N): 0 asks for none. */
+static bool
+quiets(const char *level)
+{
+	return level == NULL || strtol(level, NULL, 10) != 0;
+}
+
 /* ------------------------------------------------------------ look-ups */
 
 static bool
@@ -461,8 +468,8 @@ apt_long_option(struct scan *s, const struct apt_option *a, const char *option,
 			return fail(s, "option '%s' takes a number, not '%s'",
 			            option, value);
 		if (value == NULL && is_number(next_for_apt(s)))
-			next = next_for_apt(s);
-		s->out->apt_quiet = true;
+			value = next = next_for_apt(s);
+		s->out->apt_quiet = quiets(value);
 		break;
 	case APT_VALUE:
 	case APT_FILE:
@@ -670,11 +677,14 @@ apt_level_letter(struct scan *s, struct group *g, const struct apt_option *a)
 		if (!has_number(rest + 1))
 			return fail(s, "option '-%c' takes a number, not '%s'",
 			            a->short_name, rest + 1);
+		s->out->apt_quiet = quiets(rest + 1);
 		g->done = true;
 	} else if (rest[0] != '\0' && is_number(rest)) {
+		s->out->apt_quiet = quiets(rest);
 		g->done = true;
 	} else if (rest[0] == '\0' && is_number(next_for_apt(s))) {
 		g->apt_next = next_for_apt(s);
+		s->out->apt_quiet = quiets(g->apt_next);
 	}
 	return 0;
 }

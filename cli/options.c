@@ -90,7 +90,7 @@ static const char help_footer[] =
 "is proved with what the arguments set. An option neither\n"
 "purge-old-kernels nor apt-get knows is an error; arguments after \"--\" go\n"
 "to apt-get unchecked. -q, -n, -h and -V are purge-old-kernels' own; -qq\n"
-"and -q=N go to apt-get and make purge-old-kernels quiet too.\n"
+"and -q=N go to apt-get and make purge-old-kernels quiet too (-q=0 not).\n"
 "\n"
 "A purge needs root; --dry-run, --list and apt-get's -s do not. With both\n"
 "--list and --dry-run, the table comes first, then the plan. With --root,\n"

@@ -142,6 +142,12 @@ static const struct good good_cases[] = {
 	{ "--quiet=2", L("--quiet=2"), F_QUIET, K, L("--quiet=2"), 0, NULL, NULL, NULL },
 	{ "--quiet 1", L("--quiet", "1"), F_QUIET, K, L("--quiet", "1"), 0, NULL, NULL, NULL },
 	{ "--silent", L("--silent"), F_QUIET, K, L("--silent"), 0, NULL, NULL, NULL },
+	/* ... but level 0 asks apt-get for no quiet at all */
+	{ "-q=0", L("-q=0"), 0, K, L("-q=0"), 0, NULL, NULL, NULL },
+	{ "-q0", L("-q0"), 0, K, L("-q0"), 0, NULL, NULL, NULL },
+	{ "-q 0", L("-q", "0"), 0, K, L("-q", "0"), 0, NULL, NULL, NULL },
+	{ "--quiet=0", L("--quiet=0"), 0, K, L("--quiet=0"), 0, NULL, NULL, NULL },
+	{ "--quiet 0", L("--quiet", "0"), 0, K, L("--quiet", "0"), 0, NULL, NULL, NULL },
 
 	/* simulation: no root needed; the last word wins, as in apt-get */
 	{ "-s", L("-s"), F_SIMULATE, K, L("-s"), 0, NULL, NULL, NULL },
