@@ -6,6 +6,7 @@ cli_purge_old_kernels_SOURCES = \
 	cli/environ.h \
 	cli/options.c \
 	cli/options.h \
+	cli/mode.h \
 	cli/apt-args.c \
 	cli/apt-args.h \
 	cli/output.c \

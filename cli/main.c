@@ -356,8 +356,9 @@ purge(const struct cli_options *opts, const struct job *job)
 	return status;
 }
 
+/* An ordinary run: a purge, --list, --dry-run, --fix. */
 static int
-run(const struct cli_options *opts)
+run_plan(struct cli_options *opts)
 {
 	struct job job = { NULL, NULL, { NULL, 0, 0 }, NULL, 0 };
 	int r;
@@ -366,7 +367,7 @@ run(const struct cli_options *opts)
 	    (r = open_system(opts, &job)) != 0 ||
 	    (r = make_plan(opts, &job)) != 0)
 		goto out;
-	if (opts->fix) {
+	if (opts->mode == CLI_MODE_FIX) {
 		r = cli_fix(opts, &job.ctx, job.plan);
 		goto out;
 	}
@@ -402,11 +403,42 @@ prepare_environment(const struct cli_options *opts)
 
 	if (cli_environ_prepare(opts->root, err, sizeof(err)) == 0)
 		return 0;
-	if (opts->hook)
+	if (cli_mode_info(opts->mode)->flags & CLI_MODE_NEVER_FAILS)
 		cli_error("warning: %s; the apt hook does nothing", err);
 	else
 		cli_error("%s", err);
 	return CLI_EXIT_ERROR;
+}
+
+/* The handler of each mode: CLI_MODES' last column. */
+typedef int cli_mode_fn(struct cli_options *opts);
+#define CLI_MODE_HANDLER_(name, option, flags, log, handler) \
+	[CLI_MODE_##name] = handler,
+static cli_mode_fn *const mode_handler[CLI_MODE_COUNT] = {
+	CLI_MODES(CLI_MODE_HANDLER_)
+};
+#undef CLI_MODE_HANDLER_
+
+/*
+ * Run the mode the command line chose. Modes with CLI_MODE_CONFIG get
+ * the configuration file applied first and the state file refreshed
+ * after; the others read what they need themselves.
+ */
+static int
+run_mode(struct cli_options *opts)
+{
+	struct kp_config cfg;
+	int r;
+
+	if (!(cli_mode_info(opts->mode)->flags & CLI_MODE_CONFIG))
+		return mode_handler[opts->mode](opts);
+	r = cli_config_enter(opts, &cfg);
+	if (r == 0) {
+		r = mode_handler[opts->mode](opts);
+		cli_state_refresh(opts, &cfg);
+	}
+	kp_config_free(&cfg);
+	return r;
 }
 
 /* Output that did not reach its reader is a failure, even of --list. */
@@ -439,9 +471,9 @@ main(int argc, char **argv)
 	else if (opts.version)
 		cli_print_version(stdout);
 	else if (prepare_environment(&opts) == 0)
-		r = cli_dispatch(&opts, run);
-	else
-		r = opts.hook ? 0 : CLI_EXIT_ERROR; /* never fail apt's run */
+		r = run_mode(&opts);
+	else if (!(cli_mode_info(opts.mode)->flags & CLI_MODE_NEVER_FAILS))
+		r = CLI_EXIT_ERROR; /* the hook never fails apt's run */
 	cli_options_free(&opts);
 	return check_stdout(r);
 }

@@ -231,6 +231,59 @@ set_string(char **slot, char *value)
 	*slot = value;
 }
 
+/* ------------------------------------------------------------ modes */
+
+#define CLI_MODE_INFO_(name, option, flags, log, handler) \
+	[CLI_MODE_##name] = { option, flags, log },
+static const struct cli_mode_info mode_table[CLI_MODE_COUNT] = {
+	CLI_MODES(CLI_MODE_INFO_)
+};
+#undef CLI_MODE_INFO_
+
+const struct cli_mode_info *
+cli_mode_info(enum cli_mode mode)
+{
+	return &mode_table[mode < CLI_MODE_COUNT ? mode : CLI_MODE_PURGE];
+}
+
+/* "--hook, --auto and --status": the modes of their own, from the table. */
+static void
+alone_modes(char *buf, size_t size)
+{
+	size_t i, n = 0, total = 0, len = 0;
+
+	for (i = 0; i < CLI_MODE_COUNT; i++)
+		total += (mode_table[i].flags & CLI_MODE_ALONE) != 0;
+	buf[0] = '\0';
+	for (i = 0; i < CLI_MODE_COUNT && len < size; i++) {
+		if (!(mode_table[i].flags & CLI_MODE_ALONE))
+			continue;
+		n++;
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+		                        n == 1 ? "" : n == total ? " and " : ", ",
+		                        mode_table[i].option);
+	}
+}
+
+/*
+ * A mode of its own (--hook, --auto, --status), set once: a second one is
+ * an error. The others (--list, --dry-run, --fix) combine and are settled
+ * after the options are read (settle_mode()).
+ */
+static int
+set_mode(struct cli_options *opts, enum cli_mode mode, char *err,
+         size_t err_size)
+{
+	char names[256];
+
+	if (opts->mode == CLI_MODE_PURGE || opts->mode == mode) {
+		opts->mode = mode;
+		return 0;
+	}
+	alone_modes(names, sizeof(names));
+	return usage_error(err, err_size, "%s do not go together", names);
+}
+
 /* An option with a value; takes arg (malloc'd by popt) in every case. */
 static int
 apply_value(struct cli_options *opts, int id, char *arg, char *err,
@@ -255,6 +308,8 @@ apply_value(struct cli_options *opts, int id, char *arg, char *err,
 	} else if (id == OPT_STATUS) {
 		r = parse_status(arg, err, err_size);
 		set_string(&opts->status, arg);
+		if (r == 0)
+			r = set_mode(opts, CLI_MODE_STATUS, err, err_size);
 	} else if (id == OPT_ROOT) {
 		/*
 		 * "This system" is decided once, here: every later choice
@@ -307,11 +362,11 @@ apply_option(struct cli_options *opts, int id, char *arg, char *err,
 		opts->fix = true;
 		break;
 	case OPT_HOOK:
-		opts->hook = true;
-		break;
+		free(arg);
+		return set_mode(opts, CLI_MODE_HOOK, err, err_size);
 	case OPT_AUTO:
-		opts->auto_purge = true;
-		break;
+		free(arg);
+		return set_mode(opts, CLI_MODE_AUTO, err, err_size);
 	case OPT_HELP:
 		opts->help = true;
 		break;
@@ -352,36 +407,42 @@ read_options(poptContext ctx, struct cli_options *opts, char *err,
 	return 0;
 }
 
-/* --hook, --auto and --status are modes of their own. */
-static int
-check_unattended(const struct cli_options *opts, char *err, size_t err_size)
+/* The mode, once the options are read: --fix, --list, --dry-run, a purge. */
+static void
+settle_mode(struct cli_options *opts)
 {
-	const char *mode = opts->hook ? "--hook" : opts->auto_purge ? "--auto"
-	                   : "--status";
-	int n = opts->hook + opts->auto_purge + (opts->status != NULL);
+	if (opts->mode != CLI_MODE_PURGE)
+		return;
+	opts->mode = opts->fix ? CLI_MODE_FIX : opts->list ? CLI_MODE_LIST :
+	             opts->dry_run ? CLI_MODE_DRY_RUN : CLI_MODE_PURGE;
+}
 
-	if (n == 0)
-		return 0;
-	if (n > 1)
-		return usage_error(err, err_size, "--hook, --auto and --status "
-		                   "do not go together");
-	if (opts->list || opts->dry_run || opts->json || opts->fix)
-		return usage_error(err, err_size, "%s does not go with %s", mode,
-		                   opts->list ? "--list" : opts->dry_run ?
-		                   "--dry-run" : opts->json ? "--json" : "--fix");
-	if (!opts->auto_purge && opts->args.apt.n > 0)
+/* What the mode's row allows: a mode of its own, apt-get's arguments. */
+static int
+check_mode(const struct cli_options *opts, char *err, size_t err_size)
+{
+	const struct cli_mode_info *m = cli_mode_info(opts->mode);
+
+	if ((m->flags & CLI_MODE_ALONE) &&
+	    (opts->list || opts->dry_run || opts->json || opts->fix))
+		return usage_error(err, err_size, "%s does not go with %s",
+		                   m->option, opts->list ? "--list" :
+		                   opts->dry_run ? "--dry-run" : opts->json ?
+		                   "--json" : "--fix");
+	if (!(m->flags & CLI_MODE_APT_ARGS) && opts->args.apt.n > 0)
 		return usage_error(err, err_size, "%s runs no apt-get; '%s' is "
-		                   "apt-get's", mode, opts->args.apt.v[0]);
-	if (opts->auto_purge && opts->args.apt_simulate)
-		return usage_error(err, err_size, "--auto purges for real; "
-		                   "apt-get's simulation does not go with it");
+		                   "apt-get's", m->option, opts->args.apt.v[0]);
+	if ((m->flags & CLI_MODE_NO_SIMULATE) && opts->args.apt_simulate)
+		return usage_error(err, err_size, "%s purges for real; "
+		                   "apt-get's simulation does not go with it",
+		                   m->option);
 	return 0;
 }
 
 static int
 check_combination(const struct cli_options *opts, char *err, size_t err_size)
 {
-	int r = check_unattended(opts, err, err_size);
+	int r = check_mode(opts, err, err_size);
 
 	if (r != 0)
 		return r;
@@ -430,6 +491,7 @@ cli_options_parse(struct cli_options *opts, int argc, const char *const *argv,
 		return r;
 	/* -qq is apt-get's, but whoever asks apt-get for quiet wants quiet. */
 	opts->quiet = opts->quiet || opts->args.apt_quiet;
+	settle_mode(opts);
 	return check_combination(opts, err, err_size);
 }
 
@@ -576,18 +638,19 @@ cli_protect_check(const struct cli_options *opts, const struct kp_plan *plan,
 	return 0;
 }
 
+/** The mode changes the system, and --dry-run does not hold it back. */
 bool
 cli_options_purging(const struct cli_options *opts)
 {
-	return !opts->dry_run && !opts->list && !opts->hook &&
-	       opts->status == NULL;
+	return (cli_mode_info(opts->mode)->flags & CLI_MODE_CHANGES) &&
+	       !opts->dry_run;
 }
 
 /** --fix, for real: dpkg and apt-get change the system. */
 bool
 cli_options_fixing(const struct cli_options *opts)
 {
-	return opts->fix && !opts->dry_run;
+	return opts->mode == CLI_MODE_FIX && !opts->dry_run;
 }
 
 /* ------------------------------------------------------------- help */

@@ -79,7 +79,8 @@ bool cli_auto_running(const char *root);
 int cli_auto(struct cli_options *opts);
 
 /* unattended.c */
-int cli_dispatch(struct cli_options *opts,
-                 int (*run)(const struct cli_options *opts));
+int cli_config_enter(struct cli_options *opts, struct kp_config *cfg);
+void cli_state_refresh(const struct cli_options *opts,
+                       const struct kp_config *cfg);
 
 #endif /* CLI_UNATTENDED_H */
