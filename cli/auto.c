@@ -300,11 +300,8 @@ wait_for_apt(const char *root, unsigned timeout)
 
 struct job {
 	struct cli_options *opts;
-	struct kp_config cfg;
-	char config_path[4096];
+	struct cli_setup setup; /* .cfg, .config_path, .policy */
 	struct cli_log log;
-	struct cli_policy policy;
-	char running[256];
 	struct kp_summary summary; /* the last run's figures carried over */
 	struct kp_ctx *ctx;
 	struct kp_plan *plan;
@@ -315,28 +312,21 @@ job_free(struct job *job)
 {
 	kp_plan_free(job->plan);
 	kp_ctx_free(job->ctx);
-	kp_config_free(&job->cfg);
+	cli_setup_free(&job->setup);
 }
 
 /* Read the configuration; the command line wins over it. */
 static int
 job_configure(struct job *job)
 {
-	const char *running;
 	struct kp_error err;
 
 	kp_error_clear(&err);
-	cli_config_path(job->opts->root, job->config_path,
-	                sizeof(job->config_path));
-	if (cli_config_load(job->opts->root, &job->cfg, &job->log, &err) < 0 ||
-	    cli_config_apply(job->opts, &job->cfg) < 0 ||
-	    cli_running_release(job->opts, job->running, sizeof(job->running),
-	                        &running, &err) < 0) {
+	if (cli_policy_load(&job->setup, job->opts, 0, &job->log, &err) < 0) {
 		cli_log_message(&job->log, KP_LOG_ERROR, "%s; nothing was purged",
-		                err.message[0] ? err.message : "out of memory");
+		                err.message);
 		return CLI_EXIT_ERROR;
 	}
-	cli_policy_of(&job->policy, job->opts, running);
 	return 0;
 }
 
@@ -405,15 +395,15 @@ configure_apt(struct job *job, struct kp_error *err)
 static int
 make_plan(struct job *job)
 {
+	const struct cli_policy *p = &job->setup.policy;
 	struct kp_summary *s = &job->summary;
 	struct kp_error err;
 	int r;
 
 	kp_error_clear(&err);
-	if (kp_db_stamp(job->policy.root, &s->stamp, &err) < 0 ||
-	    kp_kernel_fingerprint(job->policy.root, &s->kernels, &err) < 0 ||
-	    cli_plan_open(&job->policy, &job->log, &job->ctx, &job->plan,
-	                  &err) < 0) {
+	if (kp_db_stamp(p->root, &s->stamp, &err) < 0 ||
+	    kp_kernel_fingerprint(p->root, &s->kernels, &err) < 0 ||
+	    cli_plan_open(p, &job->log, &job->ctx, &job->plan, &err) < 0) {
 		job_failed(job, err.message);
 		return CLI_EXIT_ERROR;
 	}
@@ -482,7 +472,7 @@ report_only(struct job *job)
 	cli_log_message(&job->log, KP_LOG_INFO, "%s can be purged, freeing %s; "
 	                "AUTO is not yes in %s, so nothing was purged: run '"
 	                CLI_NAME "%s' as root to purge them", what, space,
-	                job->config_path, options);
+	                job->setup.config_path, options);
 }
 
 /* What --auto gives apt-get: non-interactive, waiting `wait` seconds more
@@ -644,11 +634,12 @@ publish_after_purge(struct job *job)
 	struct kp_error err;
 
 	kp_error_clear(&err);
-	if (cli_state_compute(&job->policy, &job->log, &s, NULL, &err) < 0) {
+	if (cli_state_compute(&job->setup.policy, &job->log, &s, NULL,
+	                      &err) < 0) {
 		cli_log_message(&job->log, KP_LOG_WARNING, "%s", err.message);
 		return;
 	}
-	cli_state_publish(job->policy.root, &s, &job->log);
+	cli_state_publish(job->setup.policy.root, &s, &job->log);
 }
 
 /* A run that purged nothing, without trouble. */
@@ -669,14 +660,14 @@ run_job(struct job *job, long wait)
 
 	/* The last run's figures stay until this run has its own. */
 	kp_summary_init(s);
-	kp_summary_load(job->policy.root, s, NULL);
+	kp_summary_load(job->setup.policy.root, s, NULL);
 	r = make_plan(job);
 	if (job->plan == NULL)
 		return r;
 	kp_summary_from_plan(s, job->plan);
-	s->policy = cli_policy_hash(&job->policy);
+	s->policy = cli_policy_hash(&job->setup.policy);
 	if (r == 0 && kp_plan_n_purge(job->plan) > 0 &&
-	    job->cfg.auto_purge == KP_AUTO_YES) {
+	    job->setup.cfg.auto_purge == KP_AUTO_YES) {
 		r = purge(job, wait);
 		publish_after_purge(job);
 		return r;
@@ -685,7 +676,7 @@ run_job(struct job *job, long wait)
 		report_only(job);
 	if (r == 0)
 		ran_clean(s);
-	cli_state_publish(job->policy.root, s, &job->log);
+	cli_state_publish(job->setup.policy.root, s, &job->log);
 	return r;
 }
 
@@ -708,7 +699,7 @@ cli_auto(struct cli_options *opts)
 	log_open(&log);
 	job.log.fn = log_message;
 	job.log.data = &log;
-	kp_config_init(&job.cfg);
+	kp_config_init(&job.setup.cfg);
 	/*
 	 * Nobody answers questions. apt-get's messages in English: its
 	 * output is read below for a busy lock, and a translation would
@@ -741,11 +732,11 @@ cli_auto(struct cli_options *opts)
 		close(lock);
 		goto out;
 	}
-	wait = wait_for_apt(opts->root, job.cfg.timeout);
+	wait = wait_for_apt(opts->root, job.setup.cfg.timeout);
 	if (wait < 0)
 		cli_log_message(&job.log, KP_LOG_WARNING, "apt or dpkg held "
 		                "their lock for %u seconds; giving up until the "
-		                "next run", job.cfg.timeout);
+		                "next run", job.setup.cfg.timeout);
 	else
 		r = run_job(&job, wait);
 	if (lock >= 0)

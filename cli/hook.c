@@ -264,26 +264,21 @@ cli_hook(struct cli_options *opts)
 {
 	struct cli_log log = { cli_log_to_stderr, NULL };
 	struct kp_plan *plan = NULL;
-	struct kp_config cfg;
+	struct cli_setup su;
 	struct kp_summary s;
-	struct cli_policy p;
 	struct kp_error err;
-	const char *running;
 	size_t n_protect = opts->n_protect;
 	unsigned long long stamp;
-	char buf[256];
 
 	ignore_stdin();
 	kp_error_clear(&err);
-	if (cli_config_load(opts->root, &cfg, &log, &err) < 0) {
+	if (cli_policy_load(&su, opts, 0, &log, &err) < 0) {
+		if (su.config_read)
+			goto fail;
 		cli_error("warning: %s; the apt hook does nothing until it is "
 		          "fixed", err.message);
 		goto out;
 	}
-	if (cli_config_apply(opts, &cfg) < 0 ||
-	    cli_running_release(opts, buf, sizeof(buf), &running, &err) < 0)
-		goto fail;
-	cli_policy_of(&p, opts, running);
 	/*
 	 * The state file is the hook's memory of what it said: without it
 	 * (a read-only /run, not root) it would plan and speak after every
@@ -293,8 +288,8 @@ cli_hook(struct cli_options *opts)
 		goto fail;
 	if (kp_summary_can_save(opts->root, NULL) < 0)
 		goto out;
-	if (cli_state_get(&p, true, &log, &s, &plan, &err) < 0 ||
-	    announce(&p, &cfg, &log, &s, &plan, &err) < 0)
+	if (cli_state_get(&su.policy, true, &log, &s, &plan, &err) < 0 ||
+	    announce(&su.policy, &su.cfg, &log, &s, &plan, &err) < 0)
 		goto fail;
 	/* A re-made plan says which protected values name nothing. */
 	if (plan != NULL && cli_protect_check(opts, plan, log.fn, log.data,
@@ -302,12 +297,12 @@ cli_hook(struct cli_options *opts)
 	                                      sizeof(err.message)) != 0)
 		cli_error("warning: %s", err.message);
 	if (plan != NULL && kp_plan_n_purge(plan) > 0)
-		notice(opts, &cfg, plan, n_protect, running);
+		notice(opts, &su.cfg, plan, n_protect, su.policy.running);
 	goto out;
 fail:
-	cli_error("warning: %s", err.message[0] ? err.message : "out of memory");
+	cli_error("warning: %s", err.message);
 out:
 	kp_plan_free(plan);
-	kp_config_free(&cfg);
+	cli_setup_free(&su);
 	return 0;
 }

@@ -427,17 +427,22 @@ static cli_mode_fn *const mode_handler[CLI_MODE_COUNT] = {
 static int
 run_mode(struct cli_options *opts)
 {
-	struct kp_config cfg;
+	struct cli_log log = { cli_log_to_stderr, NULL };
+	struct cli_setup su;
+	struct kp_error err;
 	int r;
 
 	if (!(cli_mode_info(opts->mode)->flags & CLI_MODE_CONFIG))
 		return mode_handler[opts->mode](opts);
-	r = cli_config_enter(opts, &cfg);
-	if (r == 0) {
+	kp_error_clear(&err);
+	if (cli_policy_load(&su, opts, 0, &log, &err) < 0) {
+		cli_error("%s", err.message);
+		r = CLI_EXIT_ERROR;
+	} else {
 		r = mode_handler[opts->mode](opts);
-		cli_state_refresh(opts, &cfg);
+		cli_state_refresh(&su);
 	}
-	kp_config_free(&cfg);
+	cli_setup_free(&su);
 	return r;
 }
 

@@ -134,6 +134,49 @@ cli_running_release(const struct cli_options *opts, char *buf, size_t size,
 	return 0;
 }
 
+/**
+ * The prologue of every run that plans: read the configuration file of
+ * opts->root into su (warnings through log), apply it to opts, find the
+ * running release and make the policy. su is the caller's to free with
+ * cli_setup_free() whatever the result. Returns 0 or a negative code with
+ * err filled; su->config_read says whether the file was what failed.
+ */
+int
+cli_policy_load(struct cli_setup *su, struct cli_options *opts,
+                unsigned flags, const struct cli_log *log,
+                struct kp_error *err)
+{
+	const char *running;
+	int r;
+
+	memset(su, 0, sizeof(*su));
+	cli_config_path(opts->root, su->config_path, sizeof(su->config_path));
+	r = cli_config_load(opts->root, &su->cfg, log, err);
+	su->config_read = r == 0;
+	if (r < 0 && !(flags & CLI_POLICY_CONFIG_OPTIONAL))
+		return r;
+	if (r < 0) {
+		kp_config_free(&su->cfg);
+		kp_error_clear(err);
+	}
+	if (cli_config_apply(opts, &su->cfg) < 0) {
+		snprintf(err->message, sizeof(err->message), "out of memory");
+		return err->code = -ENOMEM;
+	}
+	r = cli_running_release(opts, su->running, sizeof(su->running),
+	                        &running, err);
+	if (r < 0)
+		return r;
+	cli_policy_of(&su->policy, opts, running);
+	return 0;
+}
+
+void
+cli_setup_free(struct cli_setup *su)
+{
+	kp_config_free(&su->cfg);
+}
+
 void
 cli_policy_of(struct cli_policy *p, const struct cli_options *opts,
               const char *running)

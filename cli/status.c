@@ -172,35 +172,25 @@ int
 cli_status(struct cli_options *opts)
 {
 	struct cli_log log = { log_error, NULL };
-	struct kp_config cfg;
+	struct cli_setup su;
 	struct kp_summary s;
-	struct cli_policy p;
 	struct kp_error err;
-	const char *running;
-	char buf[256];
 	int r;
 
 	kp_error_clear(&err);
 	/* A broken file is the hook's and the job's news, not the line's. */
-	if (cli_config_load(opts->root, &cfg, NULL, &err) < 0) {
-		kp_config_free(&cfg);
-		kp_error_clear(&err);
-	}
-	r = cli_config_apply(opts, &cfg);
+	r = cli_policy_load(&su, opts, CLI_POLICY_CONFIG_OPTIONAL, NULL, &err);
 	if (r == 0)
-		r = cli_running_release(opts, buf, sizeof(buf), &running, &err);
-	if (r == 0) {
-		cli_policy_of(&p, opts, running);
-		r = cli_state_get(&p, geteuid() == 0, &log, &s, NULL, &err);
-	}
+		r = cli_state_get(&su.policy, geteuid() == 0, &log, &s, NULL,
+		                  &err);
 	if (r < 0) {
 		cli_error("%s", err.message[0] ? err.message : "out of memory");
-		kp_config_free(&cfg);
+		cli_setup_free(&su);
 		return CLI_EXIT_ERROR;
 	}
 	/* /boot's use now: one statvfs(), fresher than the state's. */
 	kp_boot_usage(opts->root, &s.boot);
-	r = print_status(opts, &s, cfg.boot_warn);
-	kp_config_free(&cfg);
+	r = print_status(opts, &s, su.cfg.boot_warn);
+	cli_setup_free(&su);
 	return r;
 }

@@ -31,7 +31,29 @@ struct cli_log {
 	void *data;
 };
 
+/*
+ * Where every run that plans sets out from: the configuration file
+ * applied to the options, the running release, the policy they make.
+ */
+struct cli_setup {
+	struct kp_config cfg;
+	char config_path[4096];
+	bool config_read;   /* false: reading the file is what failed */
+	char running[256];  /* uname -r, when it is the running release */
+	struct cli_policy policy;
+};
+
+/* cli_policy_load()'s flags. */
+enum {
+	/* A configuration file that cannot be read leaves the defaults. */
+	CLI_POLICY_CONFIG_OPTIONAL = 1u << 0,
+};
+
 /* state.c */
+int cli_policy_load(struct cli_setup *su, struct cli_options *opts,
+                    unsigned flags, const struct cli_log *log,
+                    struct kp_error *err);
+void cli_setup_free(struct cli_setup *su);
 int cli_config_path(const char *root, char *buf, size_t size);
 int cli_config_load(const char *root, struct kp_config *cfg,
                     const struct cli_log *log, struct kp_error *err);
@@ -79,8 +101,6 @@ bool cli_auto_running(const char *root);
 int cli_auto(struct cli_options *opts);
 
 /* unattended.c */
-int cli_config_enter(struct cli_options *opts, struct kp_config *cfg);
-void cli_state_refresh(const struct cli_options *opts,
-                       const struct kp_config *cfg);
+void cli_state_refresh(const struct cli_setup *su);
 
 #endif /* CLI_UNATTENDED_H */
