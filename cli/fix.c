@@ -94,8 +94,7 @@ report_problems(struct kp_ctx *ctx)
 	kp_error_clear(&err);
 	n = kp_ctx_problems(ctx, &problems, &err);
 	if (n < 0)
-		cli_error("warning: cannot ask apt-get what is broken: %s",
-		          err.message);
+		cli_warn("cannot ask apt-get what is broken: %s", err.message);
 	else if (n == 0)
 		puts("dpkg and apt-get report nothing broken.");
 	else
@@ -174,11 +173,11 @@ recheck(const struct cli_options *opts)
 	int n, i;
 
 	kp_error_clear(&err);
-	ctx = kp_ctx_new(opts->root, cli_log_to_stderr, NULL, &err);
+	ctx = kp_ctx_new(opts->root, cli_log_kp, NULL, &err);
 	n = ctx != NULL ? kp_ctx_problems(ctx, &problems, &err) : -1;
 	kp_ctx_free(ctx);
 	if (n < 0) {
-		cli_error("warning: cannot check the result: %s", err.message);
+		cli_warn("cannot check the result: %s", err.message);
 		return 0;
 	}
 	if (n == 0) {

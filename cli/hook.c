@@ -218,12 +218,11 @@ notice(const struct cli_options *opts, const struct kp_config *cfg,
 		return;
 	if (cfg->auto_purge == KP_AUTO_YES &&
 	    start_purge(opts, n_protect, running, &how)) {
-		cli_error("purging %s once apt is done%s; %s", what, space,
-		          how);
+		cli_info("purging %s once apt is done%s; %s", what, space, how);
 		return;
 	}
-	cli_error("%s can be purged%s; run 'sudo " CLI_NAME "%s'", what, space,
-	          options);
+	cli_info("%s can be purged%s; run 'sudo " CLI_NAME "%s'", what, space,
+	         options);
 }
 
 /*
@@ -235,8 +234,7 @@ notice(const struct cli_options *opts, const struct kp_config *cfg,
  */
 static int
 announce(const struct cli_policy *p, const struct kp_config *cfg,
-         const struct cli_log *log, struct kp_summary *s,
-         struct kp_plan **plan, struct kp_error *err)
+         struct kp_summary *s, struct kp_plan **plan, struct kp_error *err)
 {
 	int r;
 
@@ -246,7 +244,7 @@ announce(const struct cli_policy *p, const struct kp_config *cfg,
 		return 0;
 	}
 	if (*plan == NULL && s->purgeable_packages > 0 &&
-	    (r = cli_state_compute(p, log, s, plan, err)) < 0)
+	    (r = cli_state_compute(p, s, plan, err)) < 0)
 		return r;
 	s->announced = cli_announce_key(s, cfg);
 	if (kp_summary_save(p->root, s, NULL) < 0) {
@@ -262,7 +260,6 @@ announce(const struct cli_policy *p, const struct kp_config *cfg,
 int
 cli_hook(struct cli_options *opts)
 {
-	struct cli_log log = { cli_log_to_stderr, NULL };
 	struct kp_plan *plan = NULL;
 	struct cli_setup su;
 	struct kp_summary s;
@@ -272,11 +269,11 @@ cli_hook(struct cli_options *opts)
 
 	ignore_stdin();
 	kp_error_clear(&err);
-	if (cli_policy_load(&su, opts, 0, &log, &err) < 0) {
+	if (cli_policy_load(&su, opts, 0, &err) < 0) {
 		if (su.config_read)
 			goto fail;
-		cli_error("warning: %s; the apt hook does nothing until it is "
-		          "fixed", err.message);
+		cli_warn("%s; the apt hook does nothing until it is fixed",
+		         err.message);
 		goto out;
 	}
 	/*
@@ -288,19 +285,18 @@ cli_hook(struct cli_options *opts)
 		goto fail;
 	if (kp_summary_can_save(opts->root, NULL) < 0)
 		goto out;
-	if (cli_state_get(&su.policy, true, &log, &s, &plan, &err) < 0 ||
-	    announce(&su.policy, &su.cfg, &log, &s, &plan, &err) < 0)
+	if (cli_state_get(&su.policy, true, &s, &plan, &err) < 0 ||
+	    announce(&su.policy, &su.cfg, &s, &plan, &err) < 0)
 		goto fail;
 	/* A re-made plan says which protected values name nothing. */
-	if (plan != NULL && cli_protect_check(opts, plan, log.fn, log.data,
-	                                      err.message,
+	if (plan != NULL && cli_protect_check(opts, plan, err.message,
 	                                      sizeof(err.message)) != 0)
-		cli_error("warning: %s", err.message);
+		cli_warn("%s", err.message);
 	if (plan != NULL && kp_plan_n_purge(plan) > 0)
 		notice(opts, &su.cfg, plan, n_protect, su.policy.running);
 	goto out;
 fail:
-	cli_error("warning: %s", err.message);
+	cli_warn("%s", err.message);
 out:
 	kp_plan_free(plan);
 	cli_setup_free(&su);

@@ -2,6 +2,8 @@
 bin_PROGRAMS += cli/purge-old-kernels
 cli_purge_old_kernels_SOURCES = \
 	cli/main.c \
+	cli/log.c \
+	cli/log.h \
 	cli/environ.c \
 	cli/environ.h \
 	cli/options.c \

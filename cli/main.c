@@ -94,7 +94,7 @@ open_system(const struct cli_options *opts, struct job *job)
 	struct kp_error err;
 
 	kp_error_clear(&err);
-	job->ctx = kp_ctx_new(opts->root, cli_log_to_stderr, NULL, &err);
+	job->ctx = kp_ctx_new(opts->root, cli_log_kp, NULL, &err);
 	if (job->ctx == NULL) {
 		cli_error("%s", err.message);
 		return CLI_EXIT_ERROR;
@@ -110,9 +110,8 @@ static void
 check_running(const struct cli_options *opts, const struct kp_plan *plan)
 {
 	if (opts->running != NULL && !kp_plan_running_installed(plan))
-		cli_error("warning: --running=%s: no such kernel release "
-		          "is installed; keeping the newest ones",
-		          opts->running);
+		cli_warn("--running=%s: no such kernel release is installed; "
+		         "keeping the newest ones", opts->running);
 }
 
 /*
@@ -123,8 +122,7 @@ static int
 check_protect(const struct cli_options *opts, const struct kp_plan *plan)
 {
 	char err[1024];
-	int r = cli_protect_check(opts, plan, cli_log_to_stderr, NULL, err,
-	                          sizeof(err));
+	int r = cli_protect_check(opts, plan, err, sizeof(err));
 
 	if (r != 0)
 		cli_error("%s; nothing was removed", err);
@@ -214,8 +212,7 @@ preflight(const struct cli_options *opts, struct job *job)
 		return CLI_EXIT_ERROR;
 	}
 	if (n < 0) {
-		cli_error("warning: cannot ask apt-get what is broken: %s",
-		          err.message);
+		cli_warn("cannot ask apt-get what is broken: %s", err.message);
 		return 0;
 	}
 	if (n == 0)
@@ -227,13 +224,13 @@ preflight(const struct cli_options *opts, struct job *job)
 		return CLI_EXIT_ERROR;
 	}
 	for (i = 0; i < n; i++)
-		cli_error("%s%s", purging ? "" : "warning: ",
-		          job->problems[i].text);
+		cli_log(purging ? KP_LOG_ERROR : KP_LOG_WARNING, "%s",
+		        job->problems[i].text);
 	if (purging) {
 		cli_error("%s", advice);
 		return CLI_EXIT_ERROR;
 	}
-	cli_error("warning: a purge would be refused; %s", advice);
+	cli_warn("a purge would be refused; %s", advice);
 	return 0;
 }
 
@@ -254,8 +251,8 @@ prove(const struct cli_options *opts, struct job *job)
 		cli_error("%s; nothing was removed", err.message);
 		return CLI_EXIT_ERROR;
 	}
-	cli_error("warning: could not check the plan against apt-get: %s; "
-	          "the plan is shown unchecked", err.message);
+	cli_warn("could not check the plan against apt-get: %s; the plan is "
+	         "shown unchecked", err.message);
 	return 0;
 }
 
@@ -404,7 +401,7 @@ prepare_environment(const struct cli_options *opts)
 	if (cli_environ_prepare(opts->root, err, sizeof(err)) == 0)
 		return 0;
 	if (cli_mode_info(opts->mode)->flags & CLI_MODE_NEVER_FAILS)
-		cli_error("warning: %s; the apt hook does nothing", err);
+		cli_warn("%s; the apt hook does nothing", err);
 	else
 		cli_error("%s", err);
 	return CLI_EXIT_ERROR;
@@ -427,15 +424,18 @@ static cli_mode_fn *const mode_handler[CLI_MODE_COUNT] = {
 static int
 run_mode(struct cli_options *opts)
 {
-	struct cli_log log = { cli_log_to_stderr, NULL };
 	struct cli_setup su;
 	struct kp_error err;
 	int r;
 
-	if (!(cli_mode_info(opts->mode)->flags & CLI_MODE_CONFIG))
-		return mode_handler[opts->mode](opts);
+	cli_log_open(cli_mode_info(opts->mode)->log);
+	if (!(cli_mode_info(opts->mode)->flags & CLI_MODE_CONFIG)) {
+		r = mode_handler[opts->mode](opts);
+		cli_log_close();
+		return r;
+	}
 	kp_error_clear(&err);
-	if (cli_policy_load(&su, opts, 0, &log, &err) < 0) {
+	if (cli_policy_load(&su, opts, 0, &err) < 0) {
 		cli_error("%s", err.message);
 		r = CLI_EXIT_ERROR;
 	} else {
@@ -443,6 +443,7 @@ run_mode(struct cli_options *opts)
 		cli_state_refresh(&su);
 	}
 	cli_setup_free(&su);
+	cli_log_close();
 	return r;
 }
 

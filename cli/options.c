@@ -18,6 +18,7 @@
 #include <popt.h>
 
 #include "kpurge.h"
+#include "log.h"
 #include "options.h"
 
 enum {
@@ -608,14 +609,14 @@ closest_releases(const struct kp_plan *plan, const char *value, char *buf,
  * Check the protected values against the plan made with them. One that
  * names nothing installed is, from the command line, a usage error
  * (returns CLI_EXIT_USAGE, err filled, with "did you mean" when a close
- * name exists); from the configuration file, a warning through log naming
- * its file and line. Returns 0 otherwise.
+ * name exists); from the configuration file, a warning naming its file
+ * and line. Returns 0 otherwise.
  */
 int
 cli_protect_check(const struct cli_options *opts, const struct kp_plan *plan,
-                  kp_log_fn log, void *log_data, char *err, size_t err_size)
+                  char *err, size_t err_size)
 {
-	char msg[1024], close[512], hint[600];
+	char close[512], hint[600];
 	size_t i;
 
 	for (i = 0; i < opts->n_protect; i++) {
@@ -629,11 +630,9 @@ cli_protect_check(const struct cli_options *opts, const struct kp_plan *plan,
 			return usage_error(err, err_size, "--protect=%s: no "
 			                   "such kernel release or version is "
 			                   "installed%s", v, close[0] ? hint : "");
-		snprintf(msg, sizeof(msg), "%s: PROTECT=%s: no such kernel "
-		         "release or version is installed%s",
-		         opts->protect_where[i], v, close[0] ? hint : "");
-		if (log != NULL)
-			log(log_data, KP_LOG_WARNING, msg);
+		cli_warn("%s: PROTECT=%s: no such kernel release or version "
+		         "is installed%s", opts->protect_where[i], v,
+		         close[0] ? hint : "");
 	}
 	return 0;
 }

@@ -51,8 +51,7 @@ void cli_options_free(struct cli_options *opts);
 int cli_options_add_protect(struct cli_options *opts, char *release,
                             const char *where);
 int cli_protect_check(const struct cli_options *opts,
-                      const struct kp_plan *plan, kp_log_fn log,
-                      void *log_data, char *err, size_t err_size);
+                      const struct kp_plan *plan, char *err, size_t err_size);
 
 /* The mode changes the system (a purge, --fix or --auto, not --dry-run). */
 bool cli_options_purging(const struct cli_options *opts);

@@ -120,15 +120,6 @@ byobu_style(void)
 	return style;
 }
 
-/* Errors go to stderr: Byobu drops it, a person running it sees it. */
-static void
-log_error(void *data, enum kp_log_level level, const char *message)
-{
-	(void)data;
-	if (level == KP_LOG_ERROR)
-		cli_error("%s", message);
-}
-
 /*
  * What the marker means, for a person who runs the status by hand to find
  * out (on a terminal only: Byobu drops stderr, scripts get nothing).
@@ -171,18 +162,20 @@ print_status(const struct cli_options *opts, const struct kp_summary *s,
 int
 cli_status(struct cli_options *opts)
 {
-	struct cli_log log = { log_error, NULL };
 	struct cli_setup su;
 	struct kp_summary s;
 	struct kp_error err;
 	int r;
 
 	kp_error_clear(&err);
-	/* A broken file is the hook's and the job's news, not the line's. */
-	r = cli_policy_load(&su, opts, CLI_POLICY_CONFIG_OPTIONAL, NULL, &err);
+	/*
+	 * A broken file is the hook's and the job's news, not the line's;
+	 * only errors reach stderr (CLI_MODE_LOG_ERRORS): Byobu drops it, a
+	 * person running it sees it.
+	 */
+	r = cli_policy_load(&su, opts, CLI_POLICY_CONFIG_OPTIONAL, &err);
 	if (r == 0)
-		r = cli_state_get(&su.policy, geteuid() == 0, &log, &s, NULL,
-		                  &err);
+		r = cli_state_get(&su.policy, geteuid() == 0, &s, NULL, &err);
 	if (r < 0) {
 		cli_error("%s", err.message[0] ? err.message : "out of memory");
 		cli_setup_free(&su);

@@ -22,6 +22,7 @@ cli_state_refresh(const struct cli_setup *su)
 	struct cli_policy p = su->policy;
 	struct kp_summary s;
 	struct kp_error err;
+	bool was;
 
 	if (geteuid() != 0)
 		return;
@@ -29,5 +30,7 @@ cli_state_refresh(const struct cli_setup *su)
 	p.keep = su->cfg.keep;
 	p.protect = (const char *const *)su->cfg.protect;
 	p.n_protect = su->cfg.n_protect;
-	cli_state_get(&p, true, NULL, &s, NULL, &err);
+	was = cli_log_silence(true);
+	cli_state_get(&p, true, &s, NULL, &err);
+	cli_log_silence(was);
 }

@@ -25,12 +25,6 @@ struct cli_policy {
 	size_t n_protect;
 };
 
-/* Where messages go: a kp_log_fn and its data. */
-struct cli_log {
-	kp_log_fn fn;
-	void *data;
-};
-
 /*
  * Where every run that plans sets out from: the configuration file
  * applied to the options, the running release, the policy they make.
@@ -51,12 +45,11 @@ enum {
 
 /* state.c */
 int cli_policy_load(struct cli_setup *su, struct cli_options *opts,
-                    unsigned flags, const struct cli_log *log,
-                    struct kp_error *err);
+                    unsigned flags, struct kp_error *err);
 void cli_setup_free(struct cli_setup *su);
 int cli_config_path(const char *root, char *buf, size_t size);
 int cli_config_load(const char *root, struct kp_config *cfg,
-                    const struct cli_log *log, struct kp_error *err);
+                    struct kp_error *err);
 int cli_config_apply(struct cli_options *opts, const struct kp_config *cfg);
 int cli_running_release(const struct cli_options *opts, char *buf,
                         size_t size, const char **running,
@@ -66,20 +59,13 @@ void cli_policy_of(struct cli_policy *p, const struct cli_options *opts,
 unsigned long long cli_policy_hash(const struct cli_policy *p);
 unsigned long long cli_announce_key(const struct kp_summary *s,
                                     const struct kp_config *cfg);
-int cli_plan_open(const struct cli_policy *p, const struct cli_log *log,
-                  struct kp_ctx **ctx, struct kp_plan **plan,
-                  struct kp_error *err);
-int cli_state_get(const struct cli_policy *p, bool save,
-                  const struct cli_log *log, struct kp_summary *s,
+int cli_plan_open(const struct cli_policy *p, struct kp_ctx **ctx,
                   struct kp_plan **plan, struct kp_error *err);
-int cli_state_compute(const struct cli_policy *p, const struct cli_log *log,
-                      struct kp_summary *s, struct kp_plan **keep,
-                      struct kp_error *err);
-void cli_state_publish(const char *root, const struct kp_summary *s,
-                       const struct cli_log *log);
-void cli_log_message(const struct cli_log *log, enum kp_log_level level,
-                     const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int cli_state_get(const struct cli_policy *p, bool save, struct kp_summary *s,
+                  struct kp_plan **plan, struct kp_error *err);
+int cli_state_compute(const struct cli_policy *p, struct kp_summary *s,
+                      struct kp_plan **keep, struct kp_error *err);
+void cli_state_publish(const char *root, const struct kp_summary *s);
 void cli_release_list(const struct kp_plan *plan, size_t max, char *buf,
                       size_t size);
 

@@ -1,0 +1,44 @@
+/*
+ * purge-old-kernels - one log for the whole command: every message of
+ * ours and every message of the library's goes through it, to the one
+ * sink chosen for the run (the terminal's stderr, or syslog, the
+ * journal or a file for --auto). kmod's tools/log.c and git's usage.c.
+ */
+#ifndef CLI_LOG_H
+#define CLI_LOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kpurge.h"
+#include "mode.h"
+
+/*
+ * Choose the sink, once, before the mode runs: until then messages go to
+ * the terminal. CLI_MODE_LOG_SYSTEM reads PURGE_OLD_KERNELS_LOG (stderr,
+ * syslog or an absolute file name), else takes the journal when stderr
+ * is it, else syslog when something listens on /dev/log, else stderr.
+ */
+void cli_log_open(enum cli_mode_log sink);
+void cli_log_close(void);
+/* Drop every message while on (a silent refresh); returns the old value. */
+bool cli_log_silence(bool on);
+
+__attribute__((format(printf, 2, 3)))
+void cli_log(enum kp_log_level level, const char *fmt, ...);
+/* "purge-old-kernels: MESSAGE": something failed. */
+__attribute__((format(printf, 1, 2)))
+void cli_error(const char *fmt, ...);
+/* "purge-old-kernels: warning: MESSAGE": going on regardless. */
+__attribute__((format(printf, 1, 2)))
+void cli_warn(const char *fmt, ...);
+/* "purge-old-kernels: MESSAGE": news (the hook's notice, the job's report). */
+__attribute__((format(printf, 1, 2)))
+void cli_info(const char *fmt, ...);
+
+/* The bridge: the library's kp_log_fn (data unused). */
+void cli_log_kp(void *data, enum kp_log_level level, const char *message);
+
+void cli_escape(const char *text, char *buf, size_t size);
+
+#endif /* CLI_LOG_H */
