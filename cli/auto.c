@@ -46,15 +46,9 @@ open_own_lock(const char *root, struct kp_error *err)
 		return dirfd;
 	fd = openat(dirfd, CLI_NAME ".lock", O_RDWR | O_CREAT | O_NOFOLLOW |
 	            O_CLOEXEC, 0600);
-	if (fd < 0) {
-		fd = -errno;
-		if (err != NULL) {
-			err->code = fd;
-			snprintf(err->message, sizeof(err->message), "cannot open "
-			         "%s/run/" CLI_NAME ".lock: %s", root ? root : "",
-			         strerror(-fd));
-		}
-	}
+	if (fd < 0)
+		fd = cli_put_error(err, -errno, "cannot open %s/run/" CLI_NAME
+		                   ".lock: %s", root ? root : "", strerror(errno));
 	close(dirfd);
 	return fd;
 }
@@ -202,7 +196,7 @@ configure_apt(struct job *job, struct kp_error *err)
 	if (r == 0)
 		r = kp_ctx_set_apt_config(job->ctx, &config, err);
 	else
-		snprintf(err->message, sizeof(err->message), "out of memory");
+		cli_put_error(err, r, "out of memory");
 	kp_apt_config_free(&config);
 	cli_argv_free(&fwd);
 	return r;
@@ -224,8 +218,7 @@ make_plan(struct job *job)
 		job_failed(job, err.message);
 		return CLI_EXIT_ERROR;
 	}
-	if (cli_protect_check(job->opts, job->plan, err.message,
-	                      sizeof(err.message)) != 0) {
+	if (cli_protect_check(job->opts, job->plan, &err) != 0) {
 		job_failed(job, err.message);
 		return CLI_EXIT_USAGE;
 	}
@@ -333,7 +326,7 @@ purge_command(struct job *job, long wait, struct cli_argv *cmd)
  * to fill while we wait). Returns cli_run()'s result.
  */
 static int
-run_captured(const char *const *argv, FILE *out, char *err, size_t size)
+run_captured(const char *const *argv, FILE *out, struct kp_error *err)
 {
 	int saved[2], fd, i, r;
 
@@ -344,7 +337,7 @@ run_captured(const char *const *argv, FILE *out, char *err, size_t size)
 		saved[i] = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 		dup2(fileno(out), fd);
 	}
-	r = cli_run(argv, err, size);
+	r = cli_run(argv, err);
 	for (i = 0; i < 2; i++) {
 		fd = i + 1;
 		if (saved[i] >= 0) {
@@ -392,13 +385,17 @@ log_apt_output(struct job *job, FILE *out)
 	return lock;
 }
 
-/* Purge with apt-get. Returns 0 (also when apt's lock stayed busy) or 1. */
+/*
+ * Purge with apt-get. Returns 0 (also when apt's lock stayed busy) or
+ * CLI_EXIT_ERROR.
+ */
 static int
 purge(struct job *job, long wait)
 {
 	struct kp_summary *s = &job->summary;
 	struct cli_argv cmd = { NULL, 0, 0 };
-	char what[1536], space[96], err[1024];
+	char what[1536], space[96];
+	struct kp_error err;
 	FILE *out = NULL;
 	bool lock;
 	int status;
@@ -413,8 +410,8 @@ purge(struct job *job, long wait)
 	kp_ctx_free(job->ctx);
 	job->ctx = NULL;
 	cli_info("purging %s", what);
-	status = run_captured((const char *const *)cmd.v, out, err,
-	                      sizeof(err));
+	kp_error_clear(&err);
+	status = run_captured((const char *const *)cmd.v, out, &err);
 	cli_argv_free(&cmd);
 	lock = status >= 0 && log_apt_output(job, out);
 	fclose(out);
@@ -434,7 +431,7 @@ purge(struct job *job, long wait)
 		return 0;
 	}
 	if (status < 0)
-		job_failed(job, err);
+		job_failed(job, err.message);
 	else
 		job_failed(job, "apt-get failed");
 	return CLI_EXIT_ERROR;

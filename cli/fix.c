@@ -135,7 +135,8 @@ static int
 run_steps(const struct cli_fix_plan *fp, const struct kp_plan *plan,
           const struct cli_style *style)
 {
-	char title[128], err[1024];
+	struct kp_error err;
+	char title[128];
 	unsigned i;
 	int status;
 
@@ -147,11 +148,12 @@ run_steps(const struct cli_fix_plan *fp, const struct kp_plan *plan,
 		cli_print_step(stdout, i + 1, CLI_FIX_STEPS, title, argv, style);
 		if (argv == NULL)
 			continue;
-		status = cli_run(argv, err, sizeof(err));
+		kp_error_clear(&err);
+		status = cli_run(argv, &err);
 		if (status < 0) {
 			cli_error("step %u/%u: %s; nothing more was run", i + 1,
-			          CLI_FIX_STEPS, err);
-			return 1;
+			          CLI_FIX_STEPS, err.message);
+			return CLI_EXIT_ERROR;
 		}
 		if (status != 0) {
 			cli_error("step %u/%u failed: %s exited with status %d; "
@@ -187,14 +189,14 @@ recheck(const struct cli_options *opts)
 	for (i = 0; i < n; i++)
 		cli_error("still broken: %s", problems[i].text);
 	kp_problems_free(problems, (size_t)n);
-	return 1;
+	return CLI_EXIT_ERROR;
 }
 
 /**
  * Run --fix for plan (made without the apt proof) on the system of *ctx:
  * show what is broken and /boot's space, free *ctx (libdpkg's state goes
  * before dpkg runs), then show (--dry-run) or run the steps. Returns 0,
- * the exit status of the first step that failed, or 1.
+ * the exit status of the first step that failed, or CLI_EXIT_ERROR.
  */
 int
 cli_fix(const struct cli_options *opts, struct kp_ctx **ctx,
@@ -211,7 +213,7 @@ cli_fix(const struct cli_options *opts, struct kp_ctx **ctx,
 	*ctx = NULL;
 	if (r < 0) {
 		cli_error("out of memory");
-		r = 1;
+		r = CLI_EXIT_ERROR;
 	} else if (opts->dry_run) {
 		r = show_steps(&fp, plan, &style);
 	} else if ((r = run_steps(&fp, plan, &style)) == 0) {

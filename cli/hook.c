@@ -186,7 +186,6 @@ start_purge(const struct cli_options *opts, size_t n_protect,
 {
 	struct cli_argv av = { NULL, 0, 0 };
 	const char *ctl = systemctl(opts);
-	char err[512];
 	int r;
 
 	if (ctl != NULL) {
@@ -195,7 +194,7 @@ start_purge(const struct cli_options *opts, size_t n_protect,
 		const char *argv[] = { ctl, "start", "--no-block", SERVICE, NULL };
 
 		*how = "see 'journalctl -u " SERVICE "'";
-		return cli_run(argv, err, sizeof(err)) == 0;
+		return cli_run(argv, NULL) == 0;
 	}
 	*how = "see the system log";
 	r = auto_argv(opts, n_protect, running, &av);
@@ -289,8 +288,7 @@ cli_hook(struct cli_options *opts)
 	    announce(&su.policy, &su.cfg, &s, &plan, &err) < 0)
 		goto fail;
 	/* A re-made plan says which protected values name nothing. */
-	if (plan != NULL && cli_protect_check(opts, plan, err.message,
-	                                      sizeof(err.message)) != 0)
+	if (plan != NULL && cli_protect_check(opts, plan, &err) != 0)
 		cli_warn("%s", err.message);
 	if (plan != NULL && kp_plan_n_purge(plan) > 0)
 		notice(opts, &su.cfg, plan, n_protect, su.policy.running);

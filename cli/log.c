@@ -340,3 +340,27 @@ cli_log_kp(void *data, enum kp_log_level level, const char *message)
 	(void)data;
 	emit(level, message);
 }
+
+/* ---------------------------------------------------------------- errors */
+
+/** Fill err (NULL: nothing) with code and a sentence; returns code. */
+int
+cli_put_verror(struct kp_error *err, int code, const char *fmt, va_list ap)
+{
+	if (err == NULL)
+		return code;
+	err->code = code;
+	vsnprintf(err->message, sizeof(err->message), fmt, ap);
+	return code;
+}
+
+int
+cli_put_error(struct kp_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cli_put_verror(err, code, fmt, ap);
+	va_end(ap);
+	return code;
+}

@@ -7,6 +7,7 @@
 #ifndef CLI_LOG_H
 #define CLI_LOG_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -40,5 +41,16 @@ void cli_info(const char *fmt, ...);
 void cli_log_kp(void *data, enum kp_log_level level, const char *message);
 
 void cli_escape(const char *text, char *buf, size_t size);
+
+/*
+ * Errors handed back rather than said (dpkg's dpkg_put_error()): fill err
+ * (which may be NULL) with code, a negative errno-style value, and one
+ * sentence. Returns code, for "return cli_put_error(err, -ENOMEM, ...)".
+ */
+__attribute__((format(printf, 3, 4)))
+int cli_put_error(struct kp_error *err, int code, const char *fmt, ...);
+__attribute__((format(printf, 3, 0)))
+int cli_put_verror(struct kp_error *err, int code, const char *fmt,
+                   va_list ap);
 
 #endif /* CLI_LOG_H */

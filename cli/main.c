@@ -80,7 +80,7 @@ configure_apt(const struct cli_options *opts, struct job *job)
 	if (r == 0)
 		r = kp_ctx_set_apt_config(job->ctx, &config, &err);
 	else
-		snprintf(err.message, sizeof(err.message), "out of memory");
+		cli_put_error(&err, r, "out of memory");
 	kp_apt_config_free(&config);
 	if (r == 0)
 		return 0;
@@ -121,11 +121,13 @@ check_running(const struct cli_options *opts, const struct kp_plan *plan)
 static int
 check_protect(const struct cli_options *opts, const struct kp_plan *plan)
 {
-	char err[1024];
-	int r = cli_protect_check(opts, plan, err, sizeof(err));
+	struct kp_error err;
+	int r;
 
+	kp_error_clear(&err);
+	r = cli_protect_check(opts, plan, &err);
 	if (r != 0)
-		cli_error("%s; nothing was removed", err);
+		cli_error("%s; nothing was removed", err.message);
 	return r;
 }
 
@@ -313,7 +315,7 @@ static int
 purge(const struct cli_options *opts, const struct job *job)
 {
 	struct cli_style style = cli_style_for(stdout);
-	char err[1024];
+	struct kp_error err;
 	int status;
 
 	if (kp_plan_n_purge(job->plan) == 0) {
@@ -330,9 +332,10 @@ purge(const struct cli_options *opts, const struct job *job)
 		          "nothing was purged");
 		return CLI_EXIT_ERROR;
 	}
-	status = cli_run((const char *const *)job->command.v, err, sizeof(err));
+	kp_error_clear(&err);
+	status = cli_run((const char *const *)job->command.v, &err);
 	if (status < 0) {
-		cli_error("%s", err);
+		cli_error("%s", err.message);
 		return CLI_EXIT_ERROR;
 	}
 	/*
@@ -396,14 +399,15 @@ out:
 static int
 prepare_environment(const struct cli_options *opts)
 {
-	char err[1024];
+	struct kp_error err;
 
-	if (cli_environ_prepare(opts->root, err, sizeof(err)) == 0)
+	kp_error_clear(&err);
+	if (cli_environ_prepare(opts->root, &err) == 0)
 		return 0;
 	if (cli_mode_info(opts->mode)->flags & CLI_MODE_NEVER_FAILS)
-		cli_warn("%s; the apt hook does nothing", err);
+		cli_warn("%s; the apt hook does nothing", err.message);
 	else
-		cli_error("%s", err);
+		cli_error("%s", err.message);
 	return CLI_EXIT_ERROR;
 }
 
@@ -461,15 +465,15 @@ int
 main(int argc, char **argv)
 {
 	struct cli_options opts;
-	char err[1024];
+	struct kp_error err;
 	int r;
 
 	if ((r = refuse_setuid()) != 0)
 		return r;
-	r = cli_options_parse(&opts, argc, (const char *const *)argv, err,
-	                      sizeof(err));
+	kp_error_clear(&err);
+	r = cli_options_parse(&opts, argc, (const char *const *)argv, &err);
 	if (r != 0)
-		cli_error("%s", err);
+		cli_error("%s", err.message);
 	else if (opts.help)
 		cli_print_help(stdout);
 	else if (opts.usage)

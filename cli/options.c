@@ -119,34 +119,35 @@ static const char help_footer[] =
 
 /* ------------------------------------------------------------ values */
 
-__attribute__((format(printf, 3, 4)))
+/* err filled (-EINVAL and one sentence); returns CLI_EXIT_USAGE. */
+__attribute__((format(printf, 2, 3)))
 static int
-usage_error(char *err, size_t err_size, const char *fmt, ...)
+usage_error(struct kp_error *err, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(err, err_size, fmt, ap);
+	cli_put_verror(err, -EINVAL, fmt, ap);
 	va_end(ap);
 	return CLI_EXIT_USAGE;
 }
 
 /* --keep: digits only (no sign, no blanks), 0 to KP_KEEP_MAX. */
 static int
-parse_keep(const char *text, unsigned *keep, char *err, size_t err_size)
+parse_keep(const char *text, unsigned *keep, struct kp_error *err)
 {
 	unsigned long n;
 	char *end;
 
 	if (text[0] == '\0')
-		return usage_error(err, err_size,
+		return usage_error(err,
 		                   "--keep needs a number from 0 to %u",
 		                   KP_KEEP_MAX);
 	errno = 0;
 	n = strtoul(text, &end, 10);
 	if (strspn(text, "0123456789") != strlen(text) || *end != '\0' ||
 	    errno == ERANGE || n > KP_KEEP_MAX)
-		return usage_error(err, err_size, "--keep takes a number from "
+		return usage_error(err, "--keep takes a number from "
 		                   "0 to %u, not '%s'", KP_KEEP_MAX, text);
 	*keep = (unsigned)n;
 	return 0;
@@ -154,11 +155,11 @@ parse_keep(const char *text, unsigned *keep, char *err, size_t err_size)
 
 /* --status: the formats there are. */
 static int
-parse_status(const char *text, char *err, size_t err_size)
+parse_status(const char *text, struct kp_error *err)
 {
 	if (strcmp(text, "byobu") == 0 || strcmp(text, "prometheus") == 0)
 		return 0;
-	return usage_error(err, err_size, "--status takes byobu or prometheus, "
+	return usage_error(err, "--status takes byobu or prometheus, "
 	                   "not '%s'", text);
 }
 
@@ -169,15 +170,15 @@ parse_status(const char *text, char *err, size_t err_size)
  * installed kernel, and would reach apt's patterns as a pattern.
  */
 static int
-check_release(int id, const char *arg, char *err, size_t err_size)
+check_release(int id, const char *arg, struct kp_error *err)
 {
 	if (kp_release_split(arg, NULL, 0, NULL, 0))
 		return 0;
 	if (id == OPT_RUNNING)
-		return usage_error(err, err_size, "--running takes a kernel "
+		return usage_error(err, "--running takes a kernel "
 		                   "release as uname -r prints it (such as "
 		                   "6.8.0-40-generic) or none, not '%s'", arg);
-	return usage_error(err, err_size, "--protect takes a kernel release "
+	return usage_error(err, "--protect takes a kernel release "
 	                   "(such as 6.8.0-40-generic) or a version (6.8.0-40), "
 	                   "not '%s'", arg);
 }
@@ -272,8 +273,7 @@ alone_modes(char *buf, size_t size)
  * after the options are read (settle_mode()).
  */
 static int
-set_mode(struct cli_options *opts, enum cli_mode mode, char *err,
-         size_t err_size)
+set_mode(struct cli_options *opts, enum cli_mode mode, struct kp_error *err)
 {
 	char names[256];
 
@@ -282,13 +282,12 @@ set_mode(struct cli_options *opts, enum cli_mode mode, char *err,
 		return 0;
 	}
 	alone_modes(names, sizeof(names));
-	return usage_error(err, err_size, "%s do not go together", names);
+	return usage_error(err, "%s do not go together", names);
 }
 
 /* An option with a value; takes arg (malloc'd by popt) in every case. */
 static int
-apply_value(struct cli_options *opts, int id, char *arg, char *err,
-            size_t err_size)
+apply_value(struct cli_options *opts, int id, char *arg, struct kp_error *err)
 {
 	static const char *const names[] = {
 		[OPT_KEEP] = "--keep", [OPT_ROOT] = "--root",
@@ -299,18 +298,18 @@ apply_value(struct cli_options *opts, int id, char *arg, char *err,
 
 	if (arg == NULL || (arg[0] == '\0' && id != OPT_KEEP)) {
 		free(arg);
-		return usage_error(err, err_size, "%s needs a value",
+		return usage_error(err, "%s needs a value",
 		                   names[id]);
 	}
 	if (id == OPT_KEEP) {
-		r = parse_keep(arg, &opts->keep, err, err_size);
+		r = parse_keep(arg, &opts->keep, err);
 		opts->keep_set = r == 0;
 		free(arg);
 	} else if (id == OPT_STATUS) {
-		r = parse_status(arg, err, err_size);
+		r = parse_status(arg, err);
 		set_string(&opts->status, arg);
 		if (r == 0)
-			r = set_mode(opts, CLI_MODE_STATUS, err, err_size);
+			r = set_mode(opts, CLI_MODE_STATUS, err);
 	} else if (id == OPT_ROOT) {
 		/*
 		 * "This system" is decided once, here: every later choice
@@ -326,25 +325,24 @@ apply_value(struct cli_options *opts, int id, char *arg, char *err,
 		/* "none": no kernel of this system runs (an image) */
 		opts->running_none = strcmp(arg, "none") == 0;
 		if (!opts->running_none)
-			r = check_release(id, arg, err, err_size);
+			r = check_release(id, arg, err);
 		if (opts->running_none || r != 0) {
 			free(arg);
 			arg = NULL;
 		}
 		set_string(&opts->running, arg);
-	} else if ((r = check_release(id, arg, err, err_size)) != 0) {
+	} else if ((r = check_release(id, arg, err)) != 0) {
 		free(arg);
 	} else if (cli_options_add_protect(opts, arg, NULL) < 0) {
 		free(arg);
-		snprintf(err, err_size, "out of memory");
+		cli_put_error(err, -ENOMEM, "out of memory");
 		r = CLI_EXIT_ERROR;
 	}
 	return r;
 }
 
 static int
-apply_option(struct cli_options *opts, int id, char *arg, char *err,
-             size_t err_size)
+apply_option(struct cli_options *opts, int id, char *arg, struct kp_error *err)
 {
 	switch (id) {
 	case OPT_DRY_RUN:
@@ -364,10 +362,10 @@ apply_option(struct cli_options *opts, int id, char *arg, char *err,
 		break;
 	case OPT_HOOK:
 		free(arg);
-		return set_mode(opts, CLI_MODE_HOOK, err, err_size);
+		return set_mode(opts, CLI_MODE_HOOK, err);
 	case OPT_AUTO:
 		free(arg);
-		return set_mode(opts, CLI_MODE_AUTO, err, err_size);
+		return set_mode(opts, CLI_MODE_AUTO, err);
 	case OPT_HELP:
 		opts->help = true;
 		break;
@@ -378,7 +376,7 @@ apply_option(struct cli_options *opts, int id, char *arg, char *err,
 		opts->version = true;
 		break;
 	default:
-		return apply_value(opts, id, arg, err, err_size);
+		return apply_value(opts, id, arg, err);
 	}
 	free(arg);
 	return 0;
@@ -386,24 +384,23 @@ apply_option(struct cli_options *opts, int id, char *arg, char *err,
 
 /* Our options, already split from apt-get's, through popt. */
 static int
-read_options(poptContext ctx, struct cli_options *opts, char *err,
-             size_t err_size)
+read_options(poptContext ctx, struct cli_options *opts, struct kp_error *err)
 {
 	const char *extra;
 	int id, r = 0;
 
 	while (r == 0 && (id = poptGetNextOpt(ctx)) > 0)
-		r = apply_option(opts, id, poptGetOptArg(ctx), err, err_size);
+		r = apply_option(opts, id, poptGetOptArg(ctx), err);
 	if (r != 0)
 		return r;
 	if (id < -1)
-		return usage_error(err, err_size, "%s: %s",
+		return usage_error(err, "%s: %s",
 		                   poptBadOption(ctx, POPT_BADOPTION_NOALIAS),
 		                   poptStrerror(id));
 	/* The split leaves popt no arguments; this guards against a change. */
 	extra = poptGetArg(ctx);
 	if (extra != NULL)
-		return usage_error(err, err_size, "unexpected argument '%s'",
+		return usage_error(err, "unexpected argument '%s'",
 		                   extra);
 	return 0;
 }
@@ -420,43 +417,43 @@ settle_mode(struct cli_options *opts)
 
 /* What the mode's row allows: a mode of its own, apt-get's arguments. */
 static int
-check_mode(const struct cli_options *opts, char *err, size_t err_size)
+check_mode(const struct cli_options *opts, struct kp_error *err)
 {
 	const struct cli_mode_info *m = cli_mode_info(opts->mode);
 
 	if ((m->flags & CLI_MODE_ALONE) &&
 	    (opts->list || opts->dry_run || opts->json || opts->fix))
-		return usage_error(err, err_size, "%s does not go with %s",
+		return usage_error(err, "%s does not go with %s",
 		                   m->option, opts->list ? "--list" :
 		                   opts->dry_run ? "--dry-run" : opts->json ?
 		                   "--json" : "--fix");
 	if (!(m->flags & CLI_MODE_APT_ARGS) && opts->args.apt.n > 0)
-		return usage_error(err, err_size, "%s runs no apt-get; '%s' is "
+		return usage_error(err, "%s runs no apt-get; '%s' is "
 		                   "apt-get's", m->option, opts->args.apt.v[0]);
 	if ((m->flags & CLI_MODE_NO_SIMULATE) && opts->args.apt_simulate)
-		return usage_error(err, err_size, "%s purges for real; "
+		return usage_error(err, "%s purges for real; "
 		                   "apt-get's simulation does not go with it",
 		                   m->option);
 	return 0;
 }
 
 static int
-check_combination(const struct cli_options *opts, char *err, size_t err_size)
+check_combination(const struct cli_options *opts, struct kp_error *err)
 {
-	int r = check_mode(opts, err, err_size);
+	int r = check_mode(opts, err);
 
 	if (r != 0)
 		return r;
 	if (opts->fix && (opts->list || opts->json))
-		return usage_error(err, err_size, "--fix does not go with %s; "
+		return usage_error(err, "--fix does not go with %s; "
 		                   "use --fix --dry-run to see its steps",
 		                   opts->list ? "--list" : "--json");
 	if (opts->json && !opts->list && !opts->dry_run)
-		return usage_error(err, err_size, "--json works only with "
+		return usage_error(err, "--json works only with "
 		                   "--list or --dry-run");
 	/* dpkg runs for real in --fix: apt-get's -s cannot make it simulate. */
 	if (opts->fix && opts->args.apt_simulate)
-		return usage_error(err, err_size, "--fix runs dpkg itself, which "
+		return usage_error(err, "--fix runs dpkg itself, which "
 		                   "apt-get's simulation does not cover; use --fix "
 		                   "--dry-run to see its steps");
 	return 0;
@@ -469,31 +466,30 @@ check_combination(const struct cli_options *opts, char *err, size_t err_size)
  */
 int
 cli_options_parse(struct cli_options *opts, int argc, const char *const *argv,
-                  char *err, size_t err_size)
+                  struct kp_error *err)
 {
 	poptContext ctx;
 	int r;
 
 	memset(opts, 0, sizeof(*opts));
 	opts->keep = KP_KEEP_DEFAULT;
-	r = cli_split_args(argc, argv, option_table, &opts->args, err,
-	                   err_size);
+	r = cli_split_args(argc, argv, option_table, &opts->args, err);
 	if (r < 0)
 		return r == -ENOMEM ? CLI_EXIT_ERROR : CLI_EXIT_USAGE;
 	ctx = poptGetContext(CLI_NAME, (int)opts->args.ours.n,
 	                     (const char **)opts->args.ours.v, option_table, 0);
 	if (ctx == NULL) {
-		snprintf(err, err_size, "out of memory");
+		cli_put_error(err, -ENOMEM, "out of memory");
 		return CLI_EXIT_ERROR;
 	}
-	r = read_options(ctx, opts, err, err_size);
+	r = read_options(ctx, opts, err);
 	poptFreeContext(ctx);
 	if (r != 0 || opts->help || opts->usage || opts->version)
 		return r;
 	/* -qq is apt-get's, but whoever asks apt-get for quiet wants quiet. */
 	opts->quiet = opts->quiet || opts->args.apt_quiet;
 	settle_mode(opts);
-	return check_combination(opts, err, err_size);
+	return check_combination(opts, err);
 }
 
 void
@@ -614,7 +610,7 @@ closest_releases(const struct kp_plan *plan, const char *value, char *buf,
  */
 int
 cli_protect_check(const struct cli_options *opts, const struct kp_plan *plan,
-                  char *err, size_t err_size)
+                  struct kp_error *err)
 {
 	char close[512], hint[600];
 	size_t i;
@@ -627,7 +623,7 @@ cli_protect_check(const struct cli_options *opts, const struct kp_plan *plan,
 		closest_releases(plan, v, close, sizeof(close));
 		snprintf(hint, sizeof(hint), "; did you mean %s?", close);
 		if (opts->protect_where[i] == NULL)
-			return usage_error(err, err_size, "--protect=%s: no "
+			return usage_error(err, "--protect=%s: no "
 			                   "such kernel release or version is "
 			                   "installed%s", v, close[0] ? hint : "");
 		cli_warn("%s: PROTECT=%s: no such kernel release or version "

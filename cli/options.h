@@ -46,12 +46,12 @@ struct cli_options {
 };
 
 int cli_options_parse(struct cli_options *opts, int argc,
-                      const char *const *argv, char *err, size_t err_size);
+                      const char *const *argv, struct kp_error *err);
 void cli_options_free(struct cli_options *opts);
 int cli_options_add_protect(struct cli_options *opts, char *release,
                             const char *where);
 int cli_protect_check(const struct cli_options *opts,
-                      const struct kp_plan *plan, char *err, size_t err_size);
+                      const struct kp_plan *plan, struct kp_error *err);
 
 /* The mode changes the system (a purge, --fix or --auto, not --dry-run). */
 bool cli_options_purging(const struct cli_options *opts);

@@ -60,11 +60,9 @@ cli_config_load(const char *root, struct kp_config *cfg,
 	char path[4096];
 
 	kp_config_init(cfg);
-	if (cli_config_path(root, path, sizeof(path)) < 0) {
-		snprintf(err->message, sizeof(err->message),
-		         "the root directory's name is too long");
-		return err->code = -ENAMETOOLONG;
-	}
+	if (cli_config_path(root, path, sizeof(path)) < 0)
+		return cli_put_error(err, -ENAMETOOLONG, "the root directory's "
+		                     "name is too long");
 	warn_unread_etc_config(root, path);
 	return kp_config_read(path, cfg, cli_log_kp, NULL, err);
 }
@@ -140,10 +138,8 @@ cli_policy_load(struct cli_setup *su, struct cli_options *opts,
 		kp_config_free(&su->cfg);
 		kp_error_clear(err);
 	}
-	if (cli_config_apply(opts, &su->cfg) < 0) {
-		snprintf(err->message, sizeof(err->message), "out of memory");
-		return err->code = -ENOMEM;
-	}
+	if (cli_config_apply(opts, &su->cfg) < 0)
+		return cli_put_error(err, -ENOMEM, "out of memory");
 	r = cli_running_release(opts, su->running, sizeof(su->running),
 	                        &running, err);
 	if (r < 0)

@@ -177,7 +177,7 @@ cli_status(struct cli_options *opts)
 	if (r == 0)
 		r = cli_state_get(&su.policy, geteuid() == 0, &s, NULL, &err);
 	if (r < 0) {
-		cli_error("%s", err.message[0] ? err.message : "out of memory");
+		cli_error("%s", err.message);
 		cli_setup_free(&su);
 		return CLI_EXIT_ERROR;
 	}

@@ -64,7 +64,7 @@ tests_t_cli_fix_LDADD = $(UNIT_LDADD) $(POPT_LIBS)
 
 ## The environment the CLI hands to apt-get and dpkg.
 UNIT_TESTS += tests/t-cli-environ
-tests_t_cli_environ_SOURCES = tests/t-cli-environ.c cli/environ.c
+tests_t_cli_environ_SOURCES = tests/t-cli-environ.c cli/environ.c cli/log.c
 tests_t_cli_environ_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/cli
 tests_t_cli_environ_LDADD = $(UNIT_LDADD)
 
