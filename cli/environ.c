@@ -36,7 +36,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,19 +45,6 @@
 #include "kpurge-trust.h"
 #include "log.h"
 #include "options.h"
-
-/* err filled; returns -1 (-EPERM): the run must stop. */
-__attribute__((format(printf, 2, 3)))
-static int
-refuse(struct kp_error *err, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	cli_put_verror(err, -EPERM, fmt, ap);
-	va_end(ap);
-	return -EPERM;
-}
 
 /*
  * Is path a directory that only root or uid could point elsewhere? The
@@ -163,7 +149,7 @@ clean_path(struct kp_error *err)
 	int r = path != NULL ? setenv("PATH", path, 1) : -1;
 
 	free(path);
-	return r == 0 ? 0 : refuse(err, "out of memory");
+	return r == 0 ? 0 : cli_put_error(err, -ENOMEM, "out of memory");
 }
 
 /*
@@ -183,7 +169,7 @@ root_home(struct kp_error *err)
 	pw = getpwuid(0);
 	if (pw != NULL && pw->pw_dir != NULL && trusted_dir(pw->pw_dir, 0)) {
 		if (setenv("HOME", pw->pw_dir, 1) < 0)
-			return refuse(err, "out of memory");
+			return cli_put_error(err, -ENOMEM, "out of memory");
 		return 0;
 	}
 	unsetenv("HOME");
@@ -215,16 +201,16 @@ dpkg_dirs(const char *root, struct kp_error *err)
 		v = getenv("DPKG_ROOT");
 		/* dpkg sets it empty for maintainer scripts: this system. */
 		if (v != NULL && v[0] != '\0' && !same_file(v, "/"))
-			return refuse(err, "DPKG_ROOT=%s would point "
-			              "dpkg at another system than the one "
-			              CLI_NAME " reads (/); unset it, or use "
-			              "--root=%s", v, v);
+			return cli_put_error(err, -EPERM, "DPKG_ROOT=%s would point "
+			                     "dpkg at another system than the one "
+			                     CLI_NAME " reads (/); unset it, or use "
+			                     "--root=%s", v, v);
 		v = getenv("DPKG_ADMINDIR");
 		if (v != NULL && !same_file(v, "/var/lib/dpkg"))
-			return refuse(err, "DPKG_ADMINDIR=%s would "
-			              "point dpkg at another database than the "
-			              "one " CLI_NAME " reads (/var/lib/dpkg); "
-			              "unset it", v);
+			return cli_put_error(err, -EPERM, "DPKG_ADMINDIR=%s would "
+			                     "point dpkg at another database than the "
+			                     "one " CLI_NAME " reads (/var/lib/dpkg); "
+			                     "unset it", v);
 	}
 	unsetenv("DPKG_ROOT");
 	unsetenv("DPKG_ADMINDIR");
@@ -247,16 +233,16 @@ check_apt_config(const char *v, const char *abs, struct kp_error *err)
 	kp_error_clear(&why);
 	fd = kp_trust_open(abs, O_PATH, 0, &why);
 	if (fd == -ENOENT)
-		return refuse(err, "cannot read APT_CONFIG=%s: %s", v,
-		              strerror(ENOENT));
+		return cli_put_error(err, -EPERM, "cannot read APT_CONFIG=%s: %s", v,
+		                     strerror(ENOENT));
 	if (fd < 0)
-		return refuse(err, "APT_CONFIG=%s is not a file only "
-		              "root can change (%s); refusing to give it to "
-		              "apt-get", v, why.message);
+		return cli_put_error(err, -EPERM, "APT_CONFIG=%s is not a file only "
+		                     "root can change (%s); refusing to give it to "
+		                     "apt-get", v, why.message);
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return refuse(err, "APT_CONFIG=%s is not a file; "
-		              "refusing to give it to apt-get", v);
+		return cli_put_error(err, -EPERM, "APT_CONFIG=%s is not a file; "
+		                     "refusing to give it to apt-get", v);
 	}
 	close(fd);
 	return 0;
@@ -283,18 +269,18 @@ apt_config(struct kp_error *err)
 		abs = strdup(v);
 	} else {
 		if (getcwd(cwd, sizeof(cwd)) == NULL)
-			return refuse(err, "cannot make APT_CONFIG=%s "
-			              "absolute: %s", v, strerror(errno));
+			return cli_put_error(err, -EPERM, "cannot make APT_CONFIG=%s "
+			                     "absolute: %s", v, strerror(errno));
 		if (asprintf(&abs, "%s/%s", strcmp(cwd, "/") != 0 ? cwd : "",
 		             v) < 0)
 			abs = NULL;
 	}
 	if (abs == NULL)
-		return refuse(err, "out of memory");
+		return cli_put_error(err, -ENOMEM, "out of memory");
 	if (geteuid() == 0)
 		r = check_apt_config(v, abs, err);
 	if (r == 0 && setenv("APT_CONFIG", abs, 1) < 0)
-		r = refuse(err, "out of memory");
+		r = cli_put_error(err, -ENOMEM, "out of memory");
 	free(abs);
 	return r;
 }

@@ -284,53 +284,17 @@ cli_log_silence(bool on)
 
 /* ------------------------------------------------------------- messages */
 
-static void
-vlog(enum kp_log_level level, const char *fmt, va_list ap)
-{
-	char message[8192];
-
-	vsnprintf(message, sizeof(message), fmt, ap);
-	emit(level, message);
-}
-
+/** A message of ours at level (cli_error(), cli_warn(), cli_info()). */
 void
 cli_log(enum kp_log_level level, const char *fmt, ...)
 {
+	char message[8192];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog(level, fmt, ap);
+	vsnprintf(message, sizeof(message), fmt, ap);
 	va_end(ap);
-}
-
-void
-cli_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(KP_LOG_ERROR, fmt, ap);
-	va_end(ap);
-}
-
-void
-cli_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(KP_LOG_WARNING, fmt, ap);
-	va_end(ap);
-}
-
-void
-cli_info(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vlog(KP_LOG_INFO, fmt, ap);
-	va_end(ap);
+	emit(level, message);
 }
 
 /** The library's messages, into the same sink (a kp_log_fn). */

@@ -28,14 +28,11 @@ bool cli_log_silence(bool on);
 __attribute__((format(printf, 2, 3)))
 void cli_log(enum kp_log_level level, const char *fmt, ...);
 /* "purge-old-kernels: MESSAGE": something failed. */
-__attribute__((format(printf, 1, 2)))
-void cli_error(const char *fmt, ...);
+#define cli_error(...) cli_log(KP_LOG_ERROR, __VA_ARGS__)
 /* "purge-old-kernels: warning: MESSAGE": going on regardless. */
-__attribute__((format(printf, 1, 2)))
-void cli_warn(const char *fmt, ...);
+#define cli_warn(...) cli_log(KP_LOG_WARNING, __VA_ARGS__)
 /* "purge-old-kernels: MESSAGE": news (the hook's notice, the job's report). */
-__attribute__((format(printf, 1, 2)))
-void cli_info(const char *fmt, ...);
+#define cli_info(...) cli_log(KP_LOG_INFO, __VA_ARGS__)
 
 /* The bridge: the library's kp_log_fn (data unused). */
 void cli_log_kp(void *data, enum kp_log_level level, const char *message);
