@@ -21,6 +21,7 @@
 #include <strings.h>
 
 #include "apt-args.h"
+#include "log.h"
 
 enum apt_kind {
 	APT_BOOL,    /* yes or no: -s, --simulate=no, --no-simulate, -s no */
@@ -298,8 +299,7 @@ struct scan {
 	int i; /* the argument being read */
 	const struct poptOption *ours;
 	struct cli_split *out;
-	char *err;
-	size_t err_size;
+	struct kp_error *err;
 	struct kp_apt_config *config; /* the items apt-get would set, or NULL */
 };
 
@@ -310,7 +310,7 @@ fail(struct scan *s, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(s->err, s->err_size, fmt, ap);
+	cli_put_verror(s->err, -EINVAL, fmt, ap);
 	va_end(ap);
 	return -EINVAL;
 }
@@ -820,22 +820,21 @@ scan_one(struct scan *s)
  * Split argv (argc arguments, argv[0] the program) between our options,
  * described by the popt table ours, and apt-get's. Fills *out, which the
  * caller frees with cli_split_free() whatever the result. Returns 0,
- * -EINVAL with a sentence in err for a bad command line, or -ENOMEM.
+ * -EINVAL with err filled for a bad command line, or -ENOMEM.
  */
 int
 cli_split_args(int argc, const char *const *argv,
                const struct poptOption *ours, struct cli_split *out,
-               char *err, size_t err_size)
+               struct kp_error *err)
 {
 	struct scan s = {
 		.argc = argc, .argv = argv, .i = 1, .ours = ours, .out = out,
-		.err = err, .err_size = err_size,
+		.err = err,
 	};
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	if (err_size > 0)
-		err[0] = '\0';
+	kp_error_clear(err);
 	r = cli_argv_push(&out->ours, argc > 0 ? argv[0] : "purge-old-kernels");
 	for (; r == 0 && s.i < argc; s.i++) {
 		if (strcmp(argv[s.i], "--") == 0) {
@@ -845,7 +844,7 @@ cli_split_args(int argc, const char *const *argv,
 		r = scan_one(&s);
 	}
 	if (r == -ENOMEM)
-		snprintf(err, err_size, "out of memory");
+		cli_put_error(err, r, "out of memory");
 	return r;
 }
 
@@ -868,11 +867,10 @@ cli_apt_translate(const struct cli_argv *args, struct kp_apt_config *out)
 {
 	static const struct poptOption none[] = { POPT_TABLEEND };
 	struct cli_split scratch;
-	char err[256];
+	struct kp_error err;
 	struct scan s = {
 		.argc = (int)args->n, .argv = (const char *const *)args->v,
-		.ours = none, .out = &scratch, .err = err,
-		.err_size = sizeof(err), .config = out,
+		.ours = none, .out = &scratch, .err = &err, .config = out,
 	};
 	int r = 0;
 

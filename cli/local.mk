@@ -2,10 +2,13 @@
 bin_PROGRAMS += cli/purge-old-kernels
 cli_purge_old_kernels_SOURCES = \
 	cli/main.c \
+	cli/log.c \
+	cli/log.h \
 	cli/environ.c \
 	cli/environ.h \
 	cli/options.c \
 	cli/options.h \
+	cli/mode.h \
 	cli/apt-args.c \
 	cli/apt-args.h \
 	cli/output.c \

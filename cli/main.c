@@ -80,7 +80,7 @@ configure_apt(const struct cli_options *opts, struct job *job)
 	if (r == 0)
 		r = kp_ctx_set_apt_config(job->ctx, &config, &err);
 	else
-		snprintf(err.message, sizeof(err.message), "out of memory");
+		cli_put_error(&err, r, "out of memory");
 	kp_apt_config_free(&config);
 	if (r == 0)
 		return 0;
@@ -94,7 +94,7 @@ open_system(const struct cli_options *opts, struct job *job)
 	struct kp_error err;
 
 	kp_error_clear(&err);
-	job->ctx = kp_ctx_new(opts->root, cli_log_to_stderr, NULL, &err);
+	job->ctx = kp_ctx_new(opts->root, cli_log_kp, NULL, &err);
 	if (job->ctx == NULL) {
 		cli_error("%s", err.message);
 		return CLI_EXIT_ERROR;
@@ -110,9 +110,8 @@ static void
 check_running(const struct cli_options *opts, const struct kp_plan *plan)
 {
 	if (opts->running != NULL && !kp_plan_running_installed(plan))
-		cli_error("warning: --running=%s: no such kernel release "
-		          "is installed; keeping the newest ones",
-		          opts->running);
+		cli_warn("--running=%s: no such kernel release is installed; "
+		         "keeping the newest ones", opts->running);
 }
 
 /*
@@ -122,12 +121,13 @@ check_running(const struct cli_options *opts, const struct kp_plan *plan)
 static int
 check_protect(const struct cli_options *opts, const struct kp_plan *plan)
 {
-	char err[1024];
-	int r = cli_protect_check(opts, plan, cli_log_to_stderr, NULL, err,
-	                          sizeof(err));
+	struct kp_error err;
+	int r;
 
+	kp_error_clear(&err);
+	r = cli_protect_check(opts, plan, &err);
 	if (r != 0)
-		cli_error("%s; nothing was removed", err);
+		cli_error("%s; nothing was removed", err.message);
 	return r;
 }
 
@@ -214,8 +214,7 @@ preflight(const struct cli_options *opts, struct job *job)
 		return CLI_EXIT_ERROR;
 	}
 	if (n < 0) {
-		cli_error("warning: cannot ask apt-get what is broken: %s",
-		          err.message);
+		cli_warn("cannot ask apt-get what is broken: %s", err.message);
 		return 0;
 	}
 	if (n == 0)
@@ -227,13 +226,13 @@ preflight(const struct cli_options *opts, struct job *job)
 		return CLI_EXIT_ERROR;
 	}
 	for (i = 0; i < n; i++)
-		cli_error("%s%s", purging ? "" : "warning: ",
-		          job->problems[i].text);
+		cli_log(purging ? KP_LOG_ERROR : KP_LOG_WARNING, "%s",
+		        job->problems[i].text);
 	if (purging) {
 		cli_error("%s", advice);
 		return CLI_EXIT_ERROR;
 	}
-	cli_error("warning: a purge would be refused; %s", advice);
+	cli_warn("a purge would be refused; %s", advice);
 	return 0;
 }
 
@@ -254,8 +253,8 @@ prove(const struct cli_options *opts, struct job *job)
 		cli_error("%s; nothing was removed", err.message);
 		return CLI_EXIT_ERROR;
 	}
-	cli_error("warning: could not check the plan against apt-get: %s; "
-	          "the plan is shown unchecked", err.message);
+	cli_warn("could not check the plan against apt-get: %s; the plan is "
+	         "shown unchecked", err.message);
 	return 0;
 }
 
@@ -316,7 +315,7 @@ static int
 purge(const struct cli_options *opts, const struct job *job)
 {
 	struct cli_style style = cli_style_for(stdout);
-	char err[1024];
+	struct kp_error err;
 	int status;
 
 	if (kp_plan_n_purge(job->plan) == 0) {
@@ -333,9 +332,10 @@ purge(const struct cli_options *opts, const struct job *job)
 		          "nothing was purged");
 		return CLI_EXIT_ERROR;
 	}
-	status = cli_run((const char *const *)job->command.v, err, sizeof(err));
+	kp_error_clear(&err);
+	status = cli_run((const char *const *)job->command.v, &err);
 	if (status < 0) {
-		cli_error("%s", err);
+		cli_error("%s", err.message);
 		return CLI_EXIT_ERROR;
 	}
 	/*
@@ -356,8 +356,9 @@ purge(const struct cli_options *opts, const struct job *job)
 	return status;
 }
 
+/* An ordinary run: a purge, --list, --dry-run, --fix. */
 static int
-run(const struct cli_options *opts)
+run_plan(struct cli_options *opts)
 {
 	struct job job = { NULL, NULL, { NULL, 0, 0 }, NULL, 0 };
 	int r;
@@ -366,7 +367,7 @@ run(const struct cli_options *opts)
 	    (r = open_system(opts, &job)) != 0 ||
 	    (r = make_plan(opts, &job)) != 0)
 		goto out;
-	if (opts->fix) {
+	if (opts->mode == CLI_MODE_FIX) {
 		r = cli_fix(opts, &job.ctx, job.plan);
 		goto out;
 	}
@@ -398,15 +399,56 @@ out:
 static int
 prepare_environment(const struct cli_options *opts)
 {
-	char err[1024];
+	struct kp_error err;
 
-	if (cli_environ_prepare(opts->root, err, sizeof(err)) == 0)
+	kp_error_clear(&err);
+	if (cli_environ_prepare(opts->root, &err) == 0)
 		return 0;
-	if (opts->hook)
-		cli_error("warning: %s; the apt hook does nothing", err);
+	if (cli_mode_info(opts->mode)->flags & CLI_MODE_NEVER_FAILS)
+		cli_warn("%s; the apt hook does nothing", err.message);
 	else
-		cli_error("%s", err);
+		cli_error("%s", err.message);
 	return CLI_EXIT_ERROR;
+}
+
+/* The handler of each mode: CLI_MODES' last column. */
+typedef int cli_mode_fn(struct cli_options *opts);
+#define CLI_MODE_HANDLER_(name, option, flags, log, handler) \
+	[CLI_MODE_##name] = handler,
+static cli_mode_fn *const mode_handler[CLI_MODE_COUNT] = {
+	CLI_MODES(CLI_MODE_HANDLER_)
+};
+#undef CLI_MODE_HANDLER_
+
+/*
+ * Run the mode the command line chose. Modes with CLI_MODE_CONFIG get
+ * the configuration file applied first and the state file refreshed
+ * after; the others read what they need themselves.
+ */
+static int
+run_mode(struct cli_options *opts)
+{
+	struct cli_setup su;
+	struct kp_error err;
+	int r;
+
+	cli_log_open(cli_mode_info(opts->mode)->log);
+	if (!(cli_mode_info(opts->mode)->flags & CLI_MODE_CONFIG)) {
+		r = mode_handler[opts->mode](opts);
+		cli_log_close();
+		return r;
+	}
+	kp_error_clear(&err);
+	if (cli_policy_load(&su, opts, 0, &err) < 0) {
+		cli_error("%s", err.message);
+		r = CLI_EXIT_ERROR;
+	} else {
+		r = mode_handler[opts->mode](opts);
+		cli_state_refresh(&su);
+	}
+	cli_setup_free(&su);
+	cli_log_close();
+	return r;
 }
 
 /* Output that did not reach its reader is a failure, even of --list. */
@@ -423,15 +465,15 @@ int
 main(int argc, char **argv)
 {
 	struct cli_options opts;
-	char err[1024];
+	struct kp_error err;
 	int r;
 
 	if ((r = refuse_setuid()) != 0)
 		return r;
-	r = cli_options_parse(&opts, argc, (const char *const *)argv, err,
-	                      sizeof(err));
+	kp_error_clear(&err);
+	r = cli_options_parse(&opts, argc, (const char *const *)argv, &err);
 	if (r != 0)
-		cli_error("%s", err);
+		cli_error("%s", err.message);
 	else if (opts.help)
 		cli_print_help(stdout);
 	else if (opts.usage)
@@ -439,9 +481,9 @@ main(int argc, char **argv)
 	else if (opts.version)
 		cli_print_version(stdout);
 	else if (prepare_environment(&opts) == 0)
-		r = cli_dispatch(&opts, run);
-	else
-		r = opts.hook ? 0 : CLI_EXIT_ERROR; /* never fail apt's run */
+		r = run_mode(&opts);
+	else if (!(cli_mode_info(opts.mode)->flags & CLI_MODE_NEVER_FAILS))
+		r = CLI_EXIT_ERROR; /* the hook never fails apt's run */
 	cli_options_free(&opts);
 	return check_stdout(r);
 }

@@ -1,7 +1,7 @@
 /*
  * purge-old-kernels - what the user reads: the --list table, the --dry-run
  * plan, the summary before a purge, /boot's space, apt's view, the steps
- * of --fix, and messages on stderr.
+ * of --fix.
  *
  * Everything shown comes from the plan; nothing here decides anything.
  */
@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1112,93 +1111,4 @@ cli_print_step(FILE *out, unsigned n, unsigned total, const char *what,
 	        paint(style, RESET));
 	if (argv != NULL)
 		cli_print_command(out, argv, style);
-}
-
-/* ------------------------------------------------------------- messages */
-
-/* Append the byte c to buf as "\xHH". */
-static size_t
-put_hex(char *buf, size_t at, size_t size, unsigned char c)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	if (at + 4 >= size)
-		return at;
-	buf[at++] = '\\';
-	buf[at++] = 'x';
-	buf[at++] = hex[c >> 4];
-	buf[at++] = hex[c & 0xf];
-	return at;
-}
-
-/* Is the valid UTF-8 character of n bytes at s a control (C0, DEL, C1)? */
-static bool
-is_control(const unsigned char *s, size_t n)
-{
-	return (n == 1 && (s[0] < 0x20 || s[0] == 0x7f)) ||
-	       (n == 2 && s[0] == 0xc2 && s[1] < 0xa0);
-}
-
-/**
- * Copy text into buf (size > 0) for a terminal or a log, on one line:
- * a line break and the blanks after it become one blank (libdpkg's parse
- * errors span two lines); every other control character (C0, DEL, C1)
- * and every byte that is not UTF-8 becomes "\xHH", so that text from the
- * dpkg database can neither drive the terminal nor garble it. Cut short
- * when buf is full.
- */
-void
-cli_escape(const char *text, char *buf, size_t size)
-{
-	const unsigned char *s = (const unsigned char *)text;
-	size_t at = 0, n, i;
-
-	while (*s != '\0' && at + 1 < size) {
-		if (*s == '\n') {
-			s += strspn((const char *)s, "\n \t");
-			if (at > 0 && buf[at - 1] != ' ' && *s != '\0')
-				buf[at++] = ' ';
-			continue;
-		}
-		n = kp_utf8_len((const char *)s);
-		if (n == 0 || is_control(s, n)) {
-			for (i = 0; i < (n ? n : 1); i++)
-				at = put_hex(buf, at, size, s[i]);
-			s += n ? n : 1;
-			continue;
-		}
-		if (at + n >= size)
-			break;
-		memcpy(buf + at, s, n);
-		at += n;
-		s += n;
-	}
-	while (at > 0 && buf[at - 1] == ' ')
-		at--;
-	buf[at] = '\0';
-}
-
-/** "purge-old-kernels: MESSAGE" on one line of stderr, escaped. */
-void
-cli_error(const char *fmt, ...)
-{
-	char message[8192], line[8192];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
-	va_end(ap);
-	cli_escape(message, line, sizeof(line));
-	fprintf(stderr, CLI_NAME ": %s\n", line);
-}
-
-/** The library's messages: errors and warnings; info and debug stay quiet. */
-void
-cli_log_to_stderr(void *data, enum kp_log_level level, const char *message)
-{
-	(void)data;
-	if (level == KP_LOG_ERROR)
-		cli_error("error: %s", message);
-	else if (level == KP_LOG_WARNING)
-		cli_error("warning: %s", message);
 }

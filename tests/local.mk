@@ -48,7 +48,8 @@ tests_t_apt_shim_CFLAGS = $(UNIT_CFLAGS)
 tests_t_apt_shim_LDADD = $(UNIT_LDADD)
 
 ## The CLI's argument handling, linked from its own sources.
-tests_t_cli_args_SOURCES = tests/t-cli-args.c cli/apt-args.c cli/options.c
+tests_t_cli_args_SOURCES = tests/t-cli-args.c cli/apt-args.c cli/options.c \
+	cli/log.c
 tests_t_cli_args_CFLAGS = $(UNIT_CFLAGS) $(POPT_CFLAGS) -I$(top_srcdir)/cli
 tests_t_cli_args_LDADD = $(UNIT_LDADD) $(POPT_LIBS)
 
@@ -57,13 +58,13 @@ tests_t_cli_args_LDADD = $(UNIT_LDADD) $(POPT_LIBS)
 UNIT_TESTS += tests/t-cli-fix
 tests_t_cli_fix_SOURCES = tests/t-cli-fix.c tests/statusdb.c tests/statusdb.h \
 	cli/apt-args.c cli/options.c cli/output.c cli/preflight.c cli/fix.c \
-	cli/run-apt.c
+	cli/run-apt.c cli/log.c
 tests_t_cli_fix_CFLAGS = $(UNIT_CFLAGS) $(POPT_CFLAGS) -I$(top_srcdir)/cli
 tests_t_cli_fix_LDADD = $(UNIT_LDADD) $(POPT_LIBS)
 
 ## The environment the CLI hands to apt-get and dpkg.
 UNIT_TESTS += tests/t-cli-environ
-tests_t_cli_environ_SOURCES = tests/t-cli-environ.c cli/environ.c
+tests_t_cli_environ_SOURCES = tests/t-cli-environ.c cli/environ.c cli/log.c
 tests_t_cli_environ_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/cli
 tests_t_cli_environ_LDADD = $(UNIT_LDADD)
 
@@ -98,7 +99,7 @@ tests_t_fingerprint_CFLAGS = $(UNIT_CFLAGS)
 tests_t_fingerprint_LDADD = $(UNIT_LDADD)
 tests_t_summary_SOURCES = tests/t-summary.c cli/status.c cli/state.c \
 	cli/options.c cli/apt-args.c \
-	cli/output.c
+	cli/output.c cli/log.c
 tests_t_summary_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli \
 	-DSYSCONFDIR='"$(sysconfdir)"'
 tests_t_summary_CFLAGS = $(UNIT_CFLAGS) $(POPT_CFLAGS)
