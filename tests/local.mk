@@ -125,6 +125,7 @@ INTEGRATION_TESTS = \
 	tests/integration/mainline.sh \
 	tests/integration/custom-build.sh \
 	tests/integration/held.sh \
+	tests/integration/next-boot.sh \
 	tests/integration/rc-leftovers.sh \
 	tests/integration/container.sh \
 	tests/integration/image-running-none.sh \
