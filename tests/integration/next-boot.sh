@@ -112,6 +112,8 @@ assert_match "$(list_entry "$out" 6.1.0-10-amd64)" "keep .*GRUB's saved_entry in
 assert_exit 0 pok --keep=1 --running=$R --dry-run
 assert_not_contains "$out" "linux-image-6.1.0-10-amd64" "--dry-run does not purge 10"
 assert_contains "$out" "linux-image-6.1.0-11-amd64" "--dry-run purges 11"
+assert_contains "$out" "Kept for the next boot: 6.1.0-10-amd64 (GRUB's saved_entry in /boot/grub/grubenv boots it)." \
+	"--dry-run says why 10 stays"
 
 section "it never counts against --keep: --keep=2 keeps 13, 12 and 10"
 pok_json --keep=2 --running=$R --dry-run
@@ -196,6 +198,7 @@ assert_contains "$err" "(6.1.0-10-amd64 is kept: GRUB boots it next)"
 
 section "the purge through apt-get: 10 stays installed, 11 and 12 go"
 assert_exit 0 pok --keep=1 --running=$R -y
+assert_contains "$out" "Kept for the next boot: 6.1.0-10-amd64" "the purge says why 10 stays"
 # shellcheck disable=SC2086 # lists of package names
 assert_installed $r10 $r13
 # shellcheck disable=SC2086
