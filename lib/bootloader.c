@@ -780,6 +780,28 @@ kp__next_boot_find(const char *root, const char *efivars,
 	       grub_pick(root, out);
 }
 
+/**
+ * h, then what boots next on the system at root (NULL or "/" for this
+ * one): the entry and its release, or nothing when none is named. For
+ * kp_kernel_fingerprint(): a plan made before grub-set-default is stale.
+ */
+unsigned long long
+kp__next_boot_hash(const char *root, unsigned long long h)
+{
+	char real[PATH_MAX];
+	struct kp__boot_pick p;
+
+	if (root != NULL && root[0] != '\0' && realpath(root, real) != NULL)
+		root = strcmp(real, "/") == 0 ? "" : real;
+	else
+		root = "";
+	if (!kp__next_boot_find(root, root[0] == '\0' ? kp__efivars_dir : NULL,
+	                        &p))
+		return h;
+	h = kp_hash(h, p.entry, strlen(p.entry) + 1);
+	return kp_hash(h, p.release, strlen(p.release) + 1);
+}
+
 /* ------------------------------------------------------------ the plan */
 
 /* What the plan holds: the pick, and the public view of it. */

@@ -138,6 +138,8 @@ bool kp__next_boot_names(const struct kp_plan *plan,
                          const struct kp_release *rel);
 const char *kp__next_boot_why(const struct kp_plan *plan);
 void kp__next_boot_check(struct kp_plan *plan, struct kp_ctx *ctx);
+/* bootloader.c: h, then what boots next under root (the fingerprint). */
+unsigned long long kp__next_boot_hash(const char *root, unsigned long long h);
 
 /*
  * space.c: measure what each release takes under ROOT/boot and what the

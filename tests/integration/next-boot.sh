@@ -195,12 +195,21 @@ editenv "saved_entry=$ADV>gnulinux-6.1.0-10-amd64-advanced-$UUID"
 assert_exit 0 pok --keep=1 --running=$R --hook
 assert_contains "$err" "2 old kernel releases (6.1.0-12-amd64 and 6.1.0-11-amd64) can be purged"
 assert_contains "$err" "(6.1.0-10-amd64 is kept: GRUB boots it next)"
+# grub-set-default, then an apt run of another package: the hook's memory
+# (the fingerprint) sees the boot loader's change and tells the new plan.
+editenv "saved_entry=$ADV>gnulinux-6.1.0-11-amd64-advanced-$UUID"
+want_other vim 2:9.0.1378-2 section=editors /usr/bin/vim.basic:4096
+dpkg_install
+assert_exit 0 pok --keep=1 --running=$R --hook
+assert_contains "$err" "2 old kernel releases (6.1.0-12-amd64 and 6.1.0-10-amd64) can be purged"
+assert_contains "$err" "(6.1.0-11-amd64 is kept: GRUB boots it next)"
+editenv "saved_entry=$ADV>gnulinux-6.1.0-10-amd64-advanced-$UUID"
 
 section "the purge through apt-get: 10 stays installed, 11 and 12 go"
 assert_exit 0 pok --keep=1 --running=$R -y
 assert_contains "$out" "Kept for the next boot: 6.1.0-10-amd64" "the purge says why 10 stays"
 # shellcheck disable=SC2086 # lists of package names
-assert_installed $r10 $r13
+assert_installed $r10 $r13 vim
 # shellcheck disable=SC2086
 assert_purged $r11 $r12
 assert_audit_clean
