@@ -204,14 +204,31 @@ start_purge(const struct cli_options *opts, size_t n_protect,
 	return r == 0;
 }
 
+/* " (R is kept: GRUB boots it next)" when only the boot loader keeps R. */
+static void
+next_boot_note(const struct kp_plan *plan, char *buf, size_t size)
+{
+	const struct kp_next_boot *nb = kp_plan_next_boot(plan);
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; nb != NULL && i < kp_plan_n_releases(plan); i++)
+		if (kp_plan_release(plan, i)->reason == KP_REASON_NEXT_BOOT)
+			snprintf(buf, size, " (%s is kept: %s boots it next)",
+			         kp_plan_release(plan, i)->name, nb->loader);
+}
+
 static void
 notice(const struct cli_options *opts, const struct kp_config *cfg,
        const struct kp_plan *plan, size_t n_protect, const char *running)
 {
-	char what[1536], space[96], options[PATH_MAX + 1024];
+	char what[1536], space[96 + 2 * KP_NAME_MAX], options[PATH_MAX + 1024];
 	const char *how;
+	size_t n;
 
 	describe(plan, what, sizeof(what), space, sizeof(space));
+	n = strlen(space);
+	next_boot_note(plan, space + n, sizeof(space) - n);
 	cli_plan_options(opts, options, sizeof(options));
 	if (cfg->auto_purge == KP_AUTO_YES && cli_auto_running(opts->root))
 		return;

@@ -872,6 +872,21 @@ print_shared_group(FILE *out, const struct kp_plan *plan, int name_width,
  * the reason, the total, and the apt-get command that would run. Prints
  * nothing when nothing would be purged: the caller says so.
  */
+/* "Kept for the next boot: R (GRUB's saved_entry in ... boots it)." */
+static void
+print_next_boot_kept(FILE *out, const struct kp_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < kp_plan_n_releases(plan); i++) {
+		const struct kp_release *r = kp_plan_release(plan, i);
+
+		if (r->reason == KP_REASON_NEXT_BOOT)
+			fprintf(out, "Kept for the next boot: %s (%s).\n", r->name,
+			        r->why);
+	}
+}
+
 void
 cli_print_dry_run(FILE *out, const struct kp_plan *plan,
                   const char *const *command, const struct cli_style *style)
@@ -892,6 +907,7 @@ cli_print_dry_run(FILE *out, const struct kp_plan *plan,
 		print_release_group(out, kp_plan_release(plan, i), name_width,
 		                    style);
 	print_shared_group(out, plan, name_width, style);
+	print_next_boot_kept(out, plan);
 	if (boot_known(plan))
 		fputc('\n', out);
 	cli_print_space(out, plan, style);
@@ -931,6 +947,7 @@ cli_print_summary(FILE *out, const struct kp_plan *plan, bool simulate,
 		col += 1 + len;
 	}
 	fputc('\n', out);
+	print_next_boot_kept(out, plan);
 	cli_print_space(out, plan, style);
 }
 

@@ -42,6 +42,7 @@ struct kp_plan {
 	unsigned keep;
 	struct kp_boot_space boot;
 	bool proved; /* apt removes exactly the purge and installs nothing */
+	struct kp__next_boot *next_boot; /* bootloader.c; NULL: none named */
 	/* Every string the plan owns, freed together. */
 	char **strings;
 	size_t n_strings, cap_strings;
@@ -125,6 +126,20 @@ void kp__ctx_each_dependent(const struct kp_ctx *ctx, size_t i,
  */
 int kp__plan_keep_needed(struct kp_plan *plan, const char *package,
                          const char *why);
+
+/*
+ * bootloader.c: what the boot loader of ctx's root boots next, read once
+ * (NULL: nothing, or out of memory); freed with free(). Whether it names
+ * rel, and in words why that keeps it. Once decided: note whether the
+ * release is installed, and warn through ctx's log when it is not.
+ */
+struct kp__next_boot *kp__next_boot_read(struct kp_ctx *ctx);
+bool kp__next_boot_names(const struct kp_plan *plan,
+                         const struct kp_release *rel);
+const char *kp__next_boot_why(const struct kp_plan *plan);
+void kp__next_boot_check(struct kp_plan *plan, struct kp_ctx *ctx);
+/* bootloader.c: h, then what boots next under root (the fingerprint). */
+unsigned long long kp__next_boot_hash(const char *root, unsigned long long h);
 
 /*
  * space.c: measure what each release takes under ROOT/boot and what the

@@ -165,6 +165,7 @@ enum kp_reason {
 	KP_REASON_NEWER_INCOMPLETE,/* no image, but newer than every image */
 	KP_REASON_NEEDED,          /* an installed package depends on it */
 	KP_REASON_SHARED_KEPT,     /* flavour-less: a kept release uses it */
+	KP_REASON_NEXT_BOOT,       /* the boot loader is set to boot it next */
 	/* purge */
 	KP_REASON_OLD,             /* older than the kept versions */
 	KP_REASON_CONFIG_ONLY,     /* only configuration files are left */
@@ -293,6 +294,24 @@ void kp_plan_boot_space(const struct kp_plan *plan, struct kp_boot_space *out);
  * left. 0 when it names nothing installed.
  */
 size_t kp_plan_protect_matches(const struct kp_plan *plan, const char *value);
+/*
+ * What the boot loader is set to boot next, as its files say (GRUB's
+ * grubenv and etc/default/grub, systemd-boot's loader.conf and EFI
+ * variables, Proxmox's pins): see purge-old-kernels(8), "THE BOOT LOADER".
+ * The release it boots is kept (KP_REASON_NEXT_BOOT) when installed.
+ */
+struct kp_next_boot {
+	const char *loader;  /* "GRUB", "systemd-boot" or "Proxmox" */
+	const char *file;    /* the file (or EFI variable) that says so */
+	const char *setting; /* "next_entry", "saved_entry", "GRUB_DEFAULT",
+	                        "default", "LoaderEntryOneShot", "pin" ... */
+	const char *entry;   /* the entry, as the file names it */
+	const char *release; /* the release it boots; NULL when unknown */
+	bool installed;      /* that release is installed, with its image */
+	const char *warning; /* a sentence when it is not installed, or NULL */
+};
+/** What boots next, or NULL when no boot loader names an entry. */
+const struct kp_next_boot *kp_plan_next_boot(const struct kp_plan *plan);
 /** The running release the plan was made for, or NULL. */
 const char *kp_plan_running(const struct kp_plan *plan);
 /** True when the running release has packages installed. */

@@ -25,6 +25,8 @@ lib_libkpurge_a_SOURCES = \
 	lib/summary.c \
 	lib/kpurge-trust.h \
 	lib/trust.c \
+	lib/kpurge-boot.h \
+	lib/bootloader.c \
 	lib/apt-load.c \
 	lib/apt-shim.h
 

@@ -31,6 +31,7 @@ kp_reason_name(enum kp_reason reason)
 		[KP_REASON_NEWER_INCOMPLETE] = "newer-incomplete",
 		[KP_REASON_NEEDED] = "needed",
 		[KP_REASON_SHARED_KEPT] = "shared-kept",
+		[KP_REASON_NEXT_BOOT] = "next-boot",
 		[KP_REASON_OLD] = "old",
 		[KP_REASON_CONFIG_ONLY] = "config-only",
 		[KP_REASON_NO_IMAGE] = "no-image",
@@ -236,6 +237,28 @@ write_boot(FILE *out, const struct kp_plan *plan)
 	        "\"freed_bytes\": %llu},\n", b.size, b.used, b.freed);
 }
 
+/* What the boot loader boots next: an object, or null. */
+static void
+write_next_boot(FILE *out, const struct kp_plan *plan)
+{
+	const struct kp_next_boot *nb = kp_plan_next_boot(plan);
+
+	fputs("  \"next_boot\": ", out);
+	if (nb == NULL) {
+		fputs("null,\n", out);
+		return;
+	}
+	fputc('{', out);
+	json_key(out, "loader", nb->loader, false);
+	json_key(out, "file", nb->file, false);
+	json_key(out, "setting", nb->setting, false);
+	json_key(out, "entry", nb->entry, false);
+	json_key(out, "release", nb->release, false);
+	fprintf(out, "\"installed\": %s, ", nb->installed ? "true" : "false");
+	json_key(out, "warning", nb->warning, true);
+	fputs("},\n", out);
+}
+
 /**
  * Write the plan as one JSON document to out. Returns 0, or -EIO with err
  * filled when the stream reports an error.
@@ -254,6 +277,7 @@ kp_plan_write_json(const struct kp_plan *plan, FILE *out, struct kp_error *err)
 	write_purge(out, plan);
 	fprintf(out, "  \"purge_kib\": %llu,\n", kp_plan_purge_kib(plan));
 	write_boot(out, plan);
+	write_next_boot(out, plan);
 	fputs("  \"releases\": [\n", out);
 	for (i = 0, n = kp_plan_n_releases(plan); i < n; i++) {
 		write_release(out, kp_plan_release(plan, i));

@@ -296,6 +296,9 @@ decide_release(struct kp_plan *plan, struct kp_release *rel,
 		decide(plan, rel, KP_KEEP, KP_REASON_PROTECTED, "protected");
 	else if (rel->rank == 1)
 		decide(plan, rel, KP_KEEP, KP_REASON_LATEST, "the newest kernel version");
+	else if (kp__next_boot_names(plan, rel))
+		decide(plan, rel, KP_KEEP, KP_REASON_NEXT_BOOT,
+		       kp__next_boot_why(plan));
 	else if (rel->rank != 0 && rel->rank <= opts->keep)
 		decide(plan, rel, KP_KEEP, KP_REASON_NEWEST,
 		       plan_printf(plan, "one of the %u newest kernel versions",
@@ -1054,6 +1057,7 @@ decide_all(struct kp_plan *plan, struct kp_ctx *ctx,
 	for (r = 0; r < plan->n_releases; r++)
 		decide_release(plan, &plan->releases[r], newest, held[r], opts);
 	protect_shared(plan, opts);
+	kp__next_boot_check(plan, ctx);
 out:
 	free(held);
 	return ret;
@@ -1075,6 +1079,7 @@ build(struct kp_plan *plan, struct kp_ctx *ctx,
 		return -ENOMEM;
 	/* linux-image-6.7.1-dbg is release 6.7.1-dbg if that one runs. */
 	kp__ctx_prefer_release(ctx, opts->running);
+	plan->next_boot = kp__next_boot_read(ctx);
 	for (size_t i = 0; i < opts->n_protect; i++)
 		kp__ctx_prefer_release(ctx, opts->protect[i]);
 	if ((r = make_releases(plan, ctx)) < 0 || (r = make_packages(plan, ctx)) < 0)
@@ -1140,6 +1145,7 @@ kp_plan_free(struct kp_plan *plan)
 	free(plan->by_release);
 	free(plan->purge);
 	free(plan->running);
+	free(plan->next_boot);
 	free(plan->release_of);
 	for (i = 0; i < plan->n_uses; i++)
 		free(plan->uses[i].releases);

@@ -111,6 +111,13 @@ tests_t_trust_SOURCES = tests/t-trust.c
 tests_t_trust_CFLAGS = $(UNIT_CFLAGS)
 tests_t_trust_LDADD = $(UNIT_LDADD)
 
+## What the boot loader boots next (lib/bootloader.c).
+UNIT_TESTS += tests/t-bootloader
+tests_t_bootloader_SOURCES = tests/t-bootloader.c
+tests_t_bootloader_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
+tests_t_bootloader_CFLAGS = $(UNIT_CFLAGS)
+tests_t_bootloader_LDADD = $(UNIT_LDADD)
+
 ## Integration: sandbox roots, packages built with dpkg-deb, installed with
 ## the real dpkg --root and purged through the real apt-get by the CLI.
 INTEGRATION_TESTS = \
@@ -119,6 +126,7 @@ INTEGRATION_TESTS = \
 	tests/integration/mainline.sh \
 	tests/integration/custom-build.sh \
 	tests/integration/held.sh \
+	tests/integration/next-boot.sh \
 	tests/integration/rc-leftovers.sh \
 	tests/integration/container.sh \
 	tests/integration/image-running-none.sh \
