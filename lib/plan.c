@@ -1139,6 +1139,7 @@ kp_plan_free(struct kp_plan *plan)
 	free(plan->packages);
 	free(plan->by_release);
 	free(plan->purge);
+	kp__orphans_free(plan->orphans);
 	free(plan->running);
 	free(plan->release_of);
 	for (i = 0; i < plan->n_uses; i++)
