@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "orphans.h"
 #include "output.h"
 #include "run-apt.h"
 #include "unattended.h"
@@ -209,7 +210,7 @@ static void
 notice(const struct cli_options *opts, const struct kp_config *cfg,
        const struct kp_plan *plan, size_t n_protect, const char *running)
 {
-	char what[1536], space[96], options[PATH_MAX + 1024];
+	char what[1536], space[96], options[PATH_MAX + 1024], orphans[128];
 	const char *how;
 
 	describe(plan, what, sizeof(what), space, sizeof(space));
@@ -222,8 +223,11 @@ notice(const struct cli_options *opts, const struct kp_config *cfg,
 		          how);
 		return;
 	}
-	cli_error("%s can be purged%s; run 'sudo " CLI_NAME "%s'", what, space,
-	          options);
+	/* Files no package owns go only with --orphans, never by AUTO. */
+	cli_orphans_sentence(plan, orphans, sizeof(orphans));
+	cli_error("%s%s%s can be purged%s; run 'sudo " CLI_NAME "%s%s'", what,
+	          orphans[0] ? " and " : "", orphans, space, options,
+	          orphans[0] ? " --orphans" : "");
 }
 
 /*

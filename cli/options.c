@@ -30,6 +30,7 @@ enum {
 	OPT_RUNNING,
 	OPT_PROTECT,
 	OPT_FIX,
+	OPT_ORPHANS,
 	OPT_HOOK,
 	OPT_AUTO,
 	OPT_STATUS,
@@ -61,6 +62,8 @@ static const struct poptOption option_table[] = {
 	  "never purge RELEASE, or every flavour of a version", "RELEASE" },
 	{ "fix", '\0', POPT_ARG_NONE, NULL, OPT_FIX,
 	  "recover a full /boot that apt-get refuses to touch", NULL },
+	{ "orphans", '\0', POPT_ARG_NONE, NULL, OPT_ORPHANS,
+	  "then remove files of gone kernels no package owns", NULL },
 	{ "hook", '\0', POPT_ARG_NONE, NULL, OPT_HOOK,
 	  "apt's DPkg::Post-Invoke hook: report; never fails", NULL },
 	{ "auto", '\0', POPT_ARG_NONE, NULL, OPT_AUTO,
@@ -96,7 +99,10 @@ static const char help_footer[] =
 "--list and --dry-run, the table comes first, then the plan. With --root,\n"
 "no kernel runs unless --running says so; a DIR that is / however spelt\n"
 "(//, /., a link to /) is this system. --protect can be given more than\n"
-"once; one that names nothing installed is an error.\n"
+"once; one that names nothing installed is an error. --list and --json\n"
+"show the files of removed kernels that no package owns (orphans);\n"
+"--orphans removes them after the purge (as root), --dry-run --orphans\n"
+"shows each.\n"
 "\n"
 "KEEP and PROTECT in the configuration file, purge-old-kernels.conf(5),\n"
 "apply unless --keep is given; --protect adds to PROTECT. --hook, --auto\n"
@@ -306,6 +312,9 @@ apply_option(struct cli_options *opts, int id, char *arg, char *err,
 	case OPT_FIX:
 		opts->fix = true;
 		break;
+	case OPT_ORPHANS:
+		opts->orphans = true;
+		break;
 	case OPT_HOOK:
 		opts->hook = true;
 		break;
@@ -365,10 +374,12 @@ check_unattended(const struct cli_options *opts, char *err, size_t err_size)
 	if (n > 1)
 		return usage_error(err, err_size, "--hook, --auto and --status "
 		                   "do not go together");
-	if (opts->list || opts->dry_run || opts->json || opts->fix)
+	if (opts->list || opts->dry_run || opts->json || opts->fix ||
+	    opts->orphans)
 		return usage_error(err, err_size, "%s does not go with %s", mode,
 		                   opts->list ? "--list" : opts->dry_run ?
-		                   "--dry-run" : opts->json ? "--json" : "--fix");
+		                   "--dry-run" : opts->json ? "--json" :
+		                   opts->fix ? "--fix" : "--orphans");
 	if (!opts->auto_purge && opts->args.apt.n > 0)
 		return usage_error(err, err_size, "%s runs no apt-get; '%s' is "
 		                   "apt-get's", mode, opts->args.apt.v[0]);
@@ -389,6 +400,9 @@ check_combination(const struct cli_options *opts, char *err, size_t err_size)
 		return usage_error(err, err_size, "--fix does not go with %s; "
 		                   "use --fix --dry-run to see its steps",
 		                   opts->list ? "--list" : "--json");
+	if (opts->fix && opts->orphans)
+		return usage_error(err, err_size, "--fix does not go with "
+		                   "--orphans; run --orphans once --fix is done");
 	if (opts->json && !opts->list && !opts->dry_run)
 		return usage_error(err, err_size, "--json works only with "
 		                   "--list or --dry-run");

@@ -178,6 +178,9 @@ EXTRA_DIST += tests/lib/swap-on-open.c tests/lib/apt-env.sh
 INTEGRATION_TESTS += tests/integration/apt-autoremove.sh \
 	tests/integration/apt-failed.sh
 
+## Files of removed kernels that no package owns (issue 17).
+INTEGRATION_TESTS += tests/integration/orphans.sh
+
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)
 
