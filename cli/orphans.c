@@ -141,6 +141,7 @@ find_again(const struct cli_options *opts, struct kp_plan *plan)
 int
 cli_orphans_remove(const struct cli_options *opts, struct kp_plan *plan)
 {
+	bool quiet = opts->quiet || opts->args.apt_quiet;
 	unsigned long long freed = 0;
 	size_t i, removed = 0;
 	struct kp_error err;
@@ -150,7 +151,7 @@ cli_orphans_remove(const struct cli_options *opts, struct kp_plan *plan)
 	if ((r = find_again(opts, plan)) != 0)
 		return r;
 	if (kp_plan_n_orphans(plan) == 0) {
-		if (!opts->quiet)
+		if (!quiet)
 			puts("No file of a removed kernel is left that no "
 			     "package owns.");
 		return 0;
@@ -168,13 +169,13 @@ cli_orphans_remove(const struct cli_options *opts, struct kp_plan *plan)
 		} else {
 			removed++;
 			freed += o->bytes;
-			if (!opts->quiet)
+			if (!quiet)
 				printf("Removed %s%s\n", o->path,
 				       o->directory ? "/" : "");
 		}
 	}
 	cli_format_bytes(freed, size, sizeof(size));
-	if (!opts->quiet || r != 0)
+	if (!quiet || r != 0)
 		printf("Removed %zu file%s no package owns, freeing %s.\n",
 		       removed, removed == 1 ? "" : "s", size);
 	return r;

@@ -199,7 +199,7 @@ path_release(const char *path, char *release, char *alt)
 /* ---------------------------------------------- what packages own */
 
 struct owned {
-	struct strv paths;    /* under /boot and /lib/modules */
+	struct strv paths;    /* under /boot */
 	struct strv releases; /* releases of which a package owns a file */
 };
 
@@ -220,12 +220,17 @@ own_path(struct owned *o, const char *line)
 	const char *path = canonical(line, buf, sizeof(buf));
 	int r;
 
-	if (strncmp(path, "/boot/", 6) != 0 &&
-	    strncmp(path, "/lib/modules/", 13) != 0)
+	if (strncmp(path, "/boot/", 6) == 0) {
+		if ((r = strv_push(&o->paths, path, strlen(path))) < 0)
+			return r;
+	} else if (strncmp(path, "/lib/modules/", 13) != 0) {
 		return 0;
-	if ((r = strv_push(&o->paths, path, strlen(path))) < 0)
-		return r;
-	if (!path_release(path, release, alt))
+	}
+	/* A modules tree is owned through its release: no need for paths,
+	 * nor for the same release thousands of times in a row. */
+	if (!path_release(path, release, alt) ||
+	    (o->releases.n > 0 &&
+	     strcmp(o->releases.v[o->releases.n - 1], release) == 0 && !alt[0]))
 		return 0;
 	if ((r = strv_push(&o->releases, release, strlen(release))) < 0)
 		return r;

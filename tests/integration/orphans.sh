@@ -135,6 +135,12 @@ done
 find "$ROOT/boot" "$ROOT/lib/modules" "$ROOT/usr/lib/modules" | sort >"$SANDBOX_TMP/after"
 assert_eq "" "$(comm -3 "$SANDBOX_TMP/before" "$SANDBOX_TMP/after")" "the dry run removed nothing"
 
+section "the apt hook's notice counts them and suggests --orphans"
+# shellcheck disable=SC2086
+assert_exit 0 pok --hook $plan
+assert_match "$err" '^purge-old-kernels: 2 old kernel releases \(6\.8\.0-20-generic and 6\.8\.0-15-generic\) and 7 files no package owns \([0-9.]+ KiB\) can be purged, freeing .*; run .sudo purge-old-kernels --root=[^ ]* --running=6\.8\.0-40-generic --keep=1 --orphans.$' \
+	"the notice counts the files and names --orphans"
+
 section "usage: --orphans does not go with --fix or --hook"
 assert_exit 2 pok --fix --orphans
 assert_exit 2 pok --hook --orphans
