@@ -275,6 +275,61 @@ test_remove(void **state)
 	sdb_root_free(root);
 }
 
+/* A merged /usr: /lib is a link to usr/lib; each tree is found once. */
+static void
+test_merged_usr(void **state)
+{
+	char *root = sdb_root_new(pkgs), buf[4096];
+	struct kp_plan *plan;
+
+	(void)state;
+	sdb_write_file(root, "var/lib/dpkg/info/linux-image-6.8.0-31-generic.list",
+	               "/lib/modules/6.8.0-31-generic/kernel/a.ko\n");
+	put(root, "usr/lib/modules/6.8.0-31-generic/kernel/a.ko");
+	put(root, "usr/lib/modules/6.8.0-10-generic/modules.dep");
+	link_at(root, "usr/lib", "lib");
+	plan = search(root, NULL, NULL, 0);
+	paths(plan, buf, sizeof(buf));
+	assert_string_equal(buf, "/usr/lib/modules/6.8.0-10-generic");
+	kp_plan_free(plan);
+	sdb_root_free(root);
+}
+
+/* Another user's file in a tree, a /boot anyone can write: left alone. */
+static void
+test_refusals(void **state)
+{
+	char *root = sdb_root_new(pkgs), path[4096];
+	struct kp_plan *plan;
+	struct kp_error err;
+
+	(void)state;
+	if (geteuid() != 0) {
+		sdb_root_free(root);
+		skip();
+	}
+	put(root, "lib/modules/6.8.0-10-generic/updates/dkms/a.ko");
+	put(root, "lib/modules/6.8.0-10-generic/modules.dep");
+	snprintf(path, sizeof(path),
+	         "%s/lib/modules/6.8.0-10-generic/updates/dkms/a.ko", root);
+	assert_int_equal(chown(path, 65534, 65534), 0);
+	put(root, "boot/initrd.img-6.8.0-10-generic");
+	snprintf(path, sizeof(path), "%s/boot", root);
+	assert_int_equal(chmod(path, 01777), 0);
+	plan = search(root, NULL, NULL, 0);
+	assert_int_equal(kp_plan_n_orphans(plan), 2);
+	assert_int_equal(kp_plan_orphan(plan, 0)->refusal, KP_ORPHAN_WRITABLE);
+	assert_int_equal(kp_plan_orphan(plan, 1)->refusal, KP_ORPHAN_NOT_ROOTS);
+	assert_int_equal(kp_plan_orphan(plan, 1)->uid, 65534);
+	kp_error_clear(&err);
+	assert_int_equal(kp_plan_remove_orphan(plan, 0, &err), -EPERM);
+	assert_int_equal(kp_plan_remove_orphan(plan, 1, &err), -EPERM);
+	assert_true(exists(root, "boot/initrd.img-6.8.0-10-generic"));
+	assert_true(exists(root, "lib/modules/6.8.0-10-generic/modules.dep"));
+	kp_plan_free(plan);
+	sdb_root_free(root);
+}
+
 int
 main(void)
 {
@@ -283,6 +338,8 @@ main(void)
 		cmocka_unit_test(test_release_names),
 		cmocka_unit_test(test_search),
 		cmocka_unit_test(test_remove),
+		cmocka_unit_test(test_merged_usr),
+		cmocka_unit_test(test_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

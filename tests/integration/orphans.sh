@@ -145,6 +145,14 @@ section "usage: --orphans does not go with --fix or --hook"
 assert_exit 2 pok --fix --orphans
 assert_exit 2 pok --hook --orphans
 
+section "a plain user: sees them with --dry-run, removes nothing"
+# shellcheck disable=SC2086
+assert_exit 0 as_user nobody "$POK" --root="$ROOT" --dry-run --orphans $plan
+assert_contains "$out" "Then would remove 7 files no package owns" "a plain user's dry run shows them"
+# shellcheck disable=SC2086
+assert_exit 1 as_user nobody "$POK" --root="$ROOT" --orphans $plan -y
+assert_contains "$err" "needs root privileges" "a plain user's --orphans is refused"
+
 section "the purge with --orphans: packages through apt-get, then the orphans, then what the purge left"
 # shellcheck disable=SC2086
 assert_exit 0 pok --orphans $plan -y
