@@ -8,6 +8,7 @@
 #include "kpurge.h"
 
 #include <stdarg.h>
+#include <sys/types.h>
 
 #define KP_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -146,7 +147,6 @@ bool kp__orphan_boot_name(const char *name, char *release, char *alt);
 void kp__orphans_free(struct kp__orphans *o);
 
 /* orphans-remove.c: remove o, which was dev:ino when found, under root. */
-#include <sys/types.h>
 int kp__orphan_remove(const char *root, const struct kp_orphan *o, dev_t dev,
                       ino_t ino, struct kp_error *err);
 
