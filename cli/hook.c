@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "orphans.h"
 #include "output.h"
 #include "run-apt.h"
 #include "unattended.h"
@@ -223,6 +224,7 @@ notice(const struct cli_options *opts, const struct kp_config *cfg,
        const struct kp_plan *plan, size_t n_protect, const char *running)
 {
 	char what[1536], space[96 + 2 * KP_NAME_MAX], options[PATH_MAX + 1024];
+	char orphans[128];
 	const char *how;
 	size_t n;
 
@@ -237,8 +239,11 @@ notice(const struct cli_options *opts, const struct kp_config *cfg,
 		cli_info("purging %s once apt is done%s; %s", what, space, how);
 		return;
 	}
-	cli_info("%s can be purged%s; run 'sudo " CLI_NAME "%s'", what, space,
-	         options);
+	/* Files no package owns go only with --orphans, never by AUTO. */
+	cli_orphans_sentence(plan, orphans, sizeof(orphans));
+	cli_info("%s%s%s can be purged%s; run 'sudo " CLI_NAME "%s%s'", what,
+	         orphans[0] ? " and " : "", orphans, space, options,
+	         orphans[0] ? " --orphans" : "");
 }
 
 /*

@@ -17,6 +17,7 @@
 #include "fix.h"
 #include "kpurge.h"
 #include "options.h"
+#include "orphans.h"
 #include "output.h"
 #include "preflight.h"
 #include "run-apt.h"
@@ -153,6 +154,8 @@ make_plan(const struct cli_options *opts, struct job *job)
 		return CLI_EXIT_ERROR;
 	}
 	check_running(opts, job->plan);
+	if (!cli_options_purging(opts) || opts->orphans)
+		cli_orphans_find(opts, job->ctx, job->plan);
 	return check_protect(opts, job->plan);
 }
 
@@ -297,8 +300,10 @@ show(const struct cli_options *opts, const struct job *job)
 
 	if (opts->json)
 		return print_json(job->plan);
-	if (opts->list)
+	if (opts->list) {
 		cli_print_list(stdout, job->plan, &style);
+		cli_print_orphans(stdout, job->plan);
+	}
 	if (!opts->dry_run)
 		return 0;
 	if (opts->list)
@@ -308,6 +313,21 @@ show(const struct cli_options *opts, const struct job *job)
 	else
 		cli_print_dry_run(stdout, job->plan,
 		                  (const char *const *)job->command.v, &style);
+	if (opts->orphans)
+		cli_print_orphans_dry_run(stdout, job->plan);
+	return 0;
+}
+
+/* --orphans, once the packages are purged: apt-get -s removes nothing. */
+static int
+remove_orphans(const struct cli_options *opts, const struct job *job)
+{
+	if (!opts->orphans)
+		return 0;
+	if (!opts->args.apt_simulate)
+		return cli_orphans_remove(opts, job->plan);
+	if (!opts->args.apt_quiet)
+		cli_print_orphans_dry_run(stdout, job->plan);
 	return 0;
 }
 
@@ -320,7 +340,7 @@ purge(const struct cli_options *opts, const struct job *job)
 
 	if (kp_plan_n_purge(job->plan) == 0) {
 		print_nothing(opts);
-		return 0;
+		return remove_orphans(opts, job);
 	}
 	/* apt-get's -qq (or -q=N) makes us quiet too. */
 	if (!opts->args.apt_quiet)
@@ -353,7 +373,8 @@ purge(const struct cli_options *opts, const struct job *job)
 	} else if (!opts->args.apt_simulate && !opts->args.apt_quiet) {
 		cli_print_purged(stdout, job->plan, &style);
 	}
-	return status;
+	/* The purge's result stands; then the files it left. */
+	return status != 0 ? status : remove_orphans(opts, job);
 }
 
 /* An ordinary run: a purge, --list, --dry-run, --fix. */

@@ -31,6 +31,7 @@ enum {
 	OPT_RUNNING,
 	OPT_PROTECT,
 	OPT_FIX,
+	OPT_ORPHANS,
 	OPT_HOOK,
 	OPT_AUTO,
 	OPT_STATUS,
@@ -62,6 +63,8 @@ static const struct poptOption option_table[] = {
 	  "never purge RELEASE, or every flavour of a version", "RELEASE" },
 	{ "fix", '\0', POPT_ARG_NONE, NULL, OPT_FIX,
 	  "recover a full /boot that apt-get refuses to touch", NULL },
+	{ "orphans", '\0', POPT_ARG_NONE, NULL, OPT_ORPHANS,
+	  "then remove files of gone kernels no package owns", NULL },
 	{ "hook", '\0', POPT_ARG_NONE, NULL, OPT_HOOK,
 	  "apt's DPkg::Post-Invoke hook: report; never fails", NULL },
 	{ "auto", '\0', POPT_ARG_NONE, NULL, OPT_AUTO,
@@ -97,7 +100,10 @@ static const char help_footer[] =
 "--list and --dry-run, the table comes first, then the plan. With --root,\n"
 "no kernel runs unless --running says so; a DIR that is / however spelt\n"
 "(//, /., a link to /) is this system. --protect can be given more than\n"
-"once; one that names nothing installed is an error.\n"
+"once; one that names nothing installed is an error. --list and --json\n"
+"show the files of removed kernels that no package owns (orphans);\n"
+"--orphans removes them after the purge (as root), --dry-run --orphans\n"
+"shows each.\n"
 "\n"
 "KEEP and PROTECT in the configuration file, purge-old-kernels.conf(5),\n"
 "apply unless --keep is given; --protect adds to PROTECT. --hook, --auto\n"
@@ -360,6 +366,9 @@ apply_option(struct cli_options *opts, int id, char *arg, struct kp_error *err)
 	case OPT_FIX:
 		opts->fix = true;
 		break;
+	case OPT_ORPHANS:
+		opts->orphans = true;
+		break;
 	case OPT_HOOK:
 		free(arg);
 		return set_mode(opts, CLI_MODE_HOOK, err);
@@ -422,11 +431,12 @@ check_mode(const struct cli_options *opts, struct kp_error *err)
 	const struct cli_mode_info *m = cli_mode_info(opts->mode);
 
 	if ((m->flags & CLI_MODE_ALONE) &&
-	    (opts->list || opts->dry_run || opts->json || opts->fix))
+	    (opts->list || opts->dry_run || opts->json || opts->fix ||
+	     opts->orphans))
 		return usage_error(err, "%s does not go with %s",
 		                   m->option, opts->list ? "--list" :
 		                   opts->dry_run ? "--dry-run" : opts->json ?
-		                   "--json" : "--fix");
+		                   "--json" : opts->fix ? "--fix" : "--orphans");
 	if (!(m->flags & CLI_MODE_APT_ARGS) && opts->args.apt.n > 0)
 		return usage_error(err, "%s runs no apt-get; '%s' is "
 		                   "apt-get's", m->option, opts->args.apt.v[0]);
@@ -448,6 +458,9 @@ check_combination(const struct cli_options *opts, struct kp_error *err)
 		return usage_error(err, "--fix does not go with %s; "
 		                   "use --fix --dry-run to see its steps",
 		                   opts->list ? "--list" : "--json");
+	if (opts->fix && opts->orphans)
+		return usage_error(err, "--fix does not go with --orphans; "
+		                   "run --orphans once --fix is done");
 	if (opts->json && !opts->list && !opts->dry_run)
 		return usage_error(err, "--json works only with "
 		                   "--list or --dry-run");

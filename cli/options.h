@@ -30,6 +30,7 @@ struct cli_options {
 	bool json;
 	bool quiet;
 	bool fix;          /* --fix: recover a full /boot with dpkg */
+	bool orphans;      /* --orphans: remove orphans after the purge */
 	bool help;
 	bool usage;
 	bool version;

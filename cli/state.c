@@ -224,8 +224,11 @@ cli_plan_open(const struct cli_policy *p, struct kp_ctx **ctx,
 	if (r < 0) {
 		kp_ctx_free(*ctx);
 		*ctx = NULL;
+		return r;
 	}
-	return r;
+	/* Files no package owns are news too; not finding them is not. */
+	kp_plan_find_orphans(*ctx, *plan, p->protect, p->n_protect, NULL);
+	return 0;
 }
 
 /**

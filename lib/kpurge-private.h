@@ -8,6 +8,7 @@
 #include "kpurge.h"
 
 #include <stdarg.h>
+#include <sys/types.h>
 
 #define KP_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -51,6 +52,8 @@ struct kp_plan {
 	/* The flavour-less packages and the releases that use them (plan.c). */
 	struct kp__shared_use *uses;
 	size_t n_uses;
+	/* Files no package owns (orphans.c); NULL until searched. */
+	struct kp__orphans *orphans;
 };
 
 /*
@@ -147,5 +150,19 @@ unsigned long long kp__next_boot_hash(const char *root, unsigned long long h);
  */
 void kp__plan_measure_boot(struct kp_plan *plan, const char *root,
                            const char *admindir);
+
+/*
+ * orphans.c: the name rules. A release as a file or directory name may
+ * be: it starts with a digit, has only [A-Za-z0-9.+_~-] and no ".dpkg-".
+ * A name in /boot is PREFIX-R[SUFFIX]: fills release (R) and alt (R with
+ * its suffix, or "" when there is none), both KP_NAME_MAX bytes.
+ */
+bool kp__orphan_release_ok(const char *s, size_t len);
+bool kp__orphan_boot_name(const char *name, char *release, char *alt);
+void kp__orphans_free(struct kp__orphans *o);
+
+/* orphans-remove.c: remove o, which was dev:ino when found, under root. */
+int kp__orphan_remove(const char *root, const struct kp_orphan *o, dev_t dev,
+                      ino_t ino, struct kp_error *err);
 
 #endif /* KPURGE_PRIVATE_H */

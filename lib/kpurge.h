@@ -364,6 +364,56 @@ const char *kp_problem_kind_name(enum kp_problem_kind kind);
 /** True for work dpkg left undone (not unmet, not reinstall required). */
 bool kp_problem_is_dpkg_work(enum kp_problem_kind kind);
 
+/* ---------------------------------------------- files no package owns */
+
+/** Why an orphan may not be removed. */
+enum kp_orphan_refusal {
+	KP_ORPHAN_REMOVABLE = 0,    /* root's alone: it may be removed */
+	KP_ORPHAN_NOT_ROOTS,        /* it, its directory or a file in it is
+	                               another user's (uid says whose) */
+	KP_ORPHAN_WRITABLE,         /* writable by any user */
+	KP_ORPHAN_OTHER_FILESYSTEM, /* a tree with a mount point in it */
+	KP_ORPHAN_UNREADABLE,       /* part of a tree could not be read */
+};
+
+/*
+ * A file of a kernel release that is gone, which no package owns: a
+ * regular file /boot/PREFIX-R or a directory /lib/modules/R (or
+ * /usr/lib/modules/R). Never a symbolic link. See lib/orphans.c for
+ * every rule.
+ */
+struct kp_orphan {
+	const char *path;         /* as seen from the root: "/boot/..." */
+	const char *release;      /* R */
+	unsigned long long bytes; /* on disk, as du counts; a tree: all of it */
+	bool directory;
+	enum kp_orphan_refusal refusal;
+	unsigned uid;             /* KP_ORPHAN_NOT_ROOTS: the owner */
+};
+
+/*
+ * Find the orphans of the system of ctx and attach them to plan (ctx may
+ * be opened after the plan, after a purge). Releases the plan keeps, the
+ * running one and those protect names (releases, or versions without
+ * their flavour) are never gone. Returns 0 or a negative code.
+ */
+int kp_plan_find_orphans(struct kp_ctx *ctx, struct kp_plan *plan,
+                         const char *const *protect, size_t n_protect,
+                         struct kp_error *err);
+/** True once kp_plan_find_orphans() succeeded on the plan. */
+bool kp_plan_orphans_searched(const struct kp_plan *plan);
+/** The orphans, by path; their total size in bytes. */
+size_t kp_plan_n_orphans(const struct kp_plan *plan);
+const struct kp_orphan *kp_plan_orphan(const struct kp_plan *plan, size_t i);
+unsigned long long kp_plan_orphan_bytes(const struct kp_plan *plan);
+/*
+ * Remove orphan i (needs root), checking it all again; never through a
+ * symbolic link. Returns 0 or a negative code with err filled.
+ */
+int kp_plan_remove_orphan(const struct kp_plan *plan, size_t i,
+                          struct kp_error *err);
+const char *kp_orphan_refusal_name(enum kp_orphan_refusal refusal);
+
 /* ------------------------------------------------- apt's configuration */
 
 /** One item of apt's configuration, applied in order as apt-get does. */

@@ -18,6 +18,8 @@ lib_libkpurge_a_SOURCES = \
 	lib/plan.c \
 	lib/plan-json.c \
 	lib/space.c \
+	lib/orphans.c \
+	lib/orphans-remove.c \
 	lib/plan-prove.c \
 	lib/apt-options.c \
 	lib/config.c \

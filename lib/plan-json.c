@@ -259,6 +259,30 @@ write_next_boot(FILE *out, const struct kp_plan *plan)
 	fputs("},\n", out);
 }
 
+/* Files no package owns: [] also when they were not searched. */
+static void
+write_orphans(FILE *out, const struct kp_plan *plan)
+{
+	size_t i, n = kp_plan_n_orphans(plan);
+
+	fputs("  \"orphans\": [", out);
+	for (i = 0; i < n; i++) {
+		const struct kp_orphan *o = kp_plan_orphan(plan, i);
+
+		fputs(i == 0 ? "\n    {" : ",\n    {", out);
+		json_key(out, "path", o->path, false);
+		json_key(out, "release", o->release, false);
+		fprintf(out, "\"bytes\": %llu, \"directory\": %s, ", o->bytes,
+		        o->directory ? "true" : "false");
+		fprintf(out, "\"removable\": %s, ",
+		        o->refusal == KP_ORPHAN_REMOVABLE ? "true" : "false");
+		json_key(out, "refusal", o->refusal == KP_ORPHAN_REMOVABLE ?
+		         NULL : kp_orphan_refusal_name(o->refusal), true);
+		fputc('}', out);
+	}
+	fputs(n > 0 ? "\n  ],\n" : "],\n", out);
+}
+
 /**
  * Write the plan as one JSON document to out. Returns 0, or -EIO with err
  * filled when the stream reports an error.
@@ -288,7 +312,10 @@ kp_plan_write_json(const struct kp_plan *plan, FILE *out, struct kp_error *err)
 		write_package(out, kp_plan_package(plan, i));
 		fputs(i + 1 < n ? ",\n" : "\n", out);
 	}
-	fputs("  ]\n}\n", out);
+	fputs("  ],\n", out);
+	write_orphans(out, plan);
+	fprintf(out, "  \"orphan_bytes\": %llu\n}\n",
+	        kp_plan_orphan_bytes(plan));
 	if (fflush(out) != 0 || ferror(out))
 		return kp__error_set(err, -EIO, "cannot write the plan as JSON");
 	return 0;

@@ -1144,6 +1144,7 @@ kp_plan_free(struct kp_plan *plan)
 	free(plan->packages);
 	free(plan->by_release);
 	free(plan->purge);
+	kp__orphans_free(plan->orphans);
 	free(plan->running);
 	free(plan->next_boot);
 	free(plan->release_of);

@@ -187,6 +187,9 @@ EXTRA_DIST += tests/lib/swap-on-open.c tests/lib/apt-env.sh
 INTEGRATION_TESTS += tests/integration/apt-autoremove.sh \
 	tests/integration/apt-failed.sh
 
+## Files of removed kernels that no package owns (issue 17).
+INTEGRATION_TESTS += tests/integration/orphans.sh
+
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)
 
@@ -270,3 +273,11 @@ INTEGRATION_TESTS += \
 ## Mutation testing (tests/mutate, its list tests/mutants; not part of
 ## make check: .ci/run runs its --quick sample).
 EXTRA_DIST += tests/mutate tests/mutants docs/testing.md
+
+## Files of removed kernels no package owns: the name rules, a search of a
+## root, a removal that meets a swapped link (issue 17).
+UNIT_TESTS += tests/t-orphans
+tests_t_orphans_SOURCES = tests/t-orphans.c tests/statusdb.c tests/statusdb.h
+tests_t_orphans_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
+tests_t_orphans_CFLAGS = $(UNIT_CFLAGS)
+tests_t_orphans_LDADD = $(UNIT_LDADD)
