@@ -138,6 +138,7 @@ make_plan(const struct cli_options *opts, struct job *job)
 		.keep = opts->keep,
 		.protect = (const char *const *)opts->protect,
 		.n_protect = opts->n_protect,
+		.only_auto_installed = opts->only_auto_installed,
 	};
 	char running[256];
 	struct kp_error err;

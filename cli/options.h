@@ -32,6 +32,7 @@ struct cli_options {
 	bool usage;
 	bool version;
 	bool keep_set;     /* --keep was given: it wins over KEEP */
+	bool only_auto_installed; /* --only-auto-installed or ONLY_AUTO_INSTALLED */
 	bool hook;         /* --hook: apt's hook */
 	bool auto_purge;   /* --auto: the periodic job */
 	char *status;      /* --status=byobu|prometheus; NULL: not given */

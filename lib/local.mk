@@ -19,6 +19,7 @@ lib_libkpurge_a_SOURCES = \
 	lib/plan-json.c \
 	lib/space.c \
 	lib/plan-prove.c \
+	lib/apt-marks.c \
 	lib/apt-options.c \
 	lib/config.c \
 	lib/fingerprint.c \

@@ -178,6 +178,10 @@ EXTRA_DIST += tests/lib/swap-on-open.c tests/lib/apt-env.sh
 INTEGRATION_TESTS += tests/integration/apt-autoremove.sh \
 	tests/integration/apt-failed.sh
 
+## apt's own protections and marks: APT::NeverAutoRemove, apt-mark's
+## marks, --only-auto-installed, apt autoremove's verdict per release.
+INTEGRATION_TESTS += tests/integration/apt-marks.sh
+
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)
 
