@@ -104,6 +104,12 @@ tests_t_summary_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli \
 tests_t_summary_CFLAGS = $(UNIT_CFLAGS) $(POPT_CFLAGS)
 tests_t_summary_LDADD = $(UNIT_LDADD) $(POPT_LIBS)
 
+## apt's own protections: the rule for APT::NeverAutoRemove patterns.
+UNIT_TESTS += tests/t-apt-marks
+tests_t_apt_marks_SOURCES = tests/t-apt-marks.c
+tests_t_apt_marks_CFLAGS = $(UNIT_CFLAGS)
+tests_t_apt_marks_LDADD = $(UNIT_LDADD)
+
 ## The trust walk: which names root may rely on and write through.
 UNIT_TESTS += tests/t-trust
 tests_t_trust_SOURCES = tests/t-trust.c
