@@ -783,8 +783,11 @@ print_verdict(FILE *m, const struct kp_release *r)
 	case KP_APT_VERDICT_NEEDED:
 		fputs("keeps it: an installed package needs it", m);
 		break;
-	default:
+	case KP_APT_VERDICT_NONE:
 		fputs("nothing to remove (only configuration files)", m);
+		break;
+	default:
+		fputs("unknown (apt has none of its packages installed)", m);
 		break;
 	}
 }

@@ -153,6 +153,8 @@ verdict_of(const struct kp_release *rel, bool never_any)
 		return KP_APT_VERDICT_PARTIAL;
 	if (never_any)
 		return KP_APT_VERDICT_PROTECTED;
+	if (rel->mark == KP_MARK_UNKNOWN)
+		return KP_APT_VERDICT_UNKNOWN; /* apt has none of it installed */
 	return rel->mark == KP_MARK_AUTO ? KP_APT_VERDICT_NEEDED :
 	       KP_APT_VERDICT_NEVER;
 }

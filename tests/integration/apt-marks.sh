@@ -29,7 +29,7 @@ apt_at() {
 
 # apt_removes: the packages the real `apt-get -s autoremove` would remove.
 apt_removes() {
-	apt_at "$APT_GET" -s autoremove "$@" | sed -n 's/^Remv \([^ ]*\) .*/\1/p' \
+	apt_at "$APT_GET" -s autoremove | sed -n 's/^Remv \([^ ]*\) .*/\1/p' \
 		| LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//'
 }
 
@@ -172,6 +172,14 @@ assert_exit 0 pok "$@" --list
 assert_match "$(list_entry "$out" 6.8.0-35-generic)" "KEEP +installed by hand" \
 	"--list: 6.8.0-35 kept, installed by hand"
 assert_exit 0 pok "$@" -y
+assert_purged $(printf '%s\n' $r38 | grep -v '^linux-base$')
+assert_remaining "$r31 $r35 $r40 $r45 linux-base"
+restore
+section "ONLY_AUTO_INSTALLED=yes with AUTO=yes: the periodic job keeps 6.8.0-35 too"
+conf "ONLY_AUTO_INSTALLED=yes" "AUTO=yes"
+: >"$SANDBOX_TMP/auto.log"
+assert_exit 0 env PURGE_OLD_KERNELS_LOG="$SANDBOX_TMP/auto.log" \
+	"$POK" --root="$ROOT" --running=6.8.0-45-generic --auto
 assert_purged $(printf '%s\n' $r38 | grep -v '^linux-base$')
 assert_remaining "$r31 $r35 $r40 $r45 linux-base"
 conf "ONLY_AUTO_INSTALLED=maybe"
