@@ -260,6 +260,29 @@ prove(const struct cli_options *opts, struct job *job)
 	return 0;
 }
 
+/*
+ * --fix does not prove its plan (apt is what is broken), but apt's marks
+ * and APT::NeverAutoRemove still keep: without them --only-auto-installed
+ * cannot be followed, and nothing is removed.
+ */
+static int
+read_apt_for_fix(const struct cli_options *opts, struct job *job)
+{
+	struct kp_error err;
+
+	kp_error_clear(&err);
+	if (kp_plan_read_apt(job->ctx, job->plan, &err) == 0)
+		return 0;
+	if (opts->only_auto_installed) {
+		cli_error("cannot read apt's marks: %s; nothing was removed",
+		          err.message);
+		return CLI_EXIT_ERROR;
+	}
+	cli_error("warning: cannot read apt's APT::NeverAutoRemove: %s",
+	          err.message);
+	return 0;
+}
+
 static int
 make_command(const struct cli_options *opts, struct job *job)
 {
@@ -368,7 +391,8 @@ run(const struct cli_options *opts)
 	    (r = make_plan(opts, &job)) != 0)
 		goto out;
 	if (opts->fix) {
-		r = cli_fix(opts, &job.ctx, job.plan);
+		if ((r = read_apt_for_fix(opts, &job)) == 0)
+			r = cli_fix(opts, &job.ctx, job.plan);
 		goto out;
 	}
 	/* Pre-flight and proof ask apt about the root the context holds. */

@@ -43,6 +43,7 @@ struct kp_plan {
 	struct kp_boot_space boot;
 	bool proved; /* apt removes exactly the purge and installs nothing */
 	bool only_auto_installed; /* kp_plan_options */
+	bool apt_read; /* kp_plan_read_apt() succeeded */
 	/* Every string the plan owns, freed together. */
 	char **strings;
 	size_t n_strings, cap_strings;

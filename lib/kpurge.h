@@ -363,6 +363,18 @@ const char *kp_release_state_name(enum kp_release_state state);
 int kp_plan_prove(struct kp_ctx *ctx, struct kp_plan *plan,
                   struct kp_error *err);
 /*
+ * Read apt's marks, its APT::NeverAutoRemove patterns and what `apt
+ * autoremove` would do (the mark, apt_autoremove, apt_never_autoremove and
+ * apt_autoremoves fields), and keep what an administrator's pattern names
+ * (KP_REASON_APT_NEVER_AUTOREMOVE) and, with only_auto_installed, what apt
+ * does not mark automatically installed (KP_REASON_MANUALLY_INSTALLED).
+ * kp_plan_prove() does this first; a caller that does not prove (a repair
+ * of a broken system) calls it alone. Once per plan; returns 0 or a
+ * negative code with err.
+ */
+int kp_plan_read_apt(struct kp_ctx *ctx, struct kp_plan *plan,
+                     struct kp_error *err);
+/*
  * The rule for APT::NeverAutoRemove: the index of the first of the
  * patterns (POSIX extended, case-insensitive, as apt compiles them;
  * invalid ones skipped, as apt does) that matches image (a package name

@@ -153,6 +153,26 @@ note_apt_view(struct kp_apt *apt, struct kp_plan *plan, struct kp_error *err)
 	return 0;
 }
 
+/** See kpurge.h. */
+int
+kp_plan_read_apt(struct kp_ctx *ctx, struct kp_plan *plan,
+                 struct kp_error *err)
+{
+	struct kp_apt *apt;
+	int r;
+
+	if (plan->apt_read)
+		return 0;
+	if ((apt = kp__ctx_apt(ctx, err)) == NULL)
+		return err && err->code ? err->code : -EIO;
+	r = kp__plan_apt_marks(plan, apt, apt_running(plan), err);
+	if (r < 0)
+		return r;
+	plan->apt_read = true;
+	kp__log(ctx, KP_LOG_DEBUG, "apt's marks and APT::NeverAutoRemove read");
+	return 0;
+}
+
 /**
  * Prove the plan against apt's resolver for the system of ctx, keeping
  * what apt would otherwise take along or replace. Returns 0 when apt
@@ -170,10 +190,8 @@ kp_plan_prove(struct kp_ctx *ctx, struct kp_plan *plan, struct kp_error *err)
 	if (apt == NULL)
 		return err && err->code ? err->code : -EIO;
 	/* apt's own protections and marks keep before apt is asked. */
-	r = kp__plan_apt_marks(plan, apt, apt_running(plan), err);
-	if (r < 0)
+	if ((r = kp_plan_read_apt(ctx, plan, err)) < 0)
 		return r;
-	kp__log(ctx, KP_LOG_DEBUG, "apt's marks and APT::NeverAutoRemove read");
 	/* Each round keeps at least one more package: this ends. */
 	for (round = 0; round <= plan->n_packages; round++) {
 		r = prove_round(ctx, apt, plan, round, err);

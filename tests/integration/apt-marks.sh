@@ -166,6 +166,18 @@ assert_purged $(printf '%s\n' $r38 | grep -v '^linux-base$')
 assert_remaining "$r31 $r35 $r40 $r45 linux-base"
 restore
 
+section "--fix (no proof) follows apt's marks and APT::NeverAutoRemove too"
+assert_exit 0 pok "$@" --fix --dry-run
+assert_contains "$out" "linux-image-6.8.0-35-generic" "without: --fix would purge 6.8.0-35"
+assert_contains "$out" "linux-image-6.8.0-38-generic" "without: --fix would purge 6.8.0-38"
+assert_exit 0 pok "$@" --fix --dry-run --only-auto-installed \
+	-o 'APT::NeverAutoRemove::=^linux-image-6\.8\.0-38-generic$'
+assert_not_contains "$out" "linux-image-6.8.0-35-generic" \
+	"--only-auto-installed: --fix keeps 6.8.0-35"
+assert_not_contains "$out" "linux-image-6.8.0-38-generic" \
+	"-o APT::NeverAutoRemove: --fix keeps 6.8.0-38"
+assert_contains "$out" "Step 1/3: nothing to purge; skipped" "so its dpkg step has nothing to do"
+
 section "ONLY_AUTO_INSTALLED=yes in the configuration file does the same"
 conf "ONLY_AUTO_INSTALLED=yes"
 assert_exit 0 pok "$@" --list
