@@ -834,8 +834,10 @@ cli_print_apt_view(FILE *out, const struct kp_plan *plan,
 	for (i = 0; i < n; i++)
 		if ((int)strlen(kp_plan_release(plan, i)->name) > width)
 			width = (int)strlen(kp_plan_release(plan, i)->name);
-	fputs("\nWhat apt autoremove would do, release by release (with apt's "
-	      "mark of its image):\n", out);
+	fputc('\n', out);
+	print_wrapped(out, "What apt autoremove would do, release by release "
+	              "(with apt's mark of its image):", 0, 0, style->width);
+	fputc('\n', out);
 	for (i = 0; i < n; i++)
 		print_verdict_row(out, kp_plan_release(plan, i), width, style);
 	print_releases_where(out, plan, "Purged here but protected by apt",

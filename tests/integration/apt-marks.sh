@@ -40,7 +40,9 @@ json_field() {
 import json, sys
 doc = json.load(open(sys.argv[1]))
 what = sys.argv[2]
-if what == "autoremoves":
+if what == "auto":
+    print(" ".join(sorted(p["name"] for p in doc["packages"] if p["apt_mark"] == "auto")))
+elif what == "autoremoves":
     print(" ".join(sorted(p["name"] for p in doc["packages"] if p["apt_autoremoves"])))
 else:
     print(" ".join("%s=%s" % (r["name"], r[what]) for r in doc["releases"]))
@@ -104,6 +106,9 @@ assert_eq "6.8.0-45-generic=protected 6.8.0-40-generic=protected 6.8.0-38-generi
 	"$(json_field apt_autoremove)" "JSON: apt_autoremove per release"
 assert_eq "6.8.0-45-generic=auto 6.8.0-40-generic=auto 6.8.0-38-generic=auto 6.8.0-35-generic=manual 6.8.0-31-generic=auto" \
 	"$(json_field apt_mark)" "JSON: apt_mark per release, as apt-mark set it"
+assert_exit 0 apt_at "$APT_MARK" showauto
+assert_set "JSON apt_mark auto: exactly apt-mark showauto's packages" \
+	"$out" "$(json_field auto)"
 for p in $r38; do
 	[ "$p" = linux-base ] && continue
 	assert_contains " $removes " " $p " "apt-get removes $p (6.8.0-38: would-remove)"
