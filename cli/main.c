@@ -139,6 +139,7 @@ make_plan(const struct cli_options *opts, struct job *job)
 		.keep = opts->keep,
 		.protect = (const char *const *)opts->protect,
 		.n_protect = opts->n_protect,
+		.only_auto_installed = opts->only_auto_installed,
 	};
 	char running[256];
 	struct kp_error err;
@@ -258,6 +259,29 @@ prove(const struct cli_options *opts, struct job *job)
 	}
 	cli_warn("could not check the plan against apt-get: %s; the plan is "
 	         "shown unchecked", err.message);
+	return 0;
+}
+
+/*
+ * --fix does not prove its plan (apt is what is broken), but apt's marks
+ * and APT::NeverAutoRemove still keep: without them --only-auto-installed
+ * cannot be followed, and nothing is removed.
+ */
+static int
+read_apt_for_fix(const struct cli_options *opts, struct job *job)
+{
+	struct kp_error err;
+
+	kp_error_clear(&err);
+	if (kp_plan_read_apt(job->ctx, job->plan, &err) == 0)
+		return 0;
+	if (opts->only_auto_installed) {
+		cli_error("cannot read apt's marks: %s; nothing was removed",
+		          err.message);
+		return CLI_EXIT_ERROR;
+	}
+	cli_error("warning: cannot read apt's APT::NeverAutoRemove: %s",
+	          err.message);
 	return 0;
 }
 
@@ -389,7 +413,8 @@ run_plan(struct cli_options *opts)
 	    (r = make_plan(opts, &job)) != 0)
 		goto out;
 	if (opts->mode == CLI_MODE_FIX) {
-		r = cli_fix(opts, &job.ctx, job.plan);
+		if ((r = read_apt_for_fix(opts, &job)) == 0)
+			r = cli_fix(opts, &job.ctx, job.plan);
 		goto out;
 	}
 	/* Pre-flight and proof ask apt about the root the context holds. */

@@ -32,6 +32,7 @@ enum {
 	OPT_PROTECT,
 	OPT_FIX,
 	OPT_ORPHANS,
+	OPT_ONLY_AUTO,
 	OPT_HOOK,
 	OPT_AUTO,
 	OPT_STATUS,
@@ -61,6 +62,8 @@ static const struct poptOption option_table[] = {
 	  "take RELEASE as the running kernel (none: no kernel)", "RELEASE" },
 	{ "protect", '\0', POPT_ARG_STRING, NULL, OPT_PROTECT,
 	  "never purge RELEASE, or every flavour of a version", "RELEASE" },
+	{ "only-auto-installed", '\0', POPT_ARG_NONE, NULL, OPT_ONLY_AUTO,
+	  "purge only releases apt marks automatic", NULL },
 	{ "fix", '\0', POPT_ARG_NONE, NULL, OPT_FIX,
 	  "recover a full /boot that apt-get refuses to touch", NULL },
 	{ "orphans", '\0', POPT_ARG_NONE, NULL, OPT_ORPHANS,
@@ -368,6 +371,9 @@ apply_option(struct cli_options *opts, int id, char *arg, struct kp_error *err)
 		break;
 	case OPT_ORPHANS:
 		opts->orphans = true;
+		break;
+	case OPT_ONLY_AUTO:
+		opts->only_auto_installed = true;
 		break;
 	case OPT_HOOK:
 		free(arg);

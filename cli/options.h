@@ -35,6 +35,7 @@ struct cli_options {
 	bool usage;
 	bool version;
 	bool keep_set;     /* --keep was given: it wins over KEEP */
+	bool only_auto_installed; /* --only-auto-installed or ONLY_AUTO_INSTALLED */
 	char *status;      /* --status=byobu|prometheus; NULL: not given */
 	char *root;        /* --root, as given; NULL: this system (/ however
 	                      spelt) */

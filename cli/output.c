@@ -734,45 +734,111 @@ print_releases_where(FILE *out, const struct kp_plan *plan, const char *label,
 }
 
 static bool
-apt_protected(const struct kp_release *r)
-{
-	return r->apt_protects;
-}
-
-static bool
-kept_not_by_apt(const struct kp_release *r)
-{
-	return r->action == KP_KEEP && !r->apt_protects;
-}
-
-static bool
 purged_but_apt_protects(const struct kp_release *r)
 {
 	return r->action == KP_PURGE && r->apt_protects;
 }
 
+/* "name, name" of rel's installed packages apt would (not) remove. */
+static void
+print_split(FILE *m, const struct kp_release *r, bool removed)
+{
+	const char *sep = "";
+	size_t j;
+
+	for (j = 0; j < r->n_packages; j++) {
+		const struct kp_package *p = r->packages[j];
+
+		if (p->state == KP_STATE_CONFIG_FILES ||
+		    p->apt_autoremoves != removed)
+			continue;
+		fprintf(m, "%s%s%s", sep, p->name, p->held ? " (on hold)" :
+		        p->mark == KP_MARK_MANUAL ? " (installed by hand)" : "");
+		sep = ", ";
+	}
+}
+
+/* What apt autoremove would do to r, in words. */
+static void
+print_verdict(FILE *m, const struct kp_release *r)
+{
+	switch (r->apt_autoremove) {
+	case KP_APT_VERDICT_PROTECTED:
+		fputs(r->apt_protects ? "protected (apt's kernel protection)" :
+		      "protected (APT::NeverAutoRemove)", m);
+		break;
+	case KP_APT_VERDICT_WOULD_REMOVE:
+		fputs("would remove it", m);
+		break;
+	case KP_APT_VERDICT_PARTIAL:
+		fputs("would split it: remove ", m);
+		print_split(m, r, true);
+		fputs("; keep ", m);
+		print_split(m, r, false);
+		break;
+	case KP_APT_VERDICT_NEVER:
+		fputs("never removes it: installed by hand", m);
+		break;
+	case KP_APT_VERDICT_NEEDED:
+		fputs("keeps it: an installed package needs it", m);
+		break;
+	case KP_APT_VERDICT_NONE:
+		fputs("nothing to remove (only configuration files)", m);
+		break;
+	default:
+		fputs("unknown (apt has none of its packages installed)", m);
+		break;
+	}
+}
+
+/* "  RELEASE  MARK    VERDICT", the verdict wrapped below its column. */
+static void
+print_verdict_row(FILE *out, const struct kp_release *r, int name_width,
+                  const struct cli_style *style)
+{
+	const char *mark = kp_install_mark_name(r->mark);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	int col = 2 + name_width + 2 + 6 + 2;
+
+	if (m == NULL)
+		return;
+	print_verdict(m, r);
+	if (fclose(m) == 0) {
+		fprintf(out, "  %-*s  %-6s  ", name_width, r->name,
+		        mark != NULL ? mark : "-");
+		print_wrapped(out, text, col, col < style->width / 2 ? col : 4,
+		              style->width);
+		fputc('\n', out);
+	}
+	free(text);
+}
+
 /**
- * Where this plan and apt's own kernel protection (what `apt autoremove`
- * never removes) differ. Only a plan proved against apt knows apt's view.
+ * apt's view, which only a plan proved against apt knows: each release's
+ * mark (apt-mark's auto or manual) and what `apt autoremove` would do to
+ * it; then the releases this plan purges that apt's kernel protection
+ * keeps.
  */
 void
 cli_print_apt_view(FILE *out, const struct kp_plan *plan,
                    const struct cli_style *style)
 {
-	size_t i, n = 0;
+	size_t i, n = kp_plan_n_releases(plan);
+	int width = 0;
 
-	if (!kp_plan_proved(plan) || kp_plan_n_releases(plan) == 0)
+	if (!kp_plan_proved(plan) || n == 0)
 		return;
-	for (i = 0; i < kp_plan_n_releases(plan); i++)
-		n += kp_plan_release(plan, i)->apt_protects;
-	if (n == 0) {
-		fputs("apt autoremove would protect no kernel here.\n", out);
-		return;
-	}
-	print_releases_where(out, plan, "apt autoremove would protect",
-	                     apt_protected, false, style);
-	print_releases_where(out, plan, "Kept here but not by apt",
-	                     kept_not_by_apt, true, style);
+	for (i = 0; i < n; i++)
+		if ((int)strlen(kp_plan_release(plan, i)->name) > width)
+			width = (int)strlen(kp_plan_release(plan, i)->name);
+	fputc('\n', out);
+	print_wrapped(out, "What apt autoremove would do, release by release "
+	              "(with apt's mark of its image):", 0, 0, style->width);
+	fputc('\n', out);
+	for (i = 0; i < n; i++)
+		print_verdict_row(out, kp_plan_release(plan, i), width, style);
 	print_releases_where(out, plan, "Purged here but protected by apt",
 	                     purged_but_apt_protects, false, style);
 }
@@ -1038,6 +1104,9 @@ cli_plan_options(const struct cli_options *opts, char *buf, size_t size)
 	for (i = 0; i < opts->n_protect; i++)
 		if (opts->protect_where == NULL || opts->protect_where[i] == NULL)
 			append_option(buf, size, "--protect", opts->protect[i]);
+	if (opts->only_auto_installed && strlen(buf) < size)
+		snprintf(buf + strlen(buf), size - strlen(buf),
+		         " --only-auto-installed");
 }
 
 /* Break the line before word if it would not fit with what follows it. */

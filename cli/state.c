@@ -79,6 +79,8 @@ cli_config_apply(struct cli_options *opts, const struct kp_config *cfg)
 
 	if (!opts->keep_set)
 		opts->keep = cfg->keep;
+	opts->only_auto_installed = opts->only_auto_installed ||
+	                            cfg->only_auto_installed;
 	for (i = 0; i < cfg->n_protect; i++) {
 		copy = strdup(cfg->protect[i]);
 		if (copy == NULL || cli_options_add_protect(
@@ -161,6 +163,7 @@ cli_policy_of(struct cli_policy *p, const struct cli_options *opts,
 	p->root = opts->root;
 	p->running = running;
 	p->keep = opts->keep;
+	p->only_auto_installed = opts->only_auto_installed;
 	p->protect = (const char *const *)opts->protect;
 	p->n_protect = opts->n_protect;
 }
@@ -179,6 +182,8 @@ cli_policy_hash(const struct cli_policy *p)
 		h = kp_hash(h, p->running, strlen(p->running) + 1);
 	for (i = 0; i < p->n_protect; i++)
 		h = kp_hash(h, p->protect[i], strlen(p->protect[i]) + 1);
+	if (p->only_auto_installed)
+		h = kp_hash(h, "only-auto-installed", 20);
 	return h;
 }
 
@@ -213,6 +218,7 @@ cli_plan_open(const struct cli_policy *p, struct kp_ctx **ctx,
 		.running = p->running,
 		.protect = p->protect,
 		.n_protect = p->n_protect,
+		.only_auto_installed = p->only_auto_installed,
 	};
 	int r;
 

@@ -23,6 +23,7 @@ struct cli_policy {
 	unsigned keep;
 	const char *const *protect;
 	size_t n_protect;
+	bool only_auto_installed;
 };
 
 /*

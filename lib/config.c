@@ -156,6 +156,21 @@ set_auto(const struct line *l, struct kp_config *cfg, const char *value)
 	return 0;
 }
 
+/* ONLY_AUTO_INSTALLED: yes or no, as AUTO. */
+static int
+set_only_auto(const struct line *l, struct kp_config *cfg, const char *value)
+{
+	if (strcasecmp(value, "yes") == 0 || strcasecmp(value, "true") == 0)
+		cfg->only_auto_installed = true;
+	else if (strcasecmp(value, "no") == 0 ||
+	         strcasecmp(value, "false") == 0)
+		cfg->only_auto_installed = false;
+	else
+		return line_error(l, "ONLY_AUTO_INSTALLED must be yes or no, "
+		                  "not '%s'", value);
+	return 0;
+}
+
 static void
 free_protect(struct kp_config *cfg)
 {
@@ -241,6 +256,8 @@ set_value(const struct line *l, struct kp_config *cfg, const char *key,
 		return set_timeout(l, cfg, value);
 	if (strcmp(key, "BOOT_WARN_PERCENT") == 0)
 		return set_boot_warn(l, cfg, value);
+	if (strcmp(key, "ONLY_AUTO_INSTALLED") == 0)
+		return set_only_auto(l, cfg, value);
 	/* A newer version's key, or a typo: say so, and go on. */
 	if (log != NULL) {
 		snprintf(msg, sizeof(msg), "%s:%u: unknown key '%s' ignored",

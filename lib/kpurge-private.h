@@ -44,6 +44,8 @@ struct kp_plan {
 	struct kp_boot_space boot;
 	bool proved; /* apt removes exactly the purge and installs nothing */
 	struct kp__next_boot *next_boot; /* bootloader.c; NULL: none named */
+	bool only_auto_installed; /* kp_plan_options */
+	bool apt_read; /* kp_plan_read_apt() succeeded */
 	/* Every string the plan owns, freed together. */
 	char **strings;
 	size_t n_strings, cap_strings;
@@ -129,6 +131,28 @@ void kp__ctx_each_dependent(const struct kp_ctx *ctx, size_t i,
  */
 int kp__plan_keep_needed(struct kp_plan *plan, const char *package,
                          const char *why);
+
+/* plan.c: a copy of s the plan owns, or NULL when out of memory. */
+const char *kp__plan_strdup(struct kp_plan *plan, const char *s);
+
+/*
+ * plan.c: keep rel for reason (why is copied); the purge list is rebuilt.
+ * Returns 0 or -ENOMEM.
+ */
+int kp__plan_keep_release(struct kp_plan *plan, struct kp_release *rel,
+                          enum kp_reason reason, const char *why);
+
+/*
+ * apt-marks.c: ask apt for its marks, APT::NeverAutoRemove and what its
+ * autoremove would do (running: apt's booted release, or NULL); keep what
+ * apt's patterns name, and with only_auto_installed what apt does not mark
+ * automatic. kp__plan_apt_verdicts() gives each release apt's verdict once
+ * apt_protects is known. Return 0 or a negative code with err.
+ */
+struct kp_apt;
+int kp__plan_apt_marks(struct kp_plan *plan, struct kp_apt *apt,
+                       const char *running, struct kp_error *err);
+void kp__plan_apt_verdicts(struct kp_plan *plan);
 
 /*
  * bootloader.c: what the boot loader of ctx's root boots next, read once

@@ -171,7 +171,38 @@ enum kp_reason {
 	KP_REASON_CONFIG_ONLY,     /* only configuration files are left */
 	KP_REASON_NO_IMAGE,        /* leftovers of a release without image */
 	KP_REASON_SHARED_UNUSED,   /* flavour-less: no kept release uses it */
+	/* keep, found by kp_plan_prove() */
+	KP_REASON_APT_NEVER_AUTOREMOVE, /* an APT::NeverAutoRemove pattern names
+	                                   its image (apt_never_autoremove) */
+	KP_REASON_MANUALLY_INSTALLED,   /* only_auto_installed, and apt marks its
+	                                   image manually installed */
 };
+
+/* apt's mark of an installed package (apt-mark showauto / showmanual). */
+enum kp_install_mark {
+	KP_MARK_UNKNOWN = 0, /* not asked, or apt has no installed package */
+	KP_MARK_AUTO,        /* automatically installed */
+	KP_MARK_MANUAL,      /* installed by hand */
+};
+
+/* What `apt autoremove` would do to a release (kp_plan_prove()). */
+enum kp_apt_verdict {
+	KP_APT_VERDICT_UNKNOWN = 0,  /* apt was not asked */
+	KP_APT_VERDICT_PROTECTED,    /* its image is apt's kernel protection or
+	                                named by APT::NeverAutoRemove */
+	KP_APT_VERDICT_WOULD_REMOVE, /* every installed package of it */
+	KP_APT_VERDICT_PARTIAL,      /* some installed packages, not all */
+	KP_APT_VERDICT_NEVER,        /* nothing: installed by hand */
+	KP_APT_VERDICT_NEEDED,       /* nothing: marked automatic, but an
+	                                installed package needs it */
+	KP_APT_VERDICT_NONE,         /* nothing installed (configuration files) */
+};
+
+/* "auto", "manual", or NULL for KP_MARK_UNKNOWN. */
+const char *kp_install_mark_name(enum kp_install_mark mark);
+/* "protected", "would-remove", "partial", "never", "needed", "none", or
+ * NULL for KP_APT_VERDICT_UNKNOWN. */
+const char *kp_apt_verdict_name(enum kp_apt_verdict verdict);
 
 /*
  * What made a package a kernel package: its name (the table of naming
@@ -225,6 +256,10 @@ struct kp_package {
 	enum kp_reason reason;
 	const char *why;     /* sentence: the reason in words */
 	enum kp_recognised recognised; /* what made it a kernel package */
+	/* filled by kp_plan_prove(): apt's mark, and whether `apt autoremove`
+	 * would remove it */
+	enum kp_install_mark mark;
+	bool apt_autoremoves;
 };
 
 struct kp_release {
@@ -244,6 +279,14 @@ struct kp_release {
 	/* apt's own kernel protection (APT::NeverAutoRemove) keeps its image;
 	 * filled by kp_plan_prove(). */
 	bool apt_protects;
+	/* Filled by kp_plan_prove(): apt's mark of its image (of its other
+	 * packages when it has none: manual if any is); what `apt autoremove`
+	 * would do to it; the APT::NeverAutoRemove pattern that names its
+	 * image and not every installed image (kp_apt_never_pattern()), or
+	 * NULL. */
+	enum kp_install_mark mark;
+	enum kp_apt_verdict apt_autoremove;
+	const char *apt_never_autoremove;
 	size_t n_packages;
 	const struct kp_package *const *packages;
 };
@@ -253,6 +296,10 @@ struct kp_plan_options {
 	const char *running;    /* running release; NULL: none runs here */
 	const char *const *protect; /* releases never purged */
 	size_t n_protect;
+	/* kp_plan_prove() keeps the releases apt does not mark automatically
+	 * installed (reason KP_REASON_MANUALLY_INSTALLED), as apt autoremove
+	 * would. */
+	bool only_auto_installed;
 };
 
 #define KP_KEEP_DEFAULT 2u
@@ -334,6 +381,29 @@ const char *kp_release_state_name(enum kp_release_state state);
  */
 int kp_plan_prove(struct kp_ctx *ctx, struct kp_plan *plan,
                   struct kp_error *err);
+/*
+ * Read apt's marks, its APT::NeverAutoRemove patterns and what `apt
+ * autoremove` would do (the mark, apt_autoremove, apt_never_autoremove and
+ * apt_autoremoves fields), and keep what an administrator's pattern names
+ * (KP_REASON_APT_NEVER_AUTOREMOVE) and, with only_auto_installed, what apt
+ * does not mark automatically installed (KP_REASON_MANUALLY_INSTALLED).
+ * kp_plan_prove() does this first; a caller that does not prove (a repair
+ * of a broken system) calls it alone. Once per plan; returns 0 or a
+ * negative code with err.
+ */
+int kp_plan_read_apt(struct kp_ctx *ctx, struct kp_plan *plan,
+                     struct kp_error *err);
+/*
+ * The rule for APT::NeverAutoRemove: the index of the first of the
+ * patterns (POSIX extended, case-insensitive, as apt compiles them;
+ * invalid ones skipped, as apt does) that matches image (a package name
+ * without ":arch") and does not match every one of the n installed
+ * images, or -1. A pattern that matches every installed kernel (the
+ * distribution's "^linux-image-.*") names no release in particular.
+ * *any (may be NULL) is set when some valid pattern matches image at all.
+ */
+long kp_apt_never_pattern(const char *const *patterns, const char *image,
+                          const char *const *images, size_t n, bool *any);
 /** What kind of problem the pre-flight found (dpkg's audit, apt's check). */
 enum kp_problem_kind {
 	KP_PROBLEM_UNMET,           /* an unmet dependency, conflict or break */
@@ -485,6 +555,7 @@ struct kp_config {
 	enum kp_auto auto_purge; /* AUTO */
 	unsigned timeout;      /* TIMEOUT: seconds to wait for apt's lock */
 	unsigned boot_warn;    /* BOOT_WARN_PERCENT */
+	bool only_auto_installed; /* ONLY_AUTO_INSTALLED */
 };
 
 void kp_config_init(struct kp_config *cfg);

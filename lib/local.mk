@@ -21,6 +21,7 @@ lib_libkpurge_a_SOURCES = \
 	lib/orphans.c \
 	lib/orphans-remove.c \
 	lib/plan-prove.c \
+	lib/apt-marks.c \
 	lib/apt-options.c \
 	lib/config.c \
 	lib/fingerprint.c \

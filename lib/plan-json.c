@@ -36,11 +36,44 @@ kp_reason_name(enum kp_reason reason)
 		[KP_REASON_CONFIG_ONLY] = "config-only",
 		[KP_REASON_NO_IMAGE] = "no-image",
 		[KP_REASON_SHARED_UNUSED] = "shared-unused",
+		[KP_REASON_APT_NEVER_AUTOREMOVE] = "apt-never-autoremove",
+		[KP_REASON_MANUALLY_INSTALLED] = "manually-installed",
 	};
 
 	if ((size_t)reason >= KP_ARRAY_SIZE(names) || names[reason] == NULL)
 		return "unknown";
 	return names[reason];
+}
+
+const char *
+kp_install_mark_name(enum kp_install_mark mark)
+{
+	switch (mark) {
+	case KP_MARK_AUTO:
+		return "auto";
+	case KP_MARK_MANUAL:
+		return "manual";
+	case KP_MARK_UNKNOWN:
+		break;
+	}
+	return NULL;
+}
+
+const char *
+kp_apt_verdict_name(enum kp_apt_verdict verdict)
+{
+	static const char *const names[] = {
+		[KP_APT_VERDICT_PROTECTED] = "protected",
+		[KP_APT_VERDICT_WOULD_REMOVE] = "would-remove",
+		[KP_APT_VERDICT_PARTIAL] = "partial",
+		[KP_APT_VERDICT_NEVER] = "never",
+		[KP_APT_VERDICT_NEEDED] = "needed",
+		[KP_APT_VERDICT_NONE] = "none",
+	};
+
+	if ((size_t)verdict >= KP_ARRAY_SIZE(names))
+		return NULL;
+	return names[verdict];
 }
 
 const char *
@@ -165,6 +198,16 @@ json_key(FILE *out, const char *key, const char *value, bool last)
 	fputs(last ? "" : ", ", out);
 }
 
+/* A string, or null for NULL. */
+static void
+json_key_or_null(FILE *out, const char *key, const char *value)
+{
+	if (value != NULL)
+		json_key(out, key, value, false);
+	else
+		fprintf(out, "\"%s\": null, ", key);
+}
+
 static void
 write_package(FILE *out, const struct kp_package *p)
 {
@@ -178,6 +221,9 @@ write_package(FILE *out, const struct kp_package *p)
 	json_key(out, "release", p->release, false);
 	json_key(out, "abi", p->abi, false);
 	json_key(out, "recognised", kp_recognised_name(p->recognised), false);
+	json_key_or_null(out, "apt_mark", kp_install_mark_name(p->mark));
+	fprintf(out, "\"apt_autoremoves\": %s, ",
+	        p->apt_autoremoves ? "true" : "false");
 	json_key(out, "action", kp_action_name(p->action), false);
 	json_key(out, "reason", kp_reason_name(p->reason), false);
 	json_key(out, "why", p->why, true);
@@ -199,6 +245,10 @@ write_release(FILE *out, const struct kp_release *r)
 	        "\"boot_bytes\": %llu, \"apt_protects\": %s, ", r->rank,
 	        r->running ? "true" : "false", r->size_kib, r->boot_bytes,
 	        r->apt_protects ? "true" : "false");
+	json_key_or_null(out, "apt_mark", kp_install_mark_name(r->mark));
+	json_key_or_null(out, "apt_autoremove",
+	                 kp_apt_verdict_name(r->apt_autoremove));
+	json_key_or_null(out, "apt_never_autoremove", r->apt_never_autoremove);
 	json_key(out, "action", kp_action_name(r->action), false);
 	json_key(out, "reason", kp_reason_name(r->reason), false);
 	json_key(out, "why", r->why, false);

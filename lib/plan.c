@@ -825,6 +825,27 @@ release_named(struct kp_plan *plan, const char *name)
 }
 
 /** See kpurge-private.h. */
+const char *
+kp__plan_strdup(struct kp_plan *plan, const char *s)
+{
+	return plan_strdup(plan, s);
+}
+
+/* After a release or package changed to keep: its packages, /boot, purge. */
+static int
+replan(struct kp_plan *plan)
+{
+	size_t i;
+
+	reapply_decisions(plan);
+	plan->boot.freed = 0;
+	for (i = 0; i < plan->n_releases; i++)
+		if (plan->releases[i].action == KP_PURGE)
+			plan->boot.freed += plan->releases[i].boot_bytes;
+	return list_purge(plan);
+}
+
+/** See kpurge-private.h. */
 int
 kp__plan_keep_needed(struct kp_plan *plan, const char *package, const char *why)
 {
@@ -850,12 +871,20 @@ kp__plan_keep_needed(struct kp_plan *plan, const char *package, const char *why)
 		pkg->reason = KP_REASON_NEEDED;
 		pkg->why = owned;
 	}
-	reapply_decisions(plan);
-	plan->boot.freed = 0;
-	for (i = 0; i < plan->n_releases; i++)
-		if (plan->releases[i].action == KP_PURGE)
-			plan->boot.freed += plan->releases[i].boot_bytes;
-	return list_purge(plan);
+	return replan(plan);
+}
+
+/** See kpurge-private.h. */
+int
+kp__plan_keep_release(struct kp_plan *plan, struct kp_release *rel,
+                      enum kp_reason reason, const char *why)
+{
+	const char *owned = plan_strdup(plan, why);
+
+	if (owned == NULL)
+		return -ENOMEM;
+	decide(plan, rel, KP_KEEP, reason, owned);
+	return replan(plan);
 }
 
 /* -------------------------------------------------------------- driver */
@@ -1071,6 +1100,7 @@ build(struct kp_plan *plan, struct kp_ctx *ctx,
 	int r;
 
 	plan->keep = opts->keep;
+	plan->only_auto_installed = opts->only_auto_installed;
 	if (opts->running != NULL &&
 	    (plan->running = strdup(opts->running)) == NULL)
 		return -ENOMEM;

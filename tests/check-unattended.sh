@@ -19,7 +19,7 @@ mkdir -p "$T/root/var/lib/dpkg" "$T/root$sysconfdir"
 sed 's/^#\([A-Z_]*=\)/\1/' "$top_srcdir/etc/purge-old-kernels.conf" \
 	>"$T/root$sysconfdir/purge-old-kernels.conf"
 keys=$(sed -n 's/^\([A-Z_]*\)=.*/\1/p' "$T/root$sysconfdir/purge-old-kernels.conf" | tr '\n' ' ')
-assert_eq "KEEP PROTECT AUTO TIMEOUT BOOT_WARN_PERCENT " "$keys" "it documents every key"
+assert_eq "KEEP PROTECT AUTO TIMEOUT BOOT_WARN_PERCENT ONLY_AUTO_INSTALLED " "$keys" "it documents every key"
 "$POK" --root="$T/root" --list >"$T/out" 2>"$T/err" && rc=0 || rc=$?
 assert_eq 0 "$rc" "--list with it exits 0"
 # Its PROTECT names releases this empty root does not have: a warning

@@ -105,6 +105,12 @@ tests_t_summary_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli \
 tests_t_summary_CFLAGS = $(UNIT_CFLAGS) $(POPT_CFLAGS)
 tests_t_summary_LDADD = $(UNIT_LDADD) $(POPT_LIBS)
 
+## apt's own protections: the rule for APT::NeverAutoRemove patterns.
+UNIT_TESTS += tests/t-apt-marks
+tests_t_apt_marks_SOURCES = tests/t-apt-marks.c
+tests_t_apt_marks_CFLAGS = $(UNIT_CFLAGS)
+tests_t_apt_marks_LDADD = $(UNIT_LDADD)
+
 ## The trust walk: which names root may rely on and write through.
 UNIT_TESTS += tests/t-trust
 tests_t_trust_SOURCES = tests/t-trust.c
@@ -189,6 +195,9 @@ INTEGRATION_TESTS += tests/integration/apt-autoremove.sh \
 
 ## Files of removed kernels that no package owns (issue 17).
 INTEGRATION_TESTS += tests/integration/orphans.sh
+## apt's own protections and marks: APT::NeverAutoRemove, apt-mark's
+## marks, --only-auto-installed, apt autoremove's verdict per release.
+INTEGRATION_TESTS += tests/integration/apt-marks.sh
 
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)
