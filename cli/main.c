@@ -402,7 +402,7 @@ prepare_environment(const struct cli_options *opts)
 
 	if (cli_environ_prepare(opts->root, err, sizeof(err)) == 0)
 		return 0;
-	if (opts->hook)
+	if (opts->hook || opts->guard)
 		cli_error("warning: %s; the apt hook does nothing", err);
 	else
 		cli_error("%s", err);
@@ -441,7 +441,8 @@ main(int argc, char **argv)
 	else if (prepare_environment(&opts) == 0)
 		r = cli_dispatch(&opts, run);
 	else
-		r = opts.hook ? 0 : CLI_EXIT_ERROR; /* never fail apt's run */
+		/* never fail apt's run */
+		r = opts.hook || opts.guard ? 0 : CLI_EXIT_ERROR;
 	cli_options_free(&opts);
 	return check_stdout(r);
 }

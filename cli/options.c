@@ -31,6 +31,7 @@ enum {
 	OPT_PROTECT,
 	OPT_FIX,
 	OPT_HOOK,
+	OPT_GUARD,
 	OPT_AUTO,
 	OPT_STATUS,
 	OPT_HELP,
@@ -63,6 +64,9 @@ static const struct poptOption option_table[] = {
 	  "recover a full /boot that apt-get refuses to touch", NULL },
 	{ "hook", '\0', POPT_ARG_NONE, NULL, OPT_HOOK,
 	  "apt's DPkg::Post-Invoke hook: report; never fails", NULL },
+	{ "guard", '\0', POPT_ARG_NONE, NULL, OPT_GUARD,
+	  "apt's Pre-Install-Pkgs hook: stop a kernel /boot lacks room for",
+	  NULL },
 	{ "auto", '\0', POPT_ARG_NONE, NULL, OPT_AUTO,
 	  "the periodic job: purge as configured, log it", NULL },
 	{ "status", '\0', POPT_ARG_STRING, NULL, OPT_STATUS,
@@ -309,6 +313,9 @@ apply_option(struct cli_options *opts, int id, char *arg, char *err,
 	case OPT_HOOK:
 		opts->hook = true;
 		break;
+	case OPT_GUARD:
+		opts->guard = true;
+		break;
 	case OPT_AUTO:
 		opts->auto_purge = true;
 		break;
@@ -352,19 +359,20 @@ read_options(poptContext ctx, struct cli_options *opts, char *err,
 	return 0;
 }
 
-/* --hook, --auto and --status are modes of their own. */
+/* --hook, --guard, --auto and --status are modes of their own. */
 static int
 check_unattended(const struct cli_options *opts, char *err, size_t err_size)
 {
-	const char *mode = opts->hook ? "--hook" : opts->auto_purge ? "--auto"
-	                   : "--status";
-	int n = opts->hook + opts->auto_purge + (opts->status != NULL);
+	const char *mode = opts->hook ? "--hook" : opts->guard ? "--guard" :
+	                   opts->auto_purge ? "--auto" : "--status";
+	int n = opts->hook + opts->guard + opts->auto_purge +
+	        (opts->status != NULL);
 
 	if (n == 0)
 		return 0;
 	if (n > 1)
-		return usage_error(err, err_size, "--hook, --auto and --status "
-		                   "do not go together");
+		return usage_error(err, err_size, "--hook, --guard, --auto and "
+		                   "--status do not go together");
 	if (opts->list || opts->dry_run || opts->json || opts->fix)
 		return usage_error(err, err_size, "%s does not go with %s", mode,
 		                   opts->list ? "--list" : opts->dry_run ?
@@ -580,7 +588,7 @@ bool
 cli_options_purging(const struct cli_options *opts)
 {
 	return !opts->dry_run && !opts->list && !opts->hook &&
-	       opts->status == NULL;
+	       !opts->guard && opts->status == NULL;
 }
 
 /** --fix, for real: dpkg and apt-get change the system. */

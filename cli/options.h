@@ -33,6 +33,7 @@ struct cli_options {
 	bool version;
 	bool keep_set;     /* --keep was given: it wins over KEEP */
 	bool hook;         /* --hook: apt's hook */
+	bool guard;        /* --guard: apt's Pre-Install-Pkgs hook */
 	bool auto_purge;   /* --auto: the periodic job */
 	char *status;      /* --status=byobu|prometheus; NULL: not given */
 	char *root;        /* --root, as given; NULL: this system (/ however

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "guard.h"
 #include "output.h"
 #include "unattended.h"
 
@@ -37,8 +38,9 @@ refresh_state(const struct cli_options *opts, const struct kp_config *cfg)
 }
 
 /**
- * Run the mode opts asks for: --hook, --auto, --status, or else run(opts)
- * with the configuration file applied. Returns the exit status.
+ * Run the mode opts asks for: --hook, --guard, --auto, --status, or
+ * else run(opts) with the configuration file applied. Returns the exit
+ * status.
  */
 int
 cli_dispatch(struct cli_options *opts,
@@ -51,6 +53,8 @@ cli_dispatch(struct cli_options *opts,
 
 	if (opts->hook)
 		return cli_hook(opts);
+	if (opts->guard)
+		return cli_guard_run(opts);
 	if (opts->auto_purge)
 		return cli_auto(opts);
 	if (opts->status != NULL)

@@ -156,6 +156,19 @@ set_auto(const struct line *l, struct kp_config *cfg, const char *value)
 	return 0;
 }
 
+static int
+set_guard(const struct line *l, struct kp_config *cfg, const char *value)
+{
+	if (strcasecmp(value, "yes") == 0 || strcasecmp(value, "true") == 0)
+		cfg->guard = true;
+	else if (strcasecmp(value, "no") == 0 ||
+	         strcasecmp(value, "false") == 0)
+		cfg->guard = false;
+	else
+		return line_error(l, "GUARD must be yes or no, not '%s'", value);
+	return 0;
+}
+
 static void
 free_protect(struct kp_config *cfg)
 {
@@ -241,6 +254,8 @@ set_value(const struct line *l, struct kp_config *cfg, const char *key,
 		return set_timeout(l, cfg, value);
 	if (strcmp(key, "BOOT_WARN_PERCENT") == 0)
 		return set_boot_warn(l, cfg, value);
+	if (strcmp(key, "GUARD") == 0)
+		return set_guard(l, cfg, value);
 	/* A newer version's key, or a typo: say so, and go on. */
 	if (log != NULL) {
 		snprintf(msg, sizeof(msg), "%s:%u: unknown key '%s' ignored",
@@ -281,6 +296,7 @@ kp_config_init(struct kp_config *cfg)
 	cfg->auto_purge = KP_AUTO_NO;
 	cfg->timeout = KP_TIMEOUT_DEFAULT;
 	cfg->boot_warn = KP_BOOT_WARN_DEFAULT;
+	cfg->guard = true;
 }
 
 /** Free what cfg owns; it holds the defaults again. */

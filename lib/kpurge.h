@@ -416,6 +416,7 @@ struct kp_config {
 	enum kp_auto auto_purge; /* AUTO */
 	unsigned timeout;      /* TIMEOUT: seconds to wait for apt's lock */
 	unsigned boot_warn;    /* BOOT_WARN_PERCENT */
+	bool guard;            /* GUARD: the apt guard checks /boot (yes) */
 };
 
 void kp_config_init(struct kp_config *cfg);
