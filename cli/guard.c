@@ -55,7 +55,8 @@ struct tally {
 	unsigned long long freed;      /* by apt's removals before the stop */
 	unsigned long long files;      /* incoming kernels' /boot files */
 	unsigned long long initrds;    /* their initrds, estimated */
-	const char *stopped_at;        /* the package that does not fit */
+	/* The package that does not fit; -avail is then what is missing. */
+	const char *stopped_at;
 	size_t n_images;               /* incoming images up to there */
 };
 
@@ -458,7 +459,8 @@ walk(const struct cli_options *opts, const struct cli_guard_input *in,
 
 /* "; 'sudo purge-old-kernels' would free ..." for the stop message. */
 static void
-remedy(struct cli_options *opts, char *buf, size_t size)
+remedy(struct cli_options *opts, unsigned long long short_by, char *buf,
+       size_t size)
 {
 	struct cli_log log = { NULL, NULL };
 	struct kp_ctx *ctx = NULL;
@@ -491,8 +493,10 @@ remedy(struct cli_options *opts, char *buf, size_t size)
 		         options);
 	else
 		snprintf(buf, size, "; 'sudo " CLI_NAME "%s' would free %s "
-		         "there (%u old kernel release%s: %s)", options, freed,
-		         s.purgeable, s.purgeable == 1 ? "" : "s", names);
+		         "there (%u old kernel release%s: %s)%s", options, freed,
+		         s.purgeable, s.purgeable == 1 ? "" : "s", names,
+		         b.freed < short_by ? ", not enough: make more room in "
+		         "/boot too" : "");
 	kp_plan_free(plan);
 	kp_ctx_free(ctx);
 }
@@ -515,7 +519,7 @@ stop(struct cli_options *opts, const struct kp_config *cfg,
 		snprintf(freed, sizeof(freed), " (and %s apt's removals free "
 		         "first)", f);
 	}
-	remedy(opts, fix, sizeof(fix));
+	remedy(opts, (unsigned long long)-t->avail, fix, sizeof(fix));
 	cli_error("stopped apt before it installs %s: /boot has %s free%s, "
 	          "and %s need%s about %s there (%s of files, %s for "
 	          "initrds, +%d%%)%s%s; then run apt again", t->stopped_at,

@@ -148,6 +148,7 @@ INTEGRATION_TESTS += \
 INTEGRATION_TESTS += \
 	tests/integration/hook.sh \
 	tests/integration/hook-stale.sh \
+	tests/integration/guard.sh \
 	tests/integration/auto.sh \
 	tests/integration/config-location.sh \
 	tests/integration/messages.sh \
