@@ -67,6 +67,16 @@ tests_t_cli_environ_SOURCES = tests/t-cli-environ.c cli/environ.c
 tests_t_cli_environ_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/cli
 tests_t_cli_environ_LDADD = $(UNIT_LDADD)
 
+## apt's message to the guard (--guard), read: version 3 of its
+## Pre-Install-Pkgs protocol as a real apt-get wrote it.
+UNIT_TESTS += tests/t-cli-guard
+tests_t_cli_guard_SOURCES = tests/t-cli-guard.c cli/guard-proto.c
+tests_t_cli_guard_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DCORPUS_V3='"$(top_srcdir)/tests/corpus/apt-hook-v3.txt"'
+tests_t_cli_guard_CFLAGS = $(UNIT_CFLAGS) $(POPT_CFLAGS) -I$(top_srcdir)/cli
+tests_t_cli_guard_LDADD = $(UNIT_LDADD)
+EXTRA_DIST += tests/corpus/apt-hook-v3.txt
+
 ## The plan's safety rules over thousands of generated systems (seeded:
 ## KP_SEED, KP_CASES, KP_CASE, KP_APT_SAMPLE, KP_TRICKY; see tests/t-invariants.c).
 UNIT_TESTS += tests/t-invariants
