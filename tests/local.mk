@@ -165,7 +165,7 @@ INTEGRATION_TESTS += \
 	tests/integration/status.sh \
 	tests/integration/byobu-tmux.sh \
 	tests/integration/ansible.sh
-EXTRA_DIST += tests/lib/unattended.sh bench/unattended.sh
+EXTRA_DIST += tests/lib/unattended.sh bench/unattended.sh bench/guard.sh
 
 ## Hostile input and faults, through the real CLI, dpkg and apt-get.
 INTEGRATION_TESTS += tests/integration/hostile-input.sh \
