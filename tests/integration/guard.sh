@@ -176,6 +176,40 @@ assert_installed linux-image-6.8.0-51-generic
 assert_dpkg_state linux-image-$R c "removed by apt in the same run"
 assert_audit_clean
 
+section "the lock finding, by experiment: inside a Pre-Install-Pkgs hook apt-get cannot run, dpkg's own lock is free"
+cat >"$SANDBOX_TMP/probe" <<EOF2
+#!/bin/sh
+cat >/dev/null
+exec >"$SANDBOX_TMP/probe.out" 2>&1
+echo "DPKG_FRONTEND_LOCKED=\${DPKG_FRONTEND_LOCKED:-unset}"
+"$PYTHON" - "$ROOT/var/lib/dpkg" <<'PY'
+import fcntl, os, sys
+for n in ("lock-frontend", "lock"):
+    fd = os.open(os.path.join(sys.argv[1], n), os.O_RDWR)
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        print(n, "free")
+    except OSError:
+        print(n, "held")
+PY
+"$APT_GET" -o Dir="$ROOT" -o Dir::State::status="$ROOT/var/lib/dpkg/status" \
+	-o DPkg::Options::=--root="$ROOT" -y remove --purge nano
+echo "apt-get: exit \$?"
+EOF2
+chmod +x "$SANDBOX_TMP/probe"
+printf 'DPkg::Pre-Install-Pkgs:: "%s";\n' "$SANDBOX_TMP/probe" >"$ROOT/etc/apt/apt.conf.d/50probe"
+want_other nano 7.2-2 section=editors /bin/nano:2048
+take_pending
+run apt_sandbox -y install $DEBS
+rm -f "$ROOT/etc/apt/apt.conf.d/50probe"
+probe=$(cat "$SANDBOX_TMP/probe.out")
+printf '%s\n' "$probe" | sed 's/^/  # /'
+assert_contains "$probe" "DPKG_FRONTEND_LOCKED=true" "apt tells its Pre-Install-Pkgs hooks it holds the frontend lock"
+assert_contains "$probe" "lock-frontend held" "apt holds lock-frontend"
+assert_contains "$probe" "lock free" "dpkg's own lock is free (apt let it go for dpkg)"
+assert_contains "$probe" "apt-get: exit 100" "an apt-get run from the hook fails"
+assert_contains "$probe" "Could not get lock $ROOT/var/lib/dpkg/lock-frontend" "on the frontend lock"
+
 section "the guard on its own: bad input and bad combinations"
 printf '/var/cache/apt/archives/x.deb\n' >"$SANDBOX_TMP/v1"
 run sh -c '"$1" --root="$2" --running="$3" --guard <"$4"' sh "$POK" "$ROOT" $R "$SANDBOX_TMP/v1"
