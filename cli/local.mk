@@ -28,6 +28,9 @@ cli_purge_old_kernels_SOURCES += \
 	cli/state.c \
 	cli/status.c \
 	cli/hook.c \
+	cli/guard.c \
+	cli/guard-proto.c \
+	cli/guard.h \
 	cli/auto.c
 cli_purge_old_kernels_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"'
 cli_purge_old_kernels_CFLAGS = $(AM_CFLAGS) $(POPT_CFLAGS)

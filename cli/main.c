@@ -15,6 +15,7 @@
 
 #include "environ.h"
 #include "fix.h"
+#include "guard.h"
 #include "kpurge.h"
 #include "options.h"
 #include "orphans.h"

@@ -62,6 +62,8 @@ enum cli_mode_log {
 	  CLI_MODE_LOG_TERMINAL, run_plan)                                   \
 	X(HOOK, "--hook", CLI_MODE_ALONE | CLI_MODE_NEVER_FAILS,             \
 	  CLI_MODE_LOG_TERMINAL, cli_hook)                                   \
+	X(GUARD, "--guard", CLI_MODE_ALONE | CLI_MODE_NEVER_FAILS,           \
+	  CLI_MODE_LOG_TERMINAL, cli_guard_run)                              \
 	X(AUTO, "--auto",                                                    \
 	  CLI_MODE_ALONE | CLI_MODE_CHANGES | CLI_MODE_APT_ARGS |             \
 	  CLI_MODE_NO_SIMULATE, CLI_MODE_LOG_SYSTEM, cli_auto)               \

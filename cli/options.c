@@ -34,6 +34,7 @@ enum {
 	OPT_ORPHANS,
 	OPT_ONLY_AUTO,
 	OPT_HOOK,
+	OPT_GUARD,
 	OPT_AUTO,
 	OPT_STATUS,
 	OPT_HELP,
@@ -70,6 +71,8 @@ static const struct poptOption option_table[] = {
 	  "then remove files of gone kernels no package owns", NULL },
 	{ "hook", '\0', POPT_ARG_NONE, NULL, OPT_HOOK,
 	  "apt's DPkg::Post-Invoke hook: report; never fails", NULL },
+	{ "guard", '\0', POPT_ARG_NONE, NULL, OPT_GUARD,
+	  "Pre-Install-Pkgs hook: stop a kernel /boot can't hold", NULL },
 	{ "auto", '\0', POPT_ARG_NONE, NULL, OPT_AUTO,
 	  "the periodic job: purge as configured, log it", NULL },
 	{ "status", '\0', POPT_ARG_STRING, NULL, OPT_STATUS,
@@ -109,9 +112,10 @@ static const char help_footer[] =
 "shows each.\n"
 "\n"
 "KEEP and PROTECT in the configuration file, purge-old-kernels.conf(5),\n"
-"apply unless --keep is given; --protect adds to PROTECT. --hook, --auto\n"
-"and --status are for apt, cron or systemd, Byobu and node_exporter; the\n"
-"man page says how to set them up.\n"
+"apply unless --keep is given; --protect adds to PROTECT. --hook, --guard,\n"
+"--auto and --status are for apt, cron or systemd, Byobu and node_exporter;\n"
+"the man page says how to set them up. --guard exits 3 to stop apt's run;\n"
+"GUARD=no or PURGE_OLD_KERNELS_GUARD=no turns it off.\n"
 "\n"
 "Every plan is checked with apt-get's own resolver: a release apt-get would\n"
 "take along or replace is kept (\"needed by ...\"). A purge on a broken\n"
@@ -378,6 +382,9 @@ apply_option(struct cli_options *opts, int id, char *arg, struct kp_error *err)
 	case OPT_HOOK:
 		free(arg);
 		return set_mode(opts, CLI_MODE_HOOK, err);
+	case OPT_GUARD:
+		free(arg);
+		return set_mode(opts, CLI_MODE_GUARD, err);
 	case OPT_AUTO:
 		free(arg);
 		return set_mode(opts, CLI_MODE_AUTO, err);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "guard.h"
 #include "output.h"
 #include "unattended.h"
 

@@ -156,18 +156,19 @@ set_auto(const struct line *l, struct kp_config *cfg, const char *value)
 	return 0;
 }
 
-/* ONLY_AUTO_INSTALLED: yes or no, as AUTO. */
+/* ONLY_AUTO_INSTALLED, GUARD: yes or no (true or false). */
 static int
-set_only_auto(const struct line *l, struct kp_config *cfg, const char *value)
+set_yes_no(const struct line *l, const char *key, const char *value,
+           bool *out)
 {
 	if (strcasecmp(value, "yes") == 0 || strcasecmp(value, "true") == 0)
-		cfg->only_auto_installed = true;
+		*out = true;
 	else if (strcasecmp(value, "no") == 0 ||
 	         strcasecmp(value, "false") == 0)
-		cfg->only_auto_installed = false;
+		*out = false;
 	else
-		return line_error(l, "ONLY_AUTO_INSTALLED must be yes or no, "
-		                  "not '%s'", value);
+		return line_error(l, "%s must be yes or no, not '%s'", key,
+		                  value);
 	return 0;
 }
 
@@ -257,7 +258,9 @@ set_value(const struct line *l, struct kp_config *cfg, const char *key,
 	if (strcmp(key, "BOOT_WARN_PERCENT") == 0)
 		return set_boot_warn(l, cfg, value);
 	if (strcmp(key, "ONLY_AUTO_INSTALLED") == 0)
-		return set_only_auto(l, cfg, value);
+		return set_yes_no(l, key, value, &cfg->only_auto_installed);
+	if (strcmp(key, "GUARD") == 0)
+		return set_yes_no(l, key, value, &cfg->guard);
 	/* A newer version's key, or a typo: say so, and go on. */
 	if (log != NULL) {
 		snprintf(msg, sizeof(msg), "%s:%u: unknown key '%s' ignored",
@@ -298,6 +301,7 @@ kp_config_init(struct kp_config *cfg)
 	cfg->auto_purge = KP_AUTO_NO;
 	cfg->timeout = KP_TIMEOUT_DEFAULT;
 	cfg->boot_warn = KP_BOOT_WARN_DEFAULT;
+	cfg->guard = true;
 }
 
 /** Free what cfg owns; it holds the defaults again. */

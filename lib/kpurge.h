@@ -556,6 +556,7 @@ struct kp_config {
 	unsigned timeout;      /* TIMEOUT: seconds to wait for apt's lock */
 	unsigned boot_warn;    /* BOOT_WARN_PERCENT */
 	bool only_auto_installed; /* ONLY_AUTO_INSTALLED */
+	bool guard;            /* GUARD: the apt guard checks /boot (yes) */
 };
 
 void kp_config_init(struct kp_config *cfg);

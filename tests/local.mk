@@ -68,6 +68,16 @@ tests_t_cli_environ_SOURCES = tests/t-cli-environ.c cli/environ.c cli/log.c
 tests_t_cli_environ_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/cli
 tests_t_cli_environ_LDADD = $(UNIT_LDADD)
 
+## apt's message to the guard (--guard), read: version 3 of its
+## Pre-Install-Pkgs protocol as a real apt-get wrote it.
+UNIT_TESTS += tests/t-cli-guard
+tests_t_cli_guard_SOURCES = tests/t-cli-guard.c cli/guard-proto.c
+tests_t_cli_guard_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DCORPUS_V3='"$(top_srcdir)/tests/corpus/apt-hook-v3.txt"'
+tests_t_cli_guard_CFLAGS = $(UNIT_CFLAGS) $(POPT_CFLAGS) -I$(top_srcdir)/cli
+tests_t_cli_guard_LDADD = $(UNIT_LDADD)
+EXTRA_DIST += tests/corpus/apt-hook-v3.txt
+
 ## The plan's safety rules over thousands of generated systems (seeded:
 ## KP_SEED, KP_CASES, KP_CASE, KP_APT_SAMPLE, KP_TRICKY; see tests/t-invariants.c).
 UNIT_TESTS += tests/t-invariants
@@ -163,13 +173,14 @@ INTEGRATION_TESTS += \
 INTEGRATION_TESTS += \
 	tests/integration/hook.sh \
 	tests/integration/hook-stale.sh \
+	tests/integration/guard.sh \
 	tests/integration/auto.sh \
 	tests/integration/config-location.sh \
 	tests/integration/messages.sh \
 	tests/integration/status.sh \
 	tests/integration/byobu-tmux.sh \
 	tests/integration/ansible.sh
-EXTRA_DIST += tests/lib/unattended.sh bench/unattended.sh
+EXTRA_DIST += tests/lib/unattended.sh bench/unattended.sh bench/guard.sh
 
 ## Hostile input and faults, through the real CLI, dpkg and apt-get.
 INTEGRATION_TESTS += tests/integration/hostile-input.sh \

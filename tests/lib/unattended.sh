@@ -41,8 +41,17 @@ install_hook() {
 	sed -e "s|@bindir@/purge-old-kernels|$dir/${POK##*/}|g" \
 		-e "s|@sysconfdir@|$sysconfdir|g" \
 		-e "s|--hook|--hook --root=$ROOT --running=$1|" \
+		-e "s|--guard|--guard --root=$ROOT --running=$1|" \
 		"$top_srcdir/etc/apt.conf.d/85purge-old-kernels.in" \
 		>"$ROOT/etc/apt/apt.conf.d/85purge-old-kernels"
+}
+
+# install_guard RUNNING: only the shipped snippet's Pre-Install-Pkgs hook
+# (--guard) and its protocol version, as install_hook writes them.
+install_guard() {
+	install_hook "$1"
+	sed -i -n -e '/Pre-Install-Pkgs/p' -e '/Tools::Options/p' \
+		"$ROOT/etc/apt/apt.conf.d/85purge-old-kernels"
 }
 
 # take_pending: move the .deb files the release helpers queued into DEBS,
