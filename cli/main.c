@@ -356,6 +356,29 @@ remove_orphans(const struct cli_options *opts, const struct job *job)
 	return 0;
 }
 
+/*
+ * apt-get exited 0: see that the purge happened. apt's configuration can
+ * make apt-get only simulate (APT::Get::Simulate in apt.conf), which no
+ * forwarded argument shows. 0, or CLI_EXIT_ERROR with what is left said.
+ */
+static int
+check_purged(const struct cli_options *opts, const struct job *job)
+{
+	struct cli_purge_left left;
+
+	cli_purge_left(opts->root, job->plan, &left);
+	if (!left.known || left.list[0] == '\0')
+		return 0;
+	if (!left.changed)
+		cli_error("apt-get exited 0 but removed nothing (does apt's "
+		          "configuration set APT::Get::Simulate?); nothing "
+		          "was purged");
+	else
+		cli_error("apt-get exited 0 but left %s; run " CLI_NAME
+		          " again to finish the purge", left.list);
+	return CLI_EXIT_ERROR;
+}
+
 static int
 purge(const struct cli_options *opts, const struct job *job)
 {
@@ -395,8 +418,11 @@ purge(const struct cli_options *opts, const struct job *job)
 		cli_purge_left(opts->root, job->plan, &left);
 		cli_apt_failed_message(&left, status, msg, sizeof(msg));
 		cli_error("%s", msg);
-	} else if (!opts->args.apt_simulate && !opts->args.apt_quiet) {
-		cli_print_purged(stdout, job->plan, &style);
+	} else if (!opts->args.apt_simulate) {
+		if ((status = check_purged(opts, job)) != 0)
+			return status;
+		if (!opts->args.apt_quiet)
+			cli_print_purged(stdout, job->plan, &style);
 	}
 	/* The purge's result stands; then the files it left. */
 	return status != 0 ? status : remove_orphans(opts, job);
