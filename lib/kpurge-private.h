@@ -27,6 +27,13 @@ kp__size_add(unsigned long long a, unsigned long long b)
 	       ? KP_SIZE_KIB_MAX : a + b;
 }
 
+/* a + b in bytes, saturating at the largest unsigned long long. */
+static inline unsigned long long
+kp__bytes_add(unsigned long long a, unsigned long long b)
+{
+	return a > ~0ULL - b ? ~0ULL : a + b;
+}
+
 /* plan.c: the plan, shared with the files that measure and prove it. */
 struct kp_plan {
 	struct kp_release *releases;
@@ -132,5 +139,12 @@ int kp__plan_keep_needed(struct kp_plan *plan, const char *package,
  */
 void kp__plan_measure_boot(struct kp_plan *plan, const char *root,
                            const char *admindir);
+
+/*
+ * space.c: recount from the releases' measures what the plan frees under
+ * /boot (plan->boot.freed) and in all (plan->purge_kib), both saturating,
+ * after a decision changed. Measures nothing.
+ */
+void kp__plan_count_freed(struct kp_plan *plan);
 
 #endif /* KPURGE_PRIVATE_H */

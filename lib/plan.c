@@ -704,7 +704,6 @@ list_purge(struct kp_plan *plan)
 
 	free(plan->purge);
 	plan->n_purge = 0;
-	plan->purge_kib = 0;
 	plan->purge = calloc(plan->n_packages ? plan->n_packages : 1,
 	                     sizeof(*plan->purge));
 	if (plan->purge == NULL)
@@ -713,8 +712,6 @@ list_purge(struct kp_plan *plan)
 		if (plan->packages[i].action != KP_PURGE)
 			continue;
 		plan->purge[plan->n_purge++] = plan->packages[i].name;
-		plan->purge_kib = kp__size_add(plan->purge_kib,
-		                               plan->packages[i].size_kib);
 	}
 	qsort(plan->purge, plan->n_purge, sizeof(*plan->purge), cmp_purge_names);
 	return 0;
@@ -828,6 +825,7 @@ kp__plan_keep_needed(struct kp_plan *plan, const char *package, const char *why)
 	struct kp_package *pkg = NULL;
 	const char *owned = plan_strdup(plan, why);
 	size_t i;
+	int r;
 
 	for (i = 0; i < plan->n_packages && pkg == NULL; i++)
 		if (strcmp(plan->packages[i].name, package) == 0)
@@ -848,11 +846,9 @@ kp__plan_keep_needed(struct kp_plan *plan, const char *package, const char *why)
 		pkg->why = owned;
 	}
 	reapply_decisions(plan);
-	plan->boot.freed = 0;
-	for (i = 0; i < plan->n_releases; i++)
-		if (plan->releases[i].action == KP_PURGE)
-			plan->boot.freed += plan->releases[i].boot_bytes;
-	return list_purge(plan);
+	r = list_purge(plan);
+	kp__plan_count_freed(plan);
+	return r;
 }
 
 /* -------------------------------------------------------------- driver */

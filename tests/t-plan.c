@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "kpurge.h"
+#include "kpurge-private.h" /* test_boot_freed_saturates: the plan's insides */
 #include "statusdb.h"
 
 #define U(abi, fl) \
@@ -500,6 +501,34 @@ test_boot_space(void **state)
 	sdb_root_free(root);
 }
 
+/*
+ * What the purge frees under /boot saturates, recounted after a release is
+ * kept for a dependency too: two releases of more than half of 2^64 bytes
+ * each (no filesystem has them; the sum must still not wrap to nothing).
+ */
+static void
+test_boot_freed_saturates(void **state)
+{
+	static const struct sdb_pkg pkgs[] = {
+		U("5.15.0-70", "generic"), U("5.15.0-88", "generic"),
+		U("5.15.0-91", "generic"), U("5.15.0-101", "generic"), { NULL }
+	};
+	char *root = sdb_root_new(pkgs);
+	struct kp_plan *plan = plan_root(root, 1);
+	struct kp_boot_space b;
+
+	(void)state;
+	sdb_root_free(root);
+	assert_int_equal(kp_plan_n_releases(plan), 4);
+	plan->releases[1].boot_bytes = ~0ULL / 2 + 1; /* 5.15.0-91 */
+	plan->releases[2].boot_bytes = ~0ULL / 2 + 1; /* 5.15.0-88 */
+	assert_int_equal(kp__plan_keep_needed(plan, "linux-image-5.15.0-70-generic",
+	                                      "needed"), 0);
+	kp_plan_boot_space(plan, &b);
+	assert_true(b.freed == ~0ULL);
+	kp_plan_free(plan);
+}
+
 /* A custom release "6.7.1-dbgsym" is known by the kernel its image ships. */
 static void
 test_custom_dbgsym_release(void **state)
@@ -579,7 +608,7 @@ test_json_not_utf8(void **state)
 int
 main(void)
 {
-	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 7];
+	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 8];
 	size_t i, n = sizeof(cases) / sizeof(cases[0]);
 
 	for (i = 0; i < n; i++) {
@@ -591,6 +620,7 @@ main(void)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_protect_matches);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_sizes_saturate);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_boot_space);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_boot_freed_saturates);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_custom_dbgsym_release);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_debug_symbols_beside_dbg_headers);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_json_not_utf8);
