@@ -14,6 +14,7 @@ lib_libkpurge_a_SOURCES = \
 	lib/error.c \
 	lib/version.c \
 	lib/names.c \
+	lib/enums.c \
 	lib/dpkg-db.c \
 	lib/plan.c \
 	lib/plan-json.c \

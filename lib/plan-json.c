@@ -1,5 +1,5 @@
 /*
- * libkpurge - names of the plan's enums and the plan as JSON.
+ * libkpurge - the plan as JSON.
  *
  * The JSON document is a stable interface for fleet tools: fields are only
  * ever added. Its "format" member is bumped on an incompatible change.
@@ -12,63 +12,6 @@
 #include "kpurge-private.h"
 
 #define KP_JSON_FORMAT 1
-
-const char *
-kp_action_name(enum kp_action action)
-{
-	return action == KP_PURGE ? "purge" : "keep";
-}
-
-const char *
-kp_reason_name(enum kp_reason reason)
-{
-	static const char *const names[] = {
-		[KP_REASON_RUNNING] = "running",
-		[KP_REASON_NEWEST] = "newest",
-		[KP_REASON_LATEST] = "latest",
-		[KP_REASON_HELD] = "held",
-		[KP_REASON_PROTECTED] = "protected",
-		[KP_REASON_NEWER_INCOMPLETE] = "newer-incomplete",
-		[KP_REASON_NEEDED] = "needed",
-		[KP_REASON_SHARED_KEPT] = "shared-kept",
-		[KP_REASON_OLD] = "old",
-		[KP_REASON_CONFIG_ONLY] = "config-only",
-		[KP_REASON_NO_IMAGE] = "no-image",
-		[KP_REASON_SHARED_UNUSED] = "shared-unused",
-	};
-
-	if ((size_t)reason >= KP_ARRAY_SIZE(names) || names[reason] == NULL)
-		return "unknown";
-	return names[reason];
-}
-
-const char *
-kp_state_name(enum kp_state state)
-{
-	switch (state) {
-	case KP_STATE_INSTALLED:
-		return "installed";
-	case KP_STATE_CONFIG_FILES:
-		return "config-files";
-	case KP_STATE_BROKEN:
-		return "broken";
-	}
-	return "unknown";
-}
-
-const char *
-kp_release_state_name(enum kp_release_state state)
-{
-	switch (state) {
-	case KP_RELEASE_COMPLETE:
-		return "complete";
-	case KP_RELEASE_INCOMPLETE:
-		return "incomplete";
-	case KP_RELEASE_CONFIG_ONLY:
-		return "config-files";
-	}
-	return "unknown";
-}
 
 /* Is c a UTF-8 continuation byte (10xxxxxx)? */
 static bool
