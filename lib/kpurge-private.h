@@ -52,7 +52,8 @@ struct kp_plan {
 	/* Every string the plan owns, freed together. */
 	char **strings;
 	size_t n_strings, cap_strings;
-	/* While planning: package i of the context -> its release, or -1. */
+	/* Package i -> the index of its release, or -1 (as packages[i] is
+	 * while planning, and after link_packages() sorts them). */
 	long *release_of;
 	/* The flavour-less packages and the releases that use them (plan.c). */
 	struct kp__shared_use *uses;

@@ -259,6 +259,15 @@ decide(struct kp_plan *plan, struct kp_release *rel, enum kp_action action,
 	rel->why = why;
 }
 
+static void
+decide_package(struct kp_package *pkg, enum kp_action action,
+               enum kp_reason reason, const char *why)
+{
+	pkg->action = action;
+	pkg->reason = reason;
+	pkg->why = why;
+}
+
 /* Rank complete releases by version: flavours of one ABI share a rank. */
 static const struct kp_release *
 rank_releases(struct kp_plan *plan)
@@ -428,15 +437,6 @@ abi_has_release(const struct kp_plan *plan, const char *abi)
 		if (strcmp(plan->releases[i].abi, abi) == 0)
 			return true;
 	return false;
-}
-
-static void
-decide_package(struct kp_package *pkg, enum kp_action action,
-               enum kp_reason reason, const char *why)
-{
-	pkg->action = action;
-	pkg->reason = reason;
-	pkg->why = why;
 }
 
 /*
@@ -626,7 +626,11 @@ shared_decided(const struct kp_package *pkg)
 	return pkg->reason == KP_REASON_NEEDED || pkg->reason == KP_REASON_PROTECTED;
 }
 
-/* Give every package its release's decision, or its own if flavour-less. */
+/*
+ * Give every package its release's decision, or its own if flavour-less:
+ * while planning and again after a change (plan->release_of follows the
+ * packages when link_packages() sorts them).
+ */
 static void
 apply_decisions(struct kp_plan *plan)
 {
@@ -634,18 +638,17 @@ apply_decisions(struct kp_plan *plan)
 
 	for (i = 0; i < plan->n_packages; i++) {
 		struct kp_package *pkg = &plan->packages[i];
-		long r = plan->release_of[i];
+		const struct kp_release *rel;
 
-		if (r < 0) {
+		if (plan->release_of[i] < 0) {
 			pkg->release = NULL;
 			if (!shared_decided(pkg))
 				decide_shared(plan, pkg);
 			continue;
 		}
-		pkg->release = plan->releases[r].name;
-		pkg->action = plan->releases[r].action;
-		pkg->reason = plan->releases[r].reason;
-		pkg->why = plan->releases[r].why;
+		rel = &plan->releases[plan->release_of[i]];
+		pkg->release = rel->name;
+		decide_package(pkg, rel->action, rel->reason, rel->why);
 	}
 }
 
@@ -680,11 +683,9 @@ keep_needed(struct kp_plan *plan, struct kp_ctx *ctx)
 		if (plan->release_of[i] >= 0)
 			decide(plan, &plan->releases[plan->release_of[i]], KP_KEEP,
 			       KP_REASON_NEEDED, why ? why : "needed by another package");
-		else {
-			pkg->action = KP_KEEP;
-			pkg->reason = KP_REASON_NEEDED;
-			pkg->why = why ? why : "needed by another package";
-		}
+		else
+			decide_package(pkg, KP_KEEP, KP_REASON_NEEDED,
+			               why ? why : "needed by another package");
 		apply_decisions(plan);
 	}
 }
@@ -746,6 +747,7 @@ link_packages(struct kp_plan *plan)
 	size_t n = plan->n_packages, i, r, k = 0;
 	size_t *order = malloc((n ? n : 1) * sizeof(*order));
 	struct kp_package *sorted = malloc((n ? n : 1) * sizeof(*sorted));
+	long *release_of = malloc((n ? n : 1) * sizeof(*release_of));
 
 	/*
 	 * An array of pointers: a pointer's size is meant. clang-tidy 14
@@ -754,9 +756,11 @@ link_packages(struct kp_plan *plan)
 	 */
 	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 	plan->by_release = calloc(n ? n : 1, sizeof(*plan->by_release));
-	if (order == NULL || sorted == NULL || plan->by_release == NULL) {
+	if (order == NULL || sorted == NULL || release_of == NULL ||
+	    plan->by_release == NULL) {
 		free(order);
 		free(sorted);
+		free(release_of);
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++)
@@ -766,6 +770,7 @@ link_packages(struct kp_plan *plan)
 		qsort_r(order, n, sizeof(*order), cmp_package_index, plan);
 	for (i = 0; i < n; i++) {
 		sorted[i] = plan->packages[order[i]];
+		release_of[i] = plan->release_of[order[i]];
 		plan->by_release[i] = &sorted[i];
 	}
 	for (r = 0; r < plan->n_releases; r++) {
@@ -778,45 +783,13 @@ link_packages(struct kp_plan *plan)
 	}
 	free(plan->packages);
 	plan->packages = sorted;
+	free(plan->release_of);
+	plan->release_of = release_of;
 	free(order);
 	return 0;
 }
 
 /* ------------------------------------------- changes after the build */
-
-/* Once built, releases point at their packages: copy their decisions. */
-static void
-reapply_decisions(struct kp_plan *plan)
-{
-	size_t r, j, i;
-
-	for (r = 0; r < plan->n_releases; r++) {
-		const struct kp_release *rel = &plan->releases[r];
-
-		for (j = 0; j < rel->n_packages; j++) {
-			struct kp_package *pkg = (struct kp_package *)rel->packages[j];
-
-			pkg->action = rel->action;
-			pkg->reason = rel->reason;
-			pkg->why = rel->why;
-		}
-	}
-	for (i = 0; i < plan->n_packages; i++)
-		if (plan->packages[i].release == NULL &&
-		    !shared_decided(&plan->packages[i]))
-			decide_shared(plan, &plan->packages[i]);
-}
-
-static struct kp_release *
-release_named(struct kp_plan *plan, const char *name)
-{
-	size_t r;
-
-	for (r = 0; r < plan->n_releases; r++)
-		if (strcmp(plan->releases[r].name, name) == 0)
-			return &plan->releases[r];
-	return NULL;
-}
 
 /** See kpurge-private.h. */
 int
@@ -834,18 +807,12 @@ kp__plan_keep_needed(struct kp_plan *plan, const char *package, const char *why)
 		return -ENOENT;
 	if (owned == NULL)
 		return -ENOMEM;
-	if (pkg->release != NULL) {
-		struct kp_release *rel = release_named(plan, pkg->release);
-
-		if (rel == NULL)
-			return -ENOENT;
-		decide(plan, rel, KP_KEEP, KP_REASON_NEEDED, owned);
-	} else {
-		pkg->action = KP_KEEP;
-		pkg->reason = KP_REASON_NEEDED;
-		pkg->why = owned;
-	}
-	reapply_decisions(plan);
+	r = (int)plan->release_of[pkg - plan->packages];
+	if (r >= 0)
+		decide(plan, &plan->releases[r], KP_KEEP, KP_REASON_NEEDED, owned);
+	else
+		decide_package(pkg, KP_KEEP, KP_REASON_NEEDED, owned);
+	apply_decisions(plan);
 	r = list_purge(plan);
 	kp__plan_count_freed(plan);
 	return r;
@@ -1019,10 +986,9 @@ protect_shared(struct kp_plan *plan, const struct kp_plan_options *opts)
 			if (plan->release_of[k] >= 0 || strcmp(pkg->abi, abi) != 0 ||
 			    pkg->held)
 				continue;
-			pkg->action = KP_KEEP;
-			pkg->reason = KP_REASON_PROTECTED;
-			pkg->why = plan_printf(plan, "of the protected release %s",
-			                       opts->protect[i]);
+			decide_package(pkg, KP_KEEP, KP_REASON_PROTECTED,
+			               plan_printf(plan, "of the protected release %s",
+			                           opts->protect[i]));
 		}
 	}
 }
@@ -1108,8 +1074,6 @@ kp_plan_new(struct kp_ctx *ctx, const struct kp_plan_options *opts,
 	if (plan == NULL)
 		return kp__error_set(err, -ENOMEM, "out of memory");
 	r = build(plan, ctx, opts, err);
-	free(plan->release_of);
-	plan->release_of = NULL;
 	if (r < 0) {
 		if (r == -ENOMEM)
 			kp__error_set(err, r, "out of memory computing the plan");
