@@ -15,7 +15,9 @@ cli_purge_old_kernels_SOURCES = \
 	cli/preflight.c \
 	cli/preflight.h \
 	cli/fix.c \
-	cli/fix.h
+	cli/fix.h \
+	cli/why.c \
+	cli/why.h
 ## Unattended use: --hook, --auto, --status and the configuration file.
 cli_purge_old_kernels_SOURCES += \
 	cli/unattended.c \

@@ -14,6 +14,7 @@
 /* error.c */
 int kp__error_set(struct kp_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+int kp__error_cause(struct kp_error *err, enum kp_error_cause cause);
 void kp__log(struct kp_ctx *ctx, enum kp_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 char *kp__strdup_printf(const char *fmt, ...)
@@ -128,11 +129,11 @@ void kp__ctx_each_dependent(const struct kp_ctx *ctx, size_t i,
 
 /*
  * plan.c: keep the release of package (or the flavour-less package itself)
- * because something needs it; why is copied. The purge list is rebuilt.
+ * because something needs it (cause: needed_by and the rest, copied). The purge list is rebuilt.
  * Returns 0, -ENOENT when package is not planned for purge, or -ENOMEM.
  */
 int kp__plan_keep_needed(struct kp_plan *plan, const char *package,
-                         const char *why);
+                         const struct kp_cause *cause);
 
 /*
  * space.c: measure what each release takes under ROOT/boot and what the

@@ -23,10 +23,27 @@ extern "C" {
 
 /* ---------------------------------------------------------------- errors */
 
-/** An error: a negative errno-style code and a sentence for the user. */
+/*
+ * What a refusal was about, for a caller that words it itself (it knows
+ * whether a value came from its command line or a configuration file).
+ */
+enum kp_error_cause {
+	KP_CAUSE_NONE = 0,
+	/* kp_plan_new(): keep 0 and no running kernel: nothing to fall back on */
+	KP_CAUSE_KEEP_NOTHING_RUNS,
+	/* kp_plan_new(): keep 0 and the running release is not installed */
+	KP_CAUSE_KEEP_RUNNING_ABSENT,
+};
+
+/*
+ * An error: a negative errno-style code, a sentence for the user (naming
+ * no option of any program), and what it was about (KP_CAUSE_NONE for
+ * most).
+ */
 struct kp_error {
 	int code;
 	char message[1024];
+	enum kp_error_cause cause;
 };
 
 void kp_error_clear(struct kp_error *err);
@@ -208,6 +225,22 @@ enum kp_release_state {
  */
 #define KP_SIZE_KIB_MAX (~0ULL / 1024)
 
+/*
+ * The facts behind a reason, for the caller to word (why holds the
+ * library's own words for them, the same facts): strings the plan owns,
+ * NULL where they do not apply.
+ */
+struct kp_cause {
+	const char *held_by;      /* KP_REASON_HELD: the package on hold */
+	/* KP_REASON_NEEDED: the installed package that depends on it (NULL
+	 * when apt did not say which); the package of it that one depends
+	 * on, or NULL; what apt would install in its place (found by
+	 * kp_plan_prove()), or NULL. */
+	const char *needed_by;
+	const char *depends_on;
+	const char *apt_installs;
+};
+
 struct kp_package {
 	const char *name;    /* as apt-get takes it (name:arch if ambiguous) */
 	const char *version; /* installed version */
@@ -224,6 +257,7 @@ struct kp_package {
 	enum kp_reason reason;
 	const char *why;     /* sentence: the reason in words */
 	enum kp_recognised recognised; /* what made it a kernel package */
+	struct kp_cause cause; /* its release's, or its own if flavour-less */
 };
 
 struct kp_release {
@@ -245,6 +279,7 @@ struct kp_release {
 	bool apt_protects;
 	size_t n_packages;
 	const struct kp_package *const *packages;
+	struct kp_cause cause; /* the facts behind reason */
 };
 
 struct kp_plan_options {

@@ -107,6 +107,16 @@ json_key(FILE *out, const char *key, const char *value, bool last)
 	fputs(last ? "" : ", ", out);
 }
 
+/* The facts behind the reason: null where they do not apply. */
+static void
+write_cause(FILE *out, const struct kp_cause *c, bool last)
+{
+	json_key(out, "held_by", c->held_by, false);
+	json_key(out, "needed_by", c->needed_by, false);
+	json_key(out, "depends_on", c->depends_on, false);
+	json_key(out, "apt_installs", c->apt_installs, last);
+}
+
 static void
 write_package(FILE *out, const struct kp_package *p)
 {
@@ -122,7 +132,8 @@ write_package(FILE *out, const struct kp_package *p)
 	json_key(out, "recognised", kp_recognised_name(p->recognised), false);
 	json_key(out, "action", kp_action_name(p->action), false);
 	json_key(out, "reason", kp_reason_name(p->reason), false);
-	json_key(out, "why", p->why, true);
+	json_key(out, "why", p->why, false);
+	write_cause(out, &p->cause, true);
 	fputc('}', out);
 }
 
@@ -144,6 +155,7 @@ write_release(FILE *out, const struct kp_release *r)
 	json_key(out, "action", kp_action_name(r->action), false);
 	json_key(out, "reason", kp_reason_name(r->reason), false);
 	json_key(out, "why", r->why, false);
+	write_cause(out, &r->cause, false);
 	fputs("\"packages\": [", out);
 	for (i = 0; i < r->n_packages; i++) {
 		json_str(out, r->packages[i]->name);

@@ -32,18 +32,15 @@ in_purge(const struct kp_plan *plan, const char *name)
 static int
 keep_cause(struct kp_plan *plan, const struct kp_apt_change *c, bool install)
 {
-	char why[512];
+	struct kp_cause why = {
+		.needed_by = install ? c->dependent : c->package,
+		.apt_installs = install ? c->package : NULL,
+	};
 	int r;
 
 	if (c->cause == NULL || !in_purge(plan, c->cause))
 		return 0;
-	if (install)
-		snprintf(why, sizeof(why), "%s depends on it (apt would install %s)",
-		         c->dependent ? c->dependent : "an installed package",
-		         c->package);
-	else
-		snprintf(why, sizeof(why), "needed by %s", c->package);
-	r = kp__plan_keep_needed(plan, c->cause, why);
+	r = kp__plan_keep_needed(plan, c->cause, &why);
 	return r < 0 ? r : 1;
 }
 

@@ -257,6 +257,7 @@ decide(struct kp_plan *plan, struct kp_release *rel, enum kp_action action,
 	rel->action = action;
 	rel->reason = reason;
 	rel->why = why;
+	rel->cause = (struct kp_cause){ NULL };
 }
 
 static void
@@ -266,6 +267,60 @@ decide_package(struct kp_package *pkg, enum kp_action action,
 	pkg->action = action;
 	pkg->reason = reason;
 	pkg->why = why;
+	pkg->cause = (struct kp_cause){ NULL };
+}
+
+/* A copy of cause whose strings the plan owns (NULL where out of memory). */
+static struct kp_cause
+own_cause(struct kp_plan *plan, const struct kp_cause *cause)
+{
+	struct kp_cause c = { NULL };
+
+	if (cause->held_by != NULL)
+		c.held_by = plan_strdup(plan, cause->held_by);
+	if (cause->needed_by != NULL)
+		c.needed_by = plan_strdup(plan, cause->needed_by);
+	if (cause->depends_on != NULL)
+		c.depends_on = plan_strdup(plan, cause->depends_on);
+	if (cause->apt_installs != NULL)
+		c.apt_installs = plan_strdup(plan, cause->apt_installs);
+	return c;
+}
+
+/*
+ * The library's words for a held or needed cause (the why of the JSON
+ * document; callers word the same facts themselves from the cause).
+ */
+static const char *
+cause_why(struct kp_plan *plan, enum kp_reason reason,
+          const struct kp_cause *c, bool flavourless)
+{
+	const char *why = NULL;
+
+	if (reason == KP_REASON_HELD)
+		return flavourless || c->held_by == NULL ? "on hold" :
+		       plan_printf(plan, "%s is on hold", c->held_by);
+	if (c->apt_installs != NULL)
+		why = plan_printf(plan, "%s depends on it (apt would install %s)",
+		                  c->needed_by ? c->needed_by : "an installed package",
+		                  c->apt_installs);
+	else if (c->needed_by != NULL && c->depends_on != NULL)
+		why = plan_printf(plan, "needed by %s (depends on %s)",
+		                  c->needed_by, c->depends_on);
+	else if (c->needed_by != NULL)
+		why = plan_printf(plan, "needed by %s", c->needed_by);
+	return why != NULL ? why : "needed by another package";
+}
+
+/* Keep rel for a held package of it. */
+static void
+decide_held(struct kp_plan *plan, struct kp_release *rel, const char *held_pkg)
+{
+	struct kp_cause c = { .held_by = plan_strdup(plan, held_pkg) };
+
+	decide(plan, rel, KP_KEEP, KP_REASON_HELD,
+	       cause_why(plan, KP_REASON_HELD, &c, false));
+	rel->cause = c;
 }
 
 /* Rank complete releases by version: flavours of one ABI share a rank. */
@@ -299,8 +354,7 @@ decide_release(struct kp_plan *plan, struct kp_release *rel,
 	if (rel->running)
 		decide(plan, rel, KP_KEEP, KP_REASON_RUNNING, "the running kernel");
 	else if (held_pkg != NULL)
-		decide(plan, rel, KP_KEEP, KP_REASON_HELD,
-		       plan_printf(plan, "%s is on hold", held_pkg));
+		decide_held(plan, rel, held_pkg);
 	else if (is_protected(opts, rel))
 		decide(plan, rel, KP_KEEP, KP_REASON_PROTECTED, "protected");
 	else if (rel->rank == 1)
@@ -453,9 +507,10 @@ decide_shared(struct kp_plan *plan, struct kp_package *pkg)
 	const struct kp__shared_use *use = find_use(plan, pkg->name);
 	const struct kp_release *user = kept_user(plan, use);
 
-	if (pkg->held)
+	if (pkg->held) {
 		decide_package(pkg, KP_KEEP, KP_REASON_HELD, "on hold");
-	else if (user != NULL)
+		pkg->cause.held_by = pkg->name;
+	} else if (user != NULL)
 		decide_package(pkg, KP_KEEP, KP_REASON_SHARED_KEPT,
 		               plan_printf(plan, "used by the kept release %s",
 		                           user->name));
@@ -649,10 +704,31 @@ apply_decisions(struct kp_plan *plan)
 		rel = &plan->releases[plan->release_of[i]];
 		pkg->release = rel->name;
 		decide_package(pkg, rel->action, rel->reason, rel->why);
+		pkg->cause = rel->cause;
 	}
 }
 
 /* -------------------------------------------------- dependency fixpoint */
+
+/*
+ * Keep the release of package k, or k itself if flavour-less, for what
+ * needs it (cause: owned by the plan), and give the packages the decision.
+ */
+static void
+keep_for(struct kp_plan *plan, size_t k, const struct kp_cause *cause)
+{
+	long r = plan->release_of[k];
+	const char *why = cause_why(plan, KP_REASON_NEEDED, cause, r < 0);
+
+	if (r >= 0) {
+		decide(plan, &plan->releases[r], KP_KEEP, KP_REASON_NEEDED, why);
+		plan->releases[r].cause = *cause;
+	} else {
+		decide_package(&plan->packages[k], KP_KEEP, KP_REASON_NEEDED, why);
+		plan->packages[k].cause = *cause;
+	}
+	apply_decisions(plan);
+}
 
 static bool
 package_purged(size_t i, void *data)
@@ -675,18 +751,14 @@ keep_needed(struct kp_plan *plan, struct kp_ctx *ctx)
 
 	while ((i = kp__ctx_find_broken_dependency(ctx, package_purged, plan,
 	                                           &dependent)) >= 0) {
-		struct kp_package *pkg = &plan->packages[i];
-		const char *why = plan_printf(plan, "needed by %s (depends on %s)",
-		                              dependent, pkg->name);
+		struct kp_cause c = {
+			.needed_by = plan_strdup(plan, dependent),
+			.depends_on = plan->packages[i].name,
+		};
 
-		kp__log(ctx, KP_LOG_DEBUG, "keeping %s: %s", pkg->name, why);
-		if (plan->release_of[i] >= 0)
-			decide(plan, &plan->releases[plan->release_of[i]], KP_KEEP,
-			       KP_REASON_NEEDED, why ? why : "needed by another package");
-		else
-			decide_package(pkg, KP_KEEP, KP_REASON_NEEDED,
-			               why ? why : "needed by another package");
-		apply_decisions(plan);
+		keep_for(plan, (size_t)i, &c);
+		kp__log(ctx, KP_LOG_DEBUG, "keeping %s: %s", plan->packages[i].name,
+		        plan->packages[i].why);
 	}
 }
 
@@ -793,26 +865,23 @@ link_packages(struct kp_plan *plan)
 
 /** See kpurge-private.h. */
 int
-kp__plan_keep_needed(struct kp_plan *plan, const char *package, const char *why)
+kp__plan_keep_needed(struct kp_plan *plan, const char *package,
+                     const struct kp_cause *cause)
 {
-	struct kp_package *pkg = NULL;
-	const char *owned = plan_strdup(plan, why);
+	struct kp_cause owned;
 	size_t i;
 	int r;
 
-	for (i = 0; i < plan->n_packages && pkg == NULL; i++)
+	for (i = 0; i < plan->n_packages; i++)
 		if (strcmp(plan->packages[i].name, package) == 0)
-			pkg = &plan->packages[i];
-	if (pkg == NULL || pkg->action != KP_PURGE)
+			break;
+	if (i == plan->n_packages || plan->packages[i].action != KP_PURGE)
 		return -ENOENT;
-	if (owned == NULL)
+	owned = own_cause(plan, cause);
+	if ((cause->needed_by != NULL && owned.needed_by == NULL) ||
+	    (cause->apt_installs != NULL && owned.apt_installs == NULL))
 		return -ENOMEM;
-	r = (int)plan->release_of[pkg - plan->packages];
-	if (r >= 0)
-		decide(plan, &plan->releases[r], KP_KEEP, KP_REASON_NEEDED, owned);
-	else
-		decide_package(pkg, KP_KEEP, KP_REASON_NEEDED, owned);
-	apply_decisions(plan);
+	keep_for(plan, i, &owned);
 	r = list_purge(plan);
 	kp__plan_count_freed(plan);
 	return r;
@@ -826,17 +895,17 @@ check_options(const struct kp_plan_options *opts, bool running_installed,
 {
 	if (opts->keep > 0 || running_installed)
 		return 0;
-	if (opts->running == NULL)
-		return kp__error_set(err, -EINVAL,
-		                     "--keep=0 with no running kernel would leave "
-		                     "the newest kernel version alone, with nothing "
-		                     "to fall back on; name the kernel that runs "
-		                     "with --running=RELEASE (under --root none "
-		                     "does unless named), or use --keep=1 or more");
-	return kp__error_set(err, -EINVAL,
-	                     "--keep=0 keeps only the running kernel, and %s is "
-	                     "not installed on this system; use --keep=1 or more",
-	                     opts->running);
+	if (opts->running == NULL) {
+		kp__error_set(err, -EINVAL, "keeping no version besides the "
+		              "running kernel, with no running kernel, would leave "
+		              "the newest kernel version alone, with nothing to "
+		              "fall back on; keep 1 version or more");
+		return kp__error_cause(err, KP_CAUSE_KEEP_NOTHING_RUNS);
+	}
+	kp__error_set(err, -EINVAL, "keeping no version besides the running "
+	              "kernel keeps only %s, which is not installed on this "
+	              "system; keep 1 version or more", opts->running);
+	return kp__error_cause(err, KP_CAUSE_KEEP_RUNNING_ABSENT);
 }
 
 /* Is a flavour-less package of release's ABI in the (built) plan? */

@@ -57,7 +57,7 @@ tests_t_cli_args_LDADD = $(UNIT_LDADD) $(POPT_LIBS)
 UNIT_TESTS += tests/t-cli-fix
 tests_t_cli_fix_SOURCES = tests/t-cli-fix.c tests/statusdb.c tests/statusdb.h \
 	cli/apt-args.c cli/options.c cli/output.c cli/preflight.c cli/fix.c \
-	cli/run-apt.c
+	cli/run-apt.c cli/why.c
 tests_t_cli_fix_CFLAGS = $(UNIT_CFLAGS) $(POPT_CFLAGS) -I$(top_srcdir)/cli
 tests_t_cli_fix_LDADD = $(UNIT_LDADD) $(POPT_LIBS)
 
@@ -98,7 +98,7 @@ tests_t_fingerprint_CFLAGS = $(UNIT_CFLAGS)
 tests_t_fingerprint_LDADD = $(UNIT_LDADD)
 tests_t_summary_SOURCES = tests/t-summary.c cli/status.c cli/state.c \
 	cli/options.c cli/apt-args.c \
-	cli/output.c
+	cli/output.c cli/why.c
 tests_t_summary_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli \
 	-DSYSCONFDIR='"$(sysconfdir)"'
 tests_t_summary_CFLAGS = $(UNIT_CFLAGS) $(POPT_CFLAGS)
