@@ -47,25 +47,27 @@ tests_t_apt_shim_SOURCES = tests/t-apt-shim.c tests/statusdb.c tests/statusdb.h
 tests_t_apt_shim_CFLAGS = $(UNIT_CFLAGS)
 tests_t_apt_shim_LDADD = $(UNIT_LDADD)
 
-## The CLI's argument handling, linked from its own sources.
-tests_t_cli_args_SOURCES = tests/t-cli-args.c cli/apt-args.c cli/options.c
-tests_t_cli_args_CFLAGS = $(UNIT_CFLAGS) $(POPT_CFLAGS) -I$(top_srcdir)/cli
-tests_t_cli_args_LDADD = $(UNIT_LDADD) $(POPT_LIBS)
+## The CLI's tests link cli/libcli.a (see cli/local.mk).
+UNIT_CLI_CFLAGS = $(UNIT_CFLAGS) $(POPT_CFLAGS) -I$(top_srcdir)/cli
+UNIT_CLI_LDADD = $(CLI_LIBS) $(CMOCKA_LIBS)
+
+## The CLI's argument handling.
+tests_t_cli_args_SOURCES = tests/t-cli-args.c
+tests_t_cli_args_CFLAGS = $(UNIT_CLI_CFLAGS)
+tests_t_cli_args_LDADD = $(UNIT_CLI_LDADD)
 
 ## The CLI around the apt proof and --fix: the pre-flight's advice, the
 ## commands of --fix, /boot in words.
 UNIT_TESTS += tests/t-cli-fix
-tests_t_cli_fix_SOURCES = tests/t-cli-fix.c tests/statusdb.c tests/statusdb.h \
-	cli/apt-args.c cli/options.c cli/output.c cli/preflight.c cli/fix.c \
-	cli/run-apt.c cli/why.c
-tests_t_cli_fix_CFLAGS = $(UNIT_CFLAGS) $(POPT_CFLAGS) -I$(top_srcdir)/cli
-tests_t_cli_fix_LDADD = $(UNIT_LDADD) $(POPT_LIBS)
+tests_t_cli_fix_SOURCES = tests/t-cli-fix.c tests/statusdb.c tests/statusdb.h
+tests_t_cli_fix_CFLAGS = $(UNIT_CLI_CFLAGS)
+tests_t_cli_fix_LDADD = $(UNIT_CLI_LDADD)
 
 ## The environment the CLI hands to apt-get and dpkg.
 UNIT_TESTS += tests/t-cli-environ
-tests_t_cli_environ_SOURCES = tests/t-cli-environ.c cli/environ.c
-tests_t_cli_environ_CFLAGS = $(UNIT_CFLAGS) -I$(top_srcdir)/cli
-tests_t_cli_environ_LDADD = $(UNIT_LDADD)
+tests_t_cli_environ_SOURCES = tests/t-cli-environ.c
+tests_t_cli_environ_CFLAGS = $(UNIT_CLI_CFLAGS)
+tests_t_cli_environ_LDADD = $(UNIT_CLI_LDADD)
 
 ## The plan's safety rules over thousands of generated systems (seeded:
 ## KP_SEED, KP_CASES, KP_CASE, KP_APT_SAMPLE, KP_TRICKY; see tests/t-invariants.c).
@@ -96,13 +98,10 @@ tests_t_config_LDADD = $(UNIT_LDADD)
 tests_t_fingerprint_SOURCES = tests/t-fingerprint.c
 tests_t_fingerprint_CFLAGS = $(UNIT_CFLAGS)
 tests_t_fingerprint_LDADD = $(UNIT_LDADD)
-tests_t_summary_SOURCES = tests/t-summary.c cli/status.c cli/state.c \
-	cli/options.c cli/apt-args.c \
-	cli/output.c cli/why.c
-tests_t_summary_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/cli \
-	-DSYSCONFDIR='"$(sysconfdir)"'
-tests_t_summary_CFLAGS = $(UNIT_CFLAGS) $(POPT_CFLAGS)
-tests_t_summary_LDADD = $(UNIT_LDADD) $(POPT_LIBS)
+tests_t_summary_SOURCES = tests/t-summary.c
+tests_t_summary_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"'
+tests_t_summary_CFLAGS = $(UNIT_CLI_CFLAGS)
+tests_t_summary_LDADD = $(UNIT_CLI_LDADD)
 
 ## The trust walk: which names root may rely on and write through.
 UNIT_TESTS += tests/t-trust
