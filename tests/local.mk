@@ -87,8 +87,9 @@ tests_t_invariants_LDADD = $(UNIT_LDADD)
 
 ## Fuzzing, sanitizers, valgrind, static analysis: scripts run by .ci/run
 ## after make check (each documents itself at its top).
-EXTRA_DIST += .clang-tidy tests/run-sanitized tests/run-valgrind \
-	tests/run-static tests/lsan.supp tests/valgrind.supp \
+EXTRA_DIST += .clang-tidy .clang-format tests/check-format.sh \
+	tests/run-sanitized tests/run-valgrind \
+	tests/run-static tests/run-coverage tests/lsan.supp tests/valgrind.supp \
 	tests/static-baseline.txt tests/fuzz/run tests/fuzz/lsan.supp \
 	tests/fuzz/fuzz-names.c tests/fuzz/fuzz-version.c \
 	tests/fuzz/fuzz-status.c tests/fuzz/fuzz-config.c \
