@@ -21,6 +21,7 @@
 #include <strings.h>
 
 #include "apt-args.h"
+#include "log.h"
 
 enum apt_kind {
 	APT_BOOL,    /* yes or no: -s, --simulate=no, --no-simulate, -s no */
@@ -182,6 +183,13 @@ has_number(const char *word)
 	return end != word;
 }
 
+/* A quiet level given to apt-get (-q=N, --quiet N): 0 asks for none. */
+static bool
+quiets(const char *level)
+{
+	return level == NULL || strtol(level, NULL, 10) != 0;
+}
+
 /* ------------------------------------------------------------ look-ups */
 
 static bool
@@ -253,8 +261,7 @@ struct scan {
 	int i; /* the argument being read */
 	const struct poptOption *ours;
 	struct cli_split *out;
-	char *err;
-	size_t err_size;
+	struct kp_error *err;
 	struct kp_apt_config *config; /* the items apt-get would set, or NULL */
 };
 
@@ -265,7 +272,7 @@ fail(struct scan *s, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(s->err, s->err_size, fmt, ap);
+	cli_put_verror(s->err, -EINVAL, fmt, ap);
 	va_end(ap);
 	return -EINVAL;
 }
@@ -423,8 +430,8 @@ apt_long_option(struct scan *s, const struct apt_option *a, const char *option,
 			return fail(s, "option '%s' takes a number, not '%s'",
 			            option, value);
 		if (value == NULL && is_number(next_for_apt(s)))
-			next = next_for_apt(s);
-		s->out->apt_quiet = true;
+			value = next = next_for_apt(s);
+		s->out->apt_quiet = quiets(value);
 		break;
 	case APT_VALUE:
 	case APT_FILE:
@@ -632,11 +639,14 @@ apt_level_letter(struct scan *s, struct group *g, const struct apt_option *a)
 		if (!has_number(rest + 1))
 			return fail(s, "option '-%c' takes a number, not '%s'",
 			            a->short_name, rest + 1);
+		s->out->apt_quiet = quiets(rest + 1);
 		g->done = true;
 	} else if (rest[0] != '\0' && is_number(rest)) {
+		s->out->apt_quiet = quiets(rest);
 		g->done = true;
 	} else if (rest[0] == '\0' && is_number(next_for_apt(s))) {
 		g->apt_next = next_for_apt(s);
+		s->out->apt_quiet = quiets(g->apt_next);
 	}
 	return 0;
 }
@@ -772,22 +782,21 @@ scan_one(struct scan *s)
  * Split argv (argc arguments, argv[0] the program) between our options,
  * described by the popt table ours, and apt-get's. Fills *out, which the
  * caller frees with cli_split_free() whatever the result. Returns 0,
- * -EINVAL with a sentence in err for a bad command line, or -ENOMEM.
+ * -EINVAL with err filled for a bad command line, or -ENOMEM.
  */
 int
 cli_split_args(int argc, const char *const *argv,
                const struct poptOption *ours, struct cli_split *out,
-               char *err, size_t err_size)
+               struct kp_error *err)
 {
 	struct scan s = {
 		.argc = argc, .argv = argv, .i = 1, .ours = ours, .out = out,
-		.err = err, .err_size = err_size,
+		.err = err,
 	};
 	int r;
 
 	memset(out, 0, sizeof(*out));
-	if (err_size > 0)
-		err[0] = '\0';
+	kp_error_clear(err);
 	r = cli_argv_push(&out->ours, argc > 0 ? argv[0] : "purge-old-kernels");
 	for (; r == 0 && s.i < argc; s.i++) {
 		if (strcmp(argv[s.i], "--") == 0) {
@@ -797,7 +806,7 @@ cli_split_args(int argc, const char *const *argv,
 		r = scan_one(&s);
 	}
 	if (r == -ENOMEM)
-		snprintf(err, err_size, "out of memory");
+		cli_put_error(err, r, "out of memory");
 	return r;
 }
 
@@ -820,11 +829,10 @@ cli_apt_translate(const struct cli_argv *args, struct kp_apt_config *out)
 {
 	static const struct poptOption none[] = { POPT_TABLEEND };
 	struct cli_split scratch;
-	char err[256];
+	struct kp_error err;
 	struct scan s = {
 		.argc = (int)args->n, .argv = (const char *const *)args->v,
-		.ours = none, .out = &scratch, .err = err,
-		.err_size = sizeof(err), .config = out,
+		.ours = none, .out = &scratch, .err = &err, .config = out,
 	};
 	int r = 0;
 

@@ -35,7 +35,7 @@ struct cli_split {
 
 int cli_split_args(int argc, const char *const *argv,
                    const struct poptOption *ours, struct cli_split *out,
-                   char *err, size_t err_size);
+                   struct kp_error *err);
 void cli_split_free(struct cli_split *split);
 
 int cli_apt_translate(const struct cli_argv *args, struct kp_apt_config *out);

@@ -20,9 +20,6 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,184 +27,6 @@
 #include "output.h"
 #include "run-apt.h"
 #include "unattended.h"
-
-/* ------------------------------------------------------------- logging */
-
-enum log_dest {
-	LOG_TO_SYSLOG,  /* syslog(3); errors also on stderr (cron's mail) */
-	LOG_TO_JOURNAL, /* stderr is the journal: "<N>message" lines */
-	LOG_TO_STDERR,  /* PURGE_OLD_KERNELS_LOG=stderr */
-	LOG_TO_FILE,    /* PURGE_OLD_KERNELS_LOG=/path: appended */
-};
-
-struct auto_log {
-	enum log_dest dest;
-	bool tty;   /* stderr is a terminal: a person watches */
-	FILE *file;
-};
-
-static int
-syslog_priority(enum kp_log_level level)
-{
-	switch (level) {
-	case KP_LOG_ERROR:
-		return LOG_ERR;
-	case KP_LOG_WARNING:
-		return LOG_WARNING;
-	case KP_LOG_INFO:
-		return LOG_INFO;
-	default:
-		return LOG_DEBUG;
-	}
-}
-
-static const char *
-level_name(enum kp_log_level level)
-{
-	return level == KP_LOG_ERROR ? "error: " :
-	       level == KP_LOG_WARNING ? "warning: " : "";
-}
-
-static void
-log_message(void *data, enum kp_log_level level, const char *text)
-{
-	struct auto_log *log = data;
-	char message[8192];
-
-	/* apt-get's lines and libdpkg's warnings quote the database. */
-	cli_escape(text, message, sizeof(message));
-	switch (log->dest) {
-	case LOG_TO_JOURNAL:
-		fprintf(stderr, "<%d>%s\n", syslog_priority(level), message);
-		return;
-	case LOG_TO_STDERR:
-		if (level != KP_LOG_DEBUG)
-			fprintf(stderr, CLI_NAME ": %s%s\n", level_name(level),
-			        message);
-		return;
-	case LOG_TO_FILE:
-		if (level == KP_LOG_DEBUG)
-			return;
-		fprintf(log->file, CLI_NAME "[%ld]: %s%s\n", (long)getpid(),
-		        level_name(level), message);
-		fflush(log->file);
-		return;
-	case LOG_TO_SYSLOG:
-		syslog(syslog_priority(level), "%s", message);
-		if (level == KP_LOG_ERROR || (log->tty && level != KP_LOG_DEBUG))
-			fprintf(stderr, CLI_NAME ": %s%s\n", level_name(level),
-			        message);
-		return;
-	}
-}
-
-/*
- * One number of JOURNAL_STREAM at *p, which stop must end; *p moves past
- * stop. Digits only, as systemd writes them ("%lu:%lu"): a sign, a blank
- * or junk means the variable is not systemd's, and then stderr is not
- * taken for the journal.
- */
-static bool
-journal_number(const char **p, char stop, unsigned long long *out)
-{
-	char *end;
-
-	if (**p < '0' || **p > '9')
-		return false;
-	errno = 0;
-	*out = strtoull(*p, &end, 10);
-	if (errno != 0 || *end != stop)
-		return false;
-	*p = stop == '\0' ? end : end + 1;
-	return true;
-}
-
-/* systemd says in JOURNAL_STREAM ("DEV:INODE") which stream is its journal. */
-static bool
-stderr_is_journal(void)
-{
-	const char *v = getenv("JOURNAL_STREAM");
-	unsigned long long dev, ino;
-	struct stat st;
-
-	if (v == NULL || !journal_number(&v, ':', &dev) ||
-	    !journal_number(&v, '\0', &ino) || fstat(STDERR_FILENO, &st) < 0)
-		return false;
-	return (unsigned long long)st.st_dev == dev &&
-	       (unsigned long long)st.st_ino == ino;
-}
-
-/*
- * Does anything listen on syslog's socket? glibc's syslog(3) drops a
- * message it cannot deliver without a word, and a container or a chroot
- * often has no /dev/log: the job's report would be lost.
- */
-static bool
-syslog_reachable(void)
-{
-	static const int types[] = { SOCK_DGRAM, SOCK_STREAM };
-	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	size_t i;
-
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", _PATH_LOG);
-	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-		int fd = socket(AF_UNIX, types[i] | SOCK_CLOEXEC, 0);
-		int r;
-
-		if (fd < 0)
-			continue;
-		r = connect(fd, (const struct sockaddr *)&addr, sizeof(addr));
-		close(fd);
-		if (r == 0)
-			return true;
-	}
-	return false;
-}
-
-/*
- * Where the job's messages go: PURGE_OLD_KERNELS_LOG (stderr, syslog or
- * an absolute file name, for tests and debugging), else the journal when
- * stderr is it, else syslog when something listens there, else stderr
- * (cron mails it; nothing is lost).
- */
-static void
-log_open(struct auto_log *log)
-{
-	const char *v = getenv("PURGE_OLD_KERNELS_LOG");
-
-	memset(log, 0, sizeof(*log));
-	log->tty = isatty(STDERR_FILENO);
-	if (v != NULL && strcmp(v, "stderr") == 0) {
-		log->dest = LOG_TO_STDERR;
-		return;
-	}
-	if (v != NULL && v[0] == '/') {
-		log->file = fopen(v, "ae");
-		if (log->file != NULL) {
-			log->dest = LOG_TO_FILE;
-			return;
-		}
-	}
-	if ((v == NULL || strcmp(v, "syslog") != 0) && stderr_is_journal()) {
-		log->dest = LOG_TO_JOURNAL;
-		return;
-	}
-	if (!syslog_reachable()) {
-		log->dest = LOG_TO_STDERR;
-		return;
-	}
-	log->dest = LOG_TO_SYSLOG;
-	openlog(CLI_NAME, LOG_PID, LOG_DAEMON);
-}
-
-static void
-log_close(struct auto_log *log)
-{
-	if (log->file != NULL)
-		fclose(log->file);
-	if (log->dest == LOG_TO_SYSLOG)
-		closelog();
-}
 
 /* ---------------------------------------------------------------- locks */
 
@@ -227,15 +46,9 @@ open_own_lock(const char *root, struct kp_error *err)
 		return dirfd;
 	fd = openat(dirfd, CLI_NAME ".lock", O_RDWR | O_CREAT | O_NOFOLLOW |
 	            O_CLOEXEC, 0600);
-	if (fd < 0) {
-		fd = -errno;
-		if (err != NULL) {
-			err->code = fd;
-			snprintf(err->message, sizeof(err->message), "cannot open "
-			         "%s/run/" CLI_NAME ".lock: %s", root ? root : "",
-			         strerror(-fd));
-		}
-	}
+	if (fd < 0)
+		fd = cli_put_error(err, -errno, "cannot open %s/run/" CLI_NAME
+		                   ".lock: %s", root ? root : "", strerror(errno));
 	close(dirfd);
 	return fd;
 }
@@ -300,11 +113,7 @@ wait_for_apt(const char *root, unsigned timeout)
 
 struct job {
 	struct cli_options *opts;
-	struct kp_config cfg;
-	char config_path[4096];
-	struct cli_log log;
-	struct cli_policy policy;
-	char running[256];
+	struct cli_setup setup; /* .cfg, .config_path, .policy */
 	struct kp_summary summary; /* the last run's figures carried over */
 	struct kp_ctx *ctx;
 	struct kp_plan *plan;
@@ -315,35 +124,27 @@ job_free(struct job *job)
 {
 	kp_plan_free(job->plan);
 	kp_ctx_free(job->ctx);
-	kp_config_free(&job->cfg);
+	cli_setup_free(&job->setup);
 }
 
 /* Read the configuration; the command line wins over it. */
 static int
 job_configure(struct job *job)
 {
-	const char *running;
 	struct kp_error err;
 
 	kp_error_clear(&err);
-	cli_config_path(job->opts->root, job->config_path,
-	                sizeof(job->config_path));
-	if (cli_config_load(job->opts->root, &job->cfg, &job->log, &err) < 0 ||
-	    cli_config_apply(job->opts, &job->cfg) < 0 ||
-	    cli_running_release(job->opts, job->running, sizeof(job->running),
-	                        &running, &err) < 0) {
-		cli_log_message(&job->log, KP_LOG_ERROR, "%s; nothing was purged",
-		                err.message[0] ? err.message : "out of memory");
+	if (cli_policy_load(&job->setup, job->opts, 0, &err) < 0) {
+		cli_error("%s; nothing was purged", err.message);
 		return CLI_EXIT_ERROR;
 	}
-	cli_policy_of(&job->policy, job->opts, running);
 	return 0;
 }
 
 static void
 job_failed(struct job *job, const char *what)
 {
-	cli_log_message(&job->log, KP_LOG_ERROR, "%s; nothing was purged", what);
+	cli_error("%s; nothing was purged", what);
 	job->summary.last_run = KP_LAST_RUN_FAILED;
 	job->summary.last_run_purged = 0;
 	job->summary.last_run_freed_bytes = 0;
@@ -395,7 +196,7 @@ configure_apt(struct job *job, struct kp_error *err)
 	if (r == 0)
 		r = kp_ctx_set_apt_config(job->ctx, &config, err);
 	else
-		snprintf(err->message, sizeof(err->message), "out of memory");
+		cli_put_error(err, r, "out of memory");
 	kp_apt_config_free(&config);
 	cli_argv_free(&fwd);
 	return r;
@@ -405,21 +206,19 @@ configure_apt(struct job *job, struct kp_error *err)
 static int
 make_plan(struct job *job)
 {
+	const struct cli_policy *p = &job->setup.policy;
 	struct kp_summary *s = &job->summary;
 	struct kp_error err;
 	int r;
 
 	kp_error_clear(&err);
-	if (kp_db_stamp(job->policy.root, &s->stamp, &err) < 0 ||
-	    kp_kernel_fingerprint(job->policy.root, &s->kernels, &err) < 0 ||
-	    cli_plan_open(&job->policy, &job->log, &job->ctx, &job->plan,
-	                  &err) < 0) {
+	if (kp_db_stamp(p->root, &s->stamp, &err) < 0 ||
+	    kp_kernel_fingerprint(p->root, &s->kernels, &err) < 0 ||
+	    cli_plan_open(p, &job->ctx, &job->plan, &err) < 0) {
 		job_failed(job, err.message);
 		return CLI_EXIT_ERROR;
 	}
-	if (cli_protect_check(job->opts, job->plan, job->log.fn,
-	                      job->log.data, err.message,
-	                      sizeof(err.message)) != 0) {
+	if (cli_protect_check(job->opts, job->plan, &err) != 0) {
 		job_failed(job, err.message);
 		return CLI_EXIT_USAGE;
 	}
@@ -479,10 +278,9 @@ report_only(struct job *job)
 	describe_purge(job->plan, what, sizeof(what));
 	describe_space(job->summary.purgeable_boot_bytes,
 	               job->summary.purgeable_bytes, space, sizeof(space));
-	cli_log_message(&job->log, KP_LOG_INFO, "%s can be purged, freeing %s; "
-	                "AUTO is not yes in %s, so nothing was purged: run '"
-	                CLI_NAME "%s' as root to purge them", what, space,
-	                job->config_path, options);
+	cli_info("%s can be purged, freeing %s; AUTO is not yes in %s, so "
+	         "nothing was purged: run '" CLI_NAME "%s' as root to purge "
+	         "them", what, space, job->setup.config_path, options);
 }
 
 /* What --auto gives apt-get: non-interactive, waiting `wait` seconds more
@@ -528,7 +326,7 @@ purge_command(struct job *job, long wait, struct cli_argv *cmd)
  * to fill while we wait). Returns cli_run()'s result.
  */
 static int
-run_captured(const char *const *argv, FILE *out, char *err, size_t size)
+run_captured(const char *const *argv, FILE *out, struct kp_error *err)
 {
 	int saved[2], fd, i, r;
 
@@ -539,7 +337,7 @@ run_captured(const char *const *argv, FILE *out, char *err, size_t size)
 		saved[i] = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 		dup2(fileno(out), fd);
 	}
-	r = cli_run(argv, err, size);
+	r = cli_run(argv, err);
 	for (i = 0; i < 2; i++) {
 		fd = i + 1;
 		if (saved[i] >= 0) {
@@ -582,18 +380,22 @@ log_apt_output(struct job *job, FILE *out)
 		else
 			level = KP_LOG_DEBUG;
 		if (line[0] != '\0')
-			cli_log_message(&job->log, level, "apt-get: %s", line);
+			cli_log(level, "apt-get: %s", line);
 	}
 	return lock;
 }
 
-/* Purge with apt-get. Returns 0 (also when apt's lock stayed busy) or 1. */
+/*
+ * Purge with apt-get. Returns 0 (also when apt's lock stayed busy) or
+ * CLI_EXIT_ERROR.
+ */
 static int
 purge(struct job *job, long wait)
 {
 	struct kp_summary *s = &job->summary;
 	struct cli_argv cmd = { NULL, 0, 0 };
-	char what[1536], space[96], err[1024];
+	char what[1536], space[96];
+	struct kp_error err;
 	FILE *out = NULL;
 	bool lock;
 	int status;
@@ -607,17 +409,16 @@ purge(struct job *job, long wait)
 	/* libdpkg's database goes before dpkg changes it. */
 	kp_ctx_free(job->ctx);
 	job->ctx = NULL;
-	cli_log_message(&job->log, KP_LOG_INFO, "purging %s", what);
-	status = run_captured((const char *const *)cmd.v, out, err,
-	                      sizeof(err));
+	cli_info("purging %s", what);
+	kp_error_clear(&err);
+	status = run_captured((const char *const *)cmd.v, out, &err);
 	cli_argv_free(&cmd);
 	lock = status >= 0 && log_apt_output(job, out);
 	fclose(out);
 	if (status == 0) {
 		describe_space(s->purgeable_boot_bytes, s->purgeable_bytes,
 		               space, sizeof(space));
-		cli_log_message(&job->log, KP_LOG_INFO, "purged %s: freed %s",
-		                what, space);
+		cli_info("purged %s: freed %s", what, space);
 		s->last_run = KP_LAST_RUN_OK;
 		s->last_run_purged = s->purgeable;
 		s->last_run_freed_bytes = s->purgeable_bytes;
@@ -625,12 +426,12 @@ purge(struct job *job, long wait)
 		return 0;
 	}
 	if (lock) {
-		cli_log_message(&job->log, KP_LOG_WARNING, "apt's lock stayed "
-		                "busy; giving up until the next run");
+		cli_warn("apt's lock stayed busy; giving up until the next "
+		         "run");
 		return 0;
 	}
 	if (status < 0)
-		job_failed(job, err);
+		job_failed(job, err.message);
 	else
 		job_failed(job, "apt-get failed");
 	return CLI_EXIT_ERROR;
@@ -644,11 +445,11 @@ publish_after_purge(struct job *job)
 	struct kp_error err;
 
 	kp_error_clear(&err);
-	if (cli_state_compute(&job->policy, &job->log, &s, NULL, &err) < 0) {
-		cli_log_message(&job->log, KP_LOG_WARNING, "%s", err.message);
+	if (cli_state_compute(&job->setup.policy, &s, NULL, &err) < 0) {
+		cli_warn("%s", err.message);
 		return;
 	}
-	cli_state_publish(job->policy.root, &s, &job->log);
+	cli_state_publish(job->setup.policy.root, &s);
 }
 
 /* A run that purged nothing, without trouble. */
@@ -669,14 +470,14 @@ run_job(struct job *job, long wait)
 
 	/* The last run's figures stay until this run has its own. */
 	kp_summary_init(s);
-	kp_summary_load(job->policy.root, s, NULL);
+	kp_summary_load(job->setup.policy.root, s, NULL);
 	r = make_plan(job);
 	if (job->plan == NULL)
 		return r;
 	kp_summary_from_plan(s, job->plan);
-	s->policy = cli_policy_hash(&job->policy);
+	s->policy = cli_policy_hash(&job->setup.policy);
 	if (r == 0 && kp_plan_n_purge(job->plan) > 0 &&
-	    job->cfg.auto_purge == KP_AUTO_YES) {
+	    job->setup.cfg.auto_purge == KP_AUTO_YES) {
 		r = purge(job, wait);
 		publish_after_purge(job);
 		return r;
@@ -685,7 +486,7 @@ run_job(struct job *job, long wait)
 		report_only(job);
 	if (r == 0)
 		ran_clean(s);
-	cli_state_publish(job->policy.root, s, &job->log);
+	cli_state_publish(job->setup.policy.root, s);
 	return r;
 }
 
@@ -697,7 +498,6 @@ run_job(struct job *job, long wait)
 int
 cli_auto(struct cli_options *opts)
 {
-	struct auto_log log;
 	struct kp_error err;
 	struct job job;
 	long wait;
@@ -705,10 +505,7 @@ cli_auto(struct cli_options *opts)
 
 	memset(&job, 0, sizeof(job));
 	job.opts = opts;
-	log_open(&log);
-	job.log.fn = log_message;
-	job.log.data = &log;
-	kp_config_init(&job.cfg);
+	kp_config_init(&job.setup.cfg);
 	/*
 	 * Nobody answers questions. apt-get's messages in English: its
 	 * output is read below for a busy lock, and a translation would
@@ -718,8 +515,7 @@ cli_auto(struct cli_options *opts)
 	setenv("APT_LISTCHANGES_FRONTEND", "none", 1);
 	setenv("LC_ALL", "C", 1);
 	if (geteuid() != 0) {
-		cli_log_message(&job.log, KP_LOG_ERROR, "--auto purges kernels "
-		                "and needs root privileges");
+		cli_error("--auto purges kernels and needs root privileges");
 		r = CLI_EXIT_ERROR;
 		goto out;
 	}
@@ -729,29 +525,27 @@ cli_auto(struct cli_options *opts)
 	lock = open_own_lock(opts->root, &err);
 	/* A lock another user could redirect is no lock: stop. */
 	if (lock == -EPERM || lock == -ENOTDIR || lock == -ELOOP) {
-		cli_log_message(&job.log, KP_LOG_ERROR, "cannot take the lock: "
-		                "%s; nothing was purged", err.message);
+		cli_error("cannot take the lock: %s; nothing was purged",
+		          err.message);
 		r = CLI_EXIT_ERROR;
 		goto out;
 	}
 	if (lock >= 0 && flock(lock, LOCK_EX | LOCK_NB) < 0 &&
 	    errno == EWOULDBLOCK) {
-		cli_log_message(&job.log, KP_LOG_INFO, "another " CLI_NAME
-		                " --auto is running; leaving the work to it");
+		cli_info("another " CLI_NAME " --auto is running; leaving the "
+		         "work to it");
 		close(lock);
 		goto out;
 	}
-	wait = wait_for_apt(opts->root, job.cfg.timeout);
+	wait = wait_for_apt(opts->root, job.setup.cfg.timeout);
 	if (wait < 0)
-		cli_log_message(&job.log, KP_LOG_WARNING, "apt or dpkg held "
-		                "their lock for %u seconds; giving up until the "
-		                "next run", job.cfg.timeout);
+		cli_warn("apt or dpkg held their lock for %u seconds; giving up "
+		         "until the next run", job.setup.cfg.timeout);
 	else
 		r = run_job(&job, wait);
 	if (lock >= 0)
 		close(lock);
 out:
 	job_free(&job);
-	log_close(&log);
 	return r;
 }

@@ -36,7 +36,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,19 +43,8 @@
 
 #include "environ.h"
 #include "kpurge-trust.h"
+#include "log.h"
 #include "options.h"
-
-__attribute__((format(printf, 3, 4)))
-static int
-refuse(char *err, size_t err_size, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, err_size, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /*
  * Is path a directory that only root or uid could point elsewhere? The
@@ -155,13 +143,13 @@ cli_environ_clean_path(const char *path, uid_t uid)
 }
 
 static int
-clean_path(char *err, size_t err_size)
+clean_path(struct kp_error *err)
 {
 	char *path = cli_environ_clean_path(getenv("PATH"), geteuid());
 	int r = path != NULL ? setenv("PATH", path, 1) : -1;
 
 	free(path);
-	return r == 0 ? 0 : refuse(err, err_size, "out of memory");
+	return r == 0 ? 0 : cli_put_error(err, -ENOMEM, "out of memory");
 }
 
 /*
@@ -171,7 +159,7 @@ clean_path(char *err, size_t err_size)
  * gives way to root's own; without one, there is none.
  */
 static int
-root_home(char *err, size_t err_size)
+root_home(struct kp_error *err)
 {
 	const char *home = getenv("HOME");
 	const struct passwd *pw;
@@ -181,7 +169,7 @@ root_home(char *err, size_t err_size)
 	pw = getpwuid(0);
 	if (pw != NULL && pw->pw_dir != NULL && trusted_dir(pw->pw_dir, 0)) {
 		if (setenv("HOME", pw->pw_dir, 1) < 0)
-			return refuse(err, err_size, "out of memory");
+			return cli_put_error(err, -ENOMEM, "out of memory");
 		return 0;
 	}
 	unsetenv("HOME");
@@ -205,7 +193,7 @@ same_file(const char *a, const char *b)
  * dpkg always gets --root, which wins over both, as it does for dpkg.
  */
 static int
-dpkg_dirs(const char *root, char *err, size_t err_size)
+dpkg_dirs(const char *root, struct kp_error *err)
 {
 	const char *v;
 
@@ -213,16 +201,16 @@ dpkg_dirs(const char *root, char *err, size_t err_size)
 		v = getenv("DPKG_ROOT");
 		/* dpkg sets it empty for maintainer scripts: this system. */
 		if (v != NULL && v[0] != '\0' && !same_file(v, "/"))
-			return refuse(err, err_size, "DPKG_ROOT=%s would point "
-			              "dpkg at another system than the one "
-			              CLI_NAME " reads (/); unset it, or use "
-			              "--root=%s", v, v);
+			return cli_put_error(err, -EPERM, "DPKG_ROOT=%s would point "
+			                     "dpkg at another system than the one "
+			                     CLI_NAME " reads (/); unset it, or use "
+			                     "--root=%s", v, v);
 		v = getenv("DPKG_ADMINDIR");
 		if (v != NULL && !same_file(v, "/var/lib/dpkg"))
-			return refuse(err, err_size, "DPKG_ADMINDIR=%s would "
-			              "point dpkg at another database than the "
-			              "one " CLI_NAME " reads (/var/lib/dpkg); "
-			              "unset it", v);
+			return cli_put_error(err, -EPERM, "DPKG_ADMINDIR=%s would "
+			                     "point dpkg at another database than the "
+			                     "one " CLI_NAME " reads (/var/lib/dpkg); "
+			                     "unset it", v);
 	}
 	unsetenv("DPKG_ROOT");
 	unsetenv("DPKG_ADMINDIR");
@@ -236,7 +224,7 @@ dpkg_dirs(const char *root, char *err, size_t err_size)
  * commands as root.
  */
 static int
-check_apt_config(const char *v, const char *abs, char *err, size_t err_size)
+check_apt_config(const char *v, const char *abs, struct kp_error *err)
 {
 	struct kp_error why;
 	struct stat st;
@@ -245,16 +233,16 @@ check_apt_config(const char *v, const char *abs, char *err, size_t err_size)
 	kp_error_clear(&why);
 	fd = kp_trust_open(abs, O_PATH, 0, &why);
 	if (fd == -ENOENT)
-		return refuse(err, err_size, "cannot read APT_CONFIG=%s: %s", v,
-		              strerror(ENOENT));
+		return cli_put_error(err, -EPERM, "cannot read APT_CONFIG=%s: %s", v,
+		                     strerror(ENOENT));
 	if (fd < 0)
-		return refuse(err, err_size, "APT_CONFIG=%s is not a file only "
-		              "root can change (%s); refusing to give it to "
-		              "apt-get", v, why.message);
+		return cli_put_error(err, -EPERM, "APT_CONFIG=%s is not a file only "
+		                     "root can change (%s); refusing to give it to "
+		                     "apt-get", v, why.message);
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return refuse(err, err_size, "APT_CONFIG=%s is not a file; "
-		              "refusing to give it to apt-get", v);
+		return cli_put_error(err, -EPERM, "APT_CONFIG=%s is not a file; "
+		                     "refusing to give it to apt-get", v);
 	}
 	close(fd);
 	return 0;
@@ -268,7 +256,7 @@ check_apt_config(const char *v, const char *abs, char *err, size_t err_size)
  * could change, is refused.
  */
 static int
-apt_config(char *err, size_t err_size)
+apt_config(struct kp_error *err)
 {
 	const char *v = getenv("APT_CONFIG");
 	char cwd[PATH_MAX], *abs = NULL;
@@ -281,18 +269,18 @@ apt_config(char *err, size_t err_size)
 		abs = strdup(v);
 	} else {
 		if (getcwd(cwd, sizeof(cwd)) == NULL)
-			return refuse(err, err_size, "cannot make APT_CONFIG=%s "
-			              "absolute: %s", v, strerror(errno));
+			return cli_put_error(err, -EPERM, "cannot make APT_CONFIG=%s "
+			                     "absolute: %s", v, strerror(errno));
 		if (asprintf(&abs, "%s/%s", strcmp(cwd, "/") != 0 ? cwd : "",
 		             v) < 0)
 			abs = NULL;
 	}
 	if (abs == NULL)
-		return refuse(err, err_size, "out of memory");
+		return cli_put_error(err, -ENOMEM, "out of memory");
 	if (geteuid() == 0)
-		r = check_apt_config(v, abs, err, err_size);
+		r = check_apt_config(v, abs, err);
 	if (r == 0 && setenv("APT_CONFIG", abs, 1) < 0)
-		r = refuse(err, err_size, "out of memory");
+		r = cli_put_error(err, -ENOMEM, "out of memory");
 	free(abs);
 	return r;
 }
@@ -300,15 +288,15 @@ apt_config(char *err, size_t err_size)
 /**
  * Decide the environment of this run for the system at root (NULL or ""
  * for this one), before anything reads a database or runs: see the top of
- * this file. Returns 0, or -1 with a sentence in err: the run must stop.
+ * this file. Returns 0, or -1 (-EPERM) with err filled: the run must stop.
  */
 int
-cli_environ_prepare(const char *root, char *err, size_t err_size)
+cli_environ_prepare(const char *root, struct kp_error *err)
 {
-	if (dpkg_dirs(root, err, err_size) < 0 ||
-	    apt_config(err, err_size) < 0 ||
-	    clean_path(err, err_size) < 0 ||
-	    root_home(err, err_size) < 0)
+	if (dpkg_dirs(root, err) < 0 ||
+	    apt_config(err) < 0 ||
+	    clean_path(err) < 0 ||
+	    root_home(err) < 0)
 		return -1;
 	/*
 	 * A force (depends, remove-essential) would let dpkg do what the

@@ -10,11 +10,13 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+#include "kpurge.h"
+
 /* The PATH a root shell has: appended to whatever PATH keeps. */
 #define CLI_ROOT_PATH \
 	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 char *cli_environ_clean_path(const char *path, uid_t uid);
-int cli_environ_prepare(const char *root, char *err, size_t err_size);
+int cli_environ_prepare(const char *root, struct kp_error *err);
 
 #endif /* CLI_ENVIRON_H */

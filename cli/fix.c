@@ -94,8 +94,7 @@ report_problems(struct kp_ctx *ctx)
 	kp_error_clear(&err);
 	n = kp_ctx_problems(ctx, &problems, &err);
 	if (n < 0)
-		cli_error("warning: cannot ask apt-get what is broken: %s",
-		          err.message);
+		cli_warn("cannot ask apt-get what is broken: %s", err.message);
 	else if (n == 0)
 		puts("dpkg and apt-get report nothing broken.");
 	else
@@ -136,7 +135,8 @@ static int
 run_steps(const struct cli_fix_plan *fp, const struct kp_plan *plan,
           const struct cli_style *style)
 {
-	char title[128], err[1024];
+	struct kp_error err;
+	char title[128];
 	unsigned i;
 	int status;
 
@@ -148,11 +148,12 @@ run_steps(const struct cli_fix_plan *fp, const struct kp_plan *plan,
 		cli_print_step(stdout, i + 1, CLI_FIX_STEPS, title, argv, style);
 		if (argv == NULL)
 			continue;
-		status = cli_run(argv, err, sizeof(err));
+		kp_error_clear(&err);
+		status = cli_run(argv, &err);
 		if (status < 0) {
 			cli_error("step %u/%u: %s; nothing more was run", i + 1,
-			          CLI_FIX_STEPS, err);
-			return 1;
+			          CLI_FIX_STEPS, err.message);
+			return CLI_EXIT_ERROR;
 		}
 		if (status != 0) {
 			cli_error("step %u/%u failed: %s exited with status %d; "
@@ -174,11 +175,11 @@ recheck(const struct cli_options *opts)
 	int n, i;
 
 	kp_error_clear(&err);
-	ctx = kp_ctx_new(opts->root, cli_log_to_stderr, NULL, &err);
+	ctx = kp_ctx_new(opts->root, cli_log_kp, NULL, &err);
 	n = ctx != NULL ? kp_ctx_problems(ctx, &problems, &err) : -1;
 	kp_ctx_free(ctx);
 	if (n < 0) {
-		cli_error("warning: cannot check the result: %s", err.message);
+		cli_warn("cannot check the result: %s", err.message);
 		return 0;
 	}
 	if (n == 0) {
@@ -188,14 +189,14 @@ recheck(const struct cli_options *opts)
 	for (i = 0; i < n; i++)
 		cli_error("still broken: %s", problems[i].text);
 	kp_problems_free(problems, (size_t)n);
-	return 1;
+	return CLI_EXIT_ERROR;
 }
 
 /**
  * Run --fix for plan (made without the apt proof) on the system of *ctx:
  * show what is broken and /boot's space, free *ctx (libdpkg's state goes
  * before dpkg runs), then show (--dry-run) or run the steps. Returns 0,
- * the exit status of the first step that failed, or 1.
+ * the exit status of the first step that failed, or CLI_EXIT_ERROR.
  */
 int
 cli_fix(const struct cli_options *opts, struct kp_ctx **ctx,
@@ -212,7 +213,7 @@ cli_fix(const struct cli_options *opts, struct kp_ctx **ctx,
 	*ctx = NULL;
 	if (r < 0) {
 		cli_error("out of memory");
-		r = 1;
+		r = CLI_EXIT_ERROR;
 	} else if (opts->dry_run) {
 		r = show_steps(&fp, plan, &style);
 	} else if ((r = run_steps(&fp, plan, &style)) == 0) {

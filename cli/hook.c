@@ -23,6 +23,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "orphans.h"
 #include "output.h"
 #include "run-apt.h"
 #include "unattended.h"
@@ -186,7 +187,6 @@ start_purge(const struct cli_options *opts, size_t n_protect,
 {
 	struct cli_argv av = { NULL, 0, 0 };
 	const char *ctl = systemctl(opts);
-	char err[512];
 	int r;
 
 	if (ctl != NULL) {
@@ -195,7 +195,7 @@ start_purge(const struct cli_options *opts, size_t n_protect,
 		const char *argv[] = { ctl, "start", "--no-block", SERVICE, NULL };
 
 		*how = "see 'journalctl -u " SERVICE "'";
-		return cli_run(argv, err, sizeof(err)) == 0;
+		return cli_run(argv, NULL) == 0;
 	}
 	*how = "see the system log";
 	r = auto_argv(opts, n_protect, running, &av);
@@ -205,25 +205,45 @@ start_purge(const struct cli_options *opts, size_t n_protect,
 	return r == 0;
 }
 
+/* " (R is kept: GRUB boots it next)" when only the boot loader keeps R. */
+static void
+next_boot_note(const struct kp_plan *plan, char *buf, size_t size)
+{
+	const struct kp_next_boot *nb = kp_plan_next_boot(plan);
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; nb != NULL && i < kp_plan_n_releases(plan); i++)
+		if (kp_plan_release(plan, i)->reason == KP_REASON_NEXT_BOOT)
+			snprintf(buf, size, " (%s is kept: %s boots it next)",
+			         kp_plan_release(plan, i)->name, nb->loader);
+}
+
 static void
 notice(const struct cli_options *opts, const struct kp_config *cfg,
        const struct kp_plan *plan, size_t n_protect, const char *running)
 {
-	char what[1536], space[96], options[PATH_MAX + 1024];
+	char what[1536], space[96 + 2 * KP_NAME_MAX], options[PATH_MAX + 1024];
+	char orphans[128];
 	const char *how;
+	size_t n;
 
 	describe(plan, what, sizeof(what), space, sizeof(space));
+	n = strlen(space);
+	next_boot_note(plan, space + n, sizeof(space) - n);
 	cli_plan_options(opts, options, sizeof(options));
 	if (cfg->auto_purge == KP_AUTO_YES && cli_auto_running(opts->root))
 		return;
 	if (cfg->auto_purge == KP_AUTO_YES &&
 	    start_purge(opts, n_protect, running, &how)) {
-		cli_error("purging %s once apt is done%s; %s", what, space,
-		          how);
+		cli_info("purging %s once apt is done%s; %s", what, space, how);
 		return;
 	}
-	cli_error("%s can be purged%s; run 'sudo " CLI_NAME "%s'", what, space,
-	          options);
+	/* Files no package owns go only with --orphans, never by AUTO. */
+	cli_orphans_sentence(plan, orphans, sizeof(orphans));
+	cli_info("%s%s%s can be purged%s; run 'sudo " CLI_NAME "%s%s'", what,
+	         orphans[0] ? " and " : "", orphans, space, options,
+	         orphans[0] ? " --orphans" : "");
 }
 
 /*
@@ -235,8 +255,7 @@ notice(const struct cli_options *opts, const struct kp_config *cfg,
  */
 static int
 announce(const struct cli_policy *p, const struct kp_config *cfg,
-         const struct cli_log *log, struct kp_summary *s,
-         struct kp_plan **plan, struct kp_error *err)
+         struct kp_summary *s, struct kp_plan **plan, struct kp_error *err)
 {
 	int r;
 
@@ -246,7 +265,7 @@ announce(const struct cli_policy *p, const struct kp_config *cfg,
 		return 0;
 	}
 	if (*plan == NULL && s->purgeable_packages > 0 &&
-	    (r = cli_state_compute(p, log, s, plan, err)) < 0)
+	    (r = cli_state_compute(p, s, plan, err)) < 0)
 		return r;
 	s->announced = cli_announce_key(s, cfg);
 	if (kp_summary_save(p->root, s, NULL) < 0) {
@@ -262,28 +281,22 @@ announce(const struct cli_policy *p, const struct kp_config *cfg,
 int
 cli_hook(struct cli_options *opts)
 {
-	struct cli_log log = { cli_log_to_stderr, NULL };
 	struct kp_plan *plan = NULL;
-	struct kp_config cfg;
+	struct cli_setup su;
 	struct kp_summary s;
-	struct cli_policy p;
 	struct kp_error err;
-	const char *running;
 	size_t n_protect = opts->n_protect;
 	unsigned long long stamp;
-	char buf[256];
 
 	ignore_stdin();
 	kp_error_clear(&err);
-	if (cli_config_load(opts->root, &cfg, &log, &err) < 0) {
-		cli_error("warning: %s; the apt hook does nothing until it is "
-		          "fixed", err.message);
+	if (cli_policy_load(&su, opts, 0, &err) < 0) {
+		if (su.config_read)
+			goto fail;
+		cli_warn("%s; the apt hook does nothing until it is fixed",
+		         err.message);
 		goto out;
 	}
-	if (cli_config_apply(opts, &cfg) < 0 ||
-	    cli_running_release(opts, buf, sizeof(buf), &running, &err) < 0)
-		goto fail;
-	cli_policy_of(&p, opts, running);
 	/*
 	 * The state file is the hook's memory of what it said: without it
 	 * (a read-only /run, not root) it would plan and speak after every
@@ -293,21 +306,19 @@ cli_hook(struct cli_options *opts)
 		goto fail;
 	if (kp_summary_can_save(opts->root, NULL) < 0)
 		goto out;
-	if (cli_state_get(&p, true, &log, &s, &plan, &err) < 0 ||
-	    announce(&p, &cfg, &log, &s, &plan, &err) < 0)
+	if (cli_state_get(&su.policy, true, &s, &plan, &err) < 0 ||
+	    announce(&su.policy, &su.cfg, &s, &plan, &err) < 0)
 		goto fail;
 	/* A re-made plan says which protected values name nothing. */
-	if (plan != NULL && cli_protect_check(opts, plan, log.fn, log.data,
-	                                      err.message,
-	                                      sizeof(err.message)) != 0)
-		cli_error("warning: %s", err.message);
+	if (plan != NULL && cli_protect_check(opts, plan, &err) != 0)
+		cli_warn("%s", err.message);
 	if (plan != NULL && kp_plan_n_purge(plan) > 0)
-		notice(opts, &cfg, plan, n_protect, running);
+		notice(opts, &su.cfg, plan, n_protect, su.policy.running);
 	goto out;
 fail:
-	cli_error("warning: %s", err.message[0] ? err.message : "out of memory");
+	cli_warn("%s", err.message);
 out:
 	kp_plan_free(plan);
-	kp_config_free(&cfg);
+	cli_setup_free(&su);
 	return 0;
 }

@@ -5,10 +5,13 @@ noinst_LIBRARIES += cli/libcli.a
 cli_libcli_a_SOURCES = \
 	cli/argv.c \
 	cli/argv.h \
+	cli/log.c \
+	cli/log.h \
 	cli/environ.c \
 	cli/environ.h \
 	cli/options.c \
 	cli/options.h \
+	cli/mode.h \
 	cli/apt-args.c \
 	cli/apt-args.h \
 	cli/output.c \
@@ -20,7 +23,9 @@ cli_libcli_a_SOURCES = \
 	cli/preflight.c \
 	cli/preflight.h \
 	cli/fix.c \
-	cli/fix.h
+	cli/fix.h \
+	cli/orphans.c \
+	cli/orphans.h
 ## Unattended use: --hook, --auto, --status and the configuration file.
 cli_libcli_a_SOURCES += \
 	cli/unattended.c \
@@ -28,6 +33,9 @@ cli_libcli_a_SOURCES += \
 	cli/state.c \
 	cli/status.c \
 	cli/hook.c \
+	cli/guard.c \
+	cli/guard-proto.c \
+	cli/guard.h \
 	cli/auto.c
 cli_libcli_a_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"'
 cli_libcli_a_CFLAGS = $(AM_CFLAGS) $(POPT_CFLAGS)

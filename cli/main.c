@@ -15,8 +15,10 @@
 
 #include "environ.h"
 #include "fix.h"
+#include "guard.h"
 #include "kpurge.h"
 #include "options.h"
+#include "orphans.h"
 #include "output.h"
 #include "preflight.h"
 #include "run-apt.h"
@@ -81,7 +83,7 @@ configure_apt(const struct cli_options *opts, struct job *job)
 	if (r == 0)
 		r = kp_ctx_set_apt_config(job->ctx, &config, &err);
 	else
-		snprintf(err.message, sizeof(err.message), "out of memory");
+		cli_put_error(&err, r, "out of memory");
 	kp_apt_config_free(&config);
 	if (r == 0)
 		return 0;
@@ -95,7 +97,7 @@ open_system(const struct cli_options *opts, struct job *job)
 	struct kp_error err;
 
 	kp_error_clear(&err);
-	job->ctx = kp_ctx_new(opts->root, cli_log_to_stderr, NULL, &err);
+	job->ctx = kp_ctx_new(opts->root, cli_log_kp, NULL, &err);
 	if (job->ctx == NULL) {
 		cli_error("%s", err.message);
 		return CLI_EXIT_ERROR;
@@ -111,9 +113,8 @@ static void
 check_running(const struct cli_options *opts, const struct kp_plan *plan)
 {
 	if (opts->running != NULL && !kp_plan_running_installed(plan))
-		cli_error("warning: --running=%s: no such kernel release "
-		          "is installed; keeping the newest ones",
-		          opts->running);
+		cli_warn("--running=%s: no such kernel release is installed; "
+		         "keeping the newest ones", opts->running);
 }
 
 /*
@@ -123,12 +124,13 @@ check_running(const struct cli_options *opts, const struct kp_plan *plan)
 static int
 check_protect(const struct cli_options *opts, const struct kp_plan *plan)
 {
-	char err[1024];
-	int r = cli_protect_check(opts, plan, cli_log_to_stderr, NULL, err,
-	                          sizeof(err));
+	struct kp_error err;
+	int r;
 
+	kp_error_clear(&err);
+	r = cli_protect_check(opts, plan, &err);
 	if (r != 0)
-		cli_error("%s; nothing was removed", err);
+		cli_error("%s; nothing was removed", err.message);
 	return r;
 }
 
@@ -139,6 +141,7 @@ make_plan(const struct cli_options *opts, struct job *job)
 		.keep = opts->keep,
 		.protect = (const char *const *)opts->protect,
 		.n_protect = opts->n_protect,
+		.only_auto_installed = opts->only_auto_installed,
 	};
 	char running[256];
 	struct kp_error err;
@@ -157,6 +160,8 @@ make_plan(const struct cli_options *opts, struct job *job)
 		return CLI_EXIT_ERROR;
 	}
 	check_running(opts, job->plan);
+	if (!cli_options_purging(opts) || opts->orphans)
+		cli_orphans_find(opts, job->ctx, job->plan);
 	return check_protect(opts, job->plan);
 }
 
@@ -218,8 +223,7 @@ preflight(const struct cli_options *opts, struct job *job)
 		return CLI_EXIT_ERROR;
 	}
 	if (n < 0) {
-		cli_error("warning: cannot ask apt-get what is broken: %s",
-		          err.message);
+		cli_warn("cannot ask apt-get what is broken: %s", err.message);
 		return 0;
 	}
 	if (n == 0)
@@ -231,13 +235,13 @@ preflight(const struct cli_options *opts, struct job *job)
 		return CLI_EXIT_ERROR;
 	}
 	for (i = 0; i < n; i++)
-		cli_error("%s%s", purging ? "" : "warning: ",
-		          job->problems[i].text);
+		cli_log(purging ? KP_LOG_ERROR : KP_LOG_WARNING, "%s",
+		        job->problems[i].text);
 	if (purging) {
 		cli_error("%s", advice);
 		return CLI_EXIT_ERROR;
 	}
-	cli_error("warning: a purge would be refused; %s", advice);
+	cli_warn("a purge would be refused; %s", advice);
 	return 0;
 }
 
@@ -258,8 +262,31 @@ prove(const struct cli_options *opts, struct job *job)
 		cli_error("%s; nothing was removed", err.message);
 		return CLI_EXIT_ERROR;
 	}
-	cli_error("warning: could not check the plan against apt-get: %s; "
-	          "the plan is shown unchecked", err.message);
+	cli_warn("could not check the plan against apt-get: %s; the plan is "
+	         "shown unchecked", err.message);
+	return 0;
+}
+
+/*
+ * --fix does not prove its plan (apt is what is broken), but apt's marks
+ * and APT::NeverAutoRemove still keep: without them --only-auto-installed
+ * cannot be followed, and nothing is removed.
+ */
+static int
+read_apt_for_fix(const struct cli_options *opts, struct job *job)
+{
+	struct kp_error err;
+
+	kp_error_clear(&err);
+	if (kp_plan_read_apt(job->ctx, job->plan, &err) == 0)
+		return 0;
+	if (opts->only_auto_installed) {
+		cli_error("cannot read apt's marks: %s; nothing was removed",
+		          err.message);
+		return CLI_EXIT_ERROR;
+	}
+	cli_error("warning: cannot read apt's APT::NeverAutoRemove: %s",
+	          err.message);
 	return 0;
 }
 
@@ -302,8 +329,10 @@ show(const struct cli_options *opts, const struct job *job)
 
 	if (opts->json)
 		return print_json(job->plan);
-	if (opts->list)
+	if (opts->list) {
 		cli_print_list(stdout, job->plan, &style);
+		cli_print_orphans(stdout, job->plan);
+	}
 	if (!opts->dry_run)
 		return 0;
 	if (opts->list)
@@ -313,6 +342,21 @@ show(const struct cli_options *opts, const struct job *job)
 	else
 		cli_print_dry_run(stdout, job->plan,
 		                  (const char *const *)job->command.v, &style);
+	if (opts->orphans)
+		cli_print_orphans_dry_run(stdout, job->plan);
+	return 0;
+}
+
+/* --orphans, once the packages are purged: apt-get -s removes nothing. */
+static int
+remove_orphans(const struct cli_options *opts, const struct job *job)
+{
+	if (!opts->orphans)
+		return 0;
+	if (!opts->args.apt_simulate)
+		return cli_orphans_remove(opts, job->plan);
+	if (!opts->args.apt_quiet)
+		cli_print_orphans_dry_run(stdout, job->plan);
 	return 0;
 }
 
@@ -320,12 +364,12 @@ static int
 purge(const struct cli_options *opts, const struct job *job)
 {
 	struct cli_style style = cli_style_for(stdout);
-	char err[1024];
+	struct kp_error err;
 	int status;
 
 	if (kp_plan_n_purge(job->plan) == 0) {
 		print_nothing(opts);
-		return 0;
+		return remove_orphans(opts, job);
 	}
 	/* apt-get's -qq (or -q=N) makes us quiet too. */
 	if (!opts->args.apt_quiet)
@@ -337,9 +381,10 @@ purge(const struct cli_options *opts, const struct job *job)
 		          "nothing was purged");
 		return CLI_EXIT_ERROR;
 	}
-	status = cli_run((const char *const *)job->command.v, err, sizeof(err));
+	kp_error_clear(&err);
+	status = cli_run((const char *const *)job->command.v, &err);
 	if (status < 0) {
-		cli_error("%s", err);
+		cli_error("%s", err.message);
 		return CLI_EXIT_ERROR;
 	}
 	/*
@@ -357,11 +402,13 @@ purge(const struct cli_options *opts, const struct job *job)
 	} else if (!opts->args.apt_simulate && !opts->args.apt_quiet) {
 		cli_print_purged(stdout, job->plan, &style);
 	}
-	return status;
+	/* The purge's result stands; then the files it left. */
+	return status != 0 ? status : remove_orphans(opts, job);
 }
 
+/* An ordinary run: a purge, --list, --dry-run, --fix. */
 static int
-run(const struct cli_options *opts)
+run_plan(struct cli_options *opts)
 {
 	struct job job = { NULL, NULL, { NULL, 0, 0 }, NULL, 0 };
 	int r;
@@ -370,8 +417,9 @@ run(const struct cli_options *opts)
 	    (r = open_system(opts, &job)) != 0 ||
 	    (r = make_plan(opts, &job)) != 0)
 		goto out;
-	if (opts->fix) {
-		r = cli_fix(opts, &job.ctx, job.plan);
+	if (opts->mode == CLI_MODE_FIX) {
+		if ((r = read_apt_for_fix(opts, &job)) == 0)
+			r = cli_fix(opts, &job.ctx, job.plan);
 		goto out;
 	}
 	/* Pre-flight and proof ask apt about the root the context holds. */
@@ -402,15 +450,56 @@ out:
 static int
 prepare_environment(const struct cli_options *opts)
 {
-	char err[1024];
+	struct kp_error err;
 
-	if (cli_environ_prepare(opts->root, err, sizeof(err)) == 0)
+	kp_error_clear(&err);
+	if (cli_environ_prepare(opts->root, &err) == 0)
 		return 0;
-	if (opts->hook)
-		cli_error("warning: %s; the apt hook does nothing", err);
+	if (cli_mode_info(opts->mode)->flags & CLI_MODE_NEVER_FAILS)
+		cli_warn("%s; the apt hook does nothing", err.message);
 	else
-		cli_error("%s", err);
+		cli_error("%s", err.message);
 	return CLI_EXIT_ERROR;
+}
+
+/* The handler of each mode: CLI_MODES' last column. */
+typedef int cli_mode_fn(struct cli_options *opts);
+#define CLI_MODE_HANDLER_(name, option, flags, log, handler) \
+	[CLI_MODE_##name] = handler,
+static cli_mode_fn *const mode_handler[CLI_MODE_COUNT] = {
+	CLI_MODES(CLI_MODE_HANDLER_)
+};
+#undef CLI_MODE_HANDLER_
+
+/*
+ * Run the mode the command line chose. Modes with CLI_MODE_CONFIG get
+ * the configuration file applied first and the state file refreshed
+ * after; the others read what they need themselves.
+ */
+static int
+run_mode(struct cli_options *opts)
+{
+	struct cli_setup su;
+	struct kp_error err;
+	int r;
+
+	cli_log_open(cli_mode_info(opts->mode)->log);
+	if (!(cli_mode_info(opts->mode)->flags & CLI_MODE_CONFIG)) {
+		r = mode_handler[opts->mode](opts);
+		cli_log_close();
+		return r;
+	}
+	kp_error_clear(&err);
+	if (cli_policy_load(&su, opts, 0, &err) < 0) {
+		cli_error("%s", err.message);
+		r = CLI_EXIT_ERROR;
+	} else {
+		r = mode_handler[opts->mode](opts);
+		cli_state_refresh(&su);
+	}
+	cli_setup_free(&su);
+	cli_log_close();
+	return r;
 }
 
 /* Output that did not reach its reader is a failure, even of --list. */
@@ -427,15 +516,15 @@ int
 main(int argc, char **argv)
 {
 	struct cli_options opts;
-	char err[1024];
+	struct kp_error err;
 	int r;
 
 	if ((r = refuse_setuid()) != 0)
 		return r;
-	r = cli_options_parse(&opts, argc, (const char *const *)argv, err,
-	                      sizeof(err));
+	kp_error_clear(&err);
+	r = cli_options_parse(&opts, argc, (const char *const *)argv, &err);
 	if (r != 0)
-		cli_error("%s", err);
+		cli_error("%s", err.message);
 	else if (opts.help)
 		cli_print_help(stdout);
 	else if (opts.usage)
@@ -443,9 +532,9 @@ main(int argc, char **argv)
 	else if (opts.version)
 		cli_print_version(stdout);
 	else if (prepare_environment(&opts) == 0)
-		r = cli_dispatch(&opts, run);
-	else
-		r = opts.hook ? 0 : CLI_EXIT_ERROR; /* never fail apt's run */
+		r = run_mode(&opts);
+	else if (!(cli_mode_info(opts.mode)->flags & CLI_MODE_NEVER_FAILS))
+		r = CLI_EXIT_ERROR; /* the hook never fails apt's run */
 	cli_options_free(&opts);
 	return check_stdout(r);
 }

@@ -18,6 +18,7 @@
 #include <popt.h>
 
 #include "kpurge.h"
+#include "log.h"
 #include "options.h"
 
 enum {
@@ -30,7 +31,10 @@ enum {
 	OPT_RUNNING,
 	OPT_PROTECT,
 	OPT_FIX,
+	OPT_ORPHANS,
+	OPT_ONLY_AUTO,
 	OPT_HOOK,
+	OPT_GUARD,
 	OPT_AUTO,
 	OPT_STATUS,
 	OPT_HELP,
@@ -59,10 +63,16 @@ static const struct poptOption option_table[] = {
 	  "take RELEASE as the running kernel (none: no kernel)", "RELEASE" },
 	{ "protect", '\0', POPT_ARG_STRING, NULL, OPT_PROTECT,
 	  "never purge RELEASE, or every flavour of a version", "RELEASE" },
+	{ "only-auto-installed", '\0', POPT_ARG_NONE, NULL, OPT_ONLY_AUTO,
+	  "purge only releases apt marks automatic", NULL },
 	{ "fix", '\0', POPT_ARG_NONE, NULL, OPT_FIX,
 	  "recover a full /boot that apt-get refuses to touch", NULL },
+	{ "orphans", '\0', POPT_ARG_NONE, NULL, OPT_ORPHANS,
+	  "then remove files of gone kernels no package owns", NULL },
 	{ "hook", '\0', POPT_ARG_NONE, NULL, OPT_HOOK,
 	  "apt's DPkg::Post-Invoke hook: report; never fails", NULL },
+	{ "guard", '\0', POPT_ARG_NONE, NULL, OPT_GUARD,
+	  "Pre-Install-Pkgs hook: stop a kernel /boot can't hold", NULL },
 	{ "auto", '\0', POPT_ARG_NONE, NULL, OPT_AUTO,
 	  "the periodic job: purge as configured, log it", NULL },
 	{ "status", '\0', POPT_ARG_STRING, NULL, OPT_STATUS,
@@ -90,18 +100,22 @@ static const char help_footer[] =
 "is proved with what the arguments set. An option neither\n"
 "purge-old-kernels nor apt-get knows is an error; arguments after \"--\" go\n"
 "to apt-get unchecked. -q, -n, -h and -V are purge-old-kernels' own; -qq\n"
-"and -q=N go to apt-get and make purge-old-kernels quiet too.\n"
+"and -q=N go to apt-get and make purge-old-kernels quiet too (-q=0 not).\n"
 "\n"
 "A purge needs root; --dry-run, --list and apt-get's -s do not. With both\n"
 "--list and --dry-run, the table comes first, then the plan. With --root,\n"
 "no kernel runs unless --running says so; a DIR that is / however spelt\n"
 "(//, /., a link to /) is this system. --protect can be given more than\n"
-"once; one that names nothing installed is an error.\n"
+"once; one that names nothing installed is an error. --list and --json\n"
+"show the files of removed kernels that no package owns (orphans);\n"
+"--orphans removes them after the purge (as root), --dry-run --orphans\n"
+"shows each.\n"
 "\n"
 "KEEP and PROTECT in the configuration file, purge-old-kernels.conf(5),\n"
-"apply unless --keep is given; --protect adds to PROTECT. --hook, --auto\n"
-"and --status are for apt, cron or systemd, Byobu and node_exporter; the\n"
-"man page says how to set them up.\n"
+"apply unless --keep is given; --protect adds to PROTECT. --hook, --guard,\n"
+"--auto and --status are for apt, cron or systemd, Byobu and node_exporter;\n"
+"the man page says how to set them up. --guard exits 3 to stop apt's run;\n"
+"GUARD=no or PURGE_OLD_KERNELS_GUARD=no turns it off.\n"
 "\n"
 "Every plan is checked with apt-get's own resolver: a release apt-get would\n"
 "take along or replace is kept (\"needed by ...\"). A purge on a broken\n"
@@ -118,34 +132,35 @@ static const char help_footer[] =
 
 /* ------------------------------------------------------------ values */
 
-__attribute__((format(printf, 3, 4)))
+/* err filled (-EINVAL and one sentence); returns CLI_EXIT_USAGE. */
+__attribute__((format(printf, 2, 3)))
 static int
-usage_error(char *err, size_t err_size, const char *fmt, ...)
+usage_error(struct kp_error *err, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(err, err_size, fmt, ap);
+	cli_put_verror(err, -EINVAL, fmt, ap);
 	va_end(ap);
 	return CLI_EXIT_USAGE;
 }
 
 /* --keep: digits only (no sign, no blanks), 0 to KP_KEEP_MAX. */
 static int
-parse_keep(const char *text, unsigned *keep, char *err, size_t err_size)
+parse_keep(const char *text, unsigned *keep, struct kp_error *err)
 {
 	unsigned long n;
 	char *end;
 
 	if (text[0] == '\0')
-		return usage_error(err, err_size,
+		return usage_error(err,
 		                   "--keep needs a number from 0 to %u",
 		                   KP_KEEP_MAX);
 	errno = 0;
 	n = strtoul(text, &end, 10);
 	if (strspn(text, "0123456789") != strlen(text) || *end != '\0' ||
 	    errno == ERANGE || n > KP_KEEP_MAX)
-		return usage_error(err, err_size, "--keep takes a number from "
+		return usage_error(err, "--keep takes a number from "
 		                   "0 to %u, not '%s'", KP_KEEP_MAX, text);
 	*keep = (unsigned)n;
 	return 0;
@@ -153,11 +168,11 @@ parse_keep(const char *text, unsigned *keep, char *err, size_t err_size)
 
 /* --status: the formats there are. */
 static int
-parse_status(const char *text, char *err, size_t err_size)
+parse_status(const char *text, struct kp_error *err)
 {
 	if (strcmp(text, "byobu") == 0 || strcmp(text, "prometheus") == 0)
 		return 0;
-	return usage_error(err, err_size, "--status takes byobu or prometheus, "
+	return usage_error(err, "--status takes byobu or prometheus, "
 	                   "not '%s'", text);
 }
 
@@ -168,15 +183,15 @@ parse_status(const char *text, char *err, size_t err_size)
  * installed kernel, and would reach apt's patterns as a pattern.
  */
 static int
-check_release(int id, const char *arg, char *err, size_t err_size)
+check_release(int id, const char *arg, struct kp_error *err)
 {
 	if (kp_release_split(arg, NULL, 0, NULL, 0))
 		return 0;
 	if (id == OPT_RUNNING)
-		return usage_error(err, err_size, "--running takes a kernel "
+		return usage_error(err, "--running takes a kernel "
 		                   "release as uname -r prints it (such as "
 		                   "6.8.0-40-generic) or none, not '%s'", arg);
-	return usage_error(err, err_size, "--protect takes a kernel release "
+	return usage_error(err, "--protect takes a kernel release "
 	                   "(such as 6.8.0-40-generic) or a version (6.8.0-40), "
 	                   "not '%s'", arg);
 }
@@ -231,10 +246,61 @@ set_string(char **slot, char *value)
 	*slot = value;
 }
 
+/* ------------------------------------------------------------ modes */
+
+#define CLI_MODE_INFO_(name, option, flags, log, handler) \
+	[CLI_MODE_##name] = { option, flags, log },
+static const struct cli_mode_info mode_table[CLI_MODE_COUNT] = {
+	CLI_MODES(CLI_MODE_INFO_)
+};
+#undef CLI_MODE_INFO_
+
+const struct cli_mode_info *
+cli_mode_info(enum cli_mode mode)
+{
+	return &mode_table[mode < CLI_MODE_COUNT ? mode : CLI_MODE_PURGE];
+}
+
+/* "--hook, --auto and --status": the modes of their own, from the table. */
+static void
+alone_modes(char *buf, size_t size)
+{
+	size_t i, n = 0, total = 0, len = 0;
+
+	for (i = 0; i < CLI_MODE_COUNT; i++)
+		total += (mode_table[i].flags & CLI_MODE_ALONE) != 0;
+	buf[0] = '\0';
+	for (i = 0; i < CLI_MODE_COUNT && len < size; i++) {
+		if (!(mode_table[i].flags & CLI_MODE_ALONE))
+			continue;
+		n++;
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+		                        n == 1 ? "" : n == total ? " and " : ", ",
+		                        mode_table[i].option);
+	}
+}
+
+/*
+ * A mode of its own (--hook, --auto, --status), set once: a second one is
+ * an error. The others (--list, --dry-run, --fix) combine and are settled
+ * after the options are read (settle_mode()).
+ */
+static int
+set_mode(struct cli_options *opts, enum cli_mode mode, struct kp_error *err)
+{
+	char names[256];
+
+	if (opts->mode == CLI_MODE_PURGE || opts->mode == mode) {
+		opts->mode = mode;
+		return 0;
+	}
+	alone_modes(names, sizeof(names));
+	return usage_error(err, "%s do not go together", names);
+}
+
 /* An option with a value; takes arg (malloc'd by popt) in every case. */
 static int
-apply_value(struct cli_options *opts, int id, char *arg, char *err,
-            size_t err_size)
+apply_value(struct cli_options *opts, int id, char *arg, struct kp_error *err)
 {
 	static const char *const names[] = {
 		[OPT_KEEP] = "--keep", [OPT_ROOT] = "--root",
@@ -245,16 +311,18 @@ apply_value(struct cli_options *opts, int id, char *arg, char *err,
 
 	if (arg == NULL || (arg[0] == '\0' && id != OPT_KEEP)) {
 		free(arg);
-		return usage_error(err, err_size, "%s needs a value",
+		return usage_error(err, "%s needs a value",
 		                   names[id]);
 	}
 	if (id == OPT_KEEP) {
-		r = parse_keep(arg, &opts->keep, err, err_size);
+		r = parse_keep(arg, &opts->keep, err);
 		opts->keep_set = r == 0;
 		free(arg);
 	} else if (id == OPT_STATUS) {
-		r = parse_status(arg, err, err_size);
+		r = parse_status(arg, err);
 		set_string(&opts->status, arg);
+		if (r == 0)
+			r = set_mode(opts, CLI_MODE_STATUS, err);
 	} else if (id == OPT_ROOT) {
 		/*
 		 * "This system" is decided once, here: every later choice
@@ -270,25 +338,24 @@ apply_value(struct cli_options *opts, int id, char *arg, char *err,
 		/* "none": no kernel of this system runs (an image) */
 		opts->running_none = strcmp(arg, "none") == 0;
 		if (!opts->running_none)
-			r = check_release(id, arg, err, err_size);
+			r = check_release(id, arg, err);
 		if (opts->running_none || r != 0) {
 			free(arg);
 			arg = NULL;
 		}
 		set_string(&opts->running, arg);
-	} else if ((r = check_release(id, arg, err, err_size)) != 0) {
+	} else if ((r = check_release(id, arg, err)) != 0) {
 		free(arg);
 	} else if (cli_options_add_protect(opts, arg, NULL) < 0) {
 		free(arg);
-		snprintf(err, err_size, "out of memory");
+		cli_put_error(err, -ENOMEM, "out of memory");
 		r = CLI_EXIT_ERROR;
 	}
 	return r;
 }
 
 static int
-apply_option(struct cli_options *opts, int id, char *arg, char *err,
-             size_t err_size)
+apply_option(struct cli_options *opts, int id, char *arg, struct kp_error *err)
 {
 	switch (id) {
 	case OPT_DRY_RUN:
@@ -306,12 +373,21 @@ apply_option(struct cli_options *opts, int id, char *arg, char *err,
 	case OPT_FIX:
 		opts->fix = true;
 		break;
+	case OPT_ORPHANS:
+		opts->orphans = true;
+		break;
+	case OPT_ONLY_AUTO:
+		opts->only_auto_installed = true;
+		break;
 	case OPT_HOOK:
-		opts->hook = true;
-		break;
+		free(arg);
+		return set_mode(opts, CLI_MODE_HOOK, err);
+	case OPT_GUARD:
+		free(arg);
+		return set_mode(opts, CLI_MODE_GUARD, err);
 	case OPT_AUTO:
-		opts->auto_purge = true;
-		break;
+		free(arg);
+		return set_mode(opts, CLI_MODE_AUTO, err);
 	case OPT_HELP:
 		opts->help = true;
 		break;
@@ -322,7 +398,7 @@ apply_option(struct cli_options *opts, int id, char *arg, char *err,
 		opts->version = true;
 		break;
 	default:
-		return apply_value(opts, id, arg, err, err_size);
+		return apply_value(opts, id, arg, err);
 	}
 	free(arg);
 	return 0;
@@ -330,71 +406,80 @@ apply_option(struct cli_options *opts, int id, char *arg, char *err,
 
 /* Our options, already split from apt-get's, through popt. */
 static int
-read_options(poptContext ctx, struct cli_options *opts, char *err,
-             size_t err_size)
+read_options(poptContext ctx, struct cli_options *opts, struct kp_error *err)
 {
 	const char *extra;
 	int id, r = 0;
 
 	while (r == 0 && (id = poptGetNextOpt(ctx)) > 0)
-		r = apply_option(opts, id, poptGetOptArg(ctx), err, err_size);
+		r = apply_option(opts, id, poptGetOptArg(ctx), err);
 	if (r != 0)
 		return r;
 	if (id < -1)
-		return usage_error(err, err_size, "%s: %s",
+		return usage_error(err, "%s: %s",
 		                   poptBadOption(ctx, POPT_BADOPTION_NOALIAS),
 		                   poptStrerror(id));
 	/* The split leaves popt no arguments; this guards against a change. */
 	extra = poptGetArg(ctx);
 	if (extra != NULL)
-		return usage_error(err, err_size, "unexpected argument '%s'",
+		return usage_error(err, "unexpected argument '%s'",
 		                   extra);
 	return 0;
 }
 
-/* --hook, --auto and --status are modes of their own. */
-static int
-check_unattended(const struct cli_options *opts, char *err, size_t err_size)
+/* The mode, once the options are read: --fix, --list, --dry-run, a purge. */
+static void
+settle_mode(struct cli_options *opts)
 {
-	const char *mode = opts->hook ? "--hook" : opts->auto_purge ? "--auto"
-	                   : "--status";
-	int n = opts->hook + opts->auto_purge + (opts->status != NULL);
+	if (opts->mode != CLI_MODE_PURGE)
+		return;
+	opts->mode = opts->fix ? CLI_MODE_FIX : opts->list ? CLI_MODE_LIST :
+	             opts->dry_run ? CLI_MODE_DRY_RUN : CLI_MODE_PURGE;
+}
 
-	if (n == 0)
-		return 0;
-	if (n > 1)
-		return usage_error(err, err_size, "--hook, --auto and --status "
-		                   "do not go together");
-	if (opts->list || opts->dry_run || opts->json || opts->fix)
-		return usage_error(err, err_size, "%s does not go with %s", mode,
-		                   opts->list ? "--list" : opts->dry_run ?
-		                   "--dry-run" : opts->json ? "--json" : "--fix");
-	if (!opts->auto_purge && opts->args.apt.n > 0)
-		return usage_error(err, err_size, "%s runs no apt-get; '%s' is "
-		                   "apt-get's", mode, opts->args.apt.v[0]);
-	if (opts->auto_purge && opts->args.apt_simulate)
-		return usage_error(err, err_size, "--auto purges for real; "
-		                   "apt-get's simulation does not go with it");
+/* What the mode's row allows: a mode of its own, apt-get's arguments. */
+static int
+check_mode(const struct cli_options *opts, struct kp_error *err)
+{
+	const struct cli_mode_info *m = cli_mode_info(opts->mode);
+
+	if ((m->flags & CLI_MODE_ALONE) &&
+	    (opts->list || opts->dry_run || opts->json || opts->fix ||
+	     opts->orphans))
+		return usage_error(err, "%s does not go with %s",
+		                   m->option, opts->list ? "--list" :
+		                   opts->dry_run ? "--dry-run" : opts->json ?
+		                   "--json" : opts->fix ? "--fix" : "--orphans");
+	if (!(m->flags & CLI_MODE_APT_ARGS) && opts->args.apt.n > 0)
+		return usage_error(err, "%s runs no apt-get; '%s' is "
+		                   "apt-get's", m->option, opts->args.apt.v[0]);
+	if ((m->flags & CLI_MODE_NO_SIMULATE) && opts->args.apt_simulate)
+		return usage_error(err, "%s purges for real; "
+		                   "apt-get's simulation does not go with it",
+		                   m->option);
 	return 0;
 }
 
 static int
-check_combination(const struct cli_options *opts, char *err, size_t err_size)
+check_combination(const struct cli_options *opts, struct kp_error *err)
 {
-	int r = check_unattended(opts, err, err_size);
+	int r = check_mode(opts, err);
 
 	if (r != 0)
 		return r;
 	if (opts->fix && (opts->list || opts->json))
-		return usage_error(err, err_size, "--fix does not go with %s; "
+		return usage_error(err, "--fix does not go with %s; "
 		                   "use --fix --dry-run to see its steps",
 		                   opts->list ? "--list" : "--json");
+	if (opts->fix && opts->orphans)
+		return usage_error(err, "--fix does not go with --orphans; "
+		                   "run --orphans once --fix is done");
 	if (opts->json && !opts->list && !opts->dry_run)
-		return usage_error(err, err_size, "--json works only with "
+		return usage_error(err, "--json works only with "
 		                   "--list or --dry-run");
 	/* dpkg runs for real in --fix: apt-get's -s cannot make it simulate. */
 	if (opts->fix && opts->args.apt_simulate)
-		return usage_error(err, err_size, "--fix runs dpkg itself, which "
+		return usage_error(err, "--fix runs dpkg itself, which "
 		                   "apt-get's simulation does not cover; use --fix "
 		                   "--dry-run to see its steps");
 	return 0;
@@ -407,30 +492,30 @@ check_combination(const struct cli_options *opts, char *err, size_t err_size)
  */
 int
 cli_options_parse(struct cli_options *opts, int argc, const char *const *argv,
-                  char *err, size_t err_size)
+                  struct kp_error *err)
 {
 	poptContext ctx;
 	int r;
 
 	memset(opts, 0, sizeof(*opts));
 	opts->keep = KP_KEEP_DEFAULT;
-	r = cli_split_args(argc, argv, option_table, &opts->args, err,
-	                   err_size);
+	r = cli_split_args(argc, argv, option_table, &opts->args, err);
 	if (r < 0)
 		return r == -ENOMEM ? CLI_EXIT_ERROR : CLI_EXIT_USAGE;
 	ctx = poptGetContext(CLI_NAME, (int)opts->args.ours.n,
 	                     (const char **)opts->args.ours.v, option_table, 0);
 	if (ctx == NULL) {
-		snprintf(err, err_size, "out of memory");
+		cli_put_error(err, -ENOMEM, "out of memory");
 		return CLI_EXIT_ERROR;
 	}
-	r = read_options(ctx, opts, err, err_size);
+	r = read_options(ctx, opts, err);
 	poptFreeContext(ctx);
 	if (r != 0 || opts->help || opts->usage || opts->version)
 		return r;
 	/* -qq is apt-get's, but whoever asks apt-get for quiet wants quiet. */
 	opts->quiet = opts->quiet || opts->args.apt_quiet;
-	return check_combination(opts, err, err_size);
+	settle_mode(opts);
+	return check_combination(opts, err);
 }
 
 void
@@ -546,14 +631,14 @@ closest_releases(const struct kp_plan *plan, const char *value, char *buf,
  * Check the protected values against the plan made with them. One that
  * names nothing installed is, from the command line, a usage error
  * (returns CLI_EXIT_USAGE, err filled, with "did you mean" when a close
- * name exists); from the configuration file, a warning through log naming
- * its file and line. Returns 0 otherwise.
+ * name exists); from the configuration file, a warning naming its file
+ * and line. Returns 0 otherwise.
  */
 int
 cli_protect_check(const struct cli_options *opts, const struct kp_plan *plan,
-                  kp_log_fn log, void *log_data, char *err, size_t err_size)
+                  struct kp_error *err)
 {
-	char msg[1024], close[512], hint[600];
+	char close[512], hint[600];
 	size_t i;
 
 	for (i = 0; i < opts->n_protect; i++) {
@@ -564,30 +649,29 @@ cli_protect_check(const struct cli_options *opts, const struct kp_plan *plan,
 		closest_releases(plan, v, close, sizeof(close));
 		snprintf(hint, sizeof(hint), "; did you mean %s?", close);
 		if (opts->protect_where[i] == NULL)
-			return usage_error(err, err_size, "--protect=%s: no "
+			return usage_error(err, "--protect=%s: no "
 			                   "such kernel release or version is "
 			                   "installed%s", v, close[0] ? hint : "");
-		snprintf(msg, sizeof(msg), "%s: PROTECT=%s: no such kernel "
-		         "release or version is installed%s",
-		         opts->protect_where[i], v, close[0] ? hint : "");
-		if (log != NULL)
-			log(log_data, KP_LOG_WARNING, msg);
+		cli_warn("%s: PROTECT=%s: no such kernel release or version "
+		         "is installed%s", opts->protect_where[i], v,
+		         close[0] ? hint : "");
 	}
 	return 0;
 }
 
+/** The mode changes the system, and --dry-run does not hold it back. */
 bool
 cli_options_purging(const struct cli_options *opts)
 {
-	return !opts->dry_run && !opts->list && !opts->hook &&
-	       opts->status == NULL;
+	return (cli_mode_info(opts->mode)->flags & CLI_MODE_CHANGES) &&
+	       !opts->dry_run;
 }
 
 /** --fix, for real: dpkg and apt-get change the system. */
 bool
 cli_options_fixing(const struct cli_options *opts)
 {
-	return opts->fix && !opts->dry_run;
+	return opts->mode == CLI_MODE_FIX && !opts->dry_run;
 }
 
 /* ------------------------------------------------------------- help */

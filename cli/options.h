@@ -11,6 +11,7 @@
 
 #include "apt-args.h"
 #include "kpurge.h"
+#include "mode.h"
 
 #define CLI_NAME "purge-old-kernels"
 
@@ -22,18 +23,19 @@ enum cli_exit {
 };
 
 struct cli_options {
+	enum cli_mode mode; /* set once, by cli_options_parse() */
 	unsigned keep;
 	bool dry_run;
 	bool list;
 	bool json;
 	bool quiet;
 	bool fix;          /* --fix: recover a full /boot with dpkg */
+	bool orphans;      /* --orphans: remove orphans after the purge */
 	bool help;
 	bool usage;
 	bool version;
 	bool keep_set;     /* --keep was given: it wins over KEEP */
-	bool hook;         /* --hook: apt's hook */
-	bool auto_purge;   /* --auto: the periodic job */
+	bool only_auto_installed; /* --only-auto-installed or ONLY_AUTO_INSTALLED */
 	char *status;      /* --status=byobu|prometheus; NULL: not given */
 	char *root;        /* --root, as given; NULL: this system (/ however
 	                      spelt) */
@@ -46,15 +48,14 @@ struct cli_options {
 };
 
 int cli_options_parse(struct cli_options *opts, int argc,
-                      const char *const *argv, char *err, size_t err_size);
+                      const char *const *argv, struct kp_error *err);
 void cli_options_free(struct cli_options *opts);
 int cli_options_add_protect(struct cli_options *opts, char *release,
                             const char *where);
 int cli_protect_check(const struct cli_options *opts,
-                      const struct kp_plan *plan, kp_log_fn log,
-                      void *log_data, char *err, size_t err_size);
+                      const struct kp_plan *plan, struct kp_error *err);
 
-/* Neither --dry-run nor --list: the packages are purged. */
+/* The mode changes the system (a purge, --fix or --auto, not --dry-run). */
 bool cli_options_purging(const struct cli_options *opts);
 /* --fix without --dry-run: dpkg and apt-get repair the system. */
 bool cli_options_fixing(const struct cli_options *opts);

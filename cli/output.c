@@ -1,7 +1,7 @@
 /*
  * purge-old-kernels - what the user reads: the --list table, the --dry-run
  * plan, the summary before a purge, /boot's space, apt's view, the steps
- * of --fix, and messages on stderr.
+ * of --fix.
  *
  * Everything shown comes from the plan; nothing here decides anything.
  */
@@ -9,7 +9,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -738,45 +737,111 @@ print_releases_where(FILE *out, const struct kp_plan *plan, const char *label,
 }
 
 static bool
-apt_protected(const struct kp_release *r)
-{
-	return r->apt_protects;
-}
-
-static bool
-kept_not_by_apt(const struct kp_release *r)
-{
-	return r->action == KP_KEEP && !r->apt_protects;
-}
-
-static bool
 purged_but_apt_protects(const struct kp_release *r)
 {
 	return r->action == KP_PURGE && r->apt_protects;
 }
 
+/* "name, name" of rel's installed packages apt would (not) remove. */
+static void
+print_split(FILE *m, const struct kp_release *r, bool removed)
+{
+	const char *sep = "";
+	size_t j;
+
+	for (j = 0; j < r->n_packages; j++) {
+		const struct kp_package *p = r->packages[j];
+
+		if (p->state == KP_STATE_CONFIG_FILES ||
+		    p->apt_autoremoves != removed)
+			continue;
+		fprintf(m, "%s%s%s", sep, p->name, p->held ? " (on hold)" :
+		        p->mark == KP_MARK_MANUAL ? " (installed by hand)" : "");
+		sep = ", ";
+	}
+}
+
+/* What apt autoremove would do to r, in words. */
+static void
+print_verdict(FILE *m, const struct kp_release *r)
+{
+	switch (r->apt_autoremove) {
+	case KP_APT_VERDICT_PROTECTED:
+		fputs(r->apt_protects ? "protected (apt's kernel protection)" :
+		      "protected (APT::NeverAutoRemove)", m);
+		break;
+	case KP_APT_VERDICT_WOULD_REMOVE:
+		fputs("would remove it", m);
+		break;
+	case KP_APT_VERDICT_PARTIAL:
+		fputs("would split it: remove ", m);
+		print_split(m, r, true);
+		fputs("; keep ", m);
+		print_split(m, r, false);
+		break;
+	case KP_APT_VERDICT_NEVER:
+		fputs("never removes it: installed by hand", m);
+		break;
+	case KP_APT_VERDICT_NEEDED:
+		fputs("keeps it: an installed package needs it", m);
+		break;
+	case KP_APT_VERDICT_NONE:
+		fputs("nothing to remove (only configuration files)", m);
+		break;
+	default:
+		fputs("unknown (apt has none of its packages installed)", m);
+		break;
+	}
+}
+
+/* "  RELEASE  MARK    VERDICT", the verdict wrapped below its column. */
+static void
+print_verdict_row(FILE *out, const struct kp_release *r, int name_width,
+                  const struct cli_style *style)
+{
+	const char *mark = kp_install_mark_name(r->mark);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	int col = 2 + name_width + 2 + 6 + 2;
+
+	if (m == NULL)
+		return;
+	print_verdict(m, r);
+	if (fclose(m) == 0) {
+		fprintf(out, "  %-*s  %-6s  ", name_width, r->name,
+		        mark != NULL ? mark : "-");
+		print_wrapped(out, text, col, col < style->width / 2 ? col : 4,
+		              style->width);
+		fputc('\n', out);
+	}
+	free(text);
+}
+
 /**
- * Where this plan and apt's own kernel protection (what `apt autoremove`
- * never removes) differ. Only a plan proved against apt knows apt's view.
+ * apt's view, which only a plan proved against apt knows: each release's
+ * mark (apt-mark's auto or manual) and what `apt autoremove` would do to
+ * it; then the releases this plan purges that apt's kernel protection
+ * keeps.
  */
 void
 cli_print_apt_view(FILE *out, const struct kp_plan *plan,
                    const struct cli_style *style)
 {
-	size_t i, n = 0;
+	size_t i, n = kp_plan_n_releases(plan);
+	int width = 0;
 
-	if (!kp_plan_proved(plan) || kp_plan_n_releases(plan) == 0)
+	if (!kp_plan_proved(plan) || n == 0)
 		return;
-	for (i = 0; i < kp_plan_n_releases(plan); i++)
-		n += kp_plan_release(plan, i)->apt_protects;
-	if (n == 0) {
-		fputs("apt autoremove would protect no kernel here.\n", out);
-		return;
-	}
-	print_releases_where(out, plan, "apt autoremove would protect",
-	                     apt_protected, false, style);
-	print_releases_where(out, plan, "Kept here but not by apt",
-	                     kept_not_by_apt, true, style);
+	for (i = 0; i < n; i++)
+		if ((int)strlen(kp_plan_release(plan, i)->name) > width)
+			width = (int)strlen(kp_plan_release(plan, i)->name);
+	fputc('\n', out);
+	print_wrapped(out, "What apt autoremove would do, release by release "
+	              "(with apt's mark of its image):", 0, 0, style->width);
+	fputc('\n', out);
+	for (i = 0; i < n; i++)
+		print_verdict_row(out, kp_plan_release(plan, i), width, style);
 	print_releases_where(out, plan, "Purged here but protected by apt",
 	                     purged_but_apt_protects, false, style);
 }
@@ -876,6 +941,21 @@ print_shared_group(FILE *out, const struct kp_plan *plan, int name_width,
  * the reason, the total, and the apt-get command that would run. Prints
  * nothing when nothing would be purged: the caller says so.
  */
+/* "Kept for the next boot: R (GRUB's saved_entry in ... boots it)." */
+static void
+print_next_boot_kept(FILE *out, const struct kp_plan *plan)
+{
+	size_t i;
+
+	for (i = 0; i < kp_plan_n_releases(plan); i++) {
+		const struct kp_release *r = kp_plan_release(plan, i);
+
+		if (r->reason == KP_REASON_NEXT_BOOT)
+			fprintf(out, "Kept for the next boot: %s (%s).\n", r->name,
+			        r->why);
+	}
+}
+
 void
 cli_print_dry_run(FILE *out, const struct kp_plan *plan,
                   const char *const *command, const struct cli_style *style)
@@ -896,6 +976,7 @@ cli_print_dry_run(FILE *out, const struct kp_plan *plan,
 		print_release_group(out, kp_plan_release(plan, i), name_width,
 		                    style);
 	print_shared_group(out, plan, name_width, style);
+	print_next_boot_kept(out, plan);
 	if (boot_known(plan))
 		fputc('\n', out);
 	cli_print_space(out, plan, style);
@@ -935,6 +1016,7 @@ cli_print_summary(FILE *out, const struct kp_plan *plan, bool simulate,
 		col += 1 + len;
 	}
 	fputc('\n', out);
+	print_next_boot_kept(out, plan);
 	cli_print_space(out, plan, style);
 }
 
@@ -1025,6 +1107,9 @@ cli_plan_options(const struct cli_options *opts, char *buf, size_t size)
 	for (i = 0; i < opts->n_protect; i++)
 		if (opts->protect_where == NULL || opts->protect_where[i] == NULL)
 			append_option(buf, size, "--protect", opts->protect[i]);
+	if (opts->only_auto_installed && strlen(buf) < size)
+		snprintf(buf + strlen(buf), size - strlen(buf),
+		         " --only-auto-installed");
 }
 
 /* Break the line before word if it would not fit with what follows it. */
@@ -1115,93 +1200,4 @@ cli_print_step(FILE *out, unsigned n, unsigned total, const char *what,
 	        paint(style, RESET));
 	if (argv != NULL)
 		cli_print_command(out, argv, style);
-}
-
-/* ------------------------------------------------------------- messages */
-
-/* Append the byte c to buf as "\xHH". */
-static size_t
-put_hex(char *buf, size_t at, size_t size, unsigned char c)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	if (at + 4 >= size)
-		return at;
-	buf[at++] = '\\';
-	buf[at++] = 'x';
-	buf[at++] = hex[c >> 4];
-	buf[at++] = hex[c & 0xf];
-	return at;
-}
-
-/* Is the valid UTF-8 character of n bytes at s a control (C0, DEL, C1)? */
-static bool
-is_control(const unsigned char *s, size_t n)
-{
-	return (n == 1 && (s[0] < 0x20 || s[0] == 0x7f)) ||
-	       (n == 2 && s[0] == 0xc2 && s[1] < 0xa0);
-}
-
-/**
- * Copy text into buf (size > 0) for a terminal or a log, on one line:
- * a line break and the blanks after it become one blank (libdpkg's parse
- * errors span two lines); every other control character (C0, DEL, C1)
- * and every byte that is not UTF-8 becomes "\xHH", so that text from the
- * dpkg database can neither drive the terminal nor garble it. Cut short
- * when buf is full.
- */
-void
-cli_escape(const char *text, char *buf, size_t size)
-{
-	const unsigned char *s = (const unsigned char *)text;
-	size_t at = 0, n, i;
-
-	while (*s != '\0' && at + 1 < size) {
-		if (*s == '\n') {
-			s += strspn((const char *)s, "\n \t");
-			if (at > 0 && buf[at - 1] != ' ' && *s != '\0')
-				buf[at++] = ' ';
-			continue;
-		}
-		n = kp_utf8_len((const char *)s);
-		if (n == 0 || is_control(s, n)) {
-			for (i = 0; i < (n ? n : 1); i++)
-				at = put_hex(buf, at, size, s[i]);
-			s += n ? n : 1;
-			continue;
-		}
-		if (at + n >= size)
-			break;
-		memcpy(buf + at, s, n);
-		at += n;
-		s += n;
-	}
-	while (at > 0 && buf[at - 1] == ' ')
-		at--;
-	buf[at] = '\0';
-}
-
-/** "purge-old-kernels: MESSAGE" on one line of stderr, escaped. */
-void
-cli_error(const char *fmt, ...)
-{
-	char message[8192], line[8192];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
-	va_end(ap);
-	cli_escape(message, line, sizeof(line));
-	fprintf(stderr, CLI_NAME ": %s\n", line);
-}
-
-/** The library's messages: errors and warnings; info and debug stay quiet. */
-void
-cli_log_to_stderr(void *data, enum kp_log_level level, const char *message)
-{
-	(void)data;
-	if (level == KP_LOG_ERROR)
-		cli_error("error: %s", message);
-	else if (level == KP_LOG_WARNING)
-		cli_error("warning: %s", message);
 }

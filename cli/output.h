@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "kpurge.h"
+#include "log.h" /* cli_error() and the rest moved there */
 
 /* How to write to one stream. */
 struct cli_style {
@@ -48,11 +49,6 @@ void cli_print_step(FILE *out, unsigned n, unsigned total, const char *what,
                     const char *const *argv, const struct cli_style *style);
 char *cli_command_text(const char *const *argv);
 
-void cli_escape(const char *text, char *buf, size_t size);
-__attribute__((format(printf, 1, 2)))
-void cli_error(const char *fmt, ...);
-void cli_log_to_stderr(void *data, enum kp_log_level level,
-                       const char *message);
 
 #define CLI_NOTHING_TO_PURGE "No kernels are eligible for removal."
 

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "options.h"
 #include "run-apt.h"
 
@@ -246,16 +247,16 @@ exit_status_of(int status)
 		return WEXITSTATUS(status);
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
-	return 1;
+	return CLI_EXIT_ERROR;
 }
 
 /**
  * Run argv (argv[0] a path) and wait for it. Returns its exit status
- * (128+N when killed by signal N), or -1 with a sentence in err when it
- * could not be run.
+ * (128+N when killed by signal N), or -1 with err filled when it could
+ * not be run.
  */
 int
-cli_run(const char *const *argv, char *err, size_t err_size)
+cli_run(const char *const *argv, struct kp_error *err)
 {
 	struct sigaction ignore = { .sa_handler = SIG_IGN }, old_int, old_quit;
 	int fds[2], status = 0, e, r;
@@ -263,8 +264,8 @@ cli_run(const char *const *argv, char *err, size_t err_size)
 
 	fflush(NULL);
 	if (pipe2(fds, O_CLOEXEC) < 0) {
-		snprintf(err, err_size, "cannot run %s: %s", argv[0],
-		         strerror(errno));
+		cli_put_error(err, -EIO, "cannot run %s: %s", argv[0],
+		              strerror(errno));
 		return -1;
 	}
 	/*
@@ -280,16 +281,16 @@ cli_run(const char *const *argv, char *err, size_t err_size)
 	e = errno;
 	close(fds[1]);
 	if (pid < 0) {
-		snprintf(err, err_size, "cannot run %s: %s", argv[0],
-		         strerror(e));
+		cli_put_error(err, -EIO, "cannot run %s: %s", argv[0],
+		              strerror(e));
 		r = -1;
 		goto out;
 	}
 	e = exec_error(fds[0]);
 	r = wait_for(pid, &status);
 	if (e != 0 || r < 0) {
-		snprintf(err, err_size, "cannot run %s: %s", argv[0],
-		         strerror(e != 0 ? e : -r));
+		cli_put_error(err, -EIO, "cannot run %s: %s", argv[0],
+		              strerror(e != 0 ? e : -r));
 		r = -1;
 		goto out;
 	}

@@ -20,7 +20,7 @@ int cli_dpkg_purge_command(struct cli_argv *cmd, const char *root,
 int cli_dpkg_configure_command(struct cli_argv *cmd, const char *root);
 int cli_apt_fix_command(struct cli_argv *cmd, const char *root,
                         const struct cli_argv *forwarded);
-int cli_run(const char *const *argv, char *err, size_t err_size);
+int cli_run(const char *const *argv, struct kp_error *err);
 
 /* What a failed apt-get left of a purge (cli_purge_left()). */
 struct cli_purge_left {

@@ -10,28 +10,13 @@
 #include <config.h>
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "unattended.h"
-
-void
-cli_log_message(const struct cli_log *log, enum kp_log_level level,
-                const char *fmt, ...)
-{
-	char msg[2048];
-	va_list ap;
-
-	if (log == NULL || log->fn == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	log->fn(log->data, level, msg);
-}
 
 /** ROOT/etc/purge-old-kernels.conf (SYSCONFDIR, as configured). */
 int
@@ -49,42 +34,37 @@ cli_config_path(const char *root, char *buf, size_t size)
  * that file exists, since an admin who edited it expects it to count.
  */
 static void
-warn_unread_etc_config(const char *root, const char *path,
-                       const struct cli_log *log)
+warn_unread_etc_config(const char *root, const char *path)
 {
 	char etc[4096];
 
-	if (log == NULL || strcmp(SYSCONFDIR, "/etc") == 0)
+	if (strcmp(SYSCONFDIR, "/etc") == 0)
 		return;
 	if ((size_t)snprintf(etc, sizeof(etc), "%s/etc/%s", root ? root : "",
 	                     KP_CONFIG_NAME) >= sizeof(etc) ||
 	    access(etc, F_OK) != 0)
 		return;
-	cli_log_message(log, KP_LOG_WARNING,
-	                "%s is not read: this build reads %s (configure "
-	                "--sysconfdir=/etc to read /etc's)", etc, path);
+	cli_warn("%s is not read: this build reads %s (configure "
+	         "--sysconfdir=/etc to read /etc's)", etc, path);
 }
 
 /**
  * Read the configuration file of the system at root into cfg, which the
  * caller frees with kp_config_free() whatever the result. Unknown keys
- * are warnings through log. Returns 0 or a negative code with err filled.
+ * are warnings. Returns 0 or a negative code with err filled.
  */
 int
 cli_config_load(const char *root, struct kp_config *cfg,
-                const struct cli_log *log, struct kp_error *err)
+                struct kp_error *err)
 {
 	char path[4096];
 
 	kp_config_init(cfg);
-	if (cli_config_path(root, path, sizeof(path)) < 0) {
-		snprintf(err->message, sizeof(err->message),
-		         "the root directory's name is too long");
-		return err->code = -ENAMETOOLONG;
-	}
-	warn_unread_etc_config(root, path, log);
-	return kp_config_read(path, cfg, log ? log->fn : NULL,
-	                      log ? log->data : NULL, err);
+	if (cli_config_path(root, path, sizeof(path)) < 0)
+		return cli_put_error(err, -ENAMETOOLONG, "the root directory's "
+		                     "name is too long");
+	warn_unread_etc_config(root, path);
+	return kp_config_read(path, cfg, cli_log_kp, NULL, err);
 }
 
 /**
@@ -99,6 +79,8 @@ cli_config_apply(struct cli_options *opts, const struct kp_config *cfg)
 
 	if (!opts->keep_set)
 		opts->keep = cfg->keep;
+	opts->only_auto_installed = opts->only_auto_installed ||
+	                            cfg->only_auto_installed;
 	for (i = 0; i < cfg->n_protect; i++) {
 		copy = strdup(cfg->protect[i]);
 		if (copy == NULL || cli_options_add_protect(
@@ -134,6 +116,46 @@ cli_running_release(const struct cli_options *opts, char *buf, size_t size,
 	return 0;
 }
 
+/**
+ * The prologue of every run that plans: read the configuration file of
+ * opts->root into su (its warnings logged), apply it to opts, find the
+ * running release and make the policy. su is the caller's to free with
+ * cli_setup_free() whatever the result. Returns 0 or a negative code with
+ * err filled; su->config_read says whether the file was what failed.
+ */
+int
+cli_policy_load(struct cli_setup *su, struct cli_options *opts,
+                unsigned flags, struct kp_error *err)
+{
+	const char *running;
+	int r;
+
+	memset(su, 0, sizeof(*su));
+	cli_config_path(opts->root, su->config_path, sizeof(su->config_path));
+	r = cli_config_load(opts->root, &su->cfg, err);
+	su->config_read = r == 0;
+	if (r < 0 && !(flags & CLI_POLICY_CONFIG_OPTIONAL))
+		return r;
+	if (r < 0) {
+		kp_config_free(&su->cfg);
+		kp_error_clear(err);
+	}
+	if (cli_config_apply(opts, &su->cfg) < 0)
+		return cli_put_error(err, -ENOMEM, "out of memory");
+	r = cli_running_release(opts, su->running, sizeof(su->running),
+	                        &running, err);
+	if (r < 0)
+		return r;
+	cli_policy_of(&su->policy, opts, running);
+	return 0;
+}
+
+void
+cli_setup_free(struct cli_setup *su)
+{
+	kp_config_free(&su->cfg);
+}
+
 void
 cli_policy_of(struct cli_policy *p, const struct cli_options *opts,
               const char *running)
@@ -141,6 +163,7 @@ cli_policy_of(struct cli_policy *p, const struct cli_options *opts,
 	p->root = opts->root;
 	p->running = running;
 	p->keep = opts->keep;
+	p->only_auto_installed = opts->only_auto_installed;
 	p->protect = (const char *const *)opts->protect;
 	p->n_protect = opts->n_protect;
 }
@@ -159,6 +182,8 @@ cli_policy_hash(const struct cli_policy *p)
 		h = kp_hash(h, p->running, strlen(p->running) + 1);
 	for (i = 0; i < p->n_protect; i++)
 		h = kp_hash(h, p->protect[i], strlen(p->protect[i]) + 1);
+	if (p->only_auto_installed)
+		h = kp_hash(h, "only-auto-installed", 20);
 	return h;
 }
 
@@ -185,29 +210,31 @@ cli_announce_key(const struct kp_summary *s, const struct kp_config *cfg)
  * filled (and both NULL).
  */
 int
-cli_plan_open(const struct cli_policy *p, const struct cli_log *log,
-              struct kp_ctx **ctx, struct kp_plan **plan,
-              struct kp_error *err)
+cli_plan_open(const struct cli_policy *p, struct kp_ctx **ctx,
+              struct kp_plan **plan, struct kp_error *err)
 {
 	struct kp_plan_options po = {
 		.keep = p->keep,
 		.running = p->running,
 		.protect = p->protect,
 		.n_protect = p->n_protect,
+		.only_auto_installed = p->only_auto_installed,
 	};
 	int r;
 
 	*plan = NULL;
-	*ctx = kp_ctx_new(p->root, log ? log->fn : NULL,
-	                  log ? log->data : NULL, err);
+	*ctx = kp_ctx_new(p->root, cli_log_kp, NULL, err);
 	if (*ctx == NULL)
 		return err->code < 0 ? err->code : -EIO;
 	r = kp_plan_new(*ctx, &po, plan, err);
 	if (r < 0) {
 		kp_ctx_free(*ctx);
 		*ctx = NULL;
+		return r;
 	}
-	return r;
+	/* Files no package owns are news too; not finding them is not. */
+	kp_plan_find_orphans(*ctx, *plan, p->protect, p->n_protect, NULL);
+	return 0;
 }
 
 /**
@@ -218,9 +245,8 @@ cli_plan_open(const struct cli_policy *p, const struct cli_log *log,
  * or a negative code with err filled.
  */
 int
-cli_state_compute(const struct cli_policy *p, const struct cli_log *log,
-                  struct kp_summary *s, struct kp_plan **keep,
-                  struct kp_error *err)
+cli_state_compute(const struct cli_policy *p, struct kp_summary *s,
+                  struct kp_plan **keep, struct kp_error *err)
 {
 	struct kp_ctx *ctx;
 	struct kp_plan *plan;
@@ -228,7 +254,7 @@ cli_state_compute(const struct cli_policy *p, const struct cli_log *log,
 
 	if ((r = kp_db_stamp(p->root, &s->stamp, err)) < 0 ||
 	    (r = kp_kernel_fingerprint(p->root, &s->kernels, err)) < 0 ||
-	    (r = cli_plan_open(p, log, &ctx, &plan, err)) < 0)
+	    (r = cli_plan_open(p, &ctx, &plan, err)) < 0)
 		return r;
 	kp_ctx_free(ctx);
 	kp_summary_from_plan(s, plan);
@@ -242,17 +268,16 @@ cli_state_compute(const struct cli_policy *p, const struct cli_log *log,
 
 /** Save s as the state file and export its metrics; errors are logged. */
 void
-cli_state_publish(const char *root, const struct kp_summary *s,
-                  const struct cli_log *log)
+cli_state_publish(const char *root, const struct kp_summary *s)
 {
 	struct kp_error err;
 
 	kp_error_clear(&err);
 	if (kp_summary_save(root, s, &err) < 0)
-		cli_log_message(log, KP_LOG_WARNING, "%s", err.message);
+		cli_warn("%s", err.message);
 	kp_error_clear(&err);
 	if (kp_summary_export_prometheus(root, s, &err) < 0)
-		cli_log_message(log, KP_LOG_WARNING, "%s", err.message);
+		cli_warn("%s", err.message);
 }
 
 /*
@@ -286,9 +311,8 @@ state_current(const struct cli_policy *p, struct kp_summary *s,
  * frees it). Returns 0 or a negative code with err filled.
  */
 int
-cli_state_get(const struct cli_policy *p, bool save, const struct cli_log *log,
-              struct kp_summary *s, struct kp_plan **plan,
-              struct kp_error *err)
+cli_state_get(const struct cli_policy *p, bool save, struct kp_summary *s,
+              struct kp_plan **plan, struct kp_error *err)
 {
 	bool stamp_only;
 	int r;
@@ -306,9 +330,9 @@ cli_state_get(const struct cli_policy *p, bool save, const struct cli_log *log,
 	/* The last run's figures carry over; the rest is made again. */
 	if (r < 0)
 		kp_summary_init(s);
-	r = cli_state_compute(p, log, s, plan, err);
+	r = cli_state_compute(p, s, plan, err);
 	if (r == 0 && save)
-		cli_state_publish(p->root, s, log);
+		cli_state_publish(p->root, s);
 	return r;
 }
 

@@ -120,15 +120,6 @@ byobu_style(void)
 	return style;
 }
 
-/* Errors go to stderr: Byobu drops it, a person running it sees it. */
-static void
-log_error(void *data, enum kp_log_level level, const char *message)
-{
-	(void)data;
-	if (level == KP_LOG_ERROR)
-		cli_error("%s", message);
-}
-
 /*
  * What the marker means, for a person who runs the status by hand to find
  * out (on a terminal only: Byobu drops stderr, scripts get nothing).
@@ -171,36 +162,28 @@ print_status(const struct cli_options *opts, const struct kp_summary *s,
 int
 cli_status(struct cli_options *opts)
 {
-	struct cli_log log = { log_error, NULL };
-	struct kp_config cfg;
+	struct cli_setup su;
 	struct kp_summary s;
-	struct cli_policy p;
 	struct kp_error err;
-	const char *running;
-	char buf[256];
 	int r;
 
 	kp_error_clear(&err);
-	/* A broken file is the hook's and the job's news, not the line's. */
-	if (cli_config_load(opts->root, &cfg, NULL, &err) < 0) {
-		kp_config_free(&cfg);
-		kp_error_clear(&err);
-	}
-	r = cli_config_apply(opts, &cfg);
+	/*
+	 * A broken file is the hook's and the job's news, not the line's;
+	 * only errors reach stderr (CLI_MODE_LOG_ERRORS): Byobu drops it, a
+	 * person running it sees it.
+	 */
+	r = cli_policy_load(&su, opts, CLI_POLICY_CONFIG_OPTIONAL, &err);
 	if (r == 0)
-		r = cli_running_release(opts, buf, sizeof(buf), &running, &err);
-	if (r == 0) {
-		cli_policy_of(&p, opts, running);
-		r = cli_state_get(&p, geteuid() == 0, &log, &s, NULL, &err);
-	}
+		r = cli_state_get(&su.policy, geteuid() == 0, &s, NULL, &err);
 	if (r < 0) {
-		cli_error("%s", err.message[0] ? err.message : "out of memory");
-		kp_config_free(&cfg);
+		cli_error("%s", err.message);
+		cli_setup_free(&su);
 		return CLI_EXIT_ERROR;
 	}
 	/* /boot's use now: one statvfs(), fresher than the state's. */
 	kp_boot_usage(opts->root, &s.boot);
-	r = print_status(opts, &s, cfg.boot_warn);
-	kp_config_free(&cfg);
+	r = print_status(opts, &s, su.cfg.boot_warn);
+	cli_setup_free(&su);
 	return r;
 }

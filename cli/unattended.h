@@ -24,18 +24,34 @@ struct cli_policy {
 	unsigned keep;
 	const char *const *protect;
 	size_t n_protect;
+	bool only_auto_installed;
 };
 
-/* Where messages go: a kp_log_fn and its data. */
-struct cli_log {
-	kp_log_fn fn;
-	void *data;
+/*
+ * Where every run that plans sets out from: the configuration file
+ * applied to the options, the running release, the policy they make.
+ */
+struct cli_setup {
+	struct kp_config cfg;
+	char config_path[4096];
+	bool config_read;   /* false: reading the file is what failed */
+	char running[256];  /* uname -r, when it is the running release */
+	struct cli_policy policy;
+};
+
+/* cli_policy_load()'s flags. */
+enum {
+	/* A configuration file that cannot be read leaves the defaults. */
+	CLI_POLICY_CONFIG_OPTIONAL = 1u << 0,
 };
 
 /* state.c */
+int cli_policy_load(struct cli_setup *su, struct cli_options *opts,
+                    unsigned flags, struct kp_error *err);
+void cli_setup_free(struct cli_setup *su);
 int cli_config_path(const char *root, char *buf, size_t size);
 int cli_config_load(const char *root, struct kp_config *cfg,
-                    const struct cli_log *log, struct kp_error *err);
+                    struct kp_error *err);
 int cli_config_apply(struct cli_options *opts, const struct kp_config *cfg);
 int cli_running_release(const struct cli_options *opts, char *buf,
                         size_t size, const char **running,
@@ -45,20 +61,13 @@ void cli_policy_of(struct cli_policy *p, const struct cli_options *opts,
 unsigned long long cli_policy_hash(const struct cli_policy *p);
 unsigned long long cli_announce_key(const struct kp_summary *s,
                                     const struct kp_config *cfg);
-int cli_plan_open(const struct cli_policy *p, const struct cli_log *log,
-                  struct kp_ctx **ctx, struct kp_plan **plan,
-                  struct kp_error *err);
-int cli_state_get(const struct cli_policy *p, bool save,
-                  const struct cli_log *log, struct kp_summary *s,
+int cli_plan_open(const struct cli_policy *p, struct kp_ctx **ctx,
                   struct kp_plan **plan, struct kp_error *err);
-int cli_state_compute(const struct cli_policy *p, const struct cli_log *log,
-                      struct kp_summary *s, struct kp_plan **keep,
-                      struct kp_error *err);
-void cli_state_publish(const char *root, const struct kp_summary *s,
-                       const struct cli_log *log);
-void cli_log_message(const struct cli_log *log, enum kp_log_level level,
-                     const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int cli_state_get(const struct cli_policy *p, bool save, struct kp_summary *s,
+                  struct kp_plan **plan, struct kp_error *err);
+int cli_state_compute(const struct cli_policy *p, struct kp_summary *s,
+                      struct kp_plan **keep, struct kp_error *err);
+void cli_state_publish(const char *root, const struct kp_summary *s);
 void cli_release_list(const struct kp_plan *plan, size_t max, char *buf,
                       size_t size);
 
@@ -80,7 +89,6 @@ bool cli_auto_running(const char *root);
 int cli_auto(struct cli_options *opts);
 
 /* unattended.c */
-int cli_dispatch(struct cli_options *opts,
-                 int (*run)(const struct cli_options *opts));
+void cli_state_refresh(const struct cli_setup *su);
 
 #endif /* CLI_UNATTENDED_H */

@@ -281,6 +281,15 @@ kp_apt_kernel_protected(struct kp_apt *apt, const char *running, char ***names,
 	return module->kernel_protected(apt, running, names, err);
 }
 
+int
+kp_apt_autoremove(struct kp_apt *apt, const char *running,
+                  const char *const *names, size_t n,
+                  struct kp_apt_mark *marks, char ***patterns,
+                  struct kp_error *err)
+{
+	return module->autoremove(apt, running, names, n, marks, patterns, err);
+}
+
 /* The arrays come from the module's malloc, which is the process's: plain
  * free() would do, but the module's own function keeps that its business. */
 void

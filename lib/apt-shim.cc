@@ -1179,6 +1179,105 @@ shim_kernel_protected(struct kp_apt *apt, const char *running, char ***names,
 	});
 }
 
+/* -------------------------------------------------------- autoremove */
+
+/*
+ * apt's root set for autoremove: what APT::NeverAutoRemove names (apt's
+ * own matcher) and the kernels its kernel protection keeps, computed
+ * above with the caller's running release instead of uname(2).
+ */
+class kp_root_set : public pkgDepCache::DefaultRootSetFunc {
+	std::set<std::string> kernels;
+
+    public:
+	explicit kp_root_set(const std::vector<std::string> &k)
+		: kernels(k.begin(), k.end()) {}
+	bool InRootSet(const Pkg &pkg) override
+	{
+		return DefaultRootSetFunc::InRootSet(pkg) ||
+		       (!pkg.end() && kernels.count(pkg.FullName(true)) != 0);
+	}
+};
+
+/* The protected kernels' names, as kernel_protected() finds them. */
+static std::vector<std::string>
+protected_kernels(struct kp_apt *apt, const char *running)
+{
+	pkgCache *cache = apt->cache.GetPkgCache();
+	kernel_map kernels = installed_kernels(cache);
+	std::string booted = running != NULL ? running : "";
+	std::string re;
+
+	if (_config->FindB("APT::Protect-Kernels", true) && !kernels.empty())
+		re = protection_regex(kernels, kept_versions(kernels, booted), booted);
+	return installed_matching(cache, re);
+}
+
+/*
+ * What `apt-get autoremove` does (apt-private, DoAutomaticRemove): mark
+ * and sweep, then remove every garbage package that is installed, not as
+ * asked by the user (so a held one stays).
+ */
+static void
+mark_autoremove(pkgDepCache &dc, const std::vector<std::string> &kernels)
+{
+	kp_root_set roots(kernels);
+
+	dc.MarkAndSweep(roots);
+	pkgDepCache::ActionGroup group(dc);
+	for (Pkg pkg = dc.PkgBegin(); !pkg.end(); ++pkg)
+		if (dc[pkg].Garbage && pkg->CurrentVer != 0 &&
+		    pkg->CurrentState != pkgCache::State::ConfigFiles)
+			dc.MarkDelete(pkg, false, 0, false);
+}
+
+static int
+autoremove(struct kp_apt *apt, const char *running, const char *const *names,
+           size_t n, struct kp_apt_mark *marks, char ***patterns,
+           struct kp_error *err)
+{
+	std::vector<std::string> kernels = protected_kernels(apt, running);
+	pkgDepCache *dc;
+
+	if (_error->PendingError())
+		return drain(err, -EINVAL, "apt's APT::VersionedKernelPackages "
+		             "patterns are not valid");
+	if ((dc = clean_depcache(apt)) == NULL)
+		return drain(err, -EIO, "apt cannot compute dependencies");
+	apt->dc_marked = true;
+	mark_autoremove(*dc, kernels);
+	for (size_t i = 0; i < n; i++) {
+		Pkg pkg = find_package(*dc, names[i]);
+		if (pkg.end() || pkg->CurrentVer == 0)
+			continue;
+		marks[i].known = true;
+		marks[i].automatic = ((*dc)[pkg].Flags & pkgCache::Flag::Auto) != 0;
+		marks[i].removed = (*dc)[pkg].Delete();
+	}
+	_error->Discard();
+	*patterns = to_strv(_config->FindVector("APT::NeverAutoRemove"));
+	return 0;
+}
+
+/**
+ * apt's marks of names and what `apt-get autoremove` would do to each
+ * (marks: n entries, zeroed first), with running (NULL: none) as the
+ * booted release; *patterns gets the APT::NeverAutoRemove patterns, a
+ * NULL-terminated array for shim_strv_free(). Returns 0 or a negative
+ * code.
+ */
+static int
+shim_autoremove(struct kp_apt *apt, const char *running,
+                const char *const *names, size_t n, struct kp_apt_mark *marks,
+                char ***patterns, struct kp_error *err)
+{
+	*patterns = NULL;
+	memset(marks, 0, n * sizeof(*marks));
+	return guarded(err, [&] {
+		return autoremove(apt, running, names, n, marks, patterns, err);
+	});
+}
+
 /* ----------------------------------------------------------- module */
 
 extern "C" {
@@ -1196,5 +1295,6 @@ const struct kp_apt_module KP_APT_MODULE_TABLE = {
 	shim_problems_free,
 	shim_kernel_protected,
 	shim_strv_free,
+	shim_autoremove,
 };
 }

@@ -19,6 +19,7 @@
 #ifndef KPURGE_APT_SHIM_H
 #define KPURGE_APT_SHIM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "kpurge.h"
@@ -66,13 +67,32 @@ int kp_apt_kernel_protected(struct kp_apt *apt, const char *running,
                             char ***names, struct kp_error *err);
 void kp_apt_strv_free(char **v);
 
+/* What apt's autoremove makes of one installed package. */
+struct kp_apt_mark {
+	bool known;      /* apt's cache has the package installed */
+	bool automatic;  /* marked automatically installed (extended_states) */
+	bool removed;    /* `apt-get autoremove` would remove it */
+};
+
+/*
+ * apt's marks and autoremove for names (marks: n entries, filled in
+ * order), with running (NULL: none) as the booted release of apt's kernel
+ * protection; *patterns: the configured APT::NeverAutoRemove patterns, in
+ * order, NULL-terminated, for kp_apt_strv_free(). Returns 0 or a negative
+ * code.
+ */
+int kp_apt_autoremove(struct kp_apt *apt, const char *running,
+                      const char *const *names, size_t n,
+                      struct kp_apt_mark *marks, char ***patterns,
+                      struct kp_error *err);
+
 /*
  * What the module exports: one table, KP_APT_MODULE_SYMBOL. The loader
  * takes it only with the same ABI number, the same package version and the
  * same struct kp_error, so a module left from another build is refused
  * rather than called.
  */
-#define KP_APT_MODULE_ABI 2
+#define KP_APT_MODULE_ABI 3
 #define KP_APT_MODULE_TABLE kpurge_apt_module_v1
 #define KP_APT_MODULE_SYMBOL "kpurge_apt_module_v1"
 
@@ -96,6 +116,11 @@ struct kp_apt_module {
 	int (*kernel_protected)(struct kp_apt *apt, const char *running,
 	                        char ***names, struct kp_error *err);
 	void (*strv_free)(char **v);
+	/* since ABI 3 */
+	int (*autoremove)(struct kp_apt *apt, const char *running,
+	                  const char *const *names, size_t n,
+	                  struct kp_apt_mark *marks, char ***patterns,
+	                  struct kp_error *err);
 };
 
 #ifdef __cplusplus

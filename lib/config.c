@@ -157,6 +157,22 @@ set_auto(const struct line *l, struct kp_config *cfg, const char *value)
 	return 0;
 }
 
+/* ONLY_AUTO_INSTALLED, GUARD: yes or no (true or false). */
+static int
+set_yes_no(const struct line *l, const char *key, const char *value,
+           bool *out)
+{
+	if (strcasecmp(value, "yes") == 0 || strcasecmp(value, "true") == 0)
+		*out = true;
+	else if (strcasecmp(value, "no") == 0 ||
+	         strcasecmp(value, "false") == 0)
+		*out = false;
+	else
+		return line_error(l, "%s must be yes or no, not '%s'", key,
+		                  value);
+	return 0;
+}
+
 static void
 free_protect(struct kp_config *cfg)
 {
@@ -242,6 +258,10 @@ set_value(const struct line *l, struct kp_config *cfg, const char *key,
 		return set_timeout(l, cfg, value);
 	if (strcmp(key, "BOOT_WARN_PERCENT") == 0)
 		return set_boot_warn(l, cfg, value);
+	if (strcmp(key, "ONLY_AUTO_INSTALLED") == 0)
+		return set_yes_no(l, key, value, &cfg->only_auto_installed);
+	if (strcmp(key, "GUARD") == 0)
+		return set_yes_no(l, key, value, &cfg->guard);
 	/* A newer version's key, or a typo: say so, and go on. */
 	if (log != NULL) {
 		snprintf(msg, sizeof(msg), "%s:%u: unknown key '%s' ignored",
@@ -282,6 +302,7 @@ kp_config_init(struct kp_config *cfg)
 	cfg->auto_purge = KP_AUTO_NO;
 	cfg->timeout = KP_TIMEOUT_DEFAULT;
 	cfg->boot_warn = KP_BOOT_WARN_DEFAULT;
+	cfg->guard = true;
 }
 
 /** Free what cfg owns; it holds the defaults again. */

@@ -1,6 +1,7 @@
 /*
  * libkpurge - the public enums as words: one table each, indexed by the
- * value, and "unknown" for a value outside it. The words are stable: the
+ * value, and "unknown" for a value outside it (NULL, JSON's null, for the
+ * two whose outside means "none": apt's mark and verdict). The words are stable: the
  * JSON document, the state file and the logs use them.
  */
 #include <config.h>
@@ -15,6 +16,16 @@ enum_name(const char *const *names, size_t n, unsigned v)
 }
 
 #define ENUM_NAME(names, v) enum_name((names), KP_ARRAY_SIZE(names), (unsigned)(v))
+
+/* names[v], or NULL: for the enums whose JSON says null for "none". */
+static const char *
+enum_name_or_null(const char *const *names, size_t n, unsigned v)
+{
+	return v < n ? names[v] : NULL;
+}
+
+#define ENUM_NAME_OR_NULL(names, v) \
+	enum_name_or_null((names), KP_ARRAY_SIZE(names), (unsigned)(v))
 
 /** See kpurge.h. */
 const char *
@@ -71,13 +82,44 @@ kp_reason_name(enum kp_reason reason)
 		[KP_REASON_NEWER_INCOMPLETE] = "newer-incomplete",
 		[KP_REASON_NEEDED] = "needed",
 		[KP_REASON_SHARED_KEPT] = "shared-kept",
+		[KP_REASON_NEXT_BOOT] = "next-boot",
 		[KP_REASON_OLD] = "old",
 		[KP_REASON_CONFIG_ONLY] = "config-only",
 		[KP_REASON_NO_IMAGE] = "no-image",
 		[KP_REASON_SHARED_UNUSED] = "shared-unused",
+		[KP_REASON_APT_NEVER_AUTOREMOVE] = "apt-never-autoremove",
+		[KP_REASON_MANUALLY_INSTALLED] = "manually-installed",
 	};
 
 	return ENUM_NAME(names, reason);
+}
+
+/** See kpurge.h: NULL for KP_MARK_UNKNOWN (JSON null). */
+const char *
+kp_install_mark_name(enum kp_install_mark mark)
+{
+	static const char *const names[] = {
+		[KP_MARK_AUTO] = "auto",
+		[KP_MARK_MANUAL] = "manual",
+	};
+
+	return ENUM_NAME_OR_NULL(names, mark);
+}
+
+/** See kpurge.h: NULL outside the enum (JSON null). */
+const char *
+kp_apt_verdict_name(enum kp_apt_verdict verdict)
+{
+	static const char *const names[] = {
+		[KP_APT_VERDICT_PROTECTED] = "protected",
+		[KP_APT_VERDICT_WOULD_REMOVE] = "would-remove",
+		[KP_APT_VERDICT_PARTIAL] = "partial",
+		[KP_APT_VERDICT_NEVER] = "never",
+		[KP_APT_VERDICT_NEEDED] = "needed",
+		[KP_APT_VERDICT_NONE] = "none",
+	};
+
+	return ENUM_NAME_OR_NULL(names, verdict);
 }
 
 /** See kpurge.h. */
@@ -121,4 +163,19 @@ kp_problem_kind_name(enum kp_problem_kind kind)
 	};
 
 	return ENUM_NAME(names, kind);
+}
+
+/** See kpurge.h. */
+const char *
+kp_orphan_refusal_name(enum kp_orphan_refusal refusal)
+{
+	static const char *const names[] = {
+		[KP_ORPHAN_REMOVABLE] = "removable",
+		[KP_ORPHAN_NOT_ROOTS] = "not-roots",
+		[KP_ORPHAN_WRITABLE] = "writable-by-others",
+		[KP_ORPHAN_OTHER_FILESYSTEM] = "other-filesystem",
+		[KP_ORPHAN_UNREADABLE] = "unreadable",
+	};
+
+	return ENUM_NAME(names, refusal);
 }

@@ -12,7 +12,8 @@
  *    (linux-*, pve-*, proxmox-*, a superset of the kernel packages, so
  *    that metapackages count too), the packages that depend on one (an
  *    out-of-tree module keeps its kernel) and the other choices of those
- *    dependencies. memmem() jumps from one Package (then Depends,
+ *    dependencies, and what the boot loader boots next (its entry and
+ *    release, which the plan keeps). memmem() jumps from one Package (then Depends,
  *    Provides) field to the next in the mapped files; nothing else is
  *    parsed, and only those records are read to their end.
  */
@@ -581,6 +582,7 @@ kp_kernel_fingerprint(const char *root, unsigned long long *out,
 	files_free(&f);
 	if (r < 0)
 		return r;
-	*out = h;
+	/* The plan keeps what the boot loader boots next (bootloader.c). */
+	*out = kp__next_boot_hash(root, h);
 	return 0;
 }

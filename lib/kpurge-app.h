@@ -46,6 +46,8 @@ struct kp_config {
 	enum kp_auto auto_purge; /* AUTO */
 	unsigned timeout;      /* TIMEOUT: seconds to wait for apt's lock */
 	unsigned boot_warn;    /* BOOT_WARN_PERCENT */
+	bool only_auto_installed; /* ONLY_AUTO_INSTALLED */
+	bool guard;            /* GUARD: the apt guard checks /boot (yes) */
 };
 
 /* Fill cfg with the defaults (what a missing file means); owns nothing. */

@@ -8,6 +8,7 @@
 #include "kpurge.h"
 
 #include <stdarg.h>
+#include <sys/types.h>
 
 #define KP_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -50,6 +51,9 @@ struct kp_plan {
 	unsigned keep;
 	struct kp_boot_space boot;
 	bool proved; /* apt removes exactly the purge and installs nothing */
+	struct kp__next_boot *next_boot; /* bootloader.c; NULL: none named */
+	bool only_auto_installed; /* kp_plan_options */
+	bool apt_read; /* kp_plan_read_apt() succeeded */
 	/* Every string the plan owns, freed together. */
 	char **strings;
 	size_t n_strings, cap_strings;
@@ -59,6 +63,8 @@ struct kp_plan {
 	/* The flavour-less packages and the releases that use them (plan.c). */
 	struct kp__shared_use *uses;
 	size_t n_uses;
+	/* Files no package owns (orphans.c); NULL until searched. */
+	struct kp__orphans *orphans;
 };
 
 /*
@@ -135,6 +141,42 @@ void kp__ctx_each_dependent(const struct kp_ctx *ctx, size_t i,
 int kp__plan_keep_needed(struct kp_plan *plan, const char *package,
                          const struct kp_cause *cause);
 
+/* plan.c: a copy of s the plan owns, or NULL when out of memory. */
+const char *kp__plan_strdup(struct kp_plan *plan, const char *s);
+
+/*
+ * plan.c: keep rel for reason (why is copied); the purge list is rebuilt.
+ * Returns 0 or -ENOMEM.
+ */
+int kp__plan_keep_release(struct kp_plan *plan, struct kp_release *rel,
+                          enum kp_reason reason, const char *why);
+
+/*
+ * apt-marks.c: ask apt for its marks, APT::NeverAutoRemove and what its
+ * autoremove would do (running: apt's booted release, or NULL); keep what
+ * apt's patterns name, and with only_auto_installed what apt does not mark
+ * automatic. kp__plan_apt_verdicts() gives each release apt's verdict once
+ * apt_protects is known. Return 0 or a negative code with err.
+ */
+struct kp_apt;
+int kp__plan_apt_marks(struct kp_plan *plan, struct kp_apt *apt,
+                       const char *running, struct kp_error *err);
+void kp__plan_apt_verdicts(struct kp_plan *plan);
+
+/*
+ * bootloader.c: what the boot loader of ctx's root boots next, read once
+ * (NULL: nothing, or out of memory); freed with free(). Whether it names
+ * rel, and in words why that keeps it. Once decided: note whether the
+ * release is installed, and warn through ctx's log when it is not.
+ */
+struct kp__next_boot *kp__next_boot_read(struct kp_ctx *ctx);
+bool kp__next_boot_names(const struct kp_plan *plan,
+                         const struct kp_release *rel);
+const char *kp__next_boot_why(const struct kp_plan *plan);
+void kp__next_boot_check(struct kp_plan *plan, struct kp_ctx *ctx);
+/* bootloader.c: h, then what boots next under root (the fingerprint). */
+unsigned long long kp__next_boot_hash(const char *root, unsigned long long h);
+
 /*
  * space.c: measure what each release takes under ROOT/boot and what the
  * plan frees there. Never fails: what cannot be read counts as nothing.
@@ -148,5 +190,19 @@ void kp__plan_measure_boot(struct kp_plan *plan, const char *root,
  * after a decision changed. Measures nothing.
  */
 void kp__plan_count_freed(struct kp_plan *plan);
+
+/*
+ * orphans.c: the name rules. A release as a file or directory name may
+ * be: it starts with a digit, has only [A-Za-z0-9.+_~-] and no ".dpkg-".
+ * A name in /boot is PREFIX-R[SUFFIX]: fills release (R) and alt (R with
+ * its suffix, or "" when there is none), both KP_NAME_MAX bytes.
+ */
+bool kp__orphan_release_ok(const char *s, size_t len);
+bool kp__orphan_boot_name(const char *name, char *release, char *alt);
+void kp__orphans_free(struct kp__orphans *o);
+
+/* orphans-remove.c: remove o, which was dev:ino when found, under root. */
+int kp__orphan_remove(const char *root, const struct kp_orphan *o, dev_t dev,
+                      ino_t ino, struct kp_error *err);
 
 #endif /* KPURGE_PRIVATE_H */

@@ -191,12 +191,44 @@ enum kp_reason {
 	KP_REASON_NEWER_INCOMPLETE,/* no image, but newer than every image */
 	KP_REASON_NEEDED,          /* an installed package depends on it */
 	KP_REASON_SHARED_KEPT,     /* flavour-less: a kept release uses it */
+	KP_REASON_NEXT_BOOT,       /* the boot loader is set to boot it next */
 	/* purge */
 	KP_REASON_OLD,             /* older than the kept versions */
 	KP_REASON_CONFIG_ONLY,     /* only configuration files are left */
 	KP_REASON_NO_IMAGE,        /* leftovers of a release without image */
 	KP_REASON_SHARED_UNUSED,   /* flavour-less: no kept release uses it */
+	/* keep, found by kp_plan_prove() */
+	KP_REASON_APT_NEVER_AUTOREMOVE, /* an APT::NeverAutoRemove pattern names
+	                                   its image (apt_never_autoremove) */
+	KP_REASON_MANUALLY_INSTALLED,   /* only_auto_installed, and apt marks its
+	                                   image manually installed */
 };
+
+/* apt's mark of an installed package (apt-mark showauto / showmanual). */
+enum kp_install_mark {
+	KP_MARK_UNKNOWN = 0, /* not asked, or apt has no installed package */
+	KP_MARK_AUTO,        /* automatically installed */
+	KP_MARK_MANUAL,      /* installed by hand */
+};
+
+/* What `apt autoremove` would do to a release (kp_plan_prove()). */
+enum kp_apt_verdict {
+	KP_APT_VERDICT_UNKNOWN = 0,  /* apt was not asked */
+	KP_APT_VERDICT_PROTECTED,    /* its image is apt's kernel protection or
+	                                named by APT::NeverAutoRemove */
+	KP_APT_VERDICT_WOULD_REMOVE, /* every installed package of it */
+	KP_APT_VERDICT_PARTIAL,      /* some installed packages, not all */
+	KP_APT_VERDICT_NEVER,        /* nothing: installed by hand */
+	KP_APT_VERDICT_NEEDED,       /* nothing: marked automatic, but an
+	                                installed package needs it */
+	KP_APT_VERDICT_NONE,         /* nothing installed (configuration files) */
+};
+
+/* "auto", "manual", or NULL for KP_MARK_UNKNOWN. */
+const char *kp_install_mark_name(enum kp_install_mark mark);
+/* "protected", "would-remove", "partial", "never", "needed", "none", or
+ * NULL for KP_APT_VERDICT_UNKNOWN. */
+const char *kp_apt_verdict_name(enum kp_apt_verdict verdict);
 
 /*
  * What made a package a kernel package: its name (the table of naming
@@ -267,6 +299,10 @@ struct kp_package {
 	const char *why;     /* sentence: the reason in words */
 	enum kp_recognised recognised; /* what made it a kernel package */
 	struct kp_cause cause; /* its release's, or its own if flavour-less */
+	/* filled by kp_plan_prove(): apt's mark, and whether `apt autoremove`
+	 * would remove it */
+	enum kp_install_mark mark;
+	bool apt_autoremoves;
 };
 
 struct kp_release {
@@ -286,6 +322,14 @@ struct kp_release {
 	/* apt's own kernel protection (APT::NeverAutoRemove) keeps its image;
 	 * filled by kp_plan_prove(). */
 	bool apt_protects;
+	/* Filled by kp_plan_prove(): apt's mark of its image (of its other
+	 * packages when it has none: manual if any is); what `apt autoremove`
+	 * would do to it; the APT::NeverAutoRemove pattern that names its
+	 * image and not every installed image (kp_apt_never_pattern()), or
+	 * NULL. */
+	enum kp_install_mark mark;
+	enum kp_apt_verdict apt_autoremove;
+	const char *apt_never_autoremove;
 	size_t n_packages;
 	const struct kp_package *const *packages;
 	struct kp_cause cause; /* the facts behind reason */
@@ -296,6 +340,10 @@ struct kp_plan_options {
 	const char *running;    /* running release; NULL: none runs here */
 	const char *const *protect; /* releases never purged */
 	size_t n_protect;
+	/* kp_plan_prove() keeps the releases apt does not mark automatically
+	 * installed (reason KP_REASON_MANUALLY_INSTALLED), as apt autoremove
+	 * would. */
+	bool only_auto_installed;
 };
 
 #define KP_KEEP_DEFAULT 2u
@@ -341,6 +389,24 @@ void kp_plan_boot_space(const struct kp_plan *plan, struct kp_boot_space *out);
  * left. 0 when it names nothing installed.
  */
 size_t kp_plan_protect_matches(const struct kp_plan *plan, const char *value);
+/*
+ * What the boot loader is set to boot next, as its files say (GRUB's
+ * grubenv and etc/default/grub, systemd-boot's loader.conf and EFI
+ * variables, Proxmox's pins): see purge-old-kernels(8), "THE BOOT LOADER".
+ * The release it boots is kept (KP_REASON_NEXT_BOOT) when installed.
+ */
+struct kp_next_boot {
+	const char *loader;  /* "GRUB", "systemd-boot" or "Proxmox" */
+	const char *file;    /* the file (or EFI variable) that says so */
+	const char *setting; /* "next_entry", "saved_entry", "GRUB_DEFAULT",
+	                        "default", "LoaderEntryOneShot", "pin" ... */
+	const char *entry;   /* the entry, as the file names it */
+	const char *release; /* the release it boots; NULL when unknown */
+	bool installed;      /* that release is installed, with its image */
+	const char *warning; /* a sentence when it is not installed, or NULL */
+};
+/* What boots next, or NULL when no boot loader names an entry. */
+const struct kp_next_boot *kp_plan_next_boot(const struct kp_plan *plan);
 /* The running release the plan was made for, or NULL. */
 const char *kp_plan_running(const struct kp_plan *plan);
 /* True when the running release has packages installed. */
@@ -366,6 +432,29 @@ const char *kp_release_state_name(enum kp_release_state state);
  */
 int kp_plan_prove(struct kp_ctx *ctx, struct kp_plan *plan,
                   struct kp_error *err);
+/*
+ * Read apt's marks, its APT::NeverAutoRemove patterns and what `apt
+ * autoremove` would do (the mark, apt_autoremove, apt_never_autoremove and
+ * apt_autoremoves fields), and keep what an administrator's pattern names
+ * (KP_REASON_APT_NEVER_AUTOREMOVE) and, with only_auto_installed, what apt
+ * does not mark automatically installed (KP_REASON_MANUALLY_INSTALLED).
+ * kp_plan_prove() does this first; a caller that does not prove (a repair
+ * of a broken system) calls it alone. Once per plan; returns 0 or a
+ * negative code with err.
+ */
+int kp_plan_read_apt(struct kp_ctx *ctx, struct kp_plan *plan,
+                     struct kp_error *err);
+/*
+ * The rule for APT::NeverAutoRemove: the index of the first of the
+ * patterns (POSIX extended, case-insensitive, as apt compiles them;
+ * invalid ones skipped, as apt does) that matches image (a package name
+ * without ":arch") and does not match every one of the n installed
+ * images, or -1. A pattern that matches every installed kernel (the
+ * distribution's "^linux-image-.*") names no release in particular.
+ * *any (may be NULL) is set when some valid pattern matches image at all.
+ */
+long kp_apt_never_pattern(const char *const *patterns, const char *image,
+                          const char *const *images, size_t n, bool *any);
 /* What kind of problem the pre-flight found (dpkg's audit, apt's check). */
 enum kp_problem_kind {
 	KP_PROBLEM_UNMET,           /* an unmet dependency, conflict or break */
@@ -397,6 +486,58 @@ void kp_problems_free(struct kp_problem *problems, size_t n);
 const char *kp_problem_kind_name(enum kp_problem_kind kind);
 /* True for work dpkg left undone (not unmet, not reinstall required). */
 bool kp_problem_is_dpkg_work(enum kp_problem_kind kind);
+
+/* ---------------------------------------------- files no package owns */
+
+/* Why an orphan may not be removed. */
+enum kp_orphan_refusal {
+	KP_ORPHAN_REMOVABLE = 0,    /* root's alone: it may be removed */
+	KP_ORPHAN_NOT_ROOTS,        /* it, its directory or a file in it is
+	                               another user's (uid says whose) */
+	KP_ORPHAN_WRITABLE,         /* writable by any user */
+	KP_ORPHAN_OTHER_FILESYSTEM, /* a tree with a mount point in it */
+	KP_ORPHAN_UNREADABLE,       /* part of a tree could not be read */
+};
+
+/*
+ * A file of a kernel release that is gone, which no package owns: a
+ * regular file /boot/PREFIX-R or a directory /lib/modules/R (or
+ * /usr/lib/modules/R). Never a symbolic link. See lib/orphans.c for
+ * every rule.
+ */
+struct kp_orphan {
+	const char *path;         /* as seen from the root: "/boot/..." */
+	const char *release;      /* R */
+	unsigned long long bytes; /* on disk, as du counts; a tree: all of it */
+	bool directory;
+	enum kp_orphan_refusal refusal;
+	unsigned uid;             /* KP_ORPHAN_NOT_ROOTS: the owner */
+};
+
+/*
+ * Find the orphans of the system of ctx and attach them to plan (ctx may
+ * be opened after the plan, after a purge). Releases the plan keeps, the
+ * running one and those protect names (releases, or versions without
+ * their flavour) are never gone. Returns 0 or a negative code.
+ */
+int kp_plan_find_orphans(struct kp_ctx *ctx, struct kp_plan *plan,
+                         const char *const *protect, size_t n_protect,
+                         struct kp_error *err);
+/* True once kp_plan_find_orphans() succeeded on the plan. */
+bool kp_plan_orphans_searched(const struct kp_plan *plan);
+/* The orphans, by path; their total size in bytes. */
+size_t kp_plan_n_orphans(const struct kp_plan *plan);
+const struct kp_orphan *kp_plan_orphan(const struct kp_plan *plan, size_t i);
+unsigned long long kp_plan_orphan_bytes(const struct kp_plan *plan);
+/*
+ * Remove orphan i (needs root), checking it all again; never through a
+ * symbolic link. Returns 0 or a negative code with err filled.
+ */
+int kp_plan_remove_orphan(const struct kp_plan *plan, size_t i,
+                          struct kp_error *err);
+/* The refusal as a word ("removable", "not-roots" ...); static, "unknown"
+ * outside the enum. */
+const char *kp_orphan_refusal_name(enum kp_orphan_refusal refusal);
 
 /* ------------------------------------------------- apt's configuration */
 

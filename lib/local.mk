@@ -22,13 +22,18 @@ lib_libkpurge_a_SOURCES = \
 	lib/plan.c \
 	lib/plan-json.c \
 	lib/space.c \
+	lib/orphans.c \
+	lib/orphans-remove.c \
 	lib/plan-prove.c \
+	lib/apt-marks.c \
 	lib/apt-options.c \
 	lib/config.c \
 	lib/fingerprint.c \
 	lib/summary.c \
 	lib/kpurge-trust.h \
 	lib/trust.c \
+	lib/kpurge-boot.h \
+	lib/bootloader.c \
 	lib/apt-load.c \
 	lib/apt-shim.h
 

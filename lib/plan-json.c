@@ -117,6 +117,16 @@ write_cause(FILE *out, const struct kp_cause *c, bool last)
 	json_key(out, "apt_installs", c->apt_installs, last);
 }
 
+/* A string, or null for NULL. */
+static void
+json_key_or_null(FILE *out, const char *key, const char *value)
+{
+	if (value != NULL)
+		json_key(out, key, value, false);
+	else
+		fprintf(out, "\"%s\": null, ", key);
+}
+
 static void
 write_package(FILE *out, const struct kp_package *p)
 {
@@ -130,6 +140,9 @@ write_package(FILE *out, const struct kp_package *p)
 	json_key(out, "release", p->release, false);
 	json_key(out, "abi", p->abi, false);
 	json_key(out, "recognised", kp_recognised_name(p->recognised), false);
+	json_key_or_null(out, "apt_mark", kp_install_mark_name(p->mark));
+	fprintf(out, "\"apt_autoremoves\": %s, ",
+	        p->apt_autoremoves ? "true" : "false");
 	json_key(out, "action", kp_action_name(p->action), false);
 	json_key(out, "reason", kp_reason_name(p->reason), false);
 	json_key(out, "why", p->why, false);
@@ -152,6 +165,10 @@ write_release(FILE *out, const struct kp_release *r)
 	        "\"boot_bytes\": %llu, \"apt_protects\": %s, ", r->rank,
 	        r->running ? "true" : "false", r->size_kib, r->boot_bytes,
 	        r->apt_protects ? "true" : "false");
+	json_key_or_null(out, "apt_mark", kp_install_mark_name(r->mark));
+	json_key_or_null(out, "apt_autoremove",
+	                 kp_apt_verdict_name(r->apt_autoremove));
+	json_key_or_null(out, "apt_never_autoremove", r->apt_never_autoremove);
 	json_key(out, "action", kp_action_name(r->action), false);
 	json_key(out, "reason", kp_reason_name(r->reason), false);
 	json_key(out, "why", r->why, false);
@@ -191,6 +208,52 @@ write_boot(FILE *out, const struct kp_plan *plan)
 	        "\"freed_bytes\": %llu},\n", b.size, b.used, b.freed);
 }
 
+/* What the boot loader boots next: an object, or null. */
+static void
+write_next_boot(FILE *out, const struct kp_plan *plan)
+{
+	const struct kp_next_boot *nb = kp_plan_next_boot(plan);
+
+	fputs("  \"next_boot\": ", out);
+	if (nb == NULL) {
+		fputs("null,\n", out);
+		return;
+	}
+	fputc('{', out);
+	json_key(out, "loader", nb->loader, false);
+	json_key(out, "file", nb->file, false);
+	json_key(out, "setting", nb->setting, false);
+	json_key(out, "entry", nb->entry, false);
+	json_key(out, "release", nb->release, false);
+	fprintf(out, "\"installed\": %s, ", nb->installed ? "true" : "false");
+	json_key(out, "warning", nb->warning, true);
+	fputs("},\n", out);
+}
+
+/* Files no package owns: [] also when they were not searched. */
+static void
+write_orphans(FILE *out, const struct kp_plan *plan)
+{
+	size_t i, n = kp_plan_n_orphans(plan);
+
+	fputs("  \"orphans\": [", out);
+	for (i = 0; i < n; i++) {
+		const struct kp_orphan *o = kp_plan_orphan(plan, i);
+
+		fputs(i == 0 ? "\n    {" : ",\n    {", out);
+		json_key(out, "path", o->path, false);
+		json_key(out, "release", o->release, false);
+		fprintf(out, "\"bytes\": %llu, \"directory\": %s, ", o->bytes,
+		        o->directory ? "true" : "false");
+		fprintf(out, "\"removable\": %s, ",
+		        o->refusal == KP_ORPHAN_REMOVABLE ? "true" : "false");
+		json_key(out, "refusal", o->refusal == KP_ORPHAN_REMOVABLE ?
+		         NULL : kp_orphan_refusal_name(o->refusal), true);
+		fputc('}', out);
+	}
+	fputs(n > 0 ? "\n  ],\n" : "],\n", out);
+}
+
 /**
  * Write the plan as one JSON document to out. Returns 0, or -EIO with err
  * filled when the stream reports an error.
@@ -209,6 +272,7 @@ kp_plan_write_json(const struct kp_plan *plan, FILE *out, struct kp_error *err)
 	write_purge(out, plan);
 	fprintf(out, "  \"purge_kib\": %llu,\n", kp_plan_purge_kib(plan));
 	write_boot(out, plan);
+	write_next_boot(out, plan);
 	fputs("  \"releases\": [\n", out);
 	for (i = 0, n = kp_plan_n_releases(plan); i < n; i++) {
 		write_release(out, kp_plan_release(plan, i));
@@ -219,7 +283,10 @@ kp_plan_write_json(const struct kp_plan *plan, FILE *out, struct kp_error *err)
 		write_package(out, kp_plan_package(plan, i));
 		fputs(i + 1 < n ? ",\n" : "\n", out);
 	}
-	fputs("  ]\n}\n", out);
+	fputs("  ],\n", out);
+	write_orphans(out, plan);
+	fprintf(out, "  \"orphan_bytes\": %llu\n}\n",
+	        kp_plan_orphan_bytes(plan));
 	if (fflush(out) != 0 || ferror(out))
 		return kp__error_set(err, -EIO, "cannot write the plan as JSON");
 	return 0;

@@ -113,20 +113,26 @@ prove_round(struct kp_ctx *ctx, struct kp_apt *apt, struct kp_plan *plan,
  * Note which releases apt's own kernel protection (what `apt autoremove`
  * never removes) covers, so users see where apt and this plan differ.
  */
+/*
+ * The running release as apt's kernel protection takes it. The module puts
+ * it into a regular expression, quoting the only pattern characters a
+ * release may hold ('.', '+'). A uname outside the release grammar (a
+ * custom "x|.*") names no package either: it goes as no running kernel,
+ * never as a pattern.
+ */
+static const char *
+apt_running(const struct kp_plan *plan)
+{
+	return kp_release_split(plan->running, NULL, 0, NULL, 0) ?
+	       plan->running : NULL;
+}
+
 static int
 note_apt_view(struct kp_apt *apt, struct kp_plan *plan, struct kp_error *err)
 {
 	char **names = NULL;
 	size_t r, j, k;
-	/*
-	 * The module puts the running release into a regular expression,
-	 * quoting the only pattern characters a release may hold ('.', '+').
-	 * A uname outside the release grammar (a custom "x|.*") names no
-	 * package either: it goes as no running kernel, never as a pattern.
-	 */
-	const char *running = kp_release_split(plan->running, NULL, 0, NULL, 0) ?
-	                      plan->running : NULL;
-	int n = kp_apt_kernel_protected(apt, running, &names, err);
+	int n = kp_apt_kernel_protected(apt, apt_running(plan), &names, err);
 
 	if (n < 0)
 		return n;
@@ -140,6 +146,27 @@ note_apt_view(struct kp_apt *apt, struct kp_plan *plan, struct kp_error *err)
 					strcmp(rel->packages[j]->name, names[k]) == 0;
 	}
 	kp_apt_strv_free(names);
+	kp__plan_apt_verdicts(plan);
+	return 0;
+}
+
+/** See kpurge.h. */
+int
+kp_plan_read_apt(struct kp_ctx *ctx, struct kp_plan *plan,
+                 struct kp_error *err)
+{
+	struct kp_apt *apt;
+	int r;
+
+	if (plan->apt_read)
+		return 0;
+	if ((apt = kp__ctx_apt(ctx, err)) == NULL)
+		return err && err->code ? err->code : -EIO;
+	r = kp__plan_apt_marks(plan, apt, apt_running(plan), err);
+	if (r < 0)
+		return r;
+	plan->apt_read = true;
+	kp__log(ctx, KP_LOG_DEBUG, "apt's marks and APT::NeverAutoRemove read");
 	return 0;
 }
 
@@ -159,6 +186,9 @@ kp_plan_prove(struct kp_ctx *ctx, struct kp_plan *plan, struct kp_error *err)
 
 	if (apt == NULL)
 		return err && err->code ? err->code : -EIO;
+	/* apt's own protections and marks keep before apt is asked. */
+	if ((r = kp_plan_read_apt(ctx, plan, err)) < 0)
+		return r;
 	/* Each round keeps at least one more package: this ends. */
 	for (round = 0; round <= plan->n_packages; round++) {
 		r = prove_round(ctx, apt, plan, round, err);

@@ -359,6 +359,9 @@ decide_release(struct kp_plan *plan, struct kp_release *rel,
 		decide(plan, rel, KP_KEEP, KP_REASON_PROTECTED, "protected");
 	else if (rel->rank == 1)
 		decide(plan, rel, KP_KEEP, KP_REASON_LATEST, "the newest kernel version");
+	else if (kp__next_boot_names(plan, rel))
+		decide(plan, rel, KP_KEEP, KP_REASON_NEXT_BOOT,
+		       kp__next_boot_why(plan));
 	else if (rel->rank != 0 && rel->rank <= opts->keep)
 		decide(plan, rel, KP_KEEP, KP_REASON_NEWEST,
 		       plan_printf(plan, "one of the %u newest kernel versions",
@@ -864,13 +867,32 @@ link_packages(struct kp_plan *plan)
 /* ------------------------------------------- changes after the build */
 
 /** See kpurge-private.h. */
+const char *
+kp__plan_strdup(struct kp_plan *plan, const char *s)
+{
+	return plan_strdup(plan, s);
+}
+
+/* After a release or package changed to keep: its packages, the purge,
+ * what it frees. */
+static int
+replan(struct kp_plan *plan)
+{
+	int r;
+
+	apply_decisions(plan);
+	r = list_purge(plan);
+	kp__plan_count_freed(plan);
+	return r;
+}
+
+/** See kpurge-private.h. */
 int
 kp__plan_keep_needed(struct kp_plan *plan, const char *package,
                      const struct kp_cause *cause)
 {
 	struct kp_cause owned;
 	size_t i;
-	int r;
 
 	for (i = 0; i < plan->n_packages; i++)
 		if (strcmp(plan->packages[i].name, package) == 0)
@@ -882,9 +904,20 @@ kp__plan_keep_needed(struct kp_plan *plan, const char *package,
 	    (cause->apt_installs != NULL && owned.apt_installs == NULL))
 		return -ENOMEM;
 	keep_for(plan, i, &owned);
-	r = list_purge(plan);
-	kp__plan_count_freed(plan);
-	return r;
+	return replan(plan);
+}
+
+/** See kpurge-private.h. */
+int
+kp__plan_keep_release(struct kp_plan *plan, struct kp_release *rel,
+                      enum kp_reason reason, const char *why)
+{
+	const char *owned = plan_strdup(plan, why);
+
+	if (owned == NULL)
+		return -ENOMEM;
+	decide(plan, rel, KP_KEEP, reason, owned);
+	return replan(plan);
 }
 
 /* -------------------------------------------------------------- driver */
@@ -1085,6 +1118,7 @@ decide_all(struct kp_plan *plan, struct kp_ctx *ctx,
 	for (r = 0; r < plan->n_releases; r++)
 		decide_release(plan, &plan->releases[r], newest, held[r], opts);
 	protect_shared(plan, opts);
+	kp__next_boot_check(plan, ctx);
 out:
 	free(held);
 	return ret;
@@ -1098,6 +1132,7 @@ build(struct kp_plan *plan, struct kp_ctx *ctx,
 	int r;
 
 	plan->keep = opts->keep;
+	plan->only_auto_installed = opts->only_auto_installed;
 	if (opts->running != NULL &&
 	    (plan->running = strdup(opts->running)) == NULL)
 		return -ENOMEM;
@@ -1106,6 +1141,7 @@ build(struct kp_plan *plan, struct kp_ctx *ctx,
 		return -ENOMEM;
 	/* linux-image-6.7.1-dbg is release 6.7.1-dbg if that one runs. */
 	kp__ctx_prefer_release(ctx, opts->running);
+	plan->next_boot = kp__next_boot_read(ctx);
 	for (size_t i = 0; i < opts->n_protect; i++)
 		kp__ctx_prefer_release(ctx, opts->protect[i]);
 	if ((r = make_releases(plan, ctx)) < 0 || (r = make_packages(plan, ctx)) < 0)
@@ -1168,7 +1204,9 @@ kp_plan_free(struct kp_plan *plan)
 	free(plan->packages);
 	free(plan->by_release);
 	free(plan->purge);
+	kp__orphans_free(plan->orphans);
 	free(plan->running);
+	free(plan->next_boot);
 	free(plan->release_of);
 	for (i = 0; i < plan->n_uses; i++)
 		free(plan->uses[i].releases);

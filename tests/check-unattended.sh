@@ -19,7 +19,7 @@ mkdir -p "$T/root/var/lib/dpkg" "$T/root$sysconfdir"
 sed 's/^#\([A-Z_]*=\)/\1/' "$top_srcdir/etc/purge-old-kernels.conf" \
 	>"$T/root$sysconfdir/purge-old-kernels.conf"
 keys=$(sed -n 's/^\([A-Z_]*\)=.*/\1/p' "$T/root$sysconfdir/purge-old-kernels.conf" | tr '\n' ' ')
-assert_eq "KEEP PROTECT AUTO TIMEOUT BOOT_WARN_PERCENT " "$keys" "it documents every key"
+assert_eq "KEEP PROTECT AUTO TIMEOUT BOOT_WARN_PERCENT ONLY_AUTO_INSTALLED GUARD " "$keys" "it documents every key"
 "$POK" --root="$T/root" --list >"$T/out" 2>"$T/err" && rc=0 || rc=$?
 assert_eq 0 "$rc" "--list with it exits 0"
 # Its PROTECT names releases this empty root does not have: a warning
@@ -40,6 +40,27 @@ if command -v apt-config >/dev/null 2>&1 && [ -f "$snippet" ]; then
 	assert_contains "$hook" "--hook || true; fi" "DPkg::Post-Invoke runs --hook"
 	assert_eq 0 "$(sh -c "$(printf '%s' "$hook" | sed 's|\[ -x [^]]*\]|false|')"; echo $?)" \
 		"the command succeeds when the program is gone"
+	# The guard: the Version 3 option names the command's first word;
+	# only exit status 3 of the program stops apt.
+	guard=$(APT_CONFIG=$T/apt.conf apt-config -c "$snippet" dump DPkg::Pre-Install-Pkgs \
+		| sed -n 's/^DPkg::Pre-Install-Pkgs:: "\(.*\)";$/\1/p')
+	assert_contains "$guard" "/purge-old-kernels --guard" "DPkg::Pre-Install-Pkgs runs --guard"
+	version=$(APT_CONFIG=$T/apt.conf apt-config -c "$snippet" shell V \
+		"DPkg::Tools::Options::${guard%% *}::Version")
+	assert_eq "V='3'" "$version" "its first word has protocol version 3"
+	assert_eq 0 "$(sh -c "$(printf '%s' "$guard" | sed 's|\[ -x [^]]*\]|false|')" </dev/null; echo $?)" \
+		"the guard succeeds when the program is gone"
+	for code in 0 1 2 3 127 139; do
+		cmd=$(printf '%s' "$guard" | sed -e 's|\[ -x [^]]*\]|true|' \
+			-e "s|[^ ]*/purge-old-kernels --guard|(exit $code)|")
+		sh -c "$cmd" </dev/null && rc=0 || rc=$?
+		if [ "$code" = 3 ]; then
+			[ "$rc" != 0 ] && pass "exit status 3 of --guard stops apt" \
+				|| fail "exit status 3 of --guard stops apt"
+		else
+			assert_eq 0 "$rc" "exit status $code of --guard lets apt go on"
+		fi
+	done
 else
 	fail "apt-config and $snippet are there"
 fi

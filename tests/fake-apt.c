@@ -243,6 +243,21 @@ fake_strv_free(char **v)
 	free(v);
 }
 
+/* No marks, no patterns: apt would remove nothing it knows. */
+static int
+fake_autoremove(struct kp_apt *apt, const char *running,
+                const char *const *names, size_t n, struct kp_apt_mark *marks,
+                char ***patterns, struct kp_error *err)
+{
+	(void)apt;
+	(void)running;
+	(void)names;
+	(void)err;
+	memset(marks, 0, n * sizeof(*marks));
+	*patterns = empty_strv();
+	return 0;
+}
+
 __attribute__((visibility("default")))
 extern const struct kp_apt_module KP_APT_MODULE_TABLE;
 const struct kp_apt_module KP_APT_MODULE_TABLE = {
@@ -257,4 +272,5 @@ const struct kp_apt_module KP_APT_MODULE_TABLE = {
 	fake_problems_free,
 	fake_kernel_protected,
 	fake_strv_free,
+	fake_autoremove,
 };

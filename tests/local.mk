@@ -76,6 +76,16 @@ tests_t_cli_environ_SOURCES = tests/t-cli-environ.c
 tests_t_cli_environ_CFLAGS = $(UNIT_CLI_CFLAGS)
 tests_t_cli_environ_LDADD = $(UNIT_CLI_LDADD)
 
+## apt's message to the guard (--guard), read: version 3 of its
+## Pre-Install-Pkgs protocol as a real apt-get wrote it.
+UNIT_TESTS += tests/t-cli-guard
+tests_t_cli_guard_SOURCES = tests/t-cli-guard.c
+tests_t_cli_guard_CPPFLAGS = $(AM_CPPFLAGS) \
+	-DCORPUS_V3='"$(top_srcdir)/tests/corpus/apt-hook-v3.txt"'
+tests_t_cli_guard_CFLAGS = $(UNIT_CLI_CFLAGS)
+tests_t_cli_guard_LDADD = $(UNIT_CLI_LDADD)
+EXTRA_DIST += tests/corpus/apt-hook-v3.txt
+
 ## The plan's safety rules over thousands of generated systems (seeded:
 ## KP_SEED, KP_CASES, KP_CASE, KP_APT_SAMPLE, KP_TRICKY; see tests/t-invariants.c).
 UNIT_TESTS += tests/t-invariants
@@ -111,11 +121,24 @@ tests_t_summary_CPPFLAGS = $(AM_CPPFLAGS) -DSYSCONFDIR='"$(sysconfdir)"'
 tests_t_summary_CFLAGS = $(UNIT_CLI_CFLAGS)
 tests_t_summary_LDADD = $(UNIT_CLI_LDADD)
 
+## apt's own protections: the rule for APT::NeverAutoRemove patterns.
+UNIT_TESTS += tests/t-apt-marks
+tests_t_apt_marks_SOURCES = tests/t-apt-marks.c
+tests_t_apt_marks_CFLAGS = $(UNIT_CFLAGS)
+tests_t_apt_marks_LDADD = $(UNIT_LDADD)
+
 ## The trust walk: which names root may rely on and write through.
 UNIT_TESTS += tests/t-trust
 tests_t_trust_SOURCES = tests/t-trust.c
 tests_t_trust_CFLAGS = $(UNIT_CFLAGS)
 tests_t_trust_LDADD = $(UNIT_LDADD)
+
+## What the boot loader boots next (lib/bootloader.c).
+UNIT_TESTS += tests/t-bootloader
+tests_t_bootloader_SOURCES = tests/t-bootloader.c
+tests_t_bootloader_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
+tests_t_bootloader_CFLAGS = $(UNIT_CFLAGS)
+tests_t_bootloader_LDADD = $(UNIT_LDADD)
 
 ## Integration: sandbox roots, packages built with dpkg-deb, installed with
 ## the real dpkg --root and purged through the real apt-get by the CLI.
@@ -125,6 +148,7 @@ INTEGRATION_TESTS = \
 	tests/integration/mainline.sh \
 	tests/integration/custom-build.sh \
 	tests/integration/held.sh \
+	tests/integration/next-boot.sh \
 	tests/integration/rc-leftovers.sh \
 	tests/integration/container.sh \
 	tests/integration/image-running-none.sh \
@@ -155,13 +179,14 @@ INTEGRATION_TESTS += \
 INTEGRATION_TESTS += \
 	tests/integration/hook.sh \
 	tests/integration/hook-stale.sh \
+	tests/integration/guard.sh \
 	tests/integration/auto.sh \
 	tests/integration/config-location.sh \
 	tests/integration/messages.sh \
 	tests/integration/status.sh \
 	tests/integration/byobu-tmux.sh \
 	tests/integration/ansible.sh
-EXTRA_DIST += tests/lib/unattended.sh bench/unattended.sh
+EXTRA_DIST += tests/lib/unattended.sh bench/unattended.sh bench/guard.sh
 
 ## Hostile input and faults, through the real CLI, dpkg and apt-get.
 INTEGRATION_TESTS += tests/integration/hostile-input.sh \
@@ -184,6 +209,12 @@ EXTRA_DIST += tests/lib/swap-on-open.c tests/lib/apt-env.sh
 ## proof, and what a failed apt-get left (issue 11).
 INTEGRATION_TESTS += tests/integration/apt-autoremove.sh \
 	tests/integration/apt-failed.sh
+
+## Files of removed kernels that no package owns (issue 17).
+INTEGRATION_TESTS += tests/integration/orphans.sh
+## apt's own protections and marks: APT::NeverAutoRemove, apt-mark's
+## marks, --only-auto-installed, apt autoremove's verdict per release.
+INTEGRATION_TESTS += tests/integration/apt-marks.sh
 
 TESTS += $(INTEGRATION_TESTS)
 dist_check_SCRIPTS += $(INTEGRATION_TESTS)
@@ -268,3 +299,11 @@ INTEGRATION_TESTS += \
 ## Mutation testing (tests/mutate, its list tests/mutants; not part of
 ## make check: .ci/run runs its --quick sample).
 EXTRA_DIST += tests/mutate tests/mutants docs/testing.md
+
+## Files of removed kernels no package owns: the name rules, a search of a
+## root, a removal that meets a swapped link (issue 17).
+UNIT_TESTS += tests/t-orphans
+tests_t_orphans_SOURCES = tests/t-orphans.c tests/statusdb.c tests/statusdb.h
+tests_t_orphans_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/lib
+tests_t_orphans_CFLAGS = $(UNIT_CFLAGS)
+tests_t_orphans_LDADD = $(UNIT_LDADD)

@@ -143,6 +143,12 @@ static const struct good good_cases[] = {
 	{ "--quiet=2", L("--quiet=2"), F_QUIET, K, L("--quiet=2"), 0, NULL, NULL, NULL },
 	{ "--quiet 1", L("--quiet", "1"), F_QUIET, K, L("--quiet", "1"), 0, NULL, NULL, NULL },
 	{ "--silent", L("--silent"), F_QUIET, K, L("--silent"), 0, NULL, NULL, NULL },
+	/* ... but level 0 asks apt-get for no quiet at all */
+	{ "-q=0", L("-q=0"), 0, K, L("-q=0"), 0, NULL, NULL, NULL },
+	{ "-q0", L("-q0"), 0, K, L("-q0"), 0, NULL, NULL, NULL },
+	{ "-q 0", L("-q", "0"), 0, K, L("-q", "0"), 0, NULL, NULL, NULL },
+	{ "--quiet=0", L("--quiet=0"), 0, K, L("--quiet=0"), 0, NULL, NULL, NULL },
+	{ "--quiet 0", L("--quiet", "0"), 0, K, L("--quiet", "0"), 0, NULL, NULL, NULL },
 
 	/* simulation: no root needed; the last word wins, as in apt-get */
 	{ "-s", L("-s"), F_SIMULATE, K, L("-s"), 0, NULL, NULL, NULL },
@@ -314,14 +320,14 @@ test_good(void **state)
 {
 	const struct good *c = *state;
 	struct cli_options opts;
-	char err[1024];
+	struct kp_error err = { 0 };
 	const char **argv;
 	int argc, r;
 
 	argv = make_argv(c->args, &argc);
-	r = cli_options_parse(&opts, argc, argv, err, sizeof(err));
+	r = cli_options_parse(&opts, argc, argv, &err);
 	if (r != 0)
-		fail_msg("%s: refused (%d): %s", c->name, r, err);
+		fail_msg("%s: refused (%d): %s", c->name, r, err.message);
 	check_flag(c->name, "--dry-run", c->flags & F_DRY_RUN, opts.dry_run);
 	check_flag(c->name, "--list", c->flags & F_LIST, opts.list);
 	check_flag(c->name, "--json", c->flags & F_JSON, opts.json);
@@ -355,21 +361,21 @@ test_bad(void **state)
 {
 	const struct bad *c = *state;
 	struct cli_options opts;
-	char err[1024];
+	struct kp_error err = { 0 };
 	const char **argv;
 	int argc, r;
 
 	argv = make_argv(c->args, &argc);
-	r = cli_options_parse(&opts, argc, argv, err, sizeof(err));
+	r = cli_options_parse(&opts, argc, argv, &err);
 	if (r != c->code)
 		fail_msg("%s: exit code %d, not %d (message: %s)", c->name, r,
-		         c->code, err);
-	if (strstr(err, c->message) == NULL)
-		fail_msg("%s: message '%s' does not say '%s'", c->name, err,
-		         c->message);
-	if (strchr(err, '\n') != NULL)
+		         c->code, err.message);
+	if (strstr(err.message, c->message) == NULL)
+		fail_msg("%s: message '%s' does not say '%s'", c->name,
+		         err.message, c->message);
+	if (strchr(err.message, '\n') != NULL)
 		fail_msg("%s: message '%s' is more than one line", c->name,
-		         err);
+		         err.message);
 	cli_options_free(&opts);
 	free(argv);
 }
@@ -406,11 +412,10 @@ test_ours_for_popt(void **state)
 {
 	const char *argv[] = { "pok", "-ynk3", "--root", "/mnt", "-l", NULL };
 	struct cli_options opts;
-	char err[256];
+	struct kp_error err = { 0 };
 
 	(void)state;
-	assert_int_equal(cli_options_parse(&opts, 5, argv, err, sizeof(err)),
-	                 0);
+	assert_int_equal(cli_options_parse(&opts, 5, argv, &err), 0);
 	check_list("normalised", "ours",
 	           L("pok", "--dry-run", "--keep=3", "--root=/mnt", "--list"),
 	           opts.args.ours.v, opts.args.ours.n);
@@ -478,22 +483,23 @@ test_keep_max(void **state)
 	struct cli_options opts;
 	struct kp_config cfg;
 	struct kp_error kerr = { 0 };
-	char arg[64], line[64], err[1024], want[128];
+	struct kp_error err = { 0 };
+	char arg[64], line[64], want[128];
 	const char *argv[] = { "pok", arg, NULL };
 	FILE *f;
 
 	(void)state;
 	snprintf(arg, sizeof(arg), "--keep=%u", KP_KEEP_MAX);
-	assert_int_equal(cli_options_parse(&opts, 2, argv, err, sizeof(err)), 0);
+	assert_int_equal(cli_options_parse(&opts, 2, argv, &err), 0);
 	assert_int_equal(opts.keep, KP_KEEP_MAX);
 	cli_options_free(&opts);
 	snprintf(arg, sizeof(arg), "--keep=%u", KP_KEEP_MAX + 1);
-	assert_int_equal(cli_options_parse(&opts, 2, argv, err, sizeof(err)),
+	assert_int_equal(cli_options_parse(&opts, 2, argv, &err),
 	                 CLI_EXIT_USAGE);
 	cli_options_free(&opts);
 	snprintf(want, sizeof(want), "from 0 to %u, not '%u'", KP_KEEP_MAX,
 	         KP_KEEP_MAX + 1);
-	assert_non_null(strstr(err, want));
+	assert_non_null(strstr(err.message, want));
 	/* the configuration file's KEEP: the same bound */
 	snprintf(line, sizeof(line), "KEEP=%u\n", KP_KEEP_MAX + 1);
 	f = fmemopen(line, strlen(line), "r");

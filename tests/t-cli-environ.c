@@ -166,20 +166,20 @@ test_path_drops_links_others_own_as_root(void **state)
 static void
 assert_refused(const char *root, const char *needle)
 {
-	char err[1024] = "";
+	struct kp_error err = { 0 };
 
-	assert_int_equal(cli_environ_prepare(root, err, sizeof(err)), -1);
-	if (strstr(err, needle) == NULL)
-		fail_msg("'%s' does not say '%s'", err, needle);
+	assert_int_equal(cli_environ_prepare(root, &err), -1);
+	if (strstr(err.message, needle) == NULL)
+		fail_msg("'%s' does not say '%s'", err.message, needle);
 }
 
 static void
 assert_prepared(const char *root)
 {
-	char err[1024] = "";
+	struct kp_error err = { 0 };
 
-	if (cli_environ_prepare(root, err, sizeof(err)) != 0)
-		fail_msg("refused: %s", err);
+	if (cli_environ_prepare(root, &err) != 0)
+		fail_msg("refused: %s", err.message);
 }
 
 static void

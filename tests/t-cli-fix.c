@@ -140,12 +140,13 @@ check_remedy_command(enum cli_remedy remedy, const char *const *args,
 	struct cli_options opts;
 	struct cli_argv cmd = { NULL, 0, 0 };
 	const char *argv[16] = { "purge-old-kernels" };
-	char err[256], *text;
+	struct kp_error err = { 0 };
+	char *text;
 	int argc = 1;
 
 	while (args[argc - 1] != NULL)
 		argv[argc] = args[argc - 1], argc++;
-	assert_int_equal(cli_options_parse(&opts, argc, argv, err, sizeof(err)), 0);
+	assert_int_equal(cli_options_parse(&opts, argc, argv, &err), 0);
 	assert_int_equal(cli_remedy_command(&cmd, remedy, &opts, root), 0);
 	text = joined(&cmd);
 	assert_string_equal(text, want);
@@ -215,13 +216,11 @@ fixture_open(struct fixture *f, const struct sdb_pkg *pkgs,
 	struct kp_plan_options popts = { .keep = 1 };
 	const char *argv[16] = { "purge-old-kernels" };
 	struct kp_error err = { 0 };
-	char msg[256];
 	int argc = 1;
 
 	while (args[argc - 1] != NULL)
 		argv[argc] = args[argc - 1], argc++;
-	assert_int_equal(cli_options_parse(&f->opts, argc, argv, msg,
-	                                   sizeof(msg)), 0);
+	assert_int_equal(cli_options_parse(&f->opts, argc, argv, &err), 0);
 	f->root = sdb_root_new(pkgs);
 	f->ctx = kp_ctx_new(f->root, NULL, NULL, &err);
 	assert_non_null(f->ctx);
@@ -440,16 +439,18 @@ test_fix_options(void **state)
 	for (i = 0; i < sizeof(fix_rows) / sizeof(fix_rows[0]); i++) {
 		const char *argv[8] = { "purge-old-kernels" };
 		struct cli_options opts;
-		char err[512] = "";
+		struct kp_error err = { 0 };
 		int argc = 1, r;
 
 		while (fix_rows[i].args[argc - 1] != NULL)
 			argv[argc] = fix_rows[i].args[argc - 1], argc++;
-		r = cli_options_parse(&opts, argc, argv, err, sizeof(err));
+		r = cli_options_parse(&opts, argc, argv, &err);
 		if (r != fix_rows[i].code)
-			fail_msg("row %zu: %d, not %d (%s)", i, r, fix_rows[i].code, err);
-		if (fix_rows[i].message != NULL && strstr(err, fix_rows[i].message) == NULL)
-			fail_msg("row %zu: '%s' does not say '%s'", i, err,
+			fail_msg("row %zu: %d, not %d (%s)", i, r, fix_rows[i].code,
+			         err.message);
+		if (fix_rows[i].message != NULL &&
+		    strstr(err.message, fix_rows[i].message) == NULL)
+			fail_msg("row %zu: '%s' does not say '%s'", i, err.message,
 			         fix_rows[i].message);
 		if (r == 0)
 			assert_true(opts.fix);

@@ -173,6 +173,8 @@ static const struct bad_row bad_rows[] = {
 	{ "TIMEOUT=5s", "t.conf:1: TIMEOUT must be a number of seconds from 0 to 86400, not '5s'" },
 	{ "BOOT_WARN_PERCENT=0", "t.conf:1: BOOT_WARN_PERCENT must be a number from 1 to 100, not '0'" },
 	{ "BOOT_WARN_PERCENT=101", "t.conf:1: BOOT_WARN_PERCENT must be a number from 1 to 100, not '101'" },
+	{ "ONLY_AUTO_INSTALLED=maybe", "t.conf:1: ONLY_AUTO_INSTALLED must be yes or no, not 'maybe'" },
+	{ "ONLY_AUTO_INSTALLED=", "t.conf:1: ONLY_AUTO_INSTALLED must be yes or no, not ''" },
 	{ "PROTECT=\"6.8.0-31-generic,6.1.0-18-amd64\"",
 	  "t.conf:1: PROTECT takes kernel releases as uname -r prints them, "
 	  "separated by blanks; not '6.8.0-31-generic,6.1.0-18-amd64'" },
@@ -201,6 +203,42 @@ test_bad_lines(void **state)
 			fail_msg("'%s': message '%s', expected '%s'", row->line,
 			         err.message, row->message);
 		kp_config_free(&cfg);
+	}
+}
+
+/* ONLY_AUTO_INSTALLED: yes/true or no/false, any case; default no. */
+static void
+test_only_auto_installed(void **state)
+{
+	static const struct {
+		const char *text;
+		bool value;
+	} rows[] = {
+		{ "", false },
+		{ "ONLY_AUTO_INSTALLED=yes\n", true },
+		{ "ONLY_AUTO_INSTALLED=YES\n", true },
+		{ "ONLY_AUTO_INSTALLED=true\n", true },
+		{ "ONLY_AUTO_INSTALLED=\"yes\" # apt's rule\n", true },
+		{ "ONLY_AUTO_INSTALLED=no\n", false },
+		{ "ONLY_AUTO_INSTALLED=yes\nONLY_AUTO_INSTALLED=false\n", false },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(rows); i++) {
+		struct kp_config cfg;
+		struct kp_error err;
+		struct seen seen;
+
+		if (parse(rows[i].text, strlen(rows[i].text), &cfg, &seen,
+		          &err) != 0)
+			fail_msg("'%s': %s", rows[i].text, err.message);
+		if (cfg.only_auto_installed != rows[i].value)
+			fail_msg("'%s': only_auto_installed is %d", rows[i].text,
+			         cfg.only_auto_installed);
+		assert_int_equal(seen.n, 0);
+		kp_config_free(&cfg);
+		assert_false(cfg.only_auto_installed);
 	}
 }
 
@@ -303,6 +341,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_lines),
 		cmocka_unit_test(test_bad_lines),
+		cmocka_unit_test(test_only_auto_installed),
 		cmocka_unit_test(test_line_numbers),
 		cmocka_unit_test(test_last_wins),
 		cmocka_unit_test(test_nul_byte),

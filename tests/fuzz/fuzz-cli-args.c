@@ -65,7 +65,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *argv[MAX_ARGS + 2];
 	struct cli_options opts;
-	char *buf = malloc(size + 1), err[256];
+	char *buf = malloc(size + 1);
+	struct kp_error err;
 	int argc = 1, r;
 	size_t i, start = 0;
 
@@ -80,11 +81,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			start = i + 1;
 		}
 	argv[argc] = NULL;
-	memset(err, 0x5a, sizeof(err));
-	r = cli_options_parse(&opts, argc, argv, err, sizeof(err));
+	memset(&err, 0x5a, sizeof(err));
+	r = cli_options_parse(&opts, argc, argv, &err);
 	REQUIRE(r == 0 || r == CLI_EXIT_USAGE || r == CLI_EXIT_ERROR);
 	if (r != 0) {
-		REQUIRE(memchr(err, '\0', sizeof(err)) != NULL && err[0] != '\0');
+		REQUIRE(memchr(err.message, '\0', sizeof(err.message)) != NULL &&
+		        err.message[0] != '\0' && err.code < 0);
 	} else if (!opts.help && !opts.usage && !opts.version) {
 		REQUIRE(opts.keep <= KP_KEEP_MAX);
 		REQUIRE(!opts.json || opts.list || opts.dry_run);

@@ -53,26 +53,9 @@ nothing_purged "-c /nonexistent"
 unchanged "-c /nonexistent"
 
 section "a busy lock: nothing purged; wait, or DPkg::Lock::Timeout"
-"$PYTHON" - "$ROOT/var/lib/dpkg/lock-frontend" "$ROOT/var/lib/dpkg/lock" \
-	>"$SANDBOX_TMP/locker.out" 2>&1 <<'EOF' &
-import fcntl, os, sys, time
-fds = [os.open(p, os.O_RDWR | os.O_CREAT, 0o640) for p in sys.argv[1:]]
-for fd in fds:
-    fcntl.lockf(fd, fcntl.LOCK_EX)
-print("locked", flush=True)
-time.sleep(120)
-EOF
-locker=$!
-trap 'kill "$locker" 2>/dev/null || true; sandbox__on_exit' EXIT
-n=0
-until grep -q locked "$SANDBOX_TMP/locker.out" 2>/dev/null; do
-	n=$((n + 1))
-	[ "$n" -lt 100 ] || die "the lock holder did not start"
-	sleep 0.1
-done
+hold_locks 120 "$ROOT/var/lib/dpkg/lock-frontend" "$ROOT/var/lib/dpkg/lock"
 run pok "$@" -y
-kill "$locker" 2>/dev/null || true
-wait "$locker" 2>/dev/null || true
+release_locks
 assert_eq 100 "$rc" "exit 100, apt-get's status"
 nothing_purged "busy lock"
 assert_contains "$err" "DPkg::Lock::Timeout=SECONDS" "suggests waiting with -o DPkg::Lock::Timeout"

@@ -29,10 +29,14 @@ assert_match "$entry" 'KEEP +needed by linux-(image|headers)-generic' \
 	"6.8.0-40 is kept, needed by a metapackage"
 assert_match "$(list_entry "$list" 6.8.0-44-generic)" 'PURGE' "6.8.0-44 is purged"
 assert_match "$(list_entry "$list" 6.8.0-31-generic)" 'PURGE' "6.8.0-31 is purged"
-assert_contains "$list" "apt autoremove would protect: 6.8.0-45-generic, 6.8.0-44-generic." \
-	"apt's own protection: the two newest"
-assert_match "$list" '^Kept here but not by apt: 6\.8\.0-40-generic \(needed by linux-' \
-	"the release kept for the metapackage is one apt would not protect"
+# dpkg installed everything here, so apt marks nothing automatic: apt
+# autoremove removes no kernel but protects the two newest.
+assert_match "$list" '^  6\.8\.0-45-generic +manual +protected \(apt.s kernel protection\)' \
+	"apt's own protection: the newest"
+assert_match "$list" '^  6\.8\.0-44-generic +manual +protected \(apt.s kernel protection\)' \
+	"apt's own protection: the one before"
+assert_match "$list" '^  6\.8\.0-40-generic +manual +never removes it: installed by hand' \
+	"apt never autoremoves the release installed by hand"
 assert_contains "$list" "Purged here but protected by apt: 6.8.0-44-generic." \
 	"--keep=1 purges one apt would protect"
 

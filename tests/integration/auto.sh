@@ -131,12 +131,11 @@ fi
 
 section "apt's lock held (TIMEOUT=2): a clean give-up, exit 0, nothing purged"
 conf "AUTO=yes" "TIMEOUT=2"
-hold_dpkg_lock 20
+hold_locks 20 "$ROOT/var/lib/dpkg/lock-frontend"
 start=$(now_ms)
 assert_exit 0 auto
 took=$(($(now_ms) - start))
-kill "$LOCK_PID" 2>/dev/null || true
-wait "$LOCK_PID" 2>/dev/null || true
+release_locks
 assert_eq "" "$out$err" "nothing printed"
 assert_contains "$(logged)" "held their lock for 2 seconds; giving up until the next run"
 [ "$took" -ge 2000 ] && [ "$took" -lt 15000 ] && pass "waited about TIMEOUT (${took} ms)" \
@@ -195,7 +194,7 @@ assert_installed linux-image-6.8.0-40-generic
 section "two copies at once, while apt's lock is busy: one purges, once"
 runs=$(apt_runs)
 conf "AUTO=yes" "TIMEOUT=30"
-hold_dpkg_lock 3
+hold_locks 3 "$ROOT/var/lib/dpkg/lock-frontend"
 PURGE_OLD_KERNELS_LOG=$SANDBOX_TMP/one.log "$POK" --root="$ROOT" --running=$R --auto \
 	</dev/null >"$SANDBOX_TMP/one.out" 2>&1 &
 one=$!

@@ -36,25 +36,6 @@ DPkg::Pre-Invoke { "export -p >$SANDBOX_TMP/apt-env"; };
 DPkg::Post-Invoke { "rm -f $SANDBOX_TMP/no-such-file"; };
 EOF
 
-# hold_lock FILE: hold an fcntl lock on FILE (as apt and dpkg do) in the
-# background until release_lock.
-hold_lock() {
-	rm -f "$SANDBOX_TMP/locked"
-	"$PYTHON" - "$1" "$SANDBOX_TMP/locked" <<'EOF' &
-import fcntl, os, sys, time
-fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o640)
-fcntl.lockf(fd, fcntl.LOCK_EX)
-open(sys.argv[2], "w").close()
-time.sleep(120)
-EOF
-	HOLDER=$!
-	wait_for 10 test -e "$SANDBOX_TMP/locked" || die "could not take the lock on $1"
-}
-release_lock() {
-	kill "$HOLDER" 2>/dev/null || true
-	wait "$HOLDER" 2>/dev/null || true
-}
-
 section "setup: two custom releases"
 next_release
 next_release
@@ -150,9 +131,9 @@ assert_eq de "$(apt_env LANGUAGE)" "the locale as given"
 section "DPKG_FRONTEND_LOCKED: --fix's dpkg takes the frontend lock another program holds"
 next_release
 sum=$(status_sum)
-hold_lock "$ROOT/var/lib/dpkg/lock-frontend"
+hold_locks 120 "$ROOT/var/lib/dpkg/lock-frontend"
 run env DPKG_FRONTEND_LOCKED=true "$POK" --root="$ROOT" --keep=1 --fix -y
-release_lock
+release_locks
 if [ "$rc" != 0 ]; then pass "--fix fails (exit $rc)"; else fail "--fix fails"; fi
 assert_match "$err" "lock" "dpkg says the lock is taken"
 assert_installed "$OLD" "$NEW"
@@ -270,11 +251,11 @@ if [ -z "$domain" ] || ! command -v localedef >/dev/null 2>&1 || ! command -v ge
 else
 	sum=$(status_sum)
 	# Not one of the locks --auto waits for itself: apt-get meets it.
-	hold_lock "$ROOT/var/cache/apt/archives/lock"
+	hold_locks 120 "$ROOT/var/cache/apt/archives/lock"
 	: >"$LOG"
 	run env LOCPATH="$locales" LC_ALL=ru_RU.UTF-8 PURGE_OLD_KERNELS_LOG="$LOG" \
 		"$POK" --root="$ROOT" --keep=1 --auto
-	release_lock
+	release_locks
 	sed 's/^/  log: /' "$LOG"
 	assert_eq 0 "$rc" "exit 0"
 	assert_contains "$(cat "$LOG")" "apt's lock stayed busy; giving up until the next run"

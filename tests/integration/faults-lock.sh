@@ -19,34 +19,9 @@ ubuntu_release 6.8.0-45 generic
 r45=$RELEASE_PKGS
 dpkg_install
 
-# lock_dpkg: hold dpkg's and apt's locks of the sandbox the way apt does
-# (fcntl write locks) in a background process, until unlock_dpkg.
-lock_dpkg() {
-	"$PYTHON" - "$ROOT/var/lib/dpkg/lock-frontend" "$ROOT/var/lib/dpkg/lock" \
-		>"$SANDBOX_TMP/locker.out" 2>&1 <<'EOF' &
-import fcntl, os, sys, time
-fds = [os.open(p, os.O_RDWR | os.O_CREAT, 0o640) for p in sys.argv[1:]]
-for fd in fds:
-    fcntl.lockf(fd, fcntl.LOCK_EX)
-print("locked", flush=True)
-time.sleep(600)
-EOF
-	locker=$!
-	n=0
-	until grep -q locked "$SANDBOX_TMP/locker.out" 2>/dev/null; do
-		n=$((n + 1))
-		[ "$n" -lt 100 ] || die "the lock holder did not start: $(cat "$SANDBOX_TMP/locker.out")"
-		sleep 0.1
-	done
-}
-unlock_dpkg() {
-	kill "$locker" 2>/dev/null || true
-	wait "$locker" 2>/dev/null || true
-}
-trap 'unlock_dpkg; sandbox__on_exit' EXIT
 
 section "the database is locked: apt-get's failure, nothing changed"
-lock_dpkg
+hold_locks 600 "$ROOT/var/lib/dpkg/lock-frontend" "$ROOT/var/lib/dpkg/lock"
 sum=$(status_sum)
 run pok --keep=1 -y
 assert_eq 100 "$rc" "exit 100, apt-get's status"
@@ -55,7 +30,7 @@ assert_status_unchanged "$sum"
 assert_installed $r31 $r40 $r45
 run pok --keep=1 --dry-run
 assert_eq 0 "$rc" "--dry-run needs no lock"
-unlock_dpkg
+release_locks
 
 section "the lock is free again: the next run completes the job"
 assert_exit 0 pok --keep=1 -y

@@ -56,9 +56,42 @@ section() { printf '\n== %s\n' "$*"; }
 die() { printf 'ERROR: %s\n' "$*" >&2; exit 99; }
 skip() { printf 'SKIP: %s\n' "$*"; exit 77; }
 
+# hold_locks SECONDS FILE...: hold fcntl write locks on the FILEs, as apt
+# and dpkg take theirs, in a background process for SECONDS; LOCK_PID is
+# the holder, which has every lock once this returns. release_locks ends
+# it early (and the sandbox's end does).
+LOCK_PID=
+hold_locks() {
+	rm -f "$SANDBOX_TMP/locked"
+	"$PYTHON" - "$SANDBOX_TMP/locked" "$@" >"$SANDBOX_TMP/locker.out" 2>&1 <<'EOF' &
+import fcntl, os, sys, time
+fds = [os.open(p, os.O_RDWR | os.O_CREAT, 0o640) for p in sys.argv[3:]]
+for fd in fds:
+    fcntl.lockf(fd, fcntl.LOCK_EX)
+open(sys.argv[1], "w").close()
+time.sleep(float(sys.argv[2]))
+EOF
+	LOCK_PID=$!
+	hold__n=0
+	until [ -e "$SANDBOX_TMP/locked" ]; do
+		kill -0 "$LOCK_PID" 2>/dev/null ||
+			die "the lock holder failed: $(cat "$SANDBOX_TMP/locker.out")"
+		hold__n=$((hold__n + 1))
+		[ "$hold__n" -lt 100 ] || die "the lock holder did not take $*"
+		sleep 0.1
+	done
+}
+release_locks() {
+	[ -n "$LOCK_PID" ] || return 0
+	kill "$LOCK_PID" 2>/dev/null || :
+	wait "$LOCK_PID" 2>/dev/null || :
+	LOCK_PID=
+}
+
 sandbox__on_exit() {
 	sandbox__rc=$?
 	trap - EXIT
+	release_locks
 	if [ "$boot_mounted" = 1 ]; then
 		umount "$ROOT/boot" 2>/dev/null || umount -l "$ROOT/boot"
 		boot_mounted=0

@@ -41,8 +41,17 @@ install_hook() {
 	sed -e "s|@bindir@/purge-old-kernels|$dir/${POK##*/}|g" \
 		-e "s|@sysconfdir@|$sysconfdir|g" \
 		-e "s|--hook|--hook --root=$ROOT --running=$1|" \
+		-e "s|--guard|--guard --root=$ROOT --running=$1|" \
 		"$top_srcdir/etc/apt.conf.d/85purge-old-kernels.in" \
 		>"$ROOT/etc/apt/apt.conf.d/85purge-old-kernels"
+}
+
+# install_guard RUNNING: only the shipped snippet's Pre-Install-Pkgs hook
+# (--guard) and its protocol version, as install_hook writes them.
+install_guard() {
+	install_hook "$1"
+	sed -i -n -e '/Pre-Install-Pkgs/p' -e '/Tools::Options/p' \
+		"$ROOT/etc/apt/apt.conf.d/85purge-old-kernels"
 }
 
 # take_pending: move the .deb files the release helpers queued into DEBS,
@@ -77,22 +86,6 @@ assert_gone_later() {
 	else
 		fail "$1 is gone after apt released its lock"
 	fi
-}
-
-# hold_dpkg_lock SECONDS: hold the sandbox's lock-frontend the way apt
-# does (an fcntl lock) for SECONDS, in the background; LOCK_PID is the
-# holder, which has the lock once this returns.
-hold_dpkg_lock() {
-	rm -f "$SANDBOX_TMP/locked"
-	"$PYTHON" - "$ROOT/var/lib/dpkg/lock-frontend" "$1" "$SANDBOX_TMP/locked" <<'EOF' &
-import fcntl, os, sys, time
-fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o640)
-fcntl.lockf(fd, fcntl.LOCK_EX)
-open(sys.argv[3], "w").close()
-time.sleep(float(sys.argv[2]))
-EOF
-	LOCK_PID=$!
-	wait_for 10 test -e "$SANDBOX_TMP/locked" || die "could not take the lock"
 }
 
 # prometheus_check FILE: the node_exporter text format, checked: HELP and

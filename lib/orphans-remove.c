@@ -1,0 +1,170 @@
+/*
+ * libkpurge - removing an orphan (see orphans.c) safely.
+ *
+ * Everything is checked again at removal time, and everything goes
+ * through directory descriptors: the directory holding the orphan is
+ * opened one component at a time from the root with O_NOFOLLOW, a tree
+ * is walked with openat(O_NOFOLLOW | O_DIRECTORY) and emptied with
+ * unlinkat() relative to those descriptors. A symbolic link planted
+ * anywhere on the way is never followed: it makes the open fail, or it is
+ * an entry that is unlinked itself. Only root's entries, writable by no
+ * one else, on the orphan's filesystem, are removed; anything else stops
+ * the removal with an error, leaving what was not yet removed.
+ */
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kpurge-private.h"
+
+#define DEPTH_MAX 32
+
+/* May root alone have put st there, on device dev? 0 or a code. */
+static int
+check_entry(const struct stat *st, dev_t dev)
+{
+	if (st->st_uid != 0 || (!S_ISLNK(st->st_mode) && (st->st_mode & S_IWOTH)))
+		return -EPERM;
+	return st->st_dev == dev ? 0 : -EXDEV;
+}
+
+static int empty_tree(int fd, dev_t dev, unsigned depth);
+
+/* Remove the entry name of the directory dfd, a tree too. */
+static int
+remove_entry(int dfd, const char *name, dev_t dev, unsigned depth)
+{
+	struct stat st, opened;
+	int fd, r;
+
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	if ((r = check_entry(&st, dev)) < 0)
+		return r;
+	if (!S_ISDIR(st.st_mode))
+		return unlinkat(dfd, name, 0) < 0 ? -errno : 0;
+	if (depth >= DEPTH_MAX)
+		return -ELOOP;
+	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* What was opened is what was checked, not a replacement. */
+	if (fstat(fd, &opened) < 0 || opened.st_ino != st.st_ino ||
+	    opened.st_dev != st.st_dev) {
+		close(fd);
+		return -ESTALE;
+	}
+	r = empty_tree(fd, dev, depth + 1);
+	if (r == 0 && unlinkat(dfd, name, AT_REMOVEDIR) < 0)
+		r = -errno;
+	return r;
+}
+
+/*
+ * Remove everything in the directory fd (consumed). Entries removed while
+ * reading may make readdir() skip others: read again until a pass
+ * removes nothing.
+ */
+static int
+empty_tree(int fd, dev_t dev, unsigned depth)
+{
+	DIR *dp = fdopendir(fd);
+	struct dirent *d;
+	bool removed = true;
+	int r = 0;
+
+	if (dp == NULL) {
+		close(fd);
+		return -errno;
+	}
+	while (r == 0 && removed) {
+		removed = false;
+		rewinddir(dp);
+		while (r == 0 && (d = readdir(dp)) != NULL) {
+			if (strcmp(d->d_name, ".") == 0 ||
+			    strcmp(d->d_name, "..") == 0)
+				continue;
+			r = remove_entry(dirfd(dp), d->d_name, dev, depth);
+			removed = r == 0;
+		}
+	}
+	closedir(dp);
+	return r;
+}
+
+/* Open the directory path (from the root, "/boot"), O_NOFOLLOW each step. */
+static int
+open_parent(const char *root, const char *dir)
+{
+	char buf[4096], *save = NULL, *part;
+	int fd = open(root[0] ? root : "/",
+	              O_RDONLY | O_DIRECTORY | O_CLOEXEC), next;
+
+	snprintf(buf, sizeof(buf), "%s", dir);
+	for (part = strtok_r(buf, "/", &save); fd >= 0 && part != NULL;
+	     part = strtok_r(NULL, "/", &save)) {
+		next = openat(fd, part,
+		              O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(fd);
+		fd = next;
+	}
+	return fd < 0 ? -errno : fd;
+}
+
+/* Remove name in dfd, the orphan o (with its identity at search time). */
+static int
+remove_in(int dfd, const char *name, const struct kp_orphan *o, dev_t dev,
+          ino_t ino)
+{
+	struct stat st;
+	int r;
+
+	if (fstat(dfd, &st) < 0)
+		return -errno;
+	if (st.st_uid != 0 || (st.st_mode & S_IWOTH))
+		return -EPERM;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	if (st.st_dev != dev || st.st_ino != ino ||
+	    (o->directory ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)))
+		return -ESTALE;
+	if ((r = check_entry(&st, dev)) < 0)
+		return r;
+	return remove_entry(dfd, name, dev, 0);
+}
+
+/** See kpurge-private.h: remove orphan i of o, checking it all again. */
+int
+kp__orphan_remove(const char *root, const struct kp_orphan *o, dev_t dev,
+                  ino_t ino, struct kp_error *err)
+{
+	char dir[4096];
+	const char *name = strrchr(o->path, '/');
+	int dfd, r;
+
+	if (o->refusal != KP_ORPHAN_REMOVABLE || name == NULL)
+		return kp__error_set(err, -EPERM, "%s is not removed: %s",
+		                     o->path, kp_orphan_refusal_name(o->refusal));
+	snprintf(dir, sizeof(dir), "%.*s", (int)(name - o->path), o->path);
+	dfd = open_parent(root, dir);
+	if (dfd < 0)
+		return kp__error_set(err, dfd, "cannot open %s: %s", dir,
+		                     strerror(-dfd));
+	r = remove_in(dfd, name + 1, o, dev, ino);
+	close(dfd);
+	if (r == -ESTALE)
+		return kp__error_set(err, r, "%s changed since it was found; "
+		                     "it was not removed", o->path);
+	if (r < 0)
+		return kp__error_set(err, r, "cannot remove %s: %s", o->path,
+		                     r == -EPERM ? "something in it is not "
+		                     "root's alone" : strerror(-r));
+	return 0;
+}
