@@ -23,6 +23,7 @@
 #include "preflight.h"
 #include "run-apt.h"
 #include "unattended.h"
+#include "why.h"
 
 /* What one run holds; freed in one place. */
 struct job {
@@ -152,7 +153,10 @@ make_plan(const struct cli_options *opts, struct job *job)
 		return CLI_EXIT_ERROR;
 	}
 	if (kp_plan_new(job->ctx, &plan_opts, &job->plan, &err) < 0) {
-		cli_error("%s", err.message);
+		char words[sizeof(err.message)];
+
+		cli_error("%s", cli_plan_refusal(&err, plan_opts.running, words,
+		                                 sizeof(words)));
 		return CLI_EXIT_ERROR;
 	}
 	check_running(opts, job->plan);
