@@ -361,9 +361,11 @@ remove_orphans(const struct cli_options *opts, const struct job *job)
 }
 
 /*
- * apt-get exited 0: see that the purge happened. apt's configuration can
- * make apt-get only simulate (APT::Get::Simulate in apt.conf), which no
- * forwarded argument shows. 0, or CLI_EXIT_ERROR with what is left said.
+ * apt-get exited 0: see that the purge happened. apt-get may only have
+ * simulated, asked to by apt's configuration (APT::Get::Simulate in
+ * apt.conf) or an argument after "--", which the options do not show:
+ * then say so (not "Purged") and return 1. A purge left half-done is
+ * CLI_EXIT_ERROR; 0 when every package of the plan is gone.
  */
 static int
 check_purged(const struct cli_options *opts, const struct job *job)
@@ -373,11 +375,12 @@ check_purged(const struct cli_options *opts, const struct job *job)
 	cli_purge_left(opts->root, job->plan, &left);
 	if (!left.known || left.list[0] == '\0')
 		return 0;
-	if (!left.changed)
-		cli_error("apt-get exited 0 but removed nothing (does apt's "
-		          "configuration set APT::Get::Simulate?); nothing "
-		          "was purged");
-	else
+	if (!left.changed) {
+		cli_info("apt-get removed nothing: it only simulated "
+		         "(APT::Get::Simulate in apt's configuration, or an "
+		         "argument after --?); nothing was purged");
+		return 1;
+	}
 		cli_error("apt-get exited 0 but left %s; run " CLI_NAME
 		          " again to finish the purge", left.list);
 	return CLI_EXIT_ERROR;
@@ -424,7 +427,7 @@ purge(const struct cli_options *opts, const struct job *job)
 		cli_error("%s", msg);
 	} else if (!opts->args.apt_simulate) {
 		if ((status = check_purged(opts, job)) != 0)
-			return status;
+			return status == 1 ? 0 : status;
 		if (!opts->args.apt_quiet)
 			cli_print_purged(stdout, job->plan, &style);
 	}
