@@ -16,6 +16,8 @@ cli_libcli_a_SOURCES = \
 	cli/apt-args.h \
 	cli/output.c \
 	cli/output.h \
+	cli/format.c \
+	cli/format.h \
 	cli/why.c \
 	cli/why.h \
 	cli/run-apt.c \

@@ -7,214 +7,20 @@
  */
 #include <config.h>
 
-#include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
 #include "options.h"
 #include "output.h"
 #include "why.h"
 
-#define BOLD "\033[1m"
-#define GREEN "\033[32m"
-#define RED "\033[31m"
-#define YELLOW "\033[33m"
-#define DIM "\033[2m"
-#define RESET "\033[0m"
-
 #define RUNNING_MARK " (running)"
-#define WIDTH_DEFAULT 80
-#define WIDTH_MIN 40
-/* Through a pipe nothing wraps: one row, one line. */
-#define WIDTH_UNLIMITED (INT_MAX / 4)
 #define NAME_COLUMN_MAX 40
 #define SIZE_COLUMN 10 /* "1023.9 MiB": the dry-run's size column */
 #define WHY_COLUMN_MIN 20
 
-/* ------------------------------------------------------------ the stream */
-
-/* no-color.org: NO_COLOR set and not empty turns colours off. */
-static bool
-want_color(FILE *out)
-{
-	const char *no_color = getenv("NO_COLOR");
-	const char *term = getenv("TERM");
-
-	if (no_color != NULL && no_color[0] != '\0')
-		return false;
-	if (term == NULL || term[0] == '\0' || strcmp(term, "dumb") == 0)
-		return false;
-	return isatty(fileno(out));
-}
-
-/* COLUMNS, when it holds a width: the user's word over the terminal's. */
-static int
-columns_from_env(void)
-{
-	const char *v = getenv("COLUMNS");
-	char *end;
-	long n;
-
-	if (v == NULL || v[0] == '\0')
-		return 0;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	if (errno != 0 || *end != '\0' || n <= 0 || n > 10000)
-		return 0;
-	return (int)n;
-}
-
-/*
- * On a terminal, COLUMNS or else the terminal's width (80 when it says
- * nothing), at least WIDTH_MIN; through a pipe or into a file, no limit,
- * so that every row is one line for grep and awk.
- */
-static int
-width_of(FILE *out)
-{
-	struct winsize ws;
-	int width;
-
-	if (!isatty(fileno(out)))
-		return WIDTH_UNLIMITED;
-	width = columns_from_env();
-	if (width == 0 && ioctl(fileno(out), TIOCGWINSZ, &ws) == 0)
-		width = ws.ws_col;
-	if (width == 0)
-		width = WIDTH_DEFAULT;
-	return width < WIDTH_MIN ? WIDTH_MIN : width;
-}
-
-/** How to write to out: colours only on a terminal that wants them. */
-struct cli_style
-cli_style_for(FILE *out)
-{
-	struct cli_style style = {
-		.color = want_color(out),
-		.width = width_of(out),
-	};
-
-	return style;
-}
-
-static const char *
-paint(const struct cli_style *style, const char *code)
-{
-	return style->color ? code : "";
-}
-
 /* ------------------------------------------------------------- helpers */
-
-/**
- * Write a size in KiB the way people read it: binary units, one decimal
- * ("49 KiB", "1.2 GiB"; up to "16.0 EiB", where sizes saturate).
- */
-void
-cli_format_size(unsigned long long kib, char *buf, size_t size)
-{
-	static const char *const units[] = { "MiB", "GiB", "TiB", "PiB", "EiB" };
-	double v = (double)kib / 1024;
-	size_t u = 0;
-
-	if (kib < 1024) {
-		snprintf(buf, size, "%llu KiB", kib);
-		return;
-	}
-	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
-		v /= 1024;
-		u++;
-	}
-	snprintf(buf, size, "%.1f %s", v, units[u]);
-}
-
-/**
- * Write a size in bytes for a sentence: binary units, a decimal only below
- * 10 ("412 MiB", "1.2 GiB", "9.5 MiB").
- */
-void
-cli_format_bytes(unsigned long long bytes, char *buf, size_t size)
-{
-	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB",
-	                                     "EiB" };
-	double v = (double)bytes;
-	size_t u = 0;
-
-	if (bytes < 1024) {
-		snprintf(buf, size, "%llu B", bytes);
-		return;
-	}
-	v /= 1024;
-	while (v >= 1024 && u + 1 < sizeof(units) / sizeof(units[0])) {
-		v /= 1024;
-		u++;
-	}
-	if (v < 9.95)
-		snprintf(buf, size, "%.1f %s", v, units[u]);
-	else
-		snprintf(buf, size, "%.0f %s", v, units[u]);
-}
-
-/**
- * A size in bytes for a table cell, at most 4 characters the way ls -h
- * writes them ("163K", "1.2G", "312M"); "-" for nothing.
- */
-void
-cli_format_short(unsigned long long bytes, char *buf, size_t size)
-{
-	static const char units[] = "KMGTPE";
-	double v = (double)bytes;
-	size_t u = 0;
-
-	if (bytes == 0) {
-		snprintf(buf, size, "-");
-		return;
-	}
-	if (bytes < 1000) {
-		snprintf(buf, size, "%lluB", bytes);
-		return;
-	}
-	v /= 1024;
-	while (v >= 999.5 && u + 1 < sizeof(units) - 1) {
-		v /= 1024;
-		u++;
-	}
-	if (v < 9.95)
-		snprintf(buf, size, "%.1f%c", v, units[u]);
-	else
-		snprintf(buf, size, "%.0f%c", v, units[u]);
-}
-
-/*
- * Write text word by word from column col on, going on at column indent
- * of the next line when a word would reach width. A word is never cut: a
- * package name wider than the room left starts the next line, and runs
- * past the width if even that is too narrow. The caller ends the line.
- */
-static void
-print_wrapped(FILE *out, const char *text, int col, int indent, int width)
-{
-	int start = col;
-
-	while (*text != '\0') {
-		int len = (int)strcspn(text, " ");
-
-		if (col > start && col + 1 + len >= width) {
-			fprintf(out, "\n%*s", indent, "");
-			col = start = indent;
-		} else if (col > start) {
-			fputc(' ', out);
-			col++;
-		}
-		fwrite(text, 1, (size_t)len, out);
-		col += len;
-		text += len;
-		text += strspn(text, " ");
-	}
-}
 
 static size_t
 n_releases_purged(const struct kp_plan *plan)
@@ -246,7 +52,7 @@ print_counts(FILE *out, const struct kp_plan *plan, const char *before,
 		         " of %zu old kernel release%s", r, r == 1 ? "" : "s");
 	snprintf(line, sizeof(line), "%s%zu package%s%s (%s %s)%s",
 	         before, n, n == 1 ? "" : "s", releases, freeing, size, after);
-	print_wrapped(out, line, 0, 2, style->width);
+	cli_print_wrapped(out, line, 0, 2, style->width);
 	fputc('\n', out);
 }
 
@@ -307,23 +113,23 @@ print_row(FILE *out, const struct columns *c, const struct row *row,
 	bool header = row->action_color == NULL;
 	const char *why = row->why ? row->why : "";
 
-	fprintf(out, "%s%-*s  %-*s  %*s  ", paint(style, header ? BOLD : ""),
+	fprintf(out, "%s%-*s  %-*s  %*s  ", cli_paint(style, header ? CLI_BOLD : ""),
 	        c->name, row->name, c->state, row->state, c->size, row->size);
 	if (c->boot > 0)
 		fprintf(out, "%*s  ", c->boot, row->boot);
-	fprintf(out, "%s%s%s%*s", paint(style, header ? "" : row->action_color),
-	        row->action, paint(style, header ? "" : RESET),
+	fprintf(out, "%s%s%s%*s", cli_paint(style, header ? "" : row->action_color),
+	        row->action, cli_paint(style, header ? "" : CLI_RESET),
 	        ACTION_COLUMN - (int)strlen(row->action), "");
 	/* A name too long for the WHY column: this row's why goes below. */
 	if (c->why_below || c->why_at + longest_word(why) >= style->width) {
 		fprintf(out, "\n%*s", WHY_BELOW_INDENT, "");
-		print_wrapped(out, why, WHY_BELOW_INDENT, WHY_BELOW_INDENT,
+		cli_print_wrapped(out, why, WHY_BELOW_INDENT, WHY_BELOW_INDENT,
 		              style->width);
 	} else {
 		fputs("  ", out);
-		print_wrapped(out, why, c->why_at, c->why_at, style->width);
+		cli_print_wrapped(out, why, c->why_at, c->why_at, style->width);
 	}
-	fprintf(out, "%s\n", paint(style, header ? RESET : ""));
+	fprintf(out, "%s\n", cli_paint(style, header ? CLI_RESET : ""));
 }
 
 static void
@@ -428,7 +234,7 @@ action_label(enum kp_action action)
 static const char *
 action_color(enum kp_action action)
 {
-	return action == KP_PURGE ? RED : GREEN;
+	return action == KP_PURGE ? CLI_RED : CLI_GREEN;
 }
 
 static void
@@ -489,7 +295,7 @@ print_shared_table(FILE *out, const struct kp_plan *plan,
 	size_t i;
 
 	fputc('\n', out);
-	print_wrapped(out, "Flavour-less packages, shared by the releases of "
+	cli_print_wrapped(out, "Flavour-less packages, shared by the releases of "
 	              "one ABI:", 0, 0, style->width);
 	fputc('\n', out);
 	print_header(out, &c, "PACKAGE", style);
@@ -616,7 +422,7 @@ cli_format_boot(const struct kp_boot_space *b, char *buf, size_t size)
 static const char *
 fullness_color(unsigned pct)
 {
-	return pct >= 90 ? RED : pct >= 75 ? YELLOW : GREEN;
+	return pct >= 90 ? CLI_RED : pct >= 75 ? CLI_YELLOW : CLI_GREEN;
 }
 
 static size_t
@@ -662,10 +468,10 @@ cli_format_boot_bar(const struct kp_boot_space *b, int cells, bool color,
 		              fullness_color(percent(used_after(b), b->size)));
 	at = put_run(buf, at, size, '#', stays);
 	if (color)
-		at = put_text(buf, at, size, RESET DIM);
+		at = put_text(buf, at, size, CLI_RESET CLI_DIM);
 	at = put_run(buf, at, size, '=', used - stays);
 	if (color)
-		at = put_text(buf, at, size, RESET);
+		at = put_text(buf, at, size, CLI_RESET);
 	at = put_run(buf, at, size, '-', cells - used);
 	put_text(buf, at, size, "]");
 }
@@ -688,7 +494,7 @@ cli_print_space(FILE *out, const struct kp_plan *plan,
 	cli_format_boot(&b, line, sizeof(line));
 	if (line[0] == '\0')
 		return;
-	print_wrapped(out, line, 0, BOOT_INDENT, style->width);
+	cli_print_wrapped(out, line, 0, BOOT_INDENT, style->width);
 	fputc('\n', out);
 	if (!style->color || style->width <= BOOT_INDENT + BOOT_BAR_CELLS + 2)
 		return;
@@ -696,8 +502,8 @@ cli_print_space(FILE *out, const struct kp_plan *plan,
 	fprintf(out, "%*s%s", BOOT_INDENT, "", bar);
 	if (strchr(bar, '=') != NULL &&
 	    style->width > BOOT_INDENT + BOOT_BAR_CELLS + 12)
-		fprintf(out, " %s= freed%s", paint(style, DIM),
-		        paint(style, RESET));
+		fprintf(out, " %s= freed%s", cli_paint(style, CLI_DIM),
+		        cli_paint(style, CLI_RESET));
 	fputc('\n', out);
 }
 
@@ -730,7 +536,7 @@ print_releases_where(FILE *out, const struct kp_plan *plan, const char *label,
 	}
 	fputc('.', m);
 	if (fclose(m) == 0 && !first) {
-		print_wrapped(out, text, 0, 2, style->width);
+		cli_print_wrapped(out, text, 0, 2, style->width);
 		fputc('\n', out);
 	}
 	free(text);
@@ -811,7 +617,7 @@ print_verdict_row(FILE *out, const struct kp_release *r, int name_width,
 	if (fclose(m) == 0) {
 		fprintf(out, "  %-*s  %-6s  ", name_width, r->name,
 		        mark != NULL ? mark : "-");
-		print_wrapped(out, text, col, col < style->width / 2 ? col : 4,
+		cli_print_wrapped(out, text, col, col < style->width / 2 ? col : 4,
 		              style->width);
 		fputc('\n', out);
 	}
@@ -837,7 +643,7 @@ cli_print_apt_view(FILE *out, const struct kp_plan *plan,
 		if ((int)strlen(kp_plan_release(plan, i)->name) > width)
 			width = (int)strlen(kp_plan_release(plan, i)->name);
 	fputc('\n', out);
-	print_wrapped(out, "What apt autoremove would do, release by release "
+	cli_print_wrapped(out, "What apt autoremove would do, release by release "
 	              "(with apt's mark of its image):", 0, 0, style->width);
 	fputc('\n', out);
 	for (i = 0; i < n; i++)
@@ -871,10 +677,10 @@ print_purged_package(FILE *out, const struct kp_package *p, int name_width,
 	int col;
 
 	cli_format_size(p->size_kib, size, sizeof(size));
-	col = fprintf(out, "  %s%-*s%s %*s", paint(style, RED), name_width,
-	              p->name, paint(style, RESET), SIZE_COLUMN, size);
+	col = fprintf(out, "  %s%-*s%s %*s", cli_paint(style, CLI_RED), name_width,
+	              p->name, cli_paint(style, CLI_RESET), SIZE_COLUMN, size);
 	if (style->color)
-		col -= (int)(strlen(RED) + strlen(RESET));
+		col -= (int)(strlen(CLI_RED) + strlen(CLI_RESET));
 	if (p->why == NULL ||
 	    (group_why != NULL && strcmp(p->why, group_why) == 0)) {
 		fputc('\n', out);
@@ -887,7 +693,7 @@ print_purged_package(FILE *out, const struct kp_package *p, int name_width,
 	} else {
 		fputs("  ", out);
 	}
-	print_wrapped(out, p->why, col + 2, col + 2, style->width);
+	cli_print_wrapped(out, p->why, col + 2, col + 2, style->width);
 	fputc('\n', out);
 }
 
@@ -905,8 +711,8 @@ print_release_group(FILE *out, const struct kp_release *r, int name_width,
 		if (p->action != KP_PURGE)
 			continue;
 		if (!header) {
-			fprintf(out, "%s%s%s", paint(style, BOLD), r->name,
-			        paint(style, RESET));
+			fprintf(out, "%s%s%s", cli_paint(style, CLI_BOLD), r->name,
+			        cli_paint(style, CLI_RESET));
 			if (why != NULL)
 				fprintf(out, ": %s", why);
 			fputc('\n', out);
@@ -930,7 +736,7 @@ print_shared_group(FILE *out, const struct kp_plan *plan, int name_width,
 			continue;
 		if (!header)
 			fprintf(out, "%sFlavour-less packages%s\n",
-			        paint(style, BOLD), paint(style, RESET));
+			        cli_paint(style, CLI_BOLD), cli_paint(style, CLI_RESET));
 		header = true;
 		print_purged_package(out, p, name_width, NULL, style);
 	}
@@ -1196,8 +1002,8 @@ void
 cli_print_step(FILE *out, unsigned n, unsigned total, const char *what,
                const char *const *argv, const struct cli_style *style)
 {
-	fprintf(out, "%sStep %u/%u: %s%s\n", paint(style, BOLD), n, total, what,
-	        paint(style, RESET));
+	fprintf(out, "%sStep %u/%u: %s%s\n", cli_paint(style, CLI_BOLD), n, total, what,
+	        cli_paint(style, CLI_RESET));
 	if (argv != NULL)
 		cli_print_command(out, argv, style);
 }

@@ -11,19 +11,9 @@
 #include <stdio.h>
 
 #include "kpurge.h"
-#include "log.h" /* cli_error() and the rest moved there */
+#include "format.h" /* the style, sizes and wrapping moved there */
+#include "log.h"    /* cli_error() and the rest moved there */
 
-/* How to write to one stream. */
-struct cli_style {
-	bool color; /* ANSI colours and bold */
-	int width;  /* columns; lines stay shorter than this */
-};
-
-struct cli_style cli_style_for(FILE *out);
-
-void cli_format_size(unsigned long long kib, char *buf, size_t size);
-void cli_format_bytes(unsigned long long bytes, char *buf, size_t size);
-void cli_format_short(unsigned long long bytes, char *buf, size_t size);
 void cli_format_boot(const struct kp_boot_space *b, char *buf, size_t size);
 void cli_format_boot_bar(const struct kp_boot_space *b, int cells, bool color,
                          char *buf, size_t size);

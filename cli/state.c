@@ -335,33 +335,3 @@ cli_state_get(const struct cli_policy *p, bool save, struct kp_summary *s,
 		cli_state_publish(p->root, s);
 	return r;
 }
-
-/**
- * The releases the plan purges, for a message: "a, b and c", or "a, b,
- * c and 4 more" beyond max names.
- */
-void
-cli_release_list(const struct kp_plan *plan, size_t max, char *buf,
-                 size_t size)
-{
-	size_t i, n = 0, total = 0, len = 0;
-
-	buf[0] = '\0';
-	for (i = 0; i < kp_plan_n_releases(plan); i++)
-		total += kp_plan_release(plan, i)->action == KP_PURGE;
-	for (i = 0; i < kp_plan_n_releases(plan) && len < size; i++) {
-		const struct kp_release *r = kp_plan_release(plan, i);
-
-		if (r->action != KP_PURGE)
-			continue;
-		if (n == max) {
-			snprintf(buf + len, size - len, " and %zu more",
-			         total - n);
-			return;
-		}
-		n++;
-		len += (size_t)snprintf(buf + len, size - len, "%s%s",
-		                        n == 1 ? "" : n == total ? " and " : ", ",
-		                        r->name);
-	}
-}

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "kpurge-app.h"
+#include "format.h" /* cli_release_list() moved there */
 #include "kpurge.h"
 #include "options.h"
 
@@ -68,8 +69,6 @@ int cli_state_get(const struct cli_policy *p, bool save, struct kp_summary *s,
 int cli_state_compute(const struct cli_policy *p, struct kp_summary *s,
                       struct kp_plan **keep, struct kp_error *err);
 void cli_state_publish(const char *root, const struct kp_summary *s);
-void cli_release_list(const struct kp_plan *plan, size_t max, char *buf,
-                      size_t size);
 
 /* status.c */
 struct cli_byobu_style {
