@@ -18,6 +18,8 @@ cli_libcli_a_SOURCES = \
 	cli/output.h \
 	cli/format.c \
 	cli/format.h \
+	cli/command.c \
+	cli/command.h \
 	cli/why.c \
 	cli/why.h \
 	cli/run-apt.c \

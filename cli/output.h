@@ -11,8 +11,9 @@
 #include <stdio.h>
 
 #include "kpurge.h"
-#include "format.h" /* the style, sizes and wrapping moved there */
-#include "log.h"    /* cli_error() and the rest moved there */
+#include "command.h" /* the command as shown moved there */
+#include "format.h"  /* the style, sizes and wrapping moved there */
+#include "log.h"     /* cli_error() and the rest moved there */
 
 void cli_format_boot(const struct kp_boot_space *b, char *buf, size_t size);
 void cli_format_boot_bar(const struct kp_boot_space *b, int cells, bool color,
@@ -27,17 +28,10 @@ void cli_print_summary(FILE *out, const struct kp_plan *plan, bool simulate,
                        const struct cli_style *style);
 void cli_print_purged(FILE *out, const struct kp_plan *plan,
                       const struct cli_style *style);
-struct cli_options;
-void cli_plan_options(const struct cli_options *opts, char *buf, size_t size);
-void cli_print_command(FILE *out, const char *const *argv,
-                       const struct cli_style *style);
 void cli_print_space(FILE *out, const struct kp_plan *plan,
                      const struct cli_style *style);
 void cli_print_apt_view(FILE *out, const struct kp_plan *plan,
                         const struct cli_style *style);
-void cli_print_step(FILE *out, unsigned n, unsigned total, const char *what,
-                    const char *const *argv, const struct cli_style *style);
-char *cli_command_text(const char *const *argv);
 
 
 #define CLI_NOTHING_TO_PURGE "No kernels are eligible for removal."
