@@ -20,6 +20,8 @@ cli_libcli_a_SOURCES = \
 	cli/format.h \
 	cli/command.c \
 	cli/command.h \
+	cli/boot-space.c \
+	cli/boot-space.h \
 	cli/why.c \
 	cli/why.h \
 	cli/run-apt.c \

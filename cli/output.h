@@ -11,13 +11,10 @@
 #include <stdio.h>
 
 #include "kpurge.h"
+#include "boot-space.h" /* /boot's sentence and bar moved there */
 #include "command.h" /* the command as shown moved there */
 #include "format.h"  /* the style, sizes and wrapping moved there */
 #include "log.h"     /* cli_error() and the rest moved there */
-
-void cli_format_boot(const struct kp_boot_space *b, char *buf, size_t size);
-void cli_format_boot_bar(const struct kp_boot_space *b, int cells, bool color,
-                         char *buf, size_t size);
 
 void cli_print_list(FILE *out, const struct kp_plan *plan,
                     const struct cli_style *style);
@@ -28,8 +25,6 @@ void cli_print_summary(FILE *out, const struct kp_plan *plan, bool simulate,
                        const struct cli_style *style);
 void cli_print_purged(FILE *out, const struct kp_plan *plan,
                       const struct cli_style *style);
-void cli_print_space(FILE *out, const struct kp_plan *plan,
-                     const struct cli_style *style);
 void cli_print_apt_view(FILE *out, const struct kp_plan *plan,
                         const struct cli_style *style);
 
