@@ -18,6 +18,10 @@
 #define CLI_DIM "\033[2m"
 #define CLI_RESET "\033[0m"
 
+/* A why beside a name gets at least this room, else it goes below, in. */
+#define CLI_WHY_COLUMN_MIN 20
+#define CLI_WHY_BELOW_INDENT 4
+
 /* How to write to one stream. */
 struct cli_style {
 	bool color; /* ANSI colours and bold */

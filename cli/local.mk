@@ -14,7 +14,6 @@ cli_libcli_a_SOURCES = \
 	cli/mode.h \
 	cli/apt-args.c \
 	cli/apt-args.h \
-	cli/output.c \
 	cli/output.h \
 	cli/format.c \
 	cli/format.h \
@@ -22,6 +21,10 @@ cli_libcli_a_SOURCES = \
 	cli/command.h \
 	cli/boot-space.c \
 	cli/boot-space.h \
+	cli/list.c \
+	cli/list.h \
+	cli/plan-text.c \
+	cli/plan-text.h \
 	cli/why.c \
 	cli/why.h \
 	cli/run-apt.c \

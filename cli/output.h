@@ -1,34 +1,20 @@
 /*
- * purge-old-kernels - what the user reads: the --list table, the --dry-run
- * plan, the summary before a purge, /boot's space, apt's view, the steps
- * of --fix.
+ * purge-old-kernels - what the user reads, one header for all of it:
+ *   format.h      the stream's style, sizes, wrapping, release lists
+ *   command.h     the command as shown: quoting, the plan's options, steps
+ *   boot-space.h  /boot's sentence and bar
+ *   list.h        the --list table and apt's view
+ *   plan-text.h   every sentence about a plan: dry run, summary, notices
+ *   log.h         errors, warnings and notices, to stderr or the journal
  */
 #ifndef CLI_OUTPUT_H
 #define CLI_OUTPUT_H
 
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdio.h>
-
-#include "kpurge.h"
-#include "boot-space.h" /* /boot's sentence and bar moved there */
-#include "command.h" /* the command as shown moved there */
-#include "format.h"  /* the style, sizes and wrapping moved there */
-#include "log.h"     /* cli_error() and the rest moved there */
-
-void cli_print_list(FILE *out, const struct kp_plan *plan,
-                    const struct cli_style *style);
-void cli_print_dry_run(FILE *out, const struct kp_plan *plan,
-                       const char *const *command,
-                       const struct cli_style *style);
-void cli_print_summary(FILE *out, const struct kp_plan *plan, bool simulate,
-                       const struct cli_style *style);
-void cli_print_purged(FILE *out, const struct kp_plan *plan,
-                      const struct cli_style *style);
-void cli_print_apt_view(FILE *out, const struct kp_plan *plan,
-                        const struct cli_style *style);
-
-
-#define CLI_NOTHING_TO_PURGE "No kernels are eligible for removal."
+#include "boot-space.h"
+#include "command.h"
+#include "format.h"
+#include "list.h"
+#include "log.h"
+#include "plan-text.h"
 
 #endif /* CLI_OUTPUT_H */
