@@ -39,6 +39,7 @@ cli_libcli_a_SOURCES = \
 cli_libcli_a_SOURCES += \
 	cli/unattended.c \
 	cli/unattended.h \
+	cli/policy.c \
 	cli/state.c \
 	cli/status.c \
 	cli/hook.c \

@@ -46,7 +46,7 @@ enum {
 	CLI_POLICY_CONFIG_OPTIONAL = 1u << 0,
 };
 
-/* state.c */
+/* policy.c */
 int cli_policy_load(struct cli_setup *su, struct cli_options *opts,
                     unsigned flags, struct kp_error *err);
 void cli_setup_free(struct cli_setup *su);
@@ -60,10 +60,12 @@ int cli_running_release(const struct cli_options *opts, char *buf,
 void cli_policy_of(struct cli_policy *p, const struct cli_options *opts,
                    const char *running);
 unsigned long long cli_policy_hash(const struct cli_policy *p);
-unsigned long long cli_announce_key(const struct kp_summary *s,
-                                    const struct kp_config *cfg);
 int cli_plan_open(const struct cli_policy *p, struct kp_ctx **ctx,
                   struct kp_plan **plan, struct kp_error *err);
+
+/* state.c */
+unsigned long long cli_announce_key(const struct kp_summary *s,
+                                    const struct kp_config *cfg);
 int cli_state_get(const struct cli_policy *p, bool save, struct kp_summary *s,
                   struct kp_plan **plan, struct kp_error *err);
 int cli_state_compute(const struct cli_policy *p, struct kp_summary *s,
