@@ -237,50 +237,16 @@ make_plan(struct job *job)
 	return 0;
 }
 
-/* "2 old kernel releases (a and b)", "1 old kernel release (a)". */
-static void
-describe_purge(const struct kp_plan *plan, char *buf, size_t size)
-{
-	struct kp_summary s;
-	char names[1024];
-
-	kp_summary_init(&s);
-	kp_summary_from_plan(&s, plan);
-	cli_release_list(plan, 5, names, sizeof(names));
-	if (s.purgeable > 0)
-		snprintf(buf, size, "%u old kernel release%s (%s)", s.purgeable,
-		         s.purgeable == 1 ? "" : "s", names);
-	else
-		snprintf(buf, size, "%u package%s of no kept kernel",
-		         s.purgeable_packages,
-		         s.purgeable_packages == 1 ? "" : "s");
-}
-
-/* "113 MiB in /boot, 290 MiB in all" */
-static void
-describe_space(unsigned long long boot_bytes, unsigned long long bytes,
-               char *buf, size_t size)
-{
-	char boot[32], all[32];
-
-	cli_format_bytes(boot_bytes, boot, sizeof(boot));
-	cli_format_bytes(bytes, all, sizeof(all));
-	snprintf(buf, size, "%s in /boot, %s in all", boot, all);
-}
-
 /* AUTO=no: say what could go, purge nothing. */
 static void
 report_only(struct job *job)
 {
-	char what[1536], space[96], options[PATH_MAX + 1024];
+	char sentence[2048], command[PATH_MAX + 1024];
 
-	cli_plan_options(job->opts, options, sizeof(options));
-	describe_purge(job->plan, what, sizeof(what));
-	describe_space(job->summary.purgeable_boot_bytes,
-	               job->summary.purgeable_bytes, space, sizeof(space));
-	cli_info("%s can be purged, freeing %s; AUTO is not yes in %s, so "
-	         "nothing was purged: run '" CLI_NAME "%s' as root to purge "
-	         "them", what, space, job->setup.config_path, options);
+	cli_plan_can_go(job->plan, NULL, sentence, sizeof(sentence));
+	cli_plan_command(job->opts, false, command, sizeof(command));
+	cli_info("%s; AUTO is not yes in %s, so nothing was purged: run %s to "
+	         "purge them", sentence, job->setup.config_path, command);
 }
 
 /* What --auto gives apt-get: non-interactive, waiting `wait` seconds more
@@ -400,7 +366,7 @@ purge(struct job *job, long wait)
 	bool lock;
 	int status;
 
-	describe_purge(job->plan, what, sizeof(what));
+	cli_plan_what(job->plan, what, sizeof(what));
 	if (purge_command(job, wait, &cmd) < 0 || (out = tmpfile()) == NULL) {
 		cli_argv_free(&cmd);
 		job_failed(job, "out of memory or no temporary file");
@@ -416,8 +382,7 @@ purge(struct job *job, long wait)
 	lock = status >= 0 && log_apt_output(job, out);
 	fclose(out);
 	if (status == 0) {
-		describe_space(s->purgeable_boot_bytes, s->purgeable_bytes,
-		               space, sizeof(space));
+		cli_plan_space(s, space, sizeof(space));
 		cli_info("purged %s: freed %s", what, space);
 		s->last_run = KP_LAST_RUN_OK;
 		s->last_run_purged = s->purgeable;

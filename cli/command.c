@@ -178,8 +178,8 @@ void
 cli_print_step(FILE *out, unsigned n, unsigned total, const char *what,
                const char *const *argv, const struct cli_style *style)
 {
-	fprintf(out, "%sStep %u/%u: %s%s\n", cli_paint(style, CLI_BOLD), n, total, what,
-	        cli_paint(style, CLI_RESET));
+	fprintf(out, "%sStep %u/%u: %s%s\n", cli_paint(style, CLI_BOLD), n,
+	        total, what, cli_paint(style, CLI_RESET));
 	if (argv != NULL)
 		cli_print_command(out, argv, style);
 }

@@ -42,34 +42,6 @@ ignore_stdin(void)
 	}
 }
 
-/* " --root=DIR" for the command the user is told to run. */
-
-static void
-describe(const struct kp_plan *plan, char *what, size_t what_size,
-         char *space, size_t space_size)
-{
-	struct kp_summary s;
-	char names[1024], size[32];
-
-	kp_summary_init(&s);
-	kp_summary_from_plan(&s, plan);
-	cli_release_list(plan, 3, names, sizeof(names));
-	if (s.purgeable > 0)
-		snprintf(what, what_size, "%u old kernel release%s (%s)",
-		         s.purgeable, s.purgeable == 1 ? "" : "s", names);
-	else
-		snprintf(what, what_size, "%u leftover kernel package%s",
-		         s.purgeable_packages,
-		         s.purgeable_packages == 1 ? "" : "s");
-	if (s.purgeable_boot_bytes > 0) {
-		cli_format_bytes(s.purgeable_boot_bytes, size, sizeof(size));
-		snprintf(space, space_size, ", freeing %s in /boot", size);
-	} else {
-		cli_format_bytes(s.purgeable_bytes, size, sizeof(size));
-		snprintf(space, space_size, ", freeing %s", size);
-	}
-}
-
 /* systemctl, where systemd runs this system. */
 static const char *
 systemctl(const struct cli_options *opts)
@@ -205,45 +177,33 @@ start_purge(const struct cli_options *opts, size_t n_protect,
 	return r == 0;
 }
 
-/* " (R is kept: GRUB boots it next)" when only the boot loader keeps R. */
-static void
-next_boot_note(const struct kp_plan *plan, char *buf, size_t size)
-{
-	const struct kp_next_boot *nb = kp_plan_next_boot(plan);
-	size_t i;
-
-	buf[0] = '\0';
-	for (i = 0; nb != NULL && i < kp_plan_n_releases(plan); i++)
-		if (kp_plan_release(plan, i)->reason == KP_REASON_NEXT_BOOT)
-			snprintf(buf, size, " (%s is kept: %s boots it next)",
-			         kp_plan_release(plan, i)->name, nb->loader);
-}
-
 static void
 notice(const struct cli_options *opts, const struct kp_config *cfg,
        const struct kp_plan *plan, size_t n_protect, const char *running)
 {
-	char what[1536], space[96 + 2 * KP_NAME_MAX], options[PATH_MAX + 1024];
-	char orphans[128];
+	char what[1536], sentence[2048], next[64 + 2 * KP_NAME_MAX];
+	char command[PATH_MAX + 1024], space[96], orphans[128];
+	struct kp_summary s;
 	const char *how;
-	size_t n;
 
-	describe(plan, what, sizeof(what), space, sizeof(space));
-	n = strlen(space);
-	next_boot_note(plan, space + n, sizeof(space) - n);
-	cli_plan_options(opts, options, sizeof(options));
+	cli_plan_next_boot(plan, next, sizeof(next));
 	if (cfg->auto_purge == KP_AUTO_YES && cli_auto_running(opts->root))
 		return;
 	if (cfg->auto_purge == KP_AUTO_YES &&
 	    start_purge(opts, n_protect, running, &how)) {
-		cli_info("purging %s once apt is done%s; %s", what, space, how);
+		kp_summary_init(&s);
+		kp_summary_from_plan(&s, plan);
+		cli_plan_what(plan, what, sizeof(what));
+		cli_plan_space(&s, space, sizeof(space));
+		cli_info("purging %s once apt is done, freeing %s%s; %s", what,
+		         space, next, how);
 		return;
 	}
 	/* Files no package owns go only with --orphans, never by AUTO. */
 	cli_orphans_sentence(plan, orphans, sizeof(orphans));
-	cli_info("%s%s%s can be purged%s; run 'sudo " CLI_NAME "%s%s'", what,
-	         orphans[0] ? " and " : "", orphans, space, options,
-	         orphans[0] ? " --orphans" : "");
+	cli_plan_can_go(plan, orphans, sentence, sizeof(sentence));
+	cli_plan_command(opts, orphans[0] != '\0', command, sizeof(command));
+	cli_info("%s%s; run %s", sentence, next, command);
 }
 
 /*

@@ -6,12 +6,15 @@
  */
 #include <config.h>
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "plan-text.h"
 
+/* Release names a one-line message names before "and N more". */
+#define CLI_PLAN_NAMES_MAX 3
 #define SIZE_COLUMN 10 /* "1023.9 MiB": the dry-run's size column */
 
 /* ------------------------------------------------------------- helpers */
@@ -239,4 +242,99 @@ cli_print_purged(FILE *out, const struct kp_plan *plan,
                  const struct cli_style *style)
 {
 	print_counts(out, plan, "Purged ", "freed", ".", style);
+}
+
+/* ------------------------------------------------------- the one-liners */
+
+/**
+ * What the plan purges, for a one-line message: "2 old kernel releases
+ * (a and b)", at most three names ("a, b, c and 2 more"); "1 leftover
+ * kernel package" when no release goes, only packages of none.
+ */
+void
+cli_plan_what(const struct kp_plan *plan, char *buf, size_t size)
+{
+	size_t r = n_releases_purged(plan), n = kp_plan_n_purge(plan);
+	char names[1024];
+
+	if (r == 0) {
+		snprintf(buf, size, "%zu leftover kernel package%s", n,
+		         n == 1 ? "" : "s");
+		return;
+	}
+	cli_release_list(plan, CLI_PLAN_NAMES_MAX, names, sizeof(names));
+	snprintf(buf, size, "%zu old kernel release%s (%s)", r,
+	         r == 1 ? "" : "s", names);
+}
+
+/**
+ * What it frees, from s's figures: "113 MiB in /boot, 290 MiB in all";
+ * "290 MiB" when nothing of it is in /boot.
+ */
+void
+cli_plan_space(const struct kp_summary *s, char *buf, size_t size)
+{
+	char boot[32], all[32];
+
+	cli_format_bytes(s->purgeable_bytes, all, sizeof(all));
+	if (s->purgeable_boot_bytes == 0) {
+		snprintf(buf, size, "%s", all);
+		return;
+	}
+	cli_format_bytes(s->purgeable_boot_bytes, boot, sizeof(boot));
+	snprintf(buf, size, "%s in /boot, %s in all", boot, all);
+}
+
+/**
+ * "WHAT [and ALSO] can be purged, freeing SPACE": the sentence the hook's
+ * notice and the periodic job's report begin with. also (files no package
+ * owns, in words) may be NULL or "".
+ */
+void
+cli_plan_can_go(const struct kp_plan *plan, const char *also, char *buf,
+                size_t size)
+{
+	struct kp_summary s;
+	char what[1280], space[96];
+
+	kp_summary_init(&s);
+	kp_summary_from_plan(&s, plan);
+	cli_plan_what(plan, what, sizeof(what));
+	cli_plan_space(&s, space, sizeof(space));
+	snprintf(buf, size, "%s%s%s can be purged, freeing %s", what,
+	         also != NULL && also[0] != '\0' ? " and " : "",
+	         also != NULL ? also : "", space);
+}
+
+/**
+ * The command that carries the plan out, quoted as the user types it:
+ * "'sudo purge-old-kernels --root=DIR --keep=N'", with " --orphans" when
+ * orphans is true (files no package owns go only then).
+ */
+void
+cli_plan_command(const struct cli_options *opts, bool orphans, char *buf,
+                 size_t size)
+{
+	char options[PATH_MAX + 1024];
+
+	cli_plan_options(opts, options, sizeof(options));
+	snprintf(buf, size, "'" CLI_PURGE_COMMAND "%s%s'", options,
+	         orphans ? " --orphans" : "");
+}
+
+/**
+ * " (R is kept: GRUB boots it next)" when only the boot loader keeps R;
+ * "" otherwise.
+ */
+void
+cli_plan_next_boot(const struct kp_plan *plan, char *buf, size_t size)
+{
+	const struct kp_next_boot *nb = kp_plan_next_boot(plan);
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; nb != NULL && i < kp_plan_n_releases(plan); i++)
+		if (kp_plan_release(plan, i)->reason == KP_REASON_NEXT_BOOT)
+			snprintf(buf, size, " (%s is kept: %s boots it next)",
+			         kp_plan_release(plan, i)->name, nb->loader);
 }

@@ -130,8 +130,8 @@ print_byobu_legend(const struct cli_byobu_style *style, unsigned boot_warn)
 	fprintf(stderr,
 	        "(%sN: N old kernel releases can be purged. /boot P%%%%: /boot "
 	        "is P%% full (shown from %u%%; Byobu prints %%%% as %%).\n"
-	        " 'purge-old-kernels --dry-run' lists them; "
-	        "'sudo purge-old-kernels' purges them.)\n",
+	        " '" CLI_NAME " --dry-run' lists them; "
+	        "'" CLI_PURGE_COMMAND "' purges them.)\n",
 	        style->utf8 ? "\u232b" : "K", boot_warn);
 }
 

@@ -70,6 +70,14 @@ tests_t_cli_fix_SOURCES = tests/t-cli-fix.c tests/statusdb.c tests/statusdb.h
 tests_t_cli_fix_CFLAGS = $(UNIT_CLI_CFLAGS)
 tests_t_cli_fix_LDADD = $(UNIT_CLI_LDADD)
 
+## The sentences about a plan the hook, the periodic job and the dry run
+## share: what goes, what it frees, the command.
+UNIT_TESTS += tests/t-cli-plan-text
+tests_t_cli_plan_text_SOURCES = tests/t-cli-plan-text.c tests/statusdb.c \
+	tests/statusdb.h
+tests_t_cli_plan_text_CFLAGS = $(UNIT_CLI_CFLAGS)
+tests_t_cli_plan_text_LDADD = $(UNIT_CLI_LDADD)
+
 ## The environment the CLI hands to apt-get and dpkg.
 UNIT_TESTS += tests/t-cli-environ
 tests_t_cli_environ_SOURCES = tests/t-cli-environ.c

@@ -1,8 +1,8 @@
 /*
  * t-cli-fix: the CLI's logic around the apt proof and --fix
- * (cli/preflight.c, cli/fix.c, cli/run-apt.c, cli/output.c): which command
- * the pre-flight advises for what it found, when /boot counts as full, the
- * commands of --fix for a plan, and the /boot sentence and bar.
+ * (cli/preflight.c, cli/fix.c, cli/run-apt.c, cli/boot-space.c, cli/command.c):
+ * which command the pre-flight advises for what it found, when /boot counts
+ * as full, the commands of --fix for a plan, and the /boot sentence and bar.
  */
 #include <config.h>
 

@@ -37,6 +37,9 @@ assert_exit 0 auto
 assert_eq "" "$out$err" "nothing on stdout or stderr"
 assert_contains "$(logged)" "1 old kernel release (6.8.0-31-generic) can be purged"
 assert_contains "$(logged)" "AUTO is not yes in $ROOT$sysconfdir/purge-old-kernels.conf"
+assert_contains "$(logged)" "can be purged, freeing " "in the words of the hook's notice"
+assert_contains "$(logged)" "nothing was purged: run 'sudo purge-old-kernels --root=$ROOT --running=$R' to purge them" \
+	"and the command as the hook words it"
 assert_installed $r31
 assert_eq "$runs" "$(apt_runs)" "apt-get did not run dpkg"
 assert_eq ok "$(state_value last_run)" "the state file has a clean last run"

@@ -21,7 +21,7 @@ section "first run: no state file yet, so it looks, and 31 can go"
 assert_exit 0 pok --running=$R --hook
 assert_eq "" "$out" "nothing on stdout"
 assert_stderr_lines 1
-assert_match "$err" '^purge-old-kernels: 1 old kernel release \(6\.8\.0-31-generic\) can be purged, freeing [0-9.]+ KiB in /boot; run .sudo purge-old-kernels --root=' "the notice says what, how much /boot and the command"
+assert_match "$err" '^purge-old-kernels: 1 old kernel release \(6\.8\.0-31-generic\) can be purged, freeing [0-9.]+ KiB in /boot, [0-9.]+ KiB in all; run .sudo purge-old-kernels --root=' "the notice says what, how much /boot and in all, and the command"
 assert_eq 1 "$(state_value purgeable)" "the state file says 1 release can go"
 assert_eq "-rw-r--r--" "$(stat -c %A "$ROOT$STATE_FILE_REL")" "the state file is 0644"
 assert_eq "drwxr-xr-x" "$(stat -c %A "$ROOT/run/purge-old-kernels")" "its directory is 0755"

@@ -44,8 +44,8 @@ assert_contains "$err" "1 old kernel release (6.8.0-31-generic) can be purged" "
 assert_contains "$err" "run 'sudo purge-old-kernels --root=$ROOT --running=$R --keep=1 --protect=6.8.0-40-generic'" \
 	"the hook suggests the command of this plan"
 assert_exit 0 env PURGE_OLD_KERNELS_LOG=stderr "$POK" --root="$ROOT" --running=$R --keep=1 --protect=6.8.0-40-generic --auto
-assert_contains "$err" "run 'purge-old-kernels --root=$ROOT --running=$R --keep=1 --protect=6.8.0-40-generic' as root" \
-	"--auto suggests the command of this plan"
+assert_contains "$err" "run 'sudo purge-old-kernels --root=$ROOT --running=$R --keep=1 --protect=6.8.0-40-generic' to purge them" \
+	"--auto suggests the command of this plan, as the hook words it"
 assert_status_unchanged "$before" "nothing removed by the hook or --auto"
 
 section "a real purge ends with what it purged and freed"
