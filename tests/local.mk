@@ -229,13 +229,14 @@ dist_check_SCRIPTS += $(INTEGRATION_TESTS)
 
 ## What ships beside the program: the manual pages (lint; --help and the
 ## page agree; libkpurge.3 covers kpurge.h), one version everywhere, the
-## bash completion. No root needed.
+## bash completion, the README's map of files. No root needed.
 SHIP_TESTS = \
 	tests/check-man.sh \
 	tests/check-version.sh \
 	tests/check-completion.sh \
 	tests/check-unattended.sh \
-	tests/check-install.sh
+	tests/check-install.sh \
+	tests/check-readme.sh
 
 TESTS += $(SHIP_TESTS)
 dist_check_SCRIPTS += $(SHIP_TESTS)
