@@ -148,9 +148,11 @@ pax_path(const char *data, size_t len, char *name, size_t size)
 		unsigned long n = strtoul(data + at, &end, 10);
 		const char *kv = end + 1;
 
-		if (n == 0 || at + n > len || *end != ' ')
+		/* "N key=value\n": N counts it all, so it is never negative
+		 * (strtoul() takes "-6" too) nor past the data: else a loop. */
+		if (*end != ' ' || n > len - at || kv >= data + at + n)
 			return;
-		if (strncmp(kv, "path=", 5) == 0)
+		if (strncmp(kv, "path=", 5) == 0 && kv + 5 <= data + at + n - 1)
 			snprintf(name, size, "%.*s", (int)(data + at + n - 1 -
 			         (kv + 5)), kv + 5);
 		at += n;
@@ -260,6 +262,22 @@ spawn_dpkg_deb(const char *deb, FILE **out)
 	return pid;
 }
 
+/* Is path (through symbolic links) a regular file? Opened without
+ * waiting: opening a FIFO for reading blocks until a writer comes. */
+static bool
+regular_file(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	bool ok;
+
+	if (fd < 0)
+		return true; /* dpkg-deb says why it cannot read it */
+	ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	close(fd);
+	return ok;
+}
+
 /*
  * The bytes the files under /boot of the package in deb take, each
  * rounded up to block. Returns 0, or -1 with why in err.
@@ -270,9 +288,15 @@ deb_boot_bytes(const char *deb, unsigned long long block,
 {
 	struct tar_state t = { "", block, 0 };
 	FILE *f = NULL;
-	pid_t pid = spawn_dpkg_deb(deb, &f);
+	pid_t pid;
 	int r, status;
 
+	/* A FIFO (or a device) would block dpkg-deb, and apt with it. */
+	if (!regular_file(deb)) {
+		snprintf(err, err_size, "%s is not a regular file", deb);
+		return -1;
+	}
+	pid = spawn_dpkg_deb(deb, &f);
 	if (pid < 0) {
 		snprintf(err, err_size, "cannot run dpkg-deb: %s",
 		         strerror(errno));

@@ -174,6 +174,7 @@ INTEGRATION_TESTS += \
 	tests/integration/hook.sh \
 	tests/integration/hook-stale.sh \
 	tests/integration/guard.sh \
+	tests/integration/guard-hostile.sh \
 	tests/integration/auto.sh \
 	tests/integration/config-location.sh \
 	tests/integration/messages.sh \
