@@ -185,6 +185,10 @@ bool kp__orphan_release_ok(const char *s, size_t len);
 bool kp__orphan_boot_name(const char *name, char *release, char *alt);
 void kp__orphans_free(struct kp__orphans *o);
 
+/* orphans-remove.c: is dirfd/name ("" for dirfd itself) where a mount
+ * starts (a bind mount of the same filesystem too)? */
+bool kp__mount_root(int dirfd, const char *name);
+
 /* orphans-remove.c: remove o, which was dev:ino when found, under root. */
 int kp__orphan_remove(const char *root, const struct kp_orphan *o, dev_t dev,
                       ino_t ino, struct kp_error *err);

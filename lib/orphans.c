@@ -121,9 +121,10 @@ static const char *const boot_prefixes[] = {
 	"abi-", "retpoline-",
 };
 
-/* What update-initramfs, DKMS and old signed images put after R. */
+/* What update-initramfs (.new while it writes, .bak), DKMS and old
+ * signed images put after R. */
 static const char *const boot_suffixes[] = {
-	".old-dkms", ".bak", ".efi.signed",
+	".old-dkms", ".bak", ".efi.signed", ".new",
 };
 
 /** See kpurge-private.h. */
@@ -356,16 +357,23 @@ struct tree_facts {
 	unsigned uid;
 };
 
-static void
-tree_note(struct tree_facts *t, const struct stat *st, dev_t dev)
+/* st is dirfd/name's; a mount on it (a bind mount of the same
+ * filesystem too) is another filesystem's. Returns false for that. */
+static bool
+tree_note(struct tree_facts *t, int dirfd, const char *name,
+          const struct stat *st, dev_t dev)
 {
 	enum kp_orphan_refusal r = refusal_of(st, dev);
+	bool here = st->st_dev == dev && !kp__mount_root(dirfd, name);
 
+	if (r == KP_ORPHAN_REMOVABLE && !here)
+		r = KP_ORPHAN_OTHER_FILESYSTEM;
 	t->bytes += (unsigned long long)st->st_blocks * 512u;
 	if (t->refusal == KP_ORPHAN_REMOVABLE && r != KP_ORPHAN_REMOVABLE) {
 		t->refusal = r;
 		t->uid = (unsigned)st->st_uid;
 	}
+	return here;
 }
 
 /* Walk the directory fd (consumed), of device dev, into t. */
@@ -388,8 +396,8 @@ tree_measure(int fd, dev_t dev, unsigned depth, struct tree_facts *t)
 			t->refusal = KP_ORPHAN_UNREADABLE;
 			continue;
 		}
-		tree_note(t, &st, dev);
-		if (!S_ISDIR(st.st_mode) || st.st_dev != dev)
+		if (!tree_note(t, dirfd(dp), d->d_name, &st, dev) ||
+		    !S_ISDIR(st.st_mode))
 			continue;
 		if (depth >= DEPTH_MAX) {
 			t->refusal = KP_ORPHAN_UNREADABLE;
@@ -552,8 +560,12 @@ dir_refusal(const struct search *s, enum where w, unsigned *uid)
 	*uid = (unsigned)st->st_uid;
 	if (st->st_uid != 0)
 		return KP_ORPHAN_NOT_ROOTS;
-	return (st->st_mode & S_IWOTH) ? KP_ORPHAN_WRITABLE :
-	       KP_ORPHAN_REMOVABLE;
+	if (st->st_mode & S_IWOTH)
+		return KP_ORPHAN_WRITABLE;
+	/* A modules directory mounted from elsewhere (a container given
+	 * the host's) holds another system's kernels. */
+	return w != WHERE_BOOT && kp__mount_root(s->fds[w], "") ?
+	       KP_ORPHAN_OTHER_FILESYSTEM : KP_ORPHAN_REMOVABLE;
 }
 
 /* Consider one entry of a searched directory. */
@@ -586,7 +598,7 @@ consider(struct search *s, enum where w, const char *name)
 	id.dev = st.st_dev;
 	id.ino = st.st_ino;
 	t.refusal = dir_refusal(s, w, &t.uid);
-	tree_note(&t, &st, s->dir_st[w].st_dev);
+	tree_note(&t, s->fds[w], name, &st, s->dir_st[w].st_dev);
 	if (w != WHERE_BOOT) {
 		if ((fd = open_dir_at(s->fds[w], name)) < 0)
 			t.refusal = KP_ORPHAN_UNREADABLE;

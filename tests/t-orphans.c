@@ -47,6 +47,9 @@ static const struct boot_row boot_rows[] = {
 	  "6.8.0-31-generic.bak" },
 	{ "vmlinuz-5.4.0-42-generic.efi.signed", "5.4.0-42-generic",
 	  "5.4.0-42-generic.efi.signed" },
+	/* update-initramfs writes R.new, then renames it to R */
+	{ "initrd.img-6.8.0-45-generic.new", "6.8.0-45-generic",
+	  "6.8.0-45-generic.new" },
 	/* refused */
 	{ "vmlinuz", NULL, NULL },
 	{ "vmlinuz.old", NULL, NULL },
