@@ -20,7 +20,21 @@ R=6.8.0-45-generic
 MOUNTS=
 
 # Bind mounts are undone before the sandbox is removed, whatever happens.
-trap 'orc=$?; for m in $MOUNTS; do umount "$m" 2>/dev/null || umount -l "$m"; done; (exit $orc); sandbox__on_exit' EXIT
+# shellcheck disable=SC2317 # run by the trap
+undo_mounts() {
+	orc=$?
+	for m in $MOUNTS; do umount "$m" 2>/dev/null || umount -l "$m"; done
+	(exit "$orc")
+	sandbox__on_exit
+}
+trap undo_mounts EXIT
+
+# holds WHAT CMD...: pass WHAT when CMD succeeds, else fail it.
+holds() {
+	w=$1
+	shift
+	if "$@"; then pass "$w"; else fail "$w"; fi
+}
 
 put() {
 	mkdir -p "$(dirname "$1")"
@@ -68,8 +82,9 @@ pok_json --list --running=$R --keep=1
 for o in json.load(open(sys.argv[1]))["orphans"]:
     print(o["path"], o["refusal"] or "removable")' "$JSON" >"$SANDBOX_TMP/orphans"
 sed 's/^/  # /' "$SANDBOX_TMP/orphans"
-has() { grep -qx "$1" "$SANDBOX_TMP/orphans" && pass "$2" || fail "$2"; }
-hasnt() { grep -q "$1" "$SANDBOX_TMP/orphans" && fail "$2" || pass "$2"; }
+has() { holds "$2" grep -qx "$1" "$SANDBOX_TMP/orphans"; }
+lacks() { ! grep -q "$1" "$SANDBOX_TMP/orphans"; }
+hasnt() { holds "$2" lacks "$1"; }
 has "/lib/modules/6.8.0-7-generic other-filesystem" "a tree with a bind mount in it is left alone"
 has "/lib/modules/6.8.0-6-generic other-filesystem" "a tree that is a bind mount is left alone"
 has "/lib/modules/6.8.0-4-generic removable" "a gone release that is a prefix of an installed one is an orphan"
@@ -81,16 +96,12 @@ hasnt "6.8.0-3-generic" "a name with a newline is no orphan"
 
 section "--orphans -y: the mounted directories keep what they hold"
 assert_exit 0 pok --orphans --running=$R --keep=1 -y
-[ -f "$OUT/precious/a.conf" ] && pass "what is mounted inside a tree survives" \
-	|| fail "what is mounted inside a tree survives"
-[ -f "$OUT/dir6/keep.txt" ] && pass "what is mounted as a tree survives" \
-	|| fail "what is mounted as a tree survives"
-[ -f "$OUT/secret" ] && pass "the file a hard link in /boot names survives" \
-	|| fail "the file a hard link in /boot names survives"
-[ -f "$B/initrd.img-$R.new" ] && pass "the running release's initrd in flight survives" \
-	|| fail "the running release's initrd in flight survives"
-[ ! -e "$M/6.8.0-4-generic" ] && [ -e "$M/$R" ] \
-	&& pass "6.8.0-4's tree went, $R's stayed" || fail "6.8.0-4's tree went, $R's stayed"
+holds "what is mounted inside a tree survives" [ -f "$OUT/precious/a.conf" ]
+holds "what is mounted as a tree survives" [ -f "$OUT/dir6/keep.txt" ]
+holds "the file a hard link in /boot names survives" [ -f "$OUT/secret" ]
+holds "the running release's initrd in flight survives" [ -f "$B/initrd.img-$R.new" ]
+holds "6.8.0-4's tree went, $R's stayed" \
+	test ! -e "$M/6.8.0-4-generic" -a -e "$M/$R"
 
 section "a /lib/modules bind-mounted from elsewhere (a container given the host's): left alone"
 for m in $MOUNTS; do umount "$m"; done
@@ -103,7 +114,6 @@ for o in json.load(open(sys.argv[1]))["orphans"]:
 sed 's/^/  # /' "$SANDBOX_TMP/orphans"
 has "/lib/modules/6.8.0-2-generic other-filesystem" "a tree in a mounted /lib/modules is left alone"
 assert_exit 0 pok --orphans --running=$R --keep=1 -y
-[ -f "$OUT/hostmods/6.8.0-2-generic/modules.dep" ] && pass "the mounted modules survive" \
-	|| fail "the mounted modules survive"
+holds "the mounted modules survive" [ -f "$OUT/hostmods/6.8.0-2-generic/modules.dep" ]
 
 sandbox_finish
