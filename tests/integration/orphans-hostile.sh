@@ -83,6 +83,7 @@ for o in json.load(open(sys.argv[1]))["orphans"]:
     print(o["path"], o["refusal"] or "removable")' "$JSON" >"$SANDBOX_TMP/orphans"
 sed 's/^/  # /' "$SANDBOX_TMP/orphans"
 has() { holds "$2" grep -qx "$1" "$SANDBOX_TMP/orphans"; }
+# shellcheck disable=SC2317 # run by holds
 lacks() { ! grep -q "$1" "$SANDBOX_TMP/orphans"; }
 hasnt() { holds "$2" lacks "$1"; }
 has "/lib/modules/6.8.0-7-generic other-filesystem" "a tree with a bind mount in it is left alone"
