@@ -278,6 +278,120 @@ test_remove(void **state)
 	sdb_root_free(root);
 }
 
+/* Rename root/from to root/to. */
+static void
+move(const char *root, const char *from, const char *to)
+{
+	char a[4096], b[4096];
+
+	snprintf(a, sizeof(a), "%s/%s", root, from);
+	snprintf(b, sizeof(b), "%s/%s", root, to);
+	assert_int_equal(rename(a, b), 0);
+}
+
+/*
+ * Between the search and the removal, a symbolic link takes the place of
+ * a directory at each depth: the tree's parent's parent, its parent, the
+ * tree itself, each pointing where a same-named tree waits. Each removal
+ * fails; nothing outside is removed.
+ */
+static void
+test_races(void **state)
+{
+	static const char *const swaps[][2] = {
+		{ "lib", "outside/lib" },
+		{ "lib/modules", "../outside/lib/modules" },
+		{ "lib/modules/6.8.0-10-generic",
+		  "../../outside/lib/modules/6.8.0-10-generic" },
+	};
+	char *root, away[64];
+	struct kp_plan *plan;
+	struct kp_error err;
+	size_t i;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	for (i = 0; i < KP_ARRAY_SIZE(swaps); i++) {
+		root = make_root();
+		put(root, "outside/lib/modules/6.8.0-10-generic/modules.dep");
+		plan = search(root, "6.8.0-15-generic", NULL, 0);
+		assert_string_equal(kp_plan_orphan(plan, 2)->path,
+		                    "/lib/modules/6.8.0-10-generic");
+		snprintf(away, sizeof(away), "%s.away", swaps[i][0]);
+		move(root, swaps[i][0], away);
+		link_at(root, swaps[i][1], swaps[i][0]);
+		kp_error_clear(&err);
+		assert_true(kp_plan_remove_orphan(plan, 2, &err) < 0);
+		assert_true(exists(root, "outside/lib/modules/6.8.0-10-generic/"
+		                   "modules.dep"));
+		kp_plan_free(plan);
+		sdb_root_free(root);
+	}
+}
+
+/*
+ * Another directory under the tree's name: not the one found, left. A
+ * directory in the tree becomes a link: the link goes, not its target.
+ */
+static void
+test_races_inside(void **state)
+{
+	struct kp_plan *plan;
+	struct kp_error err;
+	char *root;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	root = make_root();
+	plan = search(root, "6.8.0-15-generic", NULL, 0);
+	move(root, "lib/modules/6.8.0-10-generic", "outside/found");
+	put(root, "lib/modules/6.8.0-10-generic/new.ko");
+	kp_error_clear(&err);
+	assert_int_equal(kp_plan_remove_orphan(plan, 2, &err), -ESTALE);
+	assert_true(exists(root, "lib/modules/6.8.0-10-generic/new.ko"));
+	kp_plan_free(plan);
+	sdb_root_free(root);
+	root = make_root();
+	plan = search(root, "6.8.0-15-generic", NULL, 0);
+	move(root, "lib/modules/6.8.0-10-generic/updates", "updates.away");
+	link_at(root, "../../../outside/dir",
+	        "lib/modules/6.8.0-10-generic/updates");
+	assert_int_equal(kp_plan_remove_orphan(plan, 2, &err), 0);
+	assert_false(exists(root, "lib/modules/6.8.0-10-generic"));
+	assert_true(exists(root, "outside/dir/x.ko"));
+	kp_plan_free(plan);
+	sdb_root_free(root);
+}
+
+/* A hard link in /boot to a file outside it: only the name goes. */
+static void
+test_hard_link(void **state)
+{
+	char *root, a[4096], b[4096];
+	struct kp_plan *plan;
+	struct kp_error err;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	root = make_root();
+	move(root, "boot/initrd.img-6.8.0-10-generic", "outside/old-initrd");
+	snprintf(a, sizeof(a), "%s/outside/secret", root);
+	snprintf(b, sizeof(b), "%s/boot/initrd.img-6.8.0-10-generic", root);
+	assert_int_equal(link(a, b), 0);
+	plan = search(root, "6.8.0-15-generic", NULL, 0);
+	assert_string_equal(kp_plan_orphan(plan, 0)->path,
+	                    "/boot/initrd.img-6.8.0-10-generic");
+	kp_error_clear(&err);
+	assert_int_equal(kp_plan_remove_orphan(plan, 0, &err), 0);
+	assert_false(exists(root, "boot/initrd.img-6.8.0-10-generic"));
+	assert_true(exists(root, "outside/secret"));
+	kp_plan_free(plan);
+	sdb_root_free(root);
+}
+
 /* A merged /usr: /lib is a link to usr/lib; each tree is found once. */
 static void
 test_merged_usr(void **state)
@@ -341,6 +455,9 @@ main(void)
 		cmocka_unit_test(test_release_names),
 		cmocka_unit_test(test_search),
 		cmocka_unit_test(test_remove),
+		cmocka_unit_test(test_races),
+		cmocka_unit_test(test_races_inside),
+		cmocka_unit_test(test_hard_link),
 		cmocka_unit_test(test_merged_usr),
 		cmocka_unit_test(test_refusals),
 	};
