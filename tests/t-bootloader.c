@@ -501,6 +501,95 @@ test_links(void **state)
 	unlink(path);
 }
 
+/* A FIFO at rel (its directories made). */
+static void
+fifo(const char *rel)
+{
+	char path[PATH_MAX];
+
+	puts_file(rel, "");
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkfifo(path, 0644), 0);
+}
+
+/*
+ * What a careless admin leaves: FIFOs where the files are (no reader may
+ * block: SIGALRM ends a hung test), a grub.cfg nested deeper than the
+ * walk follows, with unterminated quotes, or larger than a grub.cfg is;
+ * a GRUB_DEFAULT of a variable. Each says nothing or the name's release.
+ */
+static void
+test_hostile_on_root(void **state)
+{
+	static const char *const fifos[] = {
+		"boot/grub/grubenv", "etc/default/grub", "boot/grub/grub.cfg",
+		"boot/efi/loader/loader.conf", "etc/kernel/next-boot-pin",
+	};
+	struct kp__boot_pick p;
+	char *big;
+	size_t i;
+
+	(void)state;
+	alarm(20);
+	for (i = 0; i < sizeof(fifos) / sizeof(*fifos); i++)
+		fifo(fifos[i]);
+	assert_false(kp__next_boot_find(root, NULL, &p));
+	for (i = 0; i < sizeof(fifos) / sizeof(*fifos); i++)
+		drop(fifos[i]);
+	puts_file("etc/default/grub", "GRUB_DEFAULT=\"${GRUB_X}\"\n");
+	assert_pick(NULL, "GRUB", "/etc/default/grub", "GRUB_DEFAULT", "");
+	puts_file("etc/default/grub", "GRUB_DEFAULT='gnulinux-6.1.0-9-amd64-"
+	          "advanced-x\n");
+	assert_pick(NULL, "GRUB", "/etc/default/grub", "GRUB_DEFAULT",
+	            "6.1.0-9-amd64");
+	puts_file("etc/default/grub", "GRUB_DEFAULT=deep\n");
+	big = malloc(5u << 20);
+	assert_non_null(big);
+	big[0] = '\0';
+	for (i = 0; i < 40; i++)
+		strcat(big, "if [ x ] ; then {\n");
+	strcat(big, "menuentry 'deep {\n\tlinux /vmlinuz-6.1.0-8-amd64\n}\n");
+	puts_file("boot/grub/grub.cfg", big);
+	assert_pick(NULL, "GRUB", "/etc/default/grub", "GRUB_DEFAULT", "");
+	memset(big, '#', 5u << 20);
+	memcpy(big, "menuentry 'deep' {\n\tlinux /vmlinuz-6.1.0-8-amd64\n}\n",
+	       52);
+	put("boot/grub/grub.cfg", big, 5u << 20);
+	assert_pick(NULL, "GRUB", "/etc/default/grub", "GRUB_DEFAULT", "");
+	free(big);
+	drop("boot/grub/grub.cfg");
+	drop("etc/default/grub");
+	alarm(0);
+}
+
+/*
+ * update-grub reads etc/default/grub, then etc/default/grub.d/\*.cfg in
+ * order: the last GRUB_DEFAULT wins (grub-mkconfig, Debian's grub.d).
+ */
+static void
+test_grub_d(void **state)
+{
+	struct kp__boot_pick p;
+
+	(void)state;
+	puts_file("etc/default/grub", "GRUB_DEFAULT=0\n");
+	puts_file("etc/default/grub.d/90-pin.cfg", "GRUB_DEFAULT=\"gnulinux-"
+	          "advanced-" UUID ">gnulinux-6.1.0-12-amd64-advanced-" UUID
+	          "\"\n");
+	assert_pick(NULL, "GRUB", "/etc/default/grub.d/90-pin.cfg",
+	            "GRUB_DEFAULT", "6.1.0-12-amd64");
+	/* Later files win; a file not named .cfg is not read. */
+	puts_file("etc/default/grub.d/95-back.cfg", "GRUB_DEFAULT=0\n");
+	puts_file("etc/default/grub.d/99-x.cfg.dpkg-old",
+	          "GRUB_DEFAULT=gnulinux-6.1.0-13-amd64-advanced-x\n");
+	assert_false(kp__next_boot_find(root, NULL, &p));
+	drop("etc/default/grub.d/95-back.cfg");
+	drop("etc/default/grub.d/99-x.cfg.dpkg-old");
+	drop("etc/default/grub.d/90-pin.cfg");
+	drop("etc/default/grub");
+}
+
 int
 main(void)
 {
@@ -516,6 +605,8 @@ main(void)
 		cmocka_unit_test(test_systemd_boot_on_root),
 		cmocka_unit_test(test_proxmox_on_root),
 		cmocka_unit_test(test_links),
+		cmocka_unit_test(test_hostile_on_root),
+		cmocka_unit_test(test_grub_d),
 	};
 
 	return cmocka_run_group_tests(tests, make_root, remove_root);
