@@ -390,10 +390,10 @@ admindir(const struct cli_options *opts, const struct cli_guard_input *in,
 		         opts->root ? opts->root : "");
 }
 
-/* What removing the installed kernel package a frees under /boot. */
+/* The bytes the installed package of a has under /boot, by its list. */
 static unsigned long long
-removal_frees(const struct cli_options *opts, const char *admin,
-              const struct cli_guard_action *a, const struct kp_name *name)
+installed_boot_bytes(const struct cli_options *opts, const char *admin,
+                     const struct cli_guard_action *a)
 {
 	const char *root = opts->root ? opts->root : "";
 	char path[PATH_MAX * 2], *line = NULL;
@@ -419,12 +419,56 @@ removal_frees(const struct cli_options *opts, const char *admin,
 	free(line);
 	if (f != NULL)
 		fclose(f);
-	if (name->kind == KP_KIND_IMAGE && name->release[0] != '\0') {
-		snprintf(path, sizeof(path), "%s/boot/initrd.img-%s", root,
-		         name->release);
-		freed += disk_bytes(path);
-	}
 	return freed;
+}
+
+/* The initrd of name's release in /boot now, on disk; 0 if none. */
+static unsigned long long
+initrd_now(const struct cli_options *opts, const struct kp_name *name)
+{
+	char path[PATH_MAX + 64];
+
+	if (name->kind != KP_KIND_IMAGE || name->release[0] == '\0')
+		return 0;
+	snprintf(path, sizeof(path), "%s/boot/initrd.img-%s",
+	         opts->root ? opts->root : "", name->release);
+	return disk_bytes(path);
+}
+
+/* What removing the installed kernel package a frees under /boot. */
+static unsigned long long
+removal_frees(const struct cli_options *opts, const char *admin,
+              const struct cli_guard_action *a, const struct kp_name *name)
+{
+	return installed_boot_bytes(opts, admin, a) + initrd_now(opts, name);
+}
+
+/*
+ * What unpacking and configuring a kernel package with files bytes under
+ * /boot needs there at its peak, and what it keeps after. A new package:
+ * its files and, for an image, a new initrd. The same package upgraded
+ * in place (a Debian point release): dpkg writes the new files beside the
+ * old ones (the peak), then they replace them; the initrd is written anew
+ * beside the old one: only the growth is kept.
+ */
+static void
+install_needs(const struct cli_options *opts, const char *admin,
+              const struct cli_guard_action *a, const struct kp_name *name,
+              unsigned long long files, unsigned long long initrd,
+              unsigned long long *peak, unsigned long long *kept)
+{
+	unsigned long long old, grow;
+
+	if (name->kind != KP_KIND_IMAGE)
+		initrd = 0;
+	if (strcmp(a->old_version, "-") == 0) {
+		*peak = *kept = files + initrd;
+		return;
+	}
+	old = installed_boot_bytes(opts, admin, a);
+	grow = files > old ? files - old : 0;
+	*peak = files > grow + initrd ? files : grow + initrd;
+	*kept = grow + (initrd_now(opts, name) > 0 ? 0 : initrd);
 }
 
 /* -------------------------------------------------------- the run */
@@ -438,7 +482,7 @@ static int
 walk(const struct cli_options *opts, const struct cli_guard_input *in,
      const struct boot_fs *fs, struct tally *t, char *err, size_t err_size)
 {
-	unsigned long long initrd = largest_initrd(opts), bytes;
+	unsigned long long initrd = largest_initrd(opts), bytes, peak, kept;
 	char admin[PATH_MAX];
 	struct kp_name name;
 	size_t i;
@@ -468,15 +512,18 @@ walk(const struct cli_options *opts, const struct cli_guard_input *in,
 			         a->name);
 			return -1;
 		}
+		install_needs(opts, admin, a, &name, bytes, initrd, &peak, &kept);
 		t->files += bytes;
 		if (name.kind == KP_KIND_IMAGE) {
-			bytes += initrd;
 			t->initrds += initrd;
 			t->n_images++;
 		}
-		t->avail -= (long long)bytes;
-		if (t->avail < 0)
+		if ((long long)peak > t->avail) {
+			t->avail -= (long long)peak; /* -avail: what is missing */
 			t->stopped_at = a->name;
+		} else {
+			t->avail -= (long long)kept;
+		}
 	}
 	return 0;
 }

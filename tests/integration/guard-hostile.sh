@@ -3,10 +3,13 @@
 # put in apt's way, straight on its stdin as apt's version 3 message: a
 # .deb path that is a FIFO, a symbolic link to one, /dev/zero, a
 # directory; a .deb whose data.tar holds a pax header that loops; a
-# truncated tar with a huge declared size. Each must end quickly, exit 0
-# (apt goes on) with one line saying why: the guard is never the reason an
-# upgrade cannot happen. Every run is bounded by timeout(1): a hang is a
-# failure (exit 124), not a stuck test.
+# truncated tar with a huge declared size; malformed lines, a path with
+# blanks, a plain user. Each must end quickly, exit 0 (apt goes on) with
+# one line saying why: the guard is never the reason an upgrade cannot
+# happen. Every run is bounded by timeout(1): a hang is a failure (killed,
+# 137), not a stuck test. And the same kernel package upgraded in place
+# on a nearly full /boot (Debian's point releases) is let through when
+# its new files fit beside its old ones, and stopped when they do not.
 set -eu
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$top_srcdir/tests/lib/sandbox.sh"
@@ -18,13 +21,18 @@ command -v "$PYTHON" >/dev/null 2>&1 || skip "$PYTHON is needed to craft a tar"
 ubuntu_release 6.8.0-45 generic
 dpkg_install
 
-# guard DEB: run the guard with apt's message installing an image from
-# DEB; at most 20 seconds.
-guard() {
-	printf 'VERSION 3\nDir::State::status=%s/var/lib/dpkg/status\n\nlinux-image-6.8.0-50-generic - - none < 6.8.0-50.1 amd64 same %s\n' \
+# guard_line LINE: run the guard with apt's message of one action line;
+# at most 20 seconds.
+guard_line() {
+	printf 'VERSION 3\nDir::State::status=%s/var/lib/dpkg/status\n\n%s\n' \
 		"$ROOT" "$1" >"$SANDBOX_TMP/msg"
 	run sh -c 'timeout -s KILL 20 "$1" --root="$2" --running="$3" --guard <"$4"' \
 		sh "$POK" "$ROOT" $R "$SANDBOX_TMP/msg"
+}
+
+# guard DEB: the guard, apt installing a new image from DEB.
+guard() {
+	guard_line "linux-image-6.8.0-50-generic - - none < 6.8.0-50.1 amd64 same $1"
 }
 
 # with_data DEB DATA: DEB with its data.tar replaced by the file DATA.
@@ -111,5 +119,45 @@ run sh -c '"$1" --root="$2" --running="$3" --guard <&-' sh "$POK" "$ROOT" $R
 assert_eq 0 "$rc" "stdin closed: exit 0"
 run sh -c '"$1" --root="$2" --running="$3" --guard </dev/null' sh "$POK" "$ROOT" $R
 assert_eq 0 "$rc" "nothing on stdin: exit 0"
+
+section "malformed lines, a path with blanks, a plain user: exit 0"
+guard_line "linux-image-6.8.0-50-generic - - none"
+assert_eq 0 "$rc" "missing fields: exit 0"
+assert_contains "$err" "apt goes on unchecked"
+cp "$good" "$SANDBOX_TMP/a b%20c.deb"
+guard "$SANDBOX_TMP/a b%20c.deb"
+assert_eq 0 "$rc" "a path with a blank and a %-escape: exit 0"
+assert_eq "" "$err" "... read as it is: not a word"
+guard_line "linux-image-6.8.0-50-generic - - none < 6.8.0-50.1 amd64 same $(head -c 200000 /dev/zero | tr '\0' x)"
+assert_eq 0 "$rc" "a 200 KB action: exit 0"
+chmod 0644 "$SANDBOX_TMP/msg"
+run sh -c 'timeout -s KILL 20 setpriv --reuid=nobody --regid=nogroup --clear-groups "$1" --root="$2" --running="$3" --guard <"$4"' \
+	sh "$POK" "$ROOT" $R "$SANDBOX_TMP/msg"
+assert_eq 0 "$rc" "a plain user: exit 0"
+
+section "the same package upgraded in place (Debian's point releases): its files replace its own"
+if mount_boot 2m; then
+	dpkg_install "$(deb linux-image-6.1.0-12-amd64 6.1.52-1 source=linux-signed-amd64 \
+		"/boot/vmlinuz-6.1.0-12-amd64:800000")"
+	printf '%300000s' '' >"$ROOT/boot/initrd.img-6.1.0-12-amd64"
+	df -k "$ROOT/boot" | sed 's/^/  # /'
+	new=$(deb linux-image-6.1.0-12-amd64 6.1.55-1 source=linux-signed-amd64 \
+		"/boot/vmlinuz-6.1.0-12-amd64:800000")
+	guard_line "linux-image-6.1.0-12-amd64 6.1.52-1 amd64 same < 6.1.55-1 amd64 same $new"
+	assert_eq 0 "$rc" "an upgrade of the same size fits: apt goes on"
+	assert_not_contains "$err" "stopped apt" "not stopped"
+	# A new release of the same size does not fit: the guard still stops.
+	other=$(deb linux-image-6.1.0-13-amd64 6.1.55-1 source=linux-signed-amd64 \
+		"/boot/vmlinuz-6.1.0-13-amd64:800000")
+	guard_line "linux-image-6.1.0-13-amd64 - - none < 6.1.55-1 amd64 same $other"
+	assert_eq 3 "$rc" "a new release that does not fit: stopped"
+	# An upgrade that grows by more than /boot has: stopped too.
+	big=$(deb linux-image-6.1.0-12-amd64 6.1.56-1 source=linux-signed-amd64 \
+		"/boot/vmlinuz-6.1.0-12-amd64:1900000")
+	guard_line "linux-image-6.1.0-12-amd64 6.1.52-1 amd64 same < 6.1.56-1 amd64 same $big"
+	assert_eq 3 "$rc" "an upgrade that grows past /boot: stopped"
+else
+	say "# SKIP: cannot mount a tmpfs on the sandbox's /boot"
+fi
 
 sandbox_finish
