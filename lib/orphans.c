@@ -4,8 +4,9 @@
  *
  * A file is an orphan when all of these hold:
  *  - it is /boot/PREFIX-R (vmlinuz, vmlinux, initrd.img, System.map,
- *    config, abi, retpoline; with .old-dkms, .bak or .efi.signed after R
- *    too) and a regular file, or the directory /lib/modules/R (or
+ *    config, abi, retpoline; with .old-dkms, .bak, .new or .efi.signed
+ *    after R too; R.x.y is also R.x's and R's, see boot_release_gone())
+ *    and a regular file, or the directory /lib/modules/R (or
  *    /usr/lib/modules/R), a real directory: never a symbolic link;
  *  - no file list of any package (info/P.list) and no diversion names it,
  *    and none names any file of its release R: a release some package
@@ -493,6 +494,33 @@ release_gone(const struct search *s, const char *release)
 	return !hand_installed(s, release);
 }
 
+/*
+ * Is every release a name in /boot may be of gone? R.x.y is R.x.y's,
+ * R.x's and R's: what tools write beside a live release's file while
+ * they work (update-initramfs's R.new, dracut's R.PID) or keep (R.bak)
+ * is that release's.
+ */
+static bool
+boot_release_gone(const struct search *s, const char *full)
+{
+	char buf[KP_NAME_MAX];
+	const char *dot;
+
+	if (!release_gone(s, full))
+		return false;
+	for (dot = strchr(full, '.'); dot != NULL; dot = strchr(dot + 1, '.')) {
+		size_t n = (size_t)(dot - full);
+
+		if (n >= sizeof(buf) || !kp__orphan_release_ok(full, n))
+			continue;
+		memcpy(buf, full, n);
+		buf[n] = '\0';
+		if (!release_gone(s, buf))
+			return false;
+	}
+	return true;
+}
+
 static int
 collect_packaged(struct search *s)
 {
@@ -587,7 +615,8 @@ consider(struct search *s, enum where w, const char *name)
 	}
 	snprintf(path, sizeof(path), "%s/%s", where_name[w], name);
 	if (strv_has(&s->owned.paths, canonical(path, buf, sizeof(buf))) ||
-	    !release_gone(s, release) || (alt[0] && !release_gone(s, alt)))
+	    !release_gone(s, release) ||
+	    (w == WHERE_BOOT && !boot_release_gone(s, alt[0] ? alt : release)))
 		return 0;
 	if (fstatat(s->fds[w], name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
 	    !(w == WHERE_BOOT ? S_ISREG(st.st_mode) : S_ISDIR(st.st_mode))) {

@@ -209,6 +209,9 @@ make_root(void)
 	put(root, "boot/initrd.img-6.8.0-11-generic");   /* a file owned */
 	put(root, "boot/config-6.8.0-14-generic.distrib"); /* diverted */
 	put(root, "boot/initrd.img-6.8.0-15-generic");   /* running */
+	/* dracut writes initrd.img-R.PID, then renames it */
+	put(root, "boot/initrd.img-6.8.0-15-generic.4242");
+	put(root, "boot/initrd.img-6.8.0-31-generic.4242"); /* installed */
 	put(root, "boot/initrd.img-6.8.0-16-generic");   /* protected */
 	put(root, "outside/secret");
 	put(root, "outside/dir/x.ko");
@@ -239,6 +242,7 @@ test_search(void **state)
 	paths(plan, buf, sizeof(buf));
 	assert_string_equal(buf, "/boot/initrd.img-6.8.0-10-generic "
 	                    "/boot/initrd.img-6.8.0-15-generic "
+	                    "/boot/initrd.img-6.8.0-15-generic.4242 "
 	                    "/boot/initrd.img-6.8.0-16-generic "
 	                    "/lib/modules/6.8.0-10-generic");
 	kp_plan_free(plan);

@@ -4,9 +4,10 @@
 # release's modules tree, or onto the tree itself; a /lib/modules that is
 # another system's, bind-mounted (a container given the host's modules);
 # a hard link in /boot to a file outside it; the running release's initrd
-# while update-initramfs writes it (initrd.img-R.new); releases that are a
-# prefix or an extension of an installed one; names no release has. What
-# is mounted is never emptied, and nothing of a release in use goes.
+# while update-initramfs or dracut writes it (initrd.img-R.new, .PID);
+# releases that are a prefix or an extension of an installed one; names
+# no release has. What is mounted is never emptied, and nothing of a
+# release in use goes.
 set -eu
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$top_srcdir/tests/lib/sandbox.sh"
@@ -67,6 +68,8 @@ bind "$OUT/dir6" "$M/6.8.0-6-generic"
 ln "$OUT/secret" "$B/initrd.img-6.8.0-5-generic"
 # The running release's initrd in flight (update-initramfs writes R.new).
 put "$B/initrd.img-$R.new" 4096
+# ... and dracut's (initrd.img-R.PID).
+put "$B/initrd.img-$R.4242" 4096
 # 6.8.0-4 is gone; its name is a prefix of the installed 6.8.0-45.
 put "$B/initrd.img-6.8.0-4-generic" 4096
 put "$M/6.8.0-4-generic/modules.dep" 1024
@@ -101,6 +104,7 @@ holds "what is mounted inside a tree survives" [ -f "$OUT/precious/a.conf" ]
 holds "what is mounted as a tree survives" [ -f "$OUT/dir6/keep.txt" ]
 holds "the file a hard link in /boot names survives" [ -f "$OUT/secret" ]
 holds "the running release's initrd in flight survives" [ -f "$B/initrd.img-$R.new" ]
+holds "... dracut's too" [ -f "$B/initrd.img-$R.4242" ]
 holds "6.8.0-4's tree went, $R's stayed" \
 	test ! -e "$M/6.8.0-4-generic" -a -e "$M/$R"
 
