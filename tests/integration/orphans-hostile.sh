@@ -13,6 +13,8 @@ set -eu
 . "$top_srcdir/tests/lib/sandbox.sh"
 sandbox_init
 command -v "$PYTHON" >/dev/null 2>&1 || skip "$PYTHON is needed"
+: >"$ROOT/var/lib/dpkg/lock-frontend"
+: >"$ROOT/var/lib/dpkg/lock"
 
 B=$ROOT/boot
 M=$ROOT/lib/modules
@@ -107,6 +109,16 @@ holds "the running release's initrd in flight survives" [ -f "$B/initrd.img-$R.n
 holds "... dracut's too" [ -f "$B/initrd.img-$R.4242" ]
 holds "6.8.0-4's tree went, $R's stayed" \
 	test ! -e "$M/6.8.0-4-generic" -a -e "$M/$R"
+
+section "apt or dpkg at work (their locks held): nothing is removed while it may be unpacking"
+put "$M/6.8.0-1-generic/modules.dep" 1024
+hold_locks 60 "$ROOT/var/lib/dpkg/lock-frontend" "$ROOT/var/lib/dpkg/lock"
+assert_exit 1 pok --orphans --running=$R --keep=1 -y
+assert_contains "$err" "dpkg's lock" "it says dpkg's lock is taken"
+holds "the tree is still there" [ -f "$M/6.8.0-1-generic/modules.dep" ]
+release_locks
+assert_exit 0 pok --orphans --running=$R --keep=1 -y
+holds "once the lock is free, it goes" [ ! -e "$M/6.8.0-1-generic" ]
 
 section "a /lib/modules bind-mounted from elsewhere (a container given the host's): left alone"
 for m in $MOUNTS; do umount "$m"; done
