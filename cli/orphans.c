@@ -43,7 +43,7 @@ refusal_text(const struct kp_orphan *o, char *buf, size_t size)
 		snprintf(buf, size, "owned by uid %u, not root", o->uid);
 		return buf;
 	case KP_ORPHAN_WRITABLE:
-		return "writable by any user";
+		return "writable by a user other than root";
 	case KP_ORPHAN_OTHER_FILESYSTEM:
 		return "another filesystem is mounted in it";
 	case KP_ORPHAN_UNREADABLE:

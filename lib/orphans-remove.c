@@ -50,7 +50,7 @@ kp__mount_root(int dirfd, const char *name)
 static int
 check_entry(int dfd, const char *name, const struct stat *st, dev_t dev)
 {
-	if (st->st_uid != 0 || (!S_ISLNK(st->st_mode) && (st->st_mode & S_IWOTH)))
+	if (st->st_uid != 0 || kp__others_write(st))
 		return -EACCES;
 	return st->st_dev == dev && !kp__mount_root(dfd, name) ? 0 : -EXDEV;
 }
@@ -148,7 +148,7 @@ remove_in(int dfd, const char *name, const struct kp_orphan *o, dev_t dev,
 
 	if (fstat(dfd, &st) < 0)
 		return -errno;
-	if (st.st_uid != 0 || (st.st_mode & S_IWOTH))
+	if (st.st_uid != 0 || kp__others_write(&st))
 		return -EACCES;
 	/* A modules directory mounted from elsewhere is another system's. */
 	if (o->directory && kp__mount_root(dfd, ""))

@@ -338,13 +338,21 @@ open_where(int rootfd, enum where w)
 	return fd;
 }
 
+/** See kpurge-private.h. */
+bool
+kp__others_write(const struct stat *st)
+{
+	return !S_ISLNK(st->st_mode) && ((st->st_mode & S_IWOTH) ||
+	       ((st->st_mode & S_IWGRP) && st->st_gid != 0));
+}
+
 /* Why st may not be removed by root alone, or KP_ORPHAN_REMOVABLE. */
 static enum kp_orphan_refusal
 refusal_of(const struct stat *st, dev_t dev)
 {
 	if (st->st_uid != 0)
 		return KP_ORPHAN_NOT_ROOTS;
-	if (!S_ISLNK(st->st_mode) && (st->st_mode & S_IWOTH))
+	if (kp__others_write(st))
 		return KP_ORPHAN_WRITABLE;
 	if (st->st_dev != dev)
 		return KP_ORPHAN_OTHER_FILESYSTEM;
@@ -588,7 +596,7 @@ dir_refusal(const struct search *s, enum where w, unsigned *uid)
 	*uid = (unsigned)st->st_uid;
 	if (st->st_uid != 0)
 		return KP_ORPHAN_NOT_ROOTS;
-	if (st->st_mode & S_IWOTH)
+	if (kp__others_write(st))
 		return KP_ORPHAN_WRITABLE;
 	/* A modules directory mounted from elsewhere (a container given
 	 * the host's) holds another system's kernels. */

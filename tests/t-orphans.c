@@ -451,6 +451,50 @@ test_refusals(void **state)
 	sdb_root_free(root);
 }
 
+/*
+ * A group other than root's that may write: a tree in a directory its
+ * members may write (they could rename a live tree to a gone name), a
+ * file they may write. Left alone as writable by others; root's group
+ * writing changes nothing.
+ */
+static void
+test_group_writable(void **state)
+{
+	char *root = sdb_root_new(pkgs), path[4096];
+	struct kp_plan *plan;
+	struct kp_error err;
+
+	(void)state;
+	if (geteuid() != 0) {
+		sdb_root_free(root);
+		skip();
+	}
+	put(root, "lib/modules/6.8.0-10-generic/modules.dep");
+	put(root, "boot/initrd.img-6.8.0-10-generic");
+	put(root, "boot/vmlinuz-6.8.0-9-generic");
+	snprintf(path, sizeof(path), "%s/lib/modules", root);
+	assert_int_equal(chown(path, 0, 100), 0);
+	assert_int_equal(chmod(path, 0775), 0);
+	snprintf(path, sizeof(path), "%s/boot/initrd.img-6.8.0-10-generic",
+	         root);
+	assert_int_equal(chown(path, 0, 100), 0);
+	assert_int_equal(chmod(path, 0664), 0);
+	snprintf(path, sizeof(path), "%s/boot/vmlinuz-6.8.0-9-generic", root);
+	assert_int_equal(chmod(path, 0664), 0); /* root's group */
+	plan = search(root, NULL, NULL, 0);
+	assert_int_equal(kp_plan_n_orphans(plan), 3);
+	assert_string_equal(kp_plan_orphan(plan, 0)->path,
+	                    "/boot/initrd.img-6.8.0-10-generic");
+	assert_int_equal(kp_plan_orphan(plan, 0)->refusal, KP_ORPHAN_WRITABLE);
+	assert_int_equal(kp_plan_orphan(plan, 1)->refusal, KP_ORPHAN_REMOVABLE);
+	assert_int_equal(kp_plan_orphan(plan, 2)->refusal, KP_ORPHAN_WRITABLE);
+	kp_error_clear(&err);
+	assert_int_equal(kp_plan_remove_orphan(plan, 2, &err), -EPERM);
+	assert_true(exists(root, "lib/modules/6.8.0-10-generic/modules.dep"));
+	kp_plan_free(plan);
+	sdb_root_free(root);
+}
+
 int
 main(void)
 {
@@ -464,6 +508,7 @@ main(void)
 		cmocka_unit_test(test_hard_link),
 		cmocka_unit_test(test_merged_usr),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_group_writable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
