@@ -96,6 +96,14 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* qsort() of nothing: NULL is no array, even of 0 items. */
+static void
+strv_sort(struct strv *s)
+{
+	if (s->n > 0)
+		qsort(s->v, s->n, sizeof(*s->v), cmp_str);
+}
+
 static bool
 strv_has(const struct strv *s, const char *str)
 {
@@ -305,8 +313,8 @@ read_owned(const char *admindir, struct owned *o, struct kp_error *err)
 	if (r < 0)
 		return kp__error_set(err, r, "cannot read the file lists in %s: "
 		                     "%s", admindir, strerror(-r));
-	qsort(o->paths.v, o->paths.n, sizeof(char *), cmp_str);
-	qsort(o->releases.v, o->releases.n, sizeof(char *), cmp_str);
+	strv_sort(&o->paths);
+	strv_sort(&o->releases);
 	return 0;
 }
 
@@ -545,7 +553,7 @@ collect_packaged(struct search *s)
 			r = strv_push(&s->packaged, n->alt_release,
 			              strlen(n->alt_release));
 	}
-	qsort(s->packaged.v, s->packaged.n, sizeof(char *), cmp_str);
+	strv_sort(&s->packaged);
 	return r;
 }
 
