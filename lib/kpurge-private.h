@@ -190,6 +190,10 @@ void kp__orphans_free(struct kp__orphans *o);
 struct stat;
 bool kp__others_write(const struct stat *st);
 
+/* orphans.c: 0 when only root could change what path (the root, dpkg's
+ * directory; "" is /) names, else a negative code with err filled. */
+int kp__orphan_trusted(const char *path, struct kp_error *err);
+
 /* orphans-remove.c: is dirfd/name ("" for dirfd itself) where a mount
  * starts (a bind mount of the same filesystem too)? */
 bool kp__mount_root(int dirfd, const char *name);

@@ -175,6 +175,8 @@ kp__orphan_remove(const char *root, const struct kp_orphan *o, dev_t dev,
 	if (o->refusal != KP_ORPHAN_REMOVABLE || name == NULL)
 		return kp__error_set(err, -EPERM, "%s is not removed: %s",
 		                     o->path, kp_orphan_refusal_name(o->refusal));
+	if ((r = kp__orphan_trusted(root, err)) < 0)
+		return r;
 	snprintf(dir, sizeof(dir), "%.*s", (int)(name - o->path), o->path);
 	dfd = open_parent(root, dir);
 	if (dfd < 0)

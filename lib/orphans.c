@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "kpurge-private.h"
+#include "kpurge-trust.h"
 
 #define DEPTH_MAX 32
 
@@ -721,13 +722,28 @@ sort_orphans(struct kp__orphans *o)
 		}
 }
 
+/** See kpurge-private.h. */
+int
+kp__orphan_trusted(const char *path, struct kp_error *err)
+{
+	struct kp_error e;
+
+	kp_error_clear(&e);
+	if (kp_trust_path(path[0] ? path : "/", 0, &e))
+		return 0;
+	return kp__error_set(err, e.code < 0 ? e.code : -EPERM, "%s: no file "
+	                     "is taken for one no package owns", e.message);
+}
+
 static int
 search_run(struct search *s, struct kp_error *err)
 {
 	const char *root = kp_ctx_root(s->ctx);
 	int rootfd, w, r;
 
-	if ((r = read_owned(kp_ctx_admindir(s->ctx), &s->owned, err)) < 0)
+	if ((r = kp__orphan_trusted(root, err)) < 0 ||
+	    (r = kp__orphan_trusted(kp_ctx_admindir(s->ctx), err)) < 0 ||
+	    (r = read_owned(kp_ctx_admindir(s->ctx), &s->owned, err)) < 0)
 		return r;
 	if ((r = collect_packaged(s)) < 0)
 		return kp__error_set(err, r, "out of memory");

@@ -495,6 +495,43 @@ test_group_writable(void **state)
 	sdb_root_free(root);
 }
 
+/*
+ * A root another user owns: they could swap its var/lib/dpkg for a
+ * database of their own and have root remove root's files in it. The
+ * search is an error, and so is a removal found before the change.
+ */
+static void
+test_untrusted_root(void **state)
+{
+	char *root = make_root();
+	struct kp_plan_options opts = { 1, NULL, NULL, 0 };
+	struct kp_plan *plan = search(root, "6.8.0-15-generic", NULL, 0), *p2;
+	struct kp_error err;
+	struct kp_ctx *ctx;
+
+	(void)state;
+	if (geteuid() != 0) {
+		kp_plan_free(plan);
+		sdb_root_free(root);
+		skip();
+	}
+	assert_int_equal(chown(root, 65534, 65534), 0);
+	kp_error_clear(&err);
+	assert_true(kp_plan_remove_orphan(plan, 0, &err) < 0);
+	assert_true(exists(root, "boot/initrd.img-6.8.0-10-generic"));
+	ctx = kp_ctx_new(root, NULL, NULL, &err);
+	assert_non_null(ctx);
+	assert_int_equal(kp_plan_new(ctx, &opts, &p2, &err), 0);
+	assert_true(kp_plan_find_orphans(ctx, p2, NULL, 0, &err) < 0);
+	assert_non_null(strstr(err.message, root));
+	assert_int_equal(kp_plan_n_orphans(p2), 0);
+	kp_plan_free(p2);
+	kp_ctx_free(ctx);
+	assert_int_equal(chown(root, 0, 0), 0);
+	kp_plan_free(plan);
+	sdb_root_free(root);
+}
+
 int
 main(void)
 {
@@ -509,6 +546,7 @@ main(void)
 		cmocka_unit_test(test_merged_usr),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_group_writable),
+		cmocka_unit_test(test_untrusted_root),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,7 +6,7 @@
 # a hard link in /boot to a file outside it; the running release's initrd
 # while update-initramfs or dracut writes it (initrd.img-R.new, .PID);
 # releases that are a prefix or an extension of an installed one; names
-# no release has. What is mounted is never emptied, and nothing of a
+# no release has; apt or dpkg at work; a root another user owns. What is mounted is never emptied, and nothing of a
 # release in use goes.
 set -eu
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -119,6 +119,16 @@ holds "the tree is still there" [ -f "$M/6.8.0-1-generic/modules.dep" ]
 release_locks
 assert_exit 0 pok --orphans --running=$R --keep=1 -y
 holds "once the lock is free, it goes" [ ! -e "$M/6.8.0-1-generic" ]
+
+section "a root another user owns (they could swap its dpkg database): an error, nothing removed"
+put "$M/6.8.0-1-generic/modules.dep" 1024
+chown nobody "$ROOT"
+assert_exit 1 pok --orphans --running=$R --keep=1 -y
+assert_contains "$err" "no file is taken for one no package owns" "it says why"
+holds "the tree is still there" [ -f "$M/6.8.0-1-generic/modules.dep" ]
+assert_exit 0 pok --list --running=$R --keep=1
+assert_contains "$err" "warning: cannot look for files no package owns" "--list only warns"
+chown root "$ROOT"
 
 section "a /lib/modules bind-mounted from elsewhere (a container given the host's): left alone"
 for m in $MOUNTS; do umount "$m"; done
