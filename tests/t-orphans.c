@@ -396,7 +396,8 @@ test_hard_link(void **state)
 	sdb_root_free(root);
 }
 
-/* A merged /usr: /lib is a link to usr/lib; each tree is found once. */
+/* A merged /usr: /lib is a link to usr/lib; each tree is found once. A
+ * /boot that is a link is not searched. */
 static void
 test_merged_usr(void **state)
 {
@@ -409,6 +410,13 @@ test_merged_usr(void **state)
 	put(root, "usr/lib/modules/6.8.0-31-generic/kernel/a.ko");
 	put(root, "usr/lib/modules/6.8.0-10-generic/modules.dep");
 	link_at(root, "usr/lib", "lib");
+	plan = search(root, NULL, NULL, 0);
+	paths(plan, buf, sizeof(buf));
+	assert_string_equal(buf, "/usr/lib/modules/6.8.0-10-generic");
+	kp_plan_free(plan);
+	/* A /boot that is a link: not searched (what it holds is elsewhere). */
+	put(root, "elsewhere/initrd.img-6.8.0-10-generic");
+	link_at(root, "elsewhere", "boot");
 	plan = search(root, NULL, NULL, 0);
 	paths(plan, buf, sizeof(buf));
 	assert_string_equal(buf, "/usr/lib/modules/6.8.0-10-generic");
