@@ -268,6 +268,7 @@ struct cfg_walk {
 	const char *spec;          /* the entry looked for */
 	struct level open[DEPTH_MAX];
 	size_t depth;
+	size_t beyond;             /* blocks open deeper than DEPTH_MAX */
 	unsigned count[DEPTH_MAX + 1]; /* entries seen per menu level */
 	size_t found_depth;        /* depth of the matching entry, or 0 */
 	bool found;
@@ -365,6 +366,10 @@ cfg_line(struct cfg_walk *w, const char *line, size_t len)
 		cmd[0] = '\0';
 	if (strcmp(cmd, "}") == 0 || (cmd[0] == '\0' && len > 0 &&
 	                              line[len - 1] == '}')) {
+		if (w->beyond > 0) { /* closes a block not followed */
+			w->beyond--;
+			return true;
+		}
 		if (w->found && w->depth == w->found_depth)
 			return false;
 		w->depth -= w->depth > 0;
@@ -374,6 +379,8 @@ cfg_line(struct cfg_walk *w, const char *line, size_t len)
 	    !w->open[w->found_depth - 1].submenu &&
 	    strncmp(cmd, "linux", 5) == 0 && next_word(&p, arg, sizeof(arg)))
 		return !image_release(arg, w->release, w->size);
+	if (opens && w->depth >= DEPTH_MAX)
+		w->beyond++;
 	if (!opens || w->depth >= DEPTH_MAX)
 		return true;
 	if (strcmp(cmd, "menuentry") == 0 || strcmp(cmd, "submenu") == 0)

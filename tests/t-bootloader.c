@@ -194,6 +194,33 @@ test_grub_cfg(void **state)
 	                                  sizeof(out)));
 }
 
+/*
+ * Blocks nested deeper than the walk follows, inside a submenu: their
+ * closing braces close them, not the submenu, so "1>1" is still the
+ * second entry of the submenu and "1" is not taken for it.
+ */
+static void
+test_grub_cfg_deep(void **state)
+{
+	char cfg[8192], out[KP_NAME_MAX];
+	size_t i;
+
+	(void)state;
+	snprintf(cfg, sizeof(cfg), "menuentry 'A' {\n\tlinux /vmlinuz-6.1.0-"
+	         "13-amd64\n}\nsubmenu 'B' {\n");
+	for (i = 0; i < 24; i++)
+		strcat(cfg, "if [ x ] ; then {\n");
+	for (i = 0; i < 24; i++)
+		strcat(cfg, "}\n");
+	strcat(cfg, "\tmenuentry 'B0' {\n\t\tlinux /vmlinuz-6.1.0-12-amd64\n"
+	       "\t}\n\tmenuentry 'B1' {\n\t\tlinux /vmlinuz-6.1.0-11-amd64\n"
+	       "\t}\n}\nmenuentry 'C' {\n\tlinux /vmlinuz-6.1.0-9-amd64\n}\n");
+	assert_true(kp__grub_cfg_release(cfg, "1>1", out, sizeof(out)));
+	assert_string_equal(out, "6.1.0-11-amd64");
+	assert_true(kp__grub_cfg_release(cfg, "2", out, sizeof(out)));
+	assert_string_equal(out, "6.1.0-9-amd64");
+}
+
 static void
 assert_conv(const char *entry, const char *release)
 {
@@ -597,6 +624,7 @@ main(void)
 		cmocka_unit_test(test_grubenv),
 		cmocka_unit_test(test_grub_default),
 		cmocka_unit_test(test_grub_cfg),
+		cmocka_unit_test(test_grub_cfg_deep),
 		cmocka_unit_test(test_grub_conventions),
 		cmocka_unit_test(test_loader_conf),
 		cmocka_unit_test(test_sd_entry),
