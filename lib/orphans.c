@@ -5,9 +5,9 @@
  * A file is an orphan when all of these hold:
  *  - it is /boot/PREFIX-R (vmlinuz, vmlinux, initrd.img, System.map,
  *    config, abi, retpoline; with .old-dkms, .bak, .new or .efi.signed
- *    after R too; R.x.y is also R.x's and R's, see boot_release_gone())
- *    and a regular file, or the directory /lib/modules/R (or
- *    /usr/lib/modules/R), a real directory: never a symbolic link;
+ *    after R too) and a regular file, or the directory /lib/modules/R
+ *    (or /usr/lib/modules/R), a real directory: never a symbolic link;
+ *    R.x.y is also R.x's and R's (see name_release_gone());
  *  - no file list of any package (info/P.list) and no diversion names it,
  *    and none names any file of its release R: a release some package
  *    still owns a file of is not gone;
@@ -512,13 +512,13 @@ release_gone(const struct search *s, const char *release)
 }
 
 /*
- * Is every release a name in /boot may be of gone? R.x.y is R.x.y's,
- * R.x's and R's: what tools write beside a live release's file while
- * they work (update-initramfs's R.new, dracut's R.PID) or keep (R.bak)
- * is that release's.
+ * Is every release a name may be of gone? R.x.y is R.x.y's, R.x's and
+ * R's: what tools write beside a live release's file while they work
+ * (update-initramfs's R.new, dracut's R.PID) or keep (R.bak, an admin's
+ * /lib/modules/R.old) is that release's.
  */
 static bool
-boot_release_gone(const struct search *s, const char *full)
+name_release_gone(const struct search *s, const char *full)
 {
 	char buf[KP_NAME_MAX];
 	const char *dot;
@@ -633,7 +633,7 @@ consider(struct search *s, enum where w, const char *name)
 	snprintf(path, sizeof(path), "%s/%s", where_name[w], name);
 	if (strv_has(&s->owned.paths, canonical(path, buf, sizeof(buf))) ||
 	    !release_gone(s, release) ||
-	    (w == WHERE_BOOT && !boot_release_gone(s, alt[0] ? alt : release)))
+	    !name_release_gone(s, alt[0] ? alt : release))
 		return 0;
 	if (fstatat(s->fds[w], name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
 	    !(w == WHERE_BOOT ? S_ISREG(st.st_mode) : S_ISDIR(st.st_mode))) {

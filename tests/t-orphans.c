@@ -212,6 +212,8 @@ make_root(void)
 	/* dracut writes initrd.img-R.PID, then renames it */
 	put(root, "boot/initrd.img-6.8.0-15-generic.4242");
 	put(root, "boot/initrd.img-6.8.0-31-generic.4242"); /* installed */
+	/* an admin's copy of an installed release's modules */
+	put(root, "lib/modules/6.8.0-31-generic.old/modules.dep");
 	put(root, "boot/initrd.img-6.8.0-16-generic");   /* protected */
 	put(root, "outside/secret");
 	put(root, "outside/dir/x.ko");
