@@ -16,17 +16,8 @@
 
 #include <popt.h>
 
+#include "argv.h"
 #include "kpurge.h"
-
-/* A growable, NULL-terminated argument vector that owns its strings. */
-struct cli_argv {
-	char **v;
-	size_t n;
-	size_t cap;
-};
-
-int cli_argv_push(struct cli_argv *av, const char *arg);
-void cli_argv_free(struct cli_argv *av);
 
 /* The command line, split. */
 struct cli_split {

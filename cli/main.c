@@ -23,6 +23,7 @@
 #include "preflight.h"
 #include "run-apt.h"
 #include "unattended.h"
+#include "why.h"
 
 /* What one run holds; freed in one place. */
 struct job {
@@ -152,7 +153,10 @@ make_plan(const struct cli_options *opts, struct job *job)
 		return CLI_EXIT_ERROR;
 	}
 	if (kp_plan_new(job->ctx, &plan_opts, &job->plan, &err) < 0) {
-		cli_error("%s", err.message);
+		char words[sizeof(err.message)];
+
+		cli_error("%s", cli_plan_refusal(&err, plan_opts.running, words,
+		                                 sizeof(words)));
 		return CLI_EXIT_ERROR;
 	}
 	check_running(opts, job->plan);
@@ -356,6 +360,32 @@ remove_orphans(const struct cli_options *opts, const struct job *job)
 	return 0;
 }
 
+/*
+ * apt-get exited 0: see that the purge happened. apt-get may only have
+ * simulated, asked to by apt's configuration (APT::Get::Simulate in
+ * apt.conf) or an argument after "--", which the options do not show:
+ * then say so (not "Purged") and return 1. A purge left half-done is
+ * CLI_EXIT_ERROR; 0 when every package of the plan is gone.
+ */
+static int
+check_purged(const struct cli_options *opts, const struct job *job)
+{
+	struct cli_purge_left left;
+
+	cli_purge_left(opts->root, job->plan, &left);
+	if (!left.known || left.list[0] == '\0')
+		return 0;
+	if (!left.changed) {
+		cli_info("apt-get removed nothing: it only simulated "
+		         "(APT::Get::Simulate in apt's configuration, or an "
+		         "argument after --?); nothing was purged");
+		return 1;
+	}
+		cli_error("apt-get exited 0 but left %s; run " CLI_NAME
+		          " again to finish the purge", left.list);
+	return CLI_EXIT_ERROR;
+}
+
 static int
 purge(const struct cli_options *opts, const struct job *job)
 {
@@ -395,8 +425,11 @@ purge(const struct cli_options *opts, const struct job *job)
 		cli_purge_left(opts->root, job->plan, &left);
 		cli_apt_failed_message(&left, status, msg, sizeof(msg));
 		cli_error("%s", msg);
-	} else if (!opts->args.apt_simulate && !opts->args.apt_quiet) {
-		cli_print_purged(stdout, job->plan, &style);
+	} else if (!opts->args.apt_simulate) {
+		if ((status = check_purged(opts, job)) != 0)
+			return status == 1 ? 0 : status;
+		if (!opts->args.apt_quiet)
+			cli_print_purged(stdout, job->plan, &style);
 	}
 	/* The purge's result stands; then the files it left. */
 	return status != 0 ? status : remove_orphans(opts, job);

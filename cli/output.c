@@ -17,6 +17,7 @@
 
 #include "options.h"
 #include "output.h"
+#include "why.h"
 
 #define BOLD "\033[1m"
 #define GREEN "\033[32m"
@@ -434,10 +435,11 @@ static void
 print_release_row(FILE *out, const struct columns *c,
                   const struct kp_release *r, const struct cli_style *style)
 {
-	char name[256], size[32], boot[32];
+	char name[256], size[32], boot[32], why[512];
 	struct row row = {
 		name, kp_release_state_name(r->state), size, boot,
-		action_label(r->action), action_color(r->action), r->why,
+		action_label(r->action), action_color(r->action),
+		cli_release_why(r, why, sizeof(why)),
 	};
 
 	snprintf(name, sizeof(name), "%s%s", r->name,
@@ -493,11 +495,11 @@ print_shared_table(FILE *out, const struct kp_plan *plan,
 	print_header(out, &c, "PACKAGE", style);
 	for (i = 0; i < kp_plan_n_packages(plan); i++) {
 		const struct kp_package *p = kp_plan_package(plan, i);
-		char size[32];
+		char size[32], why[512];
 		struct row row = {
 			p->name, kp_state_name(p->state), size, "",
 			action_label(p->action), action_color(p->action),
-			p->why,
+			cli_package_why(p, why, sizeof(why)),
 		};
 
 		if (p->release != NULL)
@@ -717,12 +719,13 @@ print_releases_where(FILE *out, const struct kp_plan *plan, const char *label,
 	fprintf(m, "%s:", label);
 	for (i = 0; i < kp_plan_n_releases(plan); i++) {
 		const struct kp_release *r = kp_plan_release(plan, i);
+		char why[512];
 
 		if (!match(r))
 			continue;
 		fprintf(m, "%s %s", first ? "" : ",", r->name);
 		if (with_why && r->why != NULL)
-			fprintf(m, " (%s)", r->why);
+			fprintf(m, " (%s)", cli_release_why(r, why, sizeof(why)));
 		first = false;
 	}
 	fputc('.', m);

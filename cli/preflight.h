@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "apt-args.h"
+#include "argv.h"
 #include "kpurge.h"
 #include "options.h"
 

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "apt-args.h"
+#include "argv.h"
 #include "kpurge.h"
 
 int cli_apt_root_options(struct cli_argv *cmd, const char *root);

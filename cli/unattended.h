@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "kpurge-app.h"
 #include "kpurge.h"
 #include "options.h"
 

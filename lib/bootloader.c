@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "kpurge-boot.h"
+#include "kpurge-app.h"
 #include "kpurge-private.h"
 #include "kpurge-trust.h"
 

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "kpurge-app.h"
 #include "kpurge-private.h"
 
 /* One line being read: where it is, for the messages. */

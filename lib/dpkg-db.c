@@ -825,6 +825,76 @@ kp_ctx_set_apt_config(struct kp_ctx *ctx, const struct kp_apt_config *user,
 	return 0;
 }
 
+/* ------------------------------------------------ the pre-flight */
+
+/* Append the record of an interrupted dpkg to the n records in *v. */
+static int
+add_interrupted(struct kp_problem **v, int n, struct kp_error *err)
+{
+	struct kp_problem *grown = realloc(*v, (size_t)(n + 1) * sizeof(**v));
+
+	if (grown == NULL)
+		return kp__error_set(err, -ENOMEM, "out of memory");
+	*v = grown;
+	grown[n].kind = KP_PROBLEM_INTERRUPTED;
+	grown[n].package = NULL;
+	grown[n].text = strdup("dpkg was interrupted: its updates journal is "
+	                       "not empty");
+	if (grown[n].text == NULL)
+		return kp__error_set(err, -ENOMEM, "out of memory");
+	return n + 1;
+}
+
+/**
+ * What apt and dpkg find wrong with the system of ctx now: an interrupted
+ * dpkg, unmet dependencies, packages dpkg left half-done. Stores an array
+ * of records (free with kp_problems_free(); NULL when there are none) in
+ * *problems and returns their number, or a negative code with err.
+ */
+int
+kp_ctx_problems(struct kp_ctx *ctx, struct kp_problem **problems,
+                struct kp_error *err)
+{
+	struct kp_apt *apt;
+	struct kp_problem *v = NULL;
+	int n, r;
+
+	*problems = NULL;
+	apt = kp__ctx_apt(ctx, err);
+	if (apt == NULL)
+		return err && err->code ? err->code : -EIO;
+	n = kp_apt_problems(apt, &v, err);
+	if (n < 0)
+		return n;
+	if (kp_ctx_dpkg_interrupted(ctx)) {
+		r = add_interrupted(&v, n, err);
+		if (r < 0) {
+			kp_apt_problems_free(v, (size_t)n);
+			return r;
+		}
+		n = r;
+	}
+	*problems = v;
+	return n;
+}
+
+/** Free n records from kp_ctx_problems(); NULL is fine. */
+void
+kp_problems_free(struct kp_problem *problems, size_t n)
+{
+	kp_apt_problems_free(problems, n);
+}
+
+/**
+ * Is this work dpkg left undone, which only dpkg finishes? An unmet
+ * dependency, or a package to reinstall (apt-get fetches it), is apt's.
+ */
+bool
+kp_problem_is_dpkg_work(enum kp_problem_kind kind)
+{
+	return kind != KP_PROBLEM_UNMET && kind != KP_PROBLEM_REINSTREQ;
+}
+
 /** See kpurge-private.h. */
 void
 kp__ctx_prefer_release(struct kp_ctx *ctx, const char *release)

@@ -3,6 +3,7 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@ kp_error_clear(struct kp_error *err)
 		return;
 	err->code = 0;
 	err->message[0] = '\0';
+	err->cause = KP_CAUSE_NONE;
 }
 
 /*
@@ -31,10 +33,21 @@ kp__error_set(struct kp_error *err, int code, const char *fmt, ...)
 	if (err == NULL)
 		return code;
 	err->code = code;
+	err->cause = KP_CAUSE_NONE;
 	va_start(ap, fmt);
 	vsnprintf(err->message, sizeof(err->message), fmt, ap);
 	va_end(ap);
 	return code;
+}
+
+/* Set err's cause (err may be NULL); returns its code, or -EINVAL. */
+int
+kp__error_cause(struct kp_error *err, enum kp_error_cause cause)
+{
+	if (err == NULL)
+		return -EINVAL;
+	err->cause = cause;
+	return err->code;
 }
 
 /* Returns a newly allocated formatted string, or NULL when out of memory. */

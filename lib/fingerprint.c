@@ -30,6 +30,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kpurge-app.h"
 #include "kpurge-private.h"
 
 /** FNV-1a, 64 bits: h of the data before, then data. */

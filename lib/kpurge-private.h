@@ -15,6 +15,7 @@
 /* error.c */
 int kp__error_set(struct kp_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+int kp__error_cause(struct kp_error *err, enum kp_error_cause cause);
 void kp__log(struct kp_ctx *ctx, enum kp_log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 char *kp__strdup_printf(const char *fmt, ...)
@@ -26,6 +27,13 @@ kp__size_add(unsigned long long a, unsigned long long b)
 {
 	return a > KP_SIZE_KIB_MAX - (b < KP_SIZE_KIB_MAX ? b : KP_SIZE_KIB_MAX)
 	       ? KP_SIZE_KIB_MAX : a + b;
+}
+
+/* a + b in bytes, saturating at the largest unsigned long long. */
+static inline unsigned long long
+kp__bytes_add(unsigned long long a, unsigned long long b)
+{
+	return a > ~0ULL - b ? ~0ULL : a + b;
 }
 
 /* plan.c: the plan, shared with the files that measure and prove it. */
@@ -49,7 +57,8 @@ struct kp_plan {
 	/* Every string the plan owns, freed together. */
 	char **strings;
 	size_t n_strings, cap_strings;
-	/* While planning: package i of the context -> its release, or -1. */
+	/* Package i -> the index of its release, or -1 (as packages[i] is
+	 * while planning, and after link_packages() sorts them). */
 	long *release_of;
 	/* The flavour-less packages and the releases that use them (plan.c). */
 	struct kp__shared_use *uses;
@@ -126,11 +135,11 @@ void kp__ctx_each_dependent(const struct kp_ctx *ctx, size_t i,
 
 /*
  * plan.c: keep the release of package (or the flavour-less package itself)
- * because something needs it; why is copied. The purge list is rebuilt.
+ * because something needs it (cause: needed_by and the rest, copied). The purge list is rebuilt.
  * Returns 0, -ENOENT when package is not planned for purge, or -ENOMEM.
  */
 int kp__plan_keep_needed(struct kp_plan *plan, const char *package,
-                         const char *why);
+                         const struct kp_cause *cause);
 
 /* plan.c: a copy of s the plan owns, or NULL when out of memory. */
 const char *kp__plan_strdup(struct kp_plan *plan, const char *s);
@@ -174,6 +183,13 @@ unsigned long long kp__next_boot_hash(const char *root, unsigned long long h);
  */
 void kp__plan_measure_boot(struct kp_plan *plan, const char *root,
                            const char *admindir);
+
+/*
+ * space.c: recount from the releases' measures what the plan frees under
+ * /boot (plan->boot.freed) and in all (plan->purge_kib), both saturating,
+ * after a decision changed. Measures nothing.
+ */
+void kp__plan_count_freed(struct kp_plan *plan);
 
 /*
  * orphans.c: the name rules. A release as a file or directory name may

@@ -1,14 +1,20 @@
 /*
  * libkpurge - plan safe purges of old kernel packages on Debian and Ubuntu
  *
- * The one public header. The flow is pacman's: open a context on a root
+ * The planning core. The flow is pacman's: open a context on a root
  * directory, compute a plan (a value: every release and package with the
- * action taken and the reason), show it, hand its purge list to apt-get.
+ * action taken, the reason and the facts behind it), show it, hand its
+ * purge list to apt-get. kpurge-app.h adds purge-old-kernels' application
+ * layer (configuration file, change detection, state file, metrics).
  *
- * Conventions: functions that can fail return 0 or a negative errno-style
- * code and fill a caller-owned struct kp_error with one sentence a user can
- * act on. The library never prints and never exits; it reports through the
- * log callback of the context.
+ * Conventions: functions that can fail return 0 (or a count) or a
+ * negative errno-style code and fill a caller-owned struct kp_error (which
+ * may be NULL) with one sentence a user can act on; those returning a
+ * pointer return NULL instead. What a function hands out is freed by the
+ * matching _free() function; the strings of a plan belong to the plan and
+ * live until kp_plan_free(). Name functions return static strings. The
+ * library never prints and never exits; it reports through the log
+ * callback of the context.
  */
 #ifndef KPURGE_H
 #define KPURGE_H
@@ -23,12 +29,30 @@ extern "C" {
 
 /* ---------------------------------------------------------------- errors */
 
-/** An error: a negative errno-style code and a sentence for the user. */
+/*
+ * What a refusal was about, for a caller that words it itself (it knows
+ * whether a value came from its command line or a configuration file).
+ */
+enum kp_error_cause {
+	KP_CAUSE_NONE = 0,
+	/* kp_plan_new(): keep 0 and no running kernel: nothing to fall back on */
+	KP_CAUSE_KEEP_NOTHING_RUNS,
+	/* kp_plan_new(): keep 0 and the running release is not installed */
+	KP_CAUSE_KEEP_RUNNING_ABSENT,
+};
+
+/*
+ * An error: a negative errno-style code, a sentence for the user (naming
+ * no option of any program), and what it was about (KP_CAUSE_NONE for
+ * most).
+ */
 struct kp_error {
 	int code;
 	char message[1024];
+	enum kp_error_cause cause;
 };
 
+/* Reset err (which may be NULL) to "no error". */
 void kp_error_clear(struct kp_error *err);
 
 /* ------------------------------------------------------------- versions */
@@ -55,7 +79,7 @@ int kp_release_compare(const char *a, const char *b);
 
 /* ---------------------------------------------------------------- names */
 
-/** What part of a kernel release a package is. */
+/* What part of a kernel release a package is. */
 enum kp_kind {
 	KP_KIND_NONE = 0, /* not a kernel package */
 	KP_KIND_IMAGE,    /* bootable image: signed or unsigned */
@@ -68,7 +92,7 @@ enum kp_kind {
 
 #define KP_NAME_MAX 128
 
-/** What a package name says about the kernel it belongs to. */
+/* What a package name says about the kernel it belongs to. */
 struct kp_name {
 	enum kp_kind kind;
 	/* Flavour-less package of an ABI, shared by every release of it. */
@@ -107,6 +131,7 @@ bool kp_name_parse(const char *package, struct kp_name *out);
 bool kp_release_split(const char *release, char *abi, size_t abi_size,
                       char *flavour, size_t flavour_size);
 
+/* The kind as a word ("image", "modules" ...); "unknown" outside the enum. */
 const char *kp_kind_name(enum kp_kind kind);
 
 /* -------------------------------------------------------------- context */
@@ -132,13 +157,14 @@ struct kp_ctx;
  */
 struct kp_ctx *kp_ctx_new(const char *root, kp_log_fn log, void *log_data,
                           struct kp_error *err);
+/* Free a context and close apt's cache if it was opened; NULL is fine. */
 void kp_ctx_free(struct kp_ctx *ctx);
 
-/** The root directory, without a trailing slash ("" for "/"). */
+/* The root directory, without a trailing slash ("" for "/"). */
 const char *kp_ctx_root(const struct kp_ctx *ctx);
-/** The dpkg admin directory under the root. */
+/* The dpkg admin directory under the root. */
 const char *kp_ctx_admindir(const struct kp_ctx *ctx);
-/** True when dpkg was interrupted: its updates/ journal is not empty. */
+/* True when dpkg was interrupted: its updates/ journal is not empty. */
 bool kp_ctx_dpkg_interrupted(const struct kp_ctx *ctx);
 
 /*
@@ -154,7 +180,7 @@ enum kp_action {
 	KP_PURGE,
 };
 
-/** Why a release or a package is kept or purged. */
+/* Why a release or a package is kept or purged. */
 enum kp_reason {
 	/* keep */
 	KP_REASON_RUNNING,         /* the running kernel */
@@ -216,17 +242,17 @@ enum kp_recognised {
 	KP_RECOGNISED_DEPENDENCIES,
 };
 
-/** "name", "files" or "dependencies": a static string. */
+/* "name", "files" or "dependencies": a static string. */
 const char *kp_recognised_name(enum kp_recognised how);
 
-/** The state of one package, from dpkg's Status field. */
+/* The state of one package, from dpkg's Status field. */
 enum kp_state {
 	KP_STATE_INSTALLED,
 	KP_STATE_CONFIG_FILES, /* removed, configuration left ("rc") */
 	KP_STATE_BROKEN,       /* half-installed, unpacked, half-configured */
 };
 
-/** How much of a release is installed. */
+/* How much of a release is installed. */
 enum kp_release_state {
 	KP_RELEASE_COMPLETE,    /* an image is installed: it can boot */
 	KP_RELEASE_INCOMPLETE,  /* packages installed, but no image */
@@ -239,6 +265,22 @@ enum kp_release_state {
  * stay at it, so a size in bytes (KiB * 1024) always fits 64 bits.
  */
 #define KP_SIZE_KIB_MAX (~0ULL / 1024)
+
+/*
+ * The facts behind a reason, for the caller to word (why holds the
+ * library's own words for them, the same facts): strings the plan owns,
+ * NULL where they do not apply.
+ */
+struct kp_cause {
+	const char *held_by;      /* KP_REASON_HELD: the package on hold */
+	/* KP_REASON_NEEDED: the installed package that depends on it (NULL
+	 * when apt did not say which); the package of it that one depends
+	 * on, or NULL; what apt would install in its place (found by
+	 * kp_plan_prove()), or NULL. */
+	const char *needed_by;
+	const char *depends_on;
+	const char *apt_installs;
+};
 
 struct kp_package {
 	const char *name;    /* as apt-get takes it (name:arch if ambiguous) */
@@ -256,6 +298,7 @@ struct kp_package {
 	enum kp_reason reason;
 	const char *why;     /* sentence: the reason in words */
 	enum kp_recognised recognised; /* what made it a kernel package */
+	struct kp_cause cause; /* its release's, or its own if flavour-less */
 	/* filled by kp_plan_prove(): apt's mark, and whether `apt autoremove`
 	 * would remove it */
 	enum kp_install_mark mark;
@@ -289,6 +332,7 @@ struct kp_release {
 	const char *apt_never_autoremove;
 	size_t n_packages;
 	const struct kp_package *const *packages;
+	struct kp_cause cause; /* the facts behind reason */
 };
 
 struct kp_plan_options {
@@ -313,26 +357,30 @@ struct kp_plan;
  */
 int kp_plan_new(struct kp_ctx *ctx, const struct kp_plan_options *opts,
                 struct kp_plan **out, struct kp_error *err);
+/* Free a plan and every string it holds; NULL is fine. */
 void kp_plan_free(struct kp_plan *plan);
 
-/** Releases, newest first. */
+/* How many releases; release i (newest first), the plan's, or NULL past the end. */
 size_t kp_plan_n_releases(const struct kp_plan *plan);
 const struct kp_release *kp_plan_release(const struct kp_plan *plan, size_t i);
-/** Every kernel package, by release (newest first), then name. */
+/* How many kernel packages; package i (by release, newest first, then
+ * name), the plan's, or NULL past the end. */
 size_t kp_plan_n_packages(const struct kp_plan *plan);
 const struct kp_package *kp_plan_package(const struct kp_plan *plan, size_t i);
-/** The packages to purge, in the order apt-get is given them. */
+/* How many packages to purge; name i (in the order apt-get is given
+ * them), the plan's, or NULL past the end. */
 size_t kp_plan_n_purge(const struct kp_plan *plan);
 const char *kp_plan_purge_name(const struct kp_plan *plan, size_t i);
-/** What purging the packages to purge frees, in KiB (their size_kib). */
+/* What purging the packages to purge frees, in KiB (their size_kib). */
 unsigned long long kp_plan_purge_kib(const struct kp_plan *plan);
-/** The filesystem holding /boot, and what the purge frees there. */
+/* The filesystem holding /boot, and what the purge frees there. */
 struct kp_boot_space {
 	bool known;               /* false if /boot could not be examined */
 	unsigned long long size;  /* bytes of the filesystem */
 	unsigned long long used;  /* bytes in use now */
 	unsigned long long freed; /* bytes the purge frees under /boot */
 };
+/* Copy into out the plan's /boot figures (known false: not examined). */
 void kp_plan_boot_space(const struct kp_plan *plan, struct kp_boot_space *out);
 /*
  * How many releases a protected value (a release, or a version without
@@ -357,14 +405,17 @@ struct kp_next_boot {
 	bool installed;      /* that release is installed, with its image */
 	const char *warning; /* a sentence when it is not installed, or NULL */
 };
-/** What boots next, or NULL when no boot loader names an entry. */
+/* What boots next, or NULL when no boot loader names an entry. */
 const struct kp_next_boot *kp_plan_next_boot(const struct kp_plan *plan);
-/** The running release the plan was made for, or NULL. */
+/* The running release the plan was made for, or NULL. */
 const char *kp_plan_running(const struct kp_plan *plan);
-/** True when the running release has packages installed. */
+/* True when the running release has packages installed. */
 bool kp_plan_running_installed(const struct kp_plan *plan);
+/* The number of newest versions the plan keeps (its options' keep). */
 unsigned kp_plan_keep(const struct kp_plan *plan);
 
+/* The enums as the JSON document spells them ("purge", "held",
+ * "config-files" ...): static strings, "unknown" outside the enum. */
 const char *kp_action_name(enum kp_action action);
 const char *kp_reason_name(enum kp_reason reason);
 const char *kp_state_name(enum kp_state state);
@@ -404,7 +455,7 @@ int kp_plan_read_apt(struct kp_ctx *ctx, struct kp_plan *plan,
  */
 long kp_apt_never_pattern(const char *const *patterns, const char *image,
                           const char *const *images, size_t n, bool *any);
-/** What kind of problem the pre-flight found (dpkg's audit, apt's check). */
+/* What kind of problem the pre-flight found (dpkg's audit, apt's check). */
 enum kp_problem_kind {
 	KP_PROBLEM_UNMET,           /* an unmet dependency, conflict or break */
 	KP_PROBLEM_HALF_CONFIGURED, /* dpkg left it half-configured */
@@ -415,7 +466,7 @@ enum kp_problem_kind {
 	KP_PROBLEM_INTERRUPTED,     /* dpkg was interrupted (no package) */
 };
 
-/** One problem: its kind, the package (NULL for none), one sentence. */
+/* One problem: its kind, the package (NULL for none), one sentence. */
 struct kp_problem {
 	enum kp_problem_kind kind;
 	char *package;
@@ -429,14 +480,16 @@ struct kp_problem {
  */
 int kp_ctx_problems(struct kp_ctx *ctx, struct kp_problem **problems,
                     struct kp_error *err);
+/* Free n records of kp_ctx_problems() and their strings; NULL is fine. */
 void kp_problems_free(struct kp_problem *problems, size_t n);
+/* The kind as one word ("unmet", "half-configured" ...), for logs; static. */
 const char *kp_problem_kind_name(enum kp_problem_kind kind);
-/** True for work dpkg left undone (not unmet, not reinstall required). */
+/* True for work dpkg left undone (not unmet, not reinstall required). */
 bool kp_problem_is_dpkg_work(enum kp_problem_kind kind);
 
 /* ---------------------------------------------- files no package owns */
 
-/** Why an orphan may not be removed. */
+/* Why an orphan may not be removed. */
 enum kp_orphan_refusal {
 	KP_ORPHAN_REMOVABLE = 0,    /* root's alone: it may be removed */
 	KP_ORPHAN_NOT_ROOTS,        /* it, its directory or a file in it is
@@ -470,9 +523,9 @@ struct kp_orphan {
 int kp_plan_find_orphans(struct kp_ctx *ctx, struct kp_plan *plan,
                          const char *const *protect, size_t n_protect,
                          struct kp_error *err);
-/** True once kp_plan_find_orphans() succeeded on the plan. */
+/* True once kp_plan_find_orphans() succeeded on the plan. */
 bool kp_plan_orphans_searched(const struct kp_plan *plan);
-/** The orphans, by path; their total size in bytes. */
+/* The orphans, by path; their total size in bytes. */
 size_t kp_plan_n_orphans(const struct kp_plan *plan);
 const struct kp_orphan *kp_plan_orphan(const struct kp_plan *plan, size_t i);
 unsigned long long kp_plan_orphan_bytes(const struct kp_plan *plan);
@@ -482,11 +535,13 @@ unsigned long long kp_plan_orphan_bytes(const struct kp_plan *plan);
  */
 int kp_plan_remove_orphan(const struct kp_plan *plan, size_t i,
                           struct kp_error *err);
+/* The refusal as a word ("removable", "not-roots" ...); static, "unknown"
+ * outside the enum. */
 const char *kp_orphan_refusal_name(enum kp_orphan_refusal refusal);
 
 /* ------------------------------------------------- apt's configuration */
 
-/** One item of apt's configuration, applied in order as apt-get does. */
+/* One item of apt's configuration, applied in order as apt-get does. */
 enum kp_apt_item_kind {
 	KP_APT_ITEM_SET,  /* set name to value, like -o Name=Value */
 	KP_APT_ITEM_FILE, /* read the configuration file name, like -c FILE */
@@ -498,26 +553,48 @@ struct kp_apt_item {
 	char *value; /* KP_APT_ITEM_SET: its value; else NULL */
 };
 
-/** A list of items; { NULL, 0 } is empty. Owns its strings. */
+/* A list of items; { NULL, 0 } is empty. Owns its strings. */
 struct kp_apt_config {
 	struct kp_apt_item *items;
 	size_t n;
 };
 
+/* Append a copy of one item (value NULL for a file). Returns 0 or -ENOMEM. */
 int kp_apt_config_push(struct kp_apt_config *config,
                        enum kp_apt_item_kind kind, const char *name,
                        const char *value);
+/* Free the items; the list is empty again. */
 void kp_apt_config_free(struct kp_apt_config *config);
+/*
+ * Append the items that point apt at the system at root (absolute; NULL,
+ * "" or "/" for this one, which needs none). Returns 0 or -ENOMEM.
+ */
 int kp_apt_config_root(struct kp_apt_config *config, const char *root);
+/*
+ * Append the guard: the items that keep `apt-get remove` to what it is
+ * given (no autoremove). Returns 0 or -ENOMEM.
+ */
 int kp_apt_config_guard(struct kp_apt_config *config);
+/*
+ * What the purge's apt-get applies after its configuration files, in
+ * order, into out (empty before; the caller frees it with
+ * kp_apt_config_free()): the root's items, the user's (may be NULL), the
+ * guard. Returns 0 or -ENOMEM (out is then empty).
+ */
 int kp_apt_config_for_purge(const char *root,
                             const struct kp_apt_config *user,
                             struct kp_apt_config *out);
+/*
+ * Tell the context what the caller's apt-get is given besides the root's
+ * items and the guard: the proof and the pre-flight then read apt's
+ * configuration as that apt-get does. user is copied. Returns 0, -EBUSY
+ * once apt was asked, or -ENOMEM.
+ */
 int kp_ctx_set_apt_config(struct kp_ctx *ctx,
                           const struct kp_apt_config *user,
                           struct kp_error *err);
 
-/** True once kp_plan_prove() succeeded on the plan. */
+/* True once kp_plan_prove() succeeded on the plan. */
 bool kp_plan_proved(const struct kp_plan *plan);
 
 /*
@@ -529,106 +606,8 @@ int kp_plan_write_json(const struct kp_plan *plan, FILE *out,
 /* Length of the valid UTF-8 character at s, or 0 (see plan-json.c). */
 size_t kp_utf8_len(const char *s);
 
-/* -------------------------------------------------------- configuration */
-
-/* The configuration file, relative to the system's root directory. */
-#define KP_CONFIG_NAME "purge-old-kernels.conf"
-
-#define KP_KEEP_MAX 1000u          /* more would never make a difference */
-#define KP_TIMEOUT_DEFAULT 300u    /* seconds to wait for apt's lock */
-#define KP_TIMEOUT_MAX 86400u
-#define KP_BOOT_WARN_DEFAULT 85u   /* /boot this full (percent) is news */
-
-/** Whether the apt hook and the periodic job purge, or only report. */
-enum kp_auto {
-	KP_AUTO_NO,  /* report what could be purged (the default) */
-	KP_AUTO_YES, /* purge it */
-};
-
-/** purge-old-kernels.conf(5), read; kp_config_init() gives the defaults. */
-struct kp_config {
-	unsigned keep;         /* KEEP */
-	bool keep_set;         /* KEEP was given */
-	char **protect;        /* PROTECT: releases, owned */
-	char **protect_where;  /* "FILE:LINE" of each, owned */
-	size_t n_protect;
-	enum kp_auto auto_purge; /* AUTO */
-	unsigned timeout;      /* TIMEOUT: seconds to wait for apt's lock */
-	unsigned boot_warn;    /* BOOT_WARN_PERCENT */
-	bool only_auto_installed; /* ONLY_AUTO_INSTALLED */
-	bool guard;            /* GUARD: the apt guard checks /boot (yes) */
-};
-
-void kp_config_init(struct kp_config *cfg);
-void kp_config_free(struct kp_config *cfg);
-int kp_config_read(const char *path, struct kp_config *cfg, kp_log_fn log,
-                   void *log_data, struct kp_error *err);
-int kp_config_read_stream(FILE *f, const char *name, struct kp_config *cfg,
-                          kp_log_fn log, void *log_data,
-                          struct kp_error *err);
-
-/* ------------------------------------------------- change detection */
-
-#define KP_HASH_INIT 0xcbf29ce484222325ULL
-unsigned long long kp_hash(unsigned long long h, const void *data,
-                           size_t len);
-int kp_db_stamp(const char *root, unsigned long long *out,
-                struct kp_error *err);
-int kp_kernel_fingerprint(const char *root, unsigned long long *out,
-                          struct kp_error *err);
-
-/* ------------------------------------------------------------- summary */
-
-/* Under the root directory: the state file and node_exporter's file. */
-#define KP_STATE_DIR "/run/purge-old-kernels"
-#define KP_STATE_FILE KP_STATE_DIR "/status"
-#define KP_PROMETHEUS_DIR "/var/lib/prometheus/node-exporter"
-#define KP_PROMETHEUS_FILE KP_PROMETHEUS_DIR "/purge_old_kernels.prom"
-
-enum kp_last_run {
-	KP_LAST_RUN_NONE,   /* no periodic job ran since boot */
-	KP_LAST_RUN_OK,
-	KP_LAST_RUN_FAILED,
-};
-
-/*
- * What a plan comes to, kept in the state file for the cheap readers (the
- * apt hook, the Byobu status) and exported to node_exporter.
- */
-struct kp_summary {
-	unsigned installed;        /* releases with packages installed */
-	unsigned purgeable;        /* releases the plan purges */
-	unsigned purgeable_packages;
-	unsigned long long purgeable_bytes;      /* what they free (size_kib) */
-	unsigned long long purgeable_boot_bytes; /* what goes from /boot */
-	struct kp_boot_space boot;
-	/* What the plan was made from (kp_db_stamp(), kp_kernel_fingerprint()
-	 * and the caller's hash of the options). */
-	unsigned long long stamp, kernels, policy;
-	/* What the apt hook last spoke about, or found nothing in (its hash
-	 * of kernels, policy and configuration; 0: nothing yet): kept apart
-	 * from the above, which any run refreshes. */
-	unsigned long long announced;
-	/* The last periodic job (--auto), carried over by the other runs. */
-	enum kp_last_run last_run;
-	unsigned last_run_purged;  /* releases */
-	unsigned long long last_run_freed_bytes;
-	unsigned long long last_run_freed_boot_bytes;
-};
-
-void kp_summary_init(struct kp_summary *s);
-void kp_summary_from_plan(struct kp_summary *s, const struct kp_plan *plan);
-int kp_summary_format(const struct kp_summary *s, char *buf, size_t size);
-int kp_summary_parse(const char *text, struct kp_summary *s);
-int kp_summary_load(const char *root, struct kp_summary *s,
-                    struct kp_error *err);
-int kp_summary_save(const char *root, const struct kp_summary *s,
-                    struct kp_error *err);
-int kp_summary_can_save(const char *root, struct kp_error *err);
-int kp_summary_write_prometheus(const struct kp_summary *s, FILE *out);
-int kp_summary_export_prometheus(const char *root,
-                                 const struct kp_summary *s,
-                                 struct kp_error *err);
+/* Keeping more newest versions than this never makes a difference. */
+#define KP_KEEP_MAX 1000u
 
 /*
  * The filesystem holding ROOT/boot: fills size and used (not freed) and

@@ -1,6 +1,8 @@
 ## libkpurge: static, like libdpkg it links. Everything but asking apt.
 lib_LIBRARIES += lib/libkpurge.a
-include_HEADERS = lib/kpurge.h
+## kpurge.h: the planning core; kpurge-app.h: the application layer
+## (configuration file, change detection, state file, metrics).
+include_HEADERS = lib/kpurge.h lib/kpurge-app.h
 pkgconfig_DATA = lib/kpurge.pc
 
 KP_APT_MODULE_NAME = kpurge-apt.so
@@ -10,10 +12,12 @@ lib_libkpurge_a_CPPFLAGS = $(AM_CPPFLAGS) $(LIBDPKG_CFLAGS) -DLIBDPKG_VOLATILE_A
 	-DKP_APT_MODULE_NAME='"$(KP_APT_MODULE_NAME)"' -DKP_BINDIR='"$(bindir)"'
 lib_libkpurge_a_SOURCES = \
 	lib/kpurge.h \
+	lib/kpurge-app.h \
 	lib/kpurge-private.h \
 	lib/error.c \
 	lib/version.c \
 	lib/names.c \
+	lib/enums.c \
 	lib/dpkg-db.c \
 	lib/plan.c \
 	lib/plan-json.c \

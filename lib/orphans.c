@@ -853,23 +853,6 @@ kp_plan_orphans_searched(const struct kp_plan *plan)
 	return plan->orphans != NULL;
 }
 
-/** "removable", "not-roots", ...: a static string. */
-const char *
-kp_orphan_refusal_name(enum kp_orphan_refusal refusal)
-{
-	static const char *const names[] = {
-		[KP_ORPHAN_REMOVABLE] = "removable",
-		[KP_ORPHAN_NOT_ROOTS] = "not-roots",
-		[KP_ORPHAN_WRITABLE] = "writable-by-others",
-		[KP_ORPHAN_OTHER_FILESYSTEM] = "other-filesystem",
-		[KP_ORPHAN_UNREADABLE] = "unreadable",
-	};
-
-	if ((size_t)refusal >= KP_ARRAY_SIZE(names))
-		return "unknown";
-	return names[refusal];
-}
-
 /**
  * Remove orphan i of the plan (it must be KP_ORPHAN_REMOVABLE), checking
  * everything again: the same file or directory, root's, through no

@@ -1,5 +1,5 @@
 /*
- * libkpurge - names of the plan's enums and the plan as JSON.
+ * libkpurge - the plan as JSON.
  *
  * The JSON document is a stable interface for fleet tools: fields are only
  * ever added. Its "format" member is bumped on an incompatible change.
@@ -12,97 +12,6 @@
 #include "kpurge-private.h"
 
 #define KP_JSON_FORMAT 1
-
-const char *
-kp_action_name(enum kp_action action)
-{
-	return action == KP_PURGE ? "purge" : "keep";
-}
-
-const char *
-kp_reason_name(enum kp_reason reason)
-{
-	static const char *const names[] = {
-		[KP_REASON_RUNNING] = "running",
-		[KP_REASON_NEWEST] = "newest",
-		[KP_REASON_LATEST] = "latest",
-		[KP_REASON_HELD] = "held",
-		[KP_REASON_PROTECTED] = "protected",
-		[KP_REASON_NEWER_INCOMPLETE] = "newer-incomplete",
-		[KP_REASON_NEEDED] = "needed",
-		[KP_REASON_SHARED_KEPT] = "shared-kept",
-		[KP_REASON_NEXT_BOOT] = "next-boot",
-		[KP_REASON_OLD] = "old",
-		[KP_REASON_CONFIG_ONLY] = "config-only",
-		[KP_REASON_NO_IMAGE] = "no-image",
-		[KP_REASON_SHARED_UNUSED] = "shared-unused",
-		[KP_REASON_APT_NEVER_AUTOREMOVE] = "apt-never-autoremove",
-		[KP_REASON_MANUALLY_INSTALLED] = "manually-installed",
-	};
-
-	if ((size_t)reason >= KP_ARRAY_SIZE(names) || names[reason] == NULL)
-		return "unknown";
-	return names[reason];
-}
-
-const char *
-kp_install_mark_name(enum kp_install_mark mark)
-{
-	switch (mark) {
-	case KP_MARK_AUTO:
-		return "auto";
-	case KP_MARK_MANUAL:
-		return "manual";
-	case KP_MARK_UNKNOWN:
-		break;
-	}
-	return NULL;
-}
-
-const char *
-kp_apt_verdict_name(enum kp_apt_verdict verdict)
-{
-	static const char *const names[] = {
-		[KP_APT_VERDICT_PROTECTED] = "protected",
-		[KP_APT_VERDICT_WOULD_REMOVE] = "would-remove",
-		[KP_APT_VERDICT_PARTIAL] = "partial",
-		[KP_APT_VERDICT_NEVER] = "never",
-		[KP_APT_VERDICT_NEEDED] = "needed",
-		[KP_APT_VERDICT_NONE] = "none",
-	};
-
-	if ((size_t)verdict >= KP_ARRAY_SIZE(names))
-		return NULL;
-	return names[verdict];
-}
-
-const char *
-kp_state_name(enum kp_state state)
-{
-	switch (state) {
-	case KP_STATE_INSTALLED:
-		return "installed";
-	case KP_STATE_CONFIG_FILES:
-		return "config-files";
-	case KP_STATE_BROKEN:
-		return "broken";
-	}
-	return "unknown";
-}
-
-const char *
-kp_release_state_name(enum kp_release_state state)
-{
-	switch (state) {
-	case KP_RELEASE_COMPLETE:
-		return "complete";
-	case KP_RELEASE_INCOMPLETE:
-		return "incomplete";
-	case KP_RELEASE_CONFIG_ONLY:
-		return "config-files";
-	}
-	return "unknown";
-}
 
 /* Is c a UTF-8 continuation byte (10xxxxxx)? */
 static bool
@@ -198,6 +107,16 @@ json_key(FILE *out, const char *key, const char *value, bool last)
 	fputs(last ? "" : ", ", out);
 }
 
+/* The facts behind the reason: null where they do not apply. */
+static void
+write_cause(FILE *out, const struct kp_cause *c, bool last)
+{
+	json_key(out, "held_by", c->held_by, false);
+	json_key(out, "needed_by", c->needed_by, false);
+	json_key(out, "depends_on", c->depends_on, false);
+	json_key(out, "apt_installs", c->apt_installs, last);
+}
+
 /* A string, or null for NULL. */
 static void
 json_key_or_null(FILE *out, const char *key, const char *value)
@@ -226,7 +145,8 @@ write_package(FILE *out, const struct kp_package *p)
 	        p->apt_autoremoves ? "true" : "false");
 	json_key(out, "action", kp_action_name(p->action), false);
 	json_key(out, "reason", kp_reason_name(p->reason), false);
-	json_key(out, "why", p->why, true);
+	json_key(out, "why", p->why, false);
+	write_cause(out, &p->cause, true);
 	fputc('}', out);
 }
 
@@ -252,6 +172,7 @@ write_release(FILE *out, const struct kp_release *r)
 	json_key(out, "action", kp_action_name(r->action), false);
 	json_key(out, "reason", kp_reason_name(r->reason), false);
 	json_key(out, "why", r->why, false);
+	write_cause(out, &r->cause, false);
 	fputs("\"packages\": [", out);
 	for (i = 0; i < r->n_packages; i++) {
 		json_str(out, r->packages[i]->name);

@@ -32,18 +32,15 @@ in_purge(const struct kp_plan *plan, const char *name)
 static int
 keep_cause(struct kp_plan *plan, const struct kp_apt_change *c, bool install)
 {
-	char why[512];
+	struct kp_cause why = {
+		.needed_by = install ? c->dependent : c->package,
+		.apt_installs = install ? c->package : NULL,
+	};
 	int r;
 
 	if (c->cause == NULL || !in_purge(plan, c->cause))
 		return 0;
-	if (install)
-		snprintf(why, sizeof(why), "%s depends on it (apt would install %s)",
-		         c->dependent ? c->dependent : "an installed package",
-		         c->package);
-	else
-		snprintf(why, sizeof(why), "needed by %s", c->package);
-	r = kp__plan_keep_needed(plan, c->cause, why);
+	r = kp__plan_keep_needed(plan, c->cause, &why);
 	return r < 0 ? r : 1;
 }
 
@@ -213,89 +210,3 @@ kp_plan_prove(struct kp_ctx *ctx, struct kp_plan *plan, struct kp_error *err)
 	return 0;
 }
 
-/* Append the record of an interrupted dpkg to the n records in *v. */
-static int
-add_interrupted(struct kp_problem **v, int n, struct kp_error *err)
-{
-	struct kp_problem *grown = realloc(*v, (size_t)(n + 1) * sizeof(**v));
-
-	if (grown == NULL)
-		return kp__error_set(err, -ENOMEM, "out of memory");
-	*v = grown;
-	grown[n].kind = KP_PROBLEM_INTERRUPTED;
-	grown[n].package = NULL;
-	grown[n].text = strdup("dpkg was interrupted: its updates journal is "
-	                       "not empty");
-	if (grown[n].text == NULL)
-		return kp__error_set(err, -ENOMEM, "out of memory");
-	return n + 1;
-}
-
-/**
- * What apt and dpkg find wrong with the system of ctx now: an interrupted
- * dpkg, unmet dependencies, packages dpkg left half-done. Stores an array
- * of records (free with kp_problems_free(); NULL when there are none) in
- * *problems and returns their number, or a negative code with err.
- */
-int
-kp_ctx_problems(struct kp_ctx *ctx, struct kp_problem **problems,
-                struct kp_error *err)
-{
-	struct kp_apt *apt;
-	struct kp_problem *v = NULL;
-	int n, r;
-
-	*problems = NULL;
-	apt = kp__ctx_apt(ctx, err);
-	if (apt == NULL)
-		return err && err->code ? err->code : -EIO;
-	n = kp_apt_problems(apt, &v, err);
-	if (n < 0)
-		return n;
-	if (kp_ctx_dpkg_interrupted(ctx)) {
-		r = add_interrupted(&v, n, err);
-		if (r < 0) {
-			kp_apt_problems_free(v, (size_t)n);
-			return r;
-		}
-		n = r;
-	}
-	*problems = v;
-	return n;
-}
-
-/** Free n records from kp_ctx_problems(); NULL is fine. */
-void
-kp_problems_free(struct kp_problem *problems, size_t n)
-{
-	kp_apt_problems_free(problems, n);
-}
-
-/** The kind as one word ("unmet", "half-configured" ...), for logs. */
-const char *
-kp_problem_kind_name(enum kp_problem_kind kind)
-{
-	static const char *const names[] = {
-		[KP_PROBLEM_UNMET] = "unmet",
-		[KP_PROBLEM_HALF_CONFIGURED] = "half-configured",
-		[KP_PROBLEM_HALF_INSTALLED] = "half-installed",
-		[KP_PROBLEM_UNPACKED] = "unpacked",
-		[KP_PROBLEM_TRIGGERS] = "triggers-pending",
-		[KP_PROBLEM_REINSTREQ] = "reinstall-required",
-		[KP_PROBLEM_INTERRUPTED] = "dpkg-interrupted",
-	};
-
-	if ((size_t)kind >= KP_ARRAY_SIZE(names) || names[kind] == NULL)
-		return "unknown";
-	return names[kind];
-}
-
-/**
- * Is this work dpkg left undone, which only dpkg finishes? An unmet
- * dependency, or a package to reinstall (apt-get fetches it), is apt's.
- */
-bool
-kp_problem_is_dpkg_work(enum kp_problem_kind kind)
-{
-	return kind != KP_PROBLEM_UNMET && kind != KP_PROBLEM_REINSTREQ;
-}

@@ -257,6 +257,70 @@ decide(struct kp_plan *plan, struct kp_release *rel, enum kp_action action,
 	rel->action = action;
 	rel->reason = reason;
 	rel->why = why;
+	rel->cause = (struct kp_cause){ NULL };
+}
+
+static void
+decide_package(struct kp_package *pkg, enum kp_action action,
+               enum kp_reason reason, const char *why)
+{
+	pkg->action = action;
+	pkg->reason = reason;
+	pkg->why = why;
+	pkg->cause = (struct kp_cause){ NULL };
+}
+
+/* A copy of cause whose strings the plan owns (NULL where out of memory). */
+static struct kp_cause
+own_cause(struct kp_plan *plan, const struct kp_cause *cause)
+{
+	struct kp_cause c = { NULL };
+
+	if (cause->held_by != NULL)
+		c.held_by = plan_strdup(plan, cause->held_by);
+	if (cause->needed_by != NULL)
+		c.needed_by = plan_strdup(plan, cause->needed_by);
+	if (cause->depends_on != NULL)
+		c.depends_on = plan_strdup(plan, cause->depends_on);
+	if (cause->apt_installs != NULL)
+		c.apt_installs = plan_strdup(plan, cause->apt_installs);
+	return c;
+}
+
+/*
+ * The library's words for a held or needed cause (the why of the JSON
+ * document; callers word the same facts themselves from the cause).
+ */
+static const char *
+cause_why(struct kp_plan *plan, enum kp_reason reason,
+          const struct kp_cause *c, bool flavourless)
+{
+	const char *why = NULL;
+
+	if (reason == KP_REASON_HELD)
+		return flavourless || c->held_by == NULL ? "on hold" :
+		       plan_printf(plan, "%s is on hold", c->held_by);
+	if (c->apt_installs != NULL)
+		why = plan_printf(plan, "%s depends on it (apt would install %s)",
+		                  c->needed_by ? c->needed_by : "an installed package",
+		                  c->apt_installs);
+	else if (c->needed_by != NULL && c->depends_on != NULL)
+		why = plan_printf(plan, "needed by %s (depends on %s)",
+		                  c->needed_by, c->depends_on);
+	else if (c->needed_by != NULL)
+		why = plan_printf(plan, "needed by %s", c->needed_by);
+	return why != NULL ? why : "needed by another package";
+}
+
+/* Keep rel for a held package of it. */
+static void
+decide_held(struct kp_plan *plan, struct kp_release *rel, const char *held_pkg)
+{
+	struct kp_cause c = { .held_by = plan_strdup(plan, held_pkg) };
+
+	decide(plan, rel, KP_KEEP, KP_REASON_HELD,
+	       cause_why(plan, KP_REASON_HELD, &c, false));
+	rel->cause = c;
 }
 
 /* Rank complete releases by version: flavours of one ABI share a rank. */
@@ -290,8 +354,7 @@ decide_release(struct kp_plan *plan, struct kp_release *rel,
 	if (rel->running)
 		decide(plan, rel, KP_KEEP, KP_REASON_RUNNING, "the running kernel");
 	else if (held_pkg != NULL)
-		decide(plan, rel, KP_KEEP, KP_REASON_HELD,
-		       plan_printf(plan, "%s is on hold", held_pkg));
+		decide_held(plan, rel, held_pkg);
 	else if (is_protected(opts, rel))
 		decide(plan, rel, KP_KEEP, KP_REASON_PROTECTED, "protected");
 	else if (rel->rank == 1)
@@ -433,15 +496,6 @@ abi_has_release(const struct kp_plan *plan, const char *abi)
 	return false;
 }
 
-static void
-decide_package(struct kp_package *pkg, enum kp_action action,
-               enum kp_reason reason, const char *why)
-{
-	pkg->action = action;
-	pkg->reason = reason;
-	pkg->why = why;
-}
-
 /*
  * A flavour-less package stays while a kept, installed release uses it
  * (depends on it); one no installed kernel package depends on stays while
@@ -456,9 +510,10 @@ decide_shared(struct kp_plan *plan, struct kp_package *pkg)
 	const struct kp__shared_use *use = find_use(plan, pkg->name);
 	const struct kp_release *user = kept_user(plan, use);
 
-	if (pkg->held)
+	if (pkg->held) {
 		decide_package(pkg, KP_KEEP, KP_REASON_HELD, "on hold");
-	else if (user != NULL)
+		pkg->cause.held_by = pkg->name;
+	} else if (user != NULL)
 		decide_package(pkg, KP_KEEP, KP_REASON_SHARED_KEPT,
 		               plan_printf(plan, "used by the kept release %s",
 		                           user->name));
@@ -629,7 +684,11 @@ shared_decided(const struct kp_package *pkg)
 	return pkg->reason == KP_REASON_NEEDED || pkg->reason == KP_REASON_PROTECTED;
 }
 
-/* Give every package its release's decision, or its own if flavour-less. */
+/*
+ * Give every package its release's decision, or its own if flavour-less:
+ * while planning and again after a change (plan->release_of follows the
+ * packages when link_packages() sorts them).
+ */
 static void
 apply_decisions(struct kp_plan *plan)
 {
@@ -637,22 +696,42 @@ apply_decisions(struct kp_plan *plan)
 
 	for (i = 0; i < plan->n_packages; i++) {
 		struct kp_package *pkg = &plan->packages[i];
-		long r = plan->release_of[i];
+		const struct kp_release *rel;
 
-		if (r < 0) {
+		if (plan->release_of[i] < 0) {
 			pkg->release = NULL;
 			if (!shared_decided(pkg))
 				decide_shared(plan, pkg);
 			continue;
 		}
-		pkg->release = plan->releases[r].name;
-		pkg->action = plan->releases[r].action;
-		pkg->reason = plan->releases[r].reason;
-		pkg->why = plan->releases[r].why;
+		rel = &plan->releases[plan->release_of[i]];
+		pkg->release = rel->name;
+		decide_package(pkg, rel->action, rel->reason, rel->why);
+		pkg->cause = rel->cause;
 	}
 }
 
 /* -------------------------------------------------- dependency fixpoint */
+
+/*
+ * Keep the release of package k, or k itself if flavour-less, for what
+ * needs it (cause: owned by the plan), and give the packages the decision.
+ */
+static void
+keep_for(struct kp_plan *plan, size_t k, const struct kp_cause *cause)
+{
+	long r = plan->release_of[k];
+	const char *why = cause_why(plan, KP_REASON_NEEDED, cause, r < 0);
+
+	if (r >= 0) {
+		decide(plan, &plan->releases[r], KP_KEEP, KP_REASON_NEEDED, why);
+		plan->releases[r].cause = *cause;
+	} else {
+		decide_package(&plan->packages[k], KP_KEEP, KP_REASON_NEEDED, why);
+		plan->packages[k].cause = *cause;
+	}
+	apply_decisions(plan);
+}
 
 static bool
 package_purged(size_t i, void *data)
@@ -675,20 +754,14 @@ keep_needed(struct kp_plan *plan, struct kp_ctx *ctx)
 
 	while ((i = kp__ctx_find_broken_dependency(ctx, package_purged, plan,
 	                                           &dependent)) >= 0) {
-		struct kp_package *pkg = &plan->packages[i];
-		const char *why = plan_printf(plan, "needed by %s (depends on %s)",
-		                              dependent, pkg->name);
+		struct kp_cause c = {
+			.needed_by = plan_strdup(plan, dependent),
+			.depends_on = plan->packages[i].name,
+		};
 
-		kp__log(ctx, KP_LOG_DEBUG, "keeping %s: %s", pkg->name, why);
-		if (plan->release_of[i] >= 0)
-			decide(plan, &plan->releases[plan->release_of[i]], KP_KEEP,
-			       KP_REASON_NEEDED, why ? why : "needed by another package");
-		else {
-			pkg->action = KP_KEEP;
-			pkg->reason = KP_REASON_NEEDED;
-			pkg->why = why ? why : "needed by another package";
-		}
-		apply_decisions(plan);
+		keep_for(plan, (size_t)i, &c);
+		kp__log(ctx, KP_LOG_DEBUG, "keeping %s: %s", plan->packages[i].name,
+		        plan->packages[i].why);
 	}
 }
 
@@ -707,7 +780,6 @@ list_purge(struct kp_plan *plan)
 
 	free(plan->purge);
 	plan->n_purge = 0;
-	plan->purge_kib = 0;
 	plan->purge = calloc(plan->n_packages ? plan->n_packages : 1,
 	                     sizeof(*plan->purge));
 	if (plan->purge == NULL)
@@ -716,8 +788,6 @@ list_purge(struct kp_plan *plan)
 		if (plan->packages[i].action != KP_PURGE)
 			continue;
 		plan->purge[plan->n_purge++] = plan->packages[i].name;
-		plan->purge_kib = kp__size_add(plan->purge_kib,
-		                               plan->packages[i].size_kib);
 	}
 	qsort(plan->purge, plan->n_purge, sizeof(*plan->purge), cmp_purge_names);
 	return 0;
@@ -752,6 +822,7 @@ link_packages(struct kp_plan *plan)
 	size_t n = plan->n_packages, i, r, k = 0;
 	size_t *order = malloc((n ? n : 1) * sizeof(*order));
 	struct kp_package *sorted = malloc((n ? n : 1) * sizeof(*sorted));
+	long *release_of = malloc((n ? n : 1) * sizeof(*release_of));
 
 	/*
 	 * An array of pointers: a pointer's size is meant. clang-tidy 14
@@ -760,9 +831,11 @@ link_packages(struct kp_plan *plan)
 	 */
 	/* NOLINTNEXTLINE(bugprone-sizeof-expression) */
 	plan->by_release = calloc(n ? n : 1, sizeof(*plan->by_release));
-	if (order == NULL || sorted == NULL || plan->by_release == NULL) {
+	if (order == NULL || sorted == NULL || release_of == NULL ||
+	    plan->by_release == NULL) {
 		free(order);
 		free(sorted);
+		free(release_of);
 		return -ENOMEM;
 	}
 	for (i = 0; i < n; i++)
@@ -772,6 +845,7 @@ link_packages(struct kp_plan *plan)
 		qsort_r(order, n, sizeof(*order), cmp_package_index, plan);
 	for (i = 0; i < n; i++) {
 		sorted[i] = plan->packages[order[i]];
+		release_of[i] = plan->release_of[order[i]];
 		plan->by_release[i] = &sorted[i];
 	}
 	for (r = 0; r < plan->n_releases; r++) {
@@ -784,45 +858,13 @@ link_packages(struct kp_plan *plan)
 	}
 	free(plan->packages);
 	plan->packages = sorted;
+	free(plan->release_of);
+	plan->release_of = release_of;
 	free(order);
 	return 0;
 }
 
 /* ------------------------------------------- changes after the build */
-
-/* Once built, releases point at their packages: copy their decisions. */
-static void
-reapply_decisions(struct kp_plan *plan)
-{
-	size_t r, j, i;
-
-	for (r = 0; r < plan->n_releases; r++) {
-		const struct kp_release *rel = &plan->releases[r];
-
-		for (j = 0; j < rel->n_packages; j++) {
-			struct kp_package *pkg = (struct kp_package *)rel->packages[j];
-
-			pkg->action = rel->action;
-			pkg->reason = rel->reason;
-			pkg->why = rel->why;
-		}
-	}
-	for (i = 0; i < plan->n_packages; i++)
-		if (plan->packages[i].release == NULL &&
-		    !shared_decided(&plan->packages[i]))
-			decide_shared(plan, &plan->packages[i]);
-}
-
-static struct kp_release *
-release_named(struct kp_plan *plan, const char *name)
-{
-	size_t r;
-
-	for (r = 0; r < plan->n_releases; r++)
-		if (strcmp(plan->releases[r].name, name) == 0)
-			return &plan->releases[r];
-	return NULL;
-}
 
 /** See kpurge-private.h. */
 const char *
@@ -831,46 +873,37 @@ kp__plan_strdup(struct kp_plan *plan, const char *s)
 	return plan_strdup(plan, s);
 }
 
-/* After a release or package changed to keep: its packages, /boot, purge. */
+/* After a release or package changed to keep: its packages, the purge,
+ * what it frees. */
 static int
 replan(struct kp_plan *plan)
 {
-	size_t i;
+	int r;
 
-	reapply_decisions(plan);
-	plan->boot.freed = 0;
-	for (i = 0; i < plan->n_releases; i++)
-		if (plan->releases[i].action == KP_PURGE)
-			plan->boot.freed += plan->releases[i].boot_bytes;
-	return list_purge(plan);
+	apply_decisions(plan);
+	r = list_purge(plan);
+	kp__plan_count_freed(plan);
+	return r;
 }
 
 /** See kpurge-private.h. */
 int
-kp__plan_keep_needed(struct kp_plan *plan, const char *package, const char *why)
+kp__plan_keep_needed(struct kp_plan *plan, const char *package,
+                     const struct kp_cause *cause)
 {
-	struct kp_package *pkg = NULL;
-	const char *owned = plan_strdup(plan, why);
+	struct kp_cause owned;
 	size_t i;
 
-	for (i = 0; i < plan->n_packages && pkg == NULL; i++)
+	for (i = 0; i < plan->n_packages; i++)
 		if (strcmp(plan->packages[i].name, package) == 0)
-			pkg = &plan->packages[i];
-	if (pkg == NULL || pkg->action != KP_PURGE)
+			break;
+	if (i == plan->n_packages || plan->packages[i].action != KP_PURGE)
 		return -ENOENT;
-	if (owned == NULL)
+	owned = own_cause(plan, cause);
+	if ((cause->needed_by != NULL && owned.needed_by == NULL) ||
+	    (cause->apt_installs != NULL && owned.apt_installs == NULL))
 		return -ENOMEM;
-	if (pkg->release != NULL) {
-		struct kp_release *rel = release_named(plan, pkg->release);
-
-		if (rel == NULL)
-			return -ENOENT;
-		decide(plan, rel, KP_KEEP, KP_REASON_NEEDED, owned);
-	} else {
-		pkg->action = KP_KEEP;
-		pkg->reason = KP_REASON_NEEDED;
-		pkg->why = owned;
-	}
+	keep_for(plan, i, &owned);
 	return replan(plan);
 }
 
@@ -895,17 +928,17 @@ check_options(const struct kp_plan_options *opts, bool running_installed,
 {
 	if (opts->keep > 0 || running_installed)
 		return 0;
-	if (opts->running == NULL)
-		return kp__error_set(err, -EINVAL,
-		                     "--keep=0 with no running kernel would leave "
-		                     "the newest kernel version alone, with nothing "
-		                     "to fall back on; name the kernel that runs "
-		                     "with --running=RELEASE (under --root none "
-		                     "does unless named), or use --keep=1 or more");
-	return kp__error_set(err, -EINVAL,
-	                     "--keep=0 keeps only the running kernel, and %s is "
-	                     "not installed on this system; use --keep=1 or more",
-	                     opts->running);
+	if (opts->running == NULL) {
+		kp__error_set(err, -EINVAL, "keeping no version besides the "
+		              "running kernel, with no running kernel, would leave "
+		              "the newest kernel version alone, with nothing to "
+		              "fall back on; keep 1 version or more");
+		return kp__error_cause(err, KP_CAUSE_KEEP_NOTHING_RUNS);
+	}
+	kp__error_set(err, -EINVAL, "keeping no version besides the running "
+	              "kernel keeps only %s, which is not installed on this "
+	              "system; keep 1 version or more", opts->running);
+	return kp__error_cause(err, KP_CAUSE_KEEP_RUNNING_ABSENT);
 }
 
 /* Is a flavour-less package of release's ABI in the (built) plan? */
@@ -1055,10 +1088,9 @@ protect_shared(struct kp_plan *plan, const struct kp_plan_options *opts)
 			if (plan->release_of[k] >= 0 || strcmp(pkg->abi, abi) != 0 ||
 			    pkg->held)
 				continue;
-			pkg->action = KP_KEEP;
-			pkg->reason = KP_REASON_PROTECTED;
-			pkg->why = plan_printf(plan, "of the protected release %s",
-			                       opts->protect[i]);
+			decide_package(pkg, KP_KEEP, KP_REASON_PROTECTED,
+			               plan_printf(plan, "of the protected release %s",
+			                           opts->protect[i]));
 		}
 	}
 }
@@ -1147,8 +1179,6 @@ kp_plan_new(struct kp_ctx *ctx, const struct kp_plan_options *opts,
 	if (plan == NULL)
 		return kp__error_set(err, -ENOMEM, "out of memory");
 	r = build(plan, ctx, opts, err);
-	free(plan->release_of);
-	plan->release_of = NULL;
 	if (r < 0) {
 		if (r == -ENOMEM)
 			kp__error_set(err, r, "out of memory computing the plan");

@@ -38,10 +38,11 @@ disk_bytes(const char *root, const char *path)
 	return (unsigned long long)st.st_blocks * 512u;
 }
 
+/* Whole KiB, rounded up (without wrapping near the top). */
 static unsigned long long
 kib_of(unsigned long long bytes)
 {
-	return (bytes + 1023u) / 1024u;
+	return bytes / 1024u + (bytes % 1024u != 0);
 }
 
 /* What one package's file list says about the space of its release. */
@@ -60,11 +61,11 @@ sum_listed_file(const char *root, const char *path, const char *modules,
 
 	if (bytes == 0)
 		return;
-	sums->left += bytes;
+	sums->left = kp__bytes_add(sums->left, bytes);
 	if (strncmp(path, "/boot/", 6) == 0)
-		sums->boot += bytes;
+		sums->boot = kp__bytes_add(sums->boot, bytes);
 	else if (modules[0] != '\0' && strncmp(path, modules, strlen(modules)) == 0)
-		sums->modules += bytes;
+		sums->modules = kp__bytes_add(sums->modules, bytes);
 }
 
 /* Read package's file list into sums (all zero when it cannot be read). */
@@ -118,7 +119,7 @@ initrd_bytes(const char *root, const char *release)
 	for (i = 0; i < KP_ARRAY_SIZE(suffixes); i++) {
 		if ((size_t)snprintf(path, sizeof(path), "/boot/initrd.img-%s%s",
 		                     release, suffixes[i]) < sizeof(path))
-			sum += disk_bytes(root, path);
+			sum = kp__bytes_add(sum, disk_bytes(root, path));
 	}
 	return sum;
 }
@@ -143,7 +144,7 @@ modules_files_bytes(const char *root, const char *release)
 			continue;
 		if ((size_t)snprintf(path, sizeof(path), "/lib/modules/%s/%s",
 		                     release, d->d_name) < sizeof(path))
-			sum += disk_bytes(root, path);
+			sum = kp__bytes_add(sum, disk_bytes(root, path));
 	}
 	closedir(dp);
 	return sum;
@@ -184,14 +185,14 @@ measure_release(struct kp_plan *plan, struct kp_release *rel,
 		if (!list_matters(pkg))
 			continue;
 		read_file_list(root, admindir, pkg, &sums);
-		rel->boot_bytes += sums.boot;
-		owned_modules += sums.modules;
+		rel->boot_bytes = kp__bytes_add(rel->boot_bytes, sums.boot);
+		owned_modules = kp__bytes_add(owned_modules, sums.modules);
 		if (pkg->state == KP_STATE_CONFIG_FILES)
 			pkg->size_kib = kib_of(sums.left);
 	}
 	modules = modules_files_bytes(root, rel->name);
 	if (modules > owned_modules)
-		unowned += modules - owned_modules;
+		unowned = kp__bytes_add(unowned, modules - owned_modules);
 	if (anchor != NULL)
 		anchor->size_kib = kp__size_add(anchor->size_kib, kib_of(unowned));
 	rel->size_kib = 0;
@@ -241,25 +242,33 @@ kp_boot_usage(const char *root, struct kp_boot_space *out)
 
 /** See kpurge-private.h. */
 void
-kp__plan_measure_boot(struct kp_plan *plan, const char *root,
-                      const char *admindir)
+kp__plan_count_freed(struct kp_plan *plan)
 {
 	size_t r, i;
 
-	measure_shared_leftovers(plan, root, admindir);
 	plan->boot.freed = 0;
-	for (r = 0; r < plan->n_releases; r++) {
-		struct kp_release *rel = &plan->releases[r];
-
-		measure_release(plan, rel, root, admindir);
-		if (rel->action == KP_PURGE)
-			plan->boot.freed += rel->boot_bytes;
-	}
+	for (r = 0; r < plan->n_releases; r++)
+		if (plan->releases[r].action == KP_PURGE)
+			plan->boot.freed = kp__bytes_add(plan->boot.freed,
+			                                 plan->releases[r].boot_bytes);
 	plan->purge_kib = 0;
 	for (i = 0; i < plan->n_packages; i++)
 		if (plan->packages[i].action == KP_PURGE)
 			plan->purge_kib = kp__size_add(plan->purge_kib,
 			                               plan->packages[i].size_kib);
+}
+
+/** See kpurge-private.h. */
+void
+kp__plan_measure_boot(struct kp_plan *plan, const char *root,
+                      const char *admindir)
+{
+	size_t r;
+
+	measure_shared_leftovers(plan, root, admindir);
+	for (r = 0; r < plan->n_releases; r++)
+		measure_release(plan, &plan->releases[r], root, admindir);
+	kp__plan_count_freed(plan);
 	kp_boot_usage(root, &plan->boot);
 }
 

@@ -27,6 +27,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "kpurge-app.h"
 #include "kpurge-private.h"
 #include "kpurge-trust.h"
 

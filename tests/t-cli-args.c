@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "apt-args.h"
+#include "kpurge-app.h"
 #include "kpurge.h"
 #include "options.h"
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "kpurge-app.h"
 #include "kpurge.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

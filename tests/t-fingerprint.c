@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "kpurge-app.h"
 #include "kpurge.h"
 
 static char root[64];

@@ -52,6 +52,7 @@
 
 #include "apt-shim.h"
 #include "gen-system.h"
+#include "kpurge-app.h"
 #include "kpurge.h"
 #include "kpurge-private.h"
 #include "statusdb.h"

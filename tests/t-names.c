@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "kpurge-app.h"
 #include "kpurge.h"
 #include "kpurge-private.h"
 

@@ -244,6 +244,10 @@ test_install_caused_by_purge_keeps_release(void **state)
 	assert_kept_needed(p->plan, R88, "linux-modules-nvidia-" R88
 	                   " depends on it (apt would install "
 	                   "linux-image-unsigned-" R88 ")");
+	assert_string_equal(release(p->plan, R88)->cause.needed_by,
+	                    "linux-modules-nvidia-" R88);
+	assert_string_equal(release(p->plan, R88)->cause.apt_installs,
+	                    "linux-image-unsigned-" R88);
 	assert_string_equal(purged_releases(p->plan), R91 " " R80);
 	/* What the purge frees no longer counts the release kept. */
 	assert_frees(p->plan, 4096 + 303104);
@@ -292,6 +296,8 @@ test_removals_revealed_one_per_round(void **state)
 	assert_int_equal(kp_plan_prove(p->ctx, p->plan, &p->err), 0);
 	assert_true(kp_plan_proved(p->plan));
 	assert_kept_needed(p->plan, R88, "needed by dkms-module-a");
+	assert_string_equal(release(p->plan, R88)->cause.needed_by, "dkms-module-a");
+	assert_null(release(p->plan, R88)->cause.apt_installs);
 	assert_kept_needed(p->plan, R91, "needed by dkms-module-b");
 	assert_string_equal(purged_releases(p->plan), R80);
 	assert_frees(p->plan, 4096);

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "kpurge.h"
+#include "kpurge-private.h" /* test_boot_freed_saturates: the plan's insides */
 #include "statusdb.h"
 
 #define U(abi, fl) \
@@ -500,6 +501,130 @@ test_boot_space(void **state)
 	sdb_root_free(root);
 }
 
+/* The plan's release name, and the one package of it named pkg. */
+static const struct kp_release *
+release_of_plan(const struct kp_plan *plan, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < kp_plan_n_releases(plan); i++)
+		if (strcmp(kp_plan_release(plan, i)->name, name) == 0)
+			return kp_plan_release(plan, i);
+	fail_msg("no release %s in the plan", name);
+	return NULL;
+}
+
+/*
+ * The facts behind "held" and "needed" are fields (the caller words them),
+ * the same in the releases, their packages and the JSON document.
+ */
+static void
+test_causes(void **state)
+{
+	static const struct sdb_pkg pkgs[] = {
+		U("6.8.0-31", "generic"), U("6.8.0-40", "generic"), U("6.8.0-45", "generic"),
+		{ "linux-image-6.8.0-35-generic", "h", NULL, NULL, NULL },
+		{ "linux-modules-6.8.0-35-generic", NULL, NULL, NULL, NULL },
+		{ "linux-headers-6.8.0-40", "h", NULL, NULL, NULL },
+		{ "linux-image-generic", NULL, "linux-image-6.8.0-31-generic", NULL, "6.8.0-31.31" },
+		{ NULL }
+	};
+	char *root = sdb_root_new(pkgs), *buf;
+	struct kp_plan *plan = plan_root(root, 1);
+	const struct kp_release *held, *needed, *old;
+	size_t i;
+
+	(void)state;
+	sdb_root_free(root);
+	held = release_of_plan(plan, "6.8.0-35-generic");
+	needed = release_of_plan(plan, "6.8.0-31-generic");
+	old = release_of_plan(plan, "6.8.0-40-generic");
+	assert_int_equal(held->reason, KP_REASON_HELD);
+	assert_string_equal(held->cause.held_by, "linux-image-6.8.0-35-generic");
+	assert_null(held->cause.needed_by);
+	assert_int_equal(needed->reason, KP_REASON_NEEDED);
+	assert_string_equal(needed->cause.needed_by, "linux-image-generic");
+	assert_string_equal(needed->cause.depends_on, "linux-image-6.8.0-31-generic");
+	assert_null(needed->cause.apt_installs);
+	assert_null(needed->cause.held_by);
+	assert_null(old->cause.held_by);
+	assert_null(old->cause.needed_by);
+	for (i = 0; i < held->n_packages; i++)
+		assert_string_equal(held->packages[i]->cause.held_by,
+		                    "linux-image-6.8.0-35-generic");
+	for (i = 0; i < kp_plan_n_packages(plan); i++) {
+		const struct kp_package *p = kp_plan_package(plan, i);
+
+		if (strcmp(p->name, "linux-headers-6.8.0-40") == 0)
+			assert_string_equal(p->cause.held_by, p->name);
+	}
+	buf = plan_json(plan);
+	assert_non_null(strstr(buf, "\"held_by\": \"linux-image-6.8.0-35-generic\""));
+	assert_non_null(strstr(buf, "\"held_by\": \"linux-headers-6.8.0-40\""));
+	assert_non_null(strstr(buf, "\"needed_by\": \"linux-image-generic\", "
+	                       "\"depends_on\": \"linux-image-6.8.0-31-generic\""));
+	assert_non_null(strstr(buf, "\"held_by\": null, \"needed_by\": null"));
+	free(buf);
+	kp_plan_free(plan);
+}
+
+/* Refusing --keep=0, the library names no option: the caller words it. */
+static void
+test_keep_zero_error_words(void **state)
+{
+	static const struct sdb_pkg pkgs[] = {
+		U("6.8.0-31", "generic"), U("6.8.0-45", "generic"), { NULL }
+	};
+	const char *runs[] = { NULL, "6.8.0-50-generic" };
+	char *root = sdb_root_new(pkgs);
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		struct kp_plan_options opts = { .keep = 0, .running = runs[i] };
+		struct kp_error err = { 0 };
+		struct kp_plan *plan = NULL;
+		struct kp_ctx *ctx = kp_ctx_new(root, NULL, NULL, &err);
+
+		assert_non_null(ctx);
+		assert_int_equal(kp_plan_new(ctx, &opts, &plan, &err), -EINVAL);
+		kp_ctx_free(ctx);
+		assert_null(strstr(err.message, "--"));
+		assert_int_equal(err.cause, i == 0 ? KP_CAUSE_KEEP_NOTHING_RUNS
+		                                   : KP_CAUSE_KEEP_RUNNING_ABSENT);
+	}
+	sdb_root_free(root);
+}
+
+/*
+ * What the purge frees under /boot saturates, recounted after a release is
+ * kept for a dependency too: two releases of more than half of 2^64 bytes
+ * each (no filesystem has them; the sum must still not wrap to nothing).
+ */
+static void
+test_boot_freed_saturates(void **state)
+{
+	static const struct sdb_pkg pkgs[] = {
+		U("5.15.0-70", "generic"), U("5.15.0-88", "generic"),
+		U("5.15.0-91", "generic"), U("5.15.0-101", "generic"), { NULL }
+	};
+	char *root = sdb_root_new(pkgs);
+	struct kp_plan *plan = plan_root(root, 1);
+	struct kp_boot_space b;
+	struct kp_cause cause = { .needed_by = "acme" };
+
+	(void)state;
+	sdb_root_free(root);
+	assert_int_equal(kp_plan_n_releases(plan), 4);
+	plan->releases[1].boot_bytes = ~0ULL / 2 + 1; /* 5.15.0-91 */
+	plan->releases[2].boot_bytes = ~0ULL / 2 + 1; /* 5.15.0-88 */
+	assert_int_equal(kp__plan_keep_needed(plan, "linux-image-5.15.0-70-generic",
+	                                      &cause), 0);
+	kp_plan_boot_space(plan, &b);
+	assert_true(b.freed == ~0ULL);
+	kp_plan_free(plan);
+}
+
 /* A custom release "6.7.1-dbgsym" is known by the kernel its image ships. */
 static void
 test_custom_dbgsym_release(void **state)
@@ -579,7 +704,7 @@ test_json_not_utf8(void **state)
 int
 main(void)
 {
-	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 7];
+	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 10];
 	size_t i, n = sizeof(cases) / sizeof(cases[0]);
 
 	for (i = 0; i < n; i++) {
@@ -591,6 +716,9 @@ main(void)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_protect_matches);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_sizes_saturate);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_boot_space);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_boot_freed_saturates);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_causes);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_keep_zero_error_words);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_custom_dbgsym_release);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_debug_symbols_beside_dbg_headers);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_json_not_utf8);

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kpurge-app.h"
 #include "kpurge.h"
 
 #define REQUIRE(cond) \

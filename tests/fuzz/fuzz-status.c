@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "kpurge-app.h"
 #include "kpurge.h"
 
 #define REQUIRE(cond) \

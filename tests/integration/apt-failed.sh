@@ -61,6 +61,18 @@ nothing_purged "busy lock"
 assert_contains "$err" "DPkg::Lock::Timeout=SECONDS" "suggests waiting with -o DPkg::Lock::Timeout"
 unchanged "busy lock"
 
+section "APT::Get::Simulate \"true\" in apt's configuration: apt-get exits 0, removes nothing; not 'Purged'"
+saved_config=$(cat "$APT_CONFIG")
+printf 'APT::Get::Simulate "true";\n' >>"$APT_CONFIG"
+sum=$(status_sum)
+run pok "$@" -y
+printf '%s\n' "$saved_config" >"$APT_CONFIG"
+assert_eq 0 "$rc" "exit 0, apt-get's status: simulating is what apt was configured to do"
+assert_contains "$err" "apt-get removed nothing: it only simulated (APT::Get::Simulate in apt's configuration" "says apt-get removed nothing, and the likely why"
+nothing_purged "APT::Get::Simulate"
+assert_not_contains "$out" "Purged " "no 'Purged' summary"
+unchanged "APT::Get::Simulate"
+
 section "the pre-flight: an unmet dependency on trigger-tools is apt-get's to repair"
 want_other acme-dkms 1.0 depends="trigger-tools"
 dpkg_install_broken() {
