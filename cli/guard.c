@@ -148,9 +148,11 @@ pax_path(const char *data, size_t len, char *name, size_t size)
 		unsigned long n = strtoul(data + at, &end, 10);
 		const char *kv = end + 1;
 
-		if (n == 0 || at + n > len || *end != ' ')
+		/* "N key=value\n": N counts it all, so it is never negative
+		 * (strtoul() takes "-6" too) nor past the data: else a loop. */
+		if (*end != ' ' || n > len - at || kv >= data + at + n)
 			return;
-		if (strncmp(kv, "path=", 5) == 0)
+		if (strncmp(kv, "path=", 5) == 0 && kv + 5 <= data + at + n - 1)
 			snprintf(name, size, "%.*s", (int)(data + at + n - 1 -
 			         (kv + 5)), kv + 5);
 		at += n;
@@ -260,6 +262,22 @@ spawn_dpkg_deb(const char *deb, FILE **out)
 	return pid;
 }
 
+/* Is path (through symbolic links) a regular file? Opened without
+ * waiting: opening a FIFO for reading blocks until a writer comes. */
+static bool
+regular_file(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	bool ok;
+
+	if (fd < 0)
+		return true; /* dpkg-deb says why it cannot read it */
+	ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	close(fd);
+	return ok;
+}
+
 /*
  * The bytes the files under /boot of the package in deb take, each
  * rounded up to block. Returns 0, or -1 with why in err.
@@ -270,9 +288,15 @@ deb_boot_bytes(const char *deb, unsigned long long block,
 {
 	struct tar_state t = { "", block, 0 };
 	FILE *f = NULL;
-	pid_t pid = spawn_dpkg_deb(deb, &f);
+	pid_t pid;
 	int r, status;
 
+	/* A FIFO (or a device) would block dpkg-deb, and apt with it. */
+	if (!regular_file(deb)) {
+		snprintf(err, err_size, "%s is not a regular file", deb);
+		return -1;
+	}
+	pid = spawn_dpkg_deb(deb, &f);
 	if (pid < 0) {
 		snprintf(err, err_size, "cannot run dpkg-deb: %s",
 		         strerror(errno));
@@ -366,10 +390,10 @@ admindir(const struct cli_options *opts, const struct cli_guard_input *in,
 		         opts->root ? opts->root : "");
 }
 
-/* What removing the installed kernel package a frees under /boot. */
+/* The bytes the installed package of a has under /boot, by its list. */
 static unsigned long long
-removal_frees(const struct cli_options *opts, const char *admin,
-              const struct cli_guard_action *a, const struct kp_name *name)
+installed_boot_bytes(const struct cli_options *opts, const char *admin,
+                     const struct cli_guard_action *a)
 {
 	const char *root = opts->root ? opts->root : "";
 	char path[PATH_MAX * 2], *line = NULL;
@@ -395,12 +419,56 @@ removal_frees(const struct cli_options *opts, const char *admin,
 	free(line);
 	if (f != NULL)
 		fclose(f);
-	if (name->kind == KP_KIND_IMAGE && name->release[0] != '\0') {
-		snprintf(path, sizeof(path), "%s/boot/initrd.img-%s", root,
-		         name->release);
-		freed += disk_bytes(path);
-	}
 	return freed;
+}
+
+/* The initrd of name's release in /boot now, on disk; 0 if none. */
+static unsigned long long
+initrd_now(const struct cli_options *opts, const struct kp_name *name)
+{
+	char path[PATH_MAX + 64];
+
+	if (name->kind != KP_KIND_IMAGE || name->release[0] == '\0')
+		return 0;
+	snprintf(path, sizeof(path), "%s/boot/initrd.img-%s",
+	         opts->root ? opts->root : "", name->release);
+	return disk_bytes(path);
+}
+
+/* What removing the installed kernel package a frees under /boot. */
+static unsigned long long
+removal_frees(const struct cli_options *opts, const char *admin,
+              const struct cli_guard_action *a, const struct kp_name *name)
+{
+	return installed_boot_bytes(opts, admin, a) + initrd_now(opts, name);
+}
+
+/*
+ * What unpacking and configuring a kernel package with files bytes under
+ * /boot needs there at its peak, and what it keeps after. A new package:
+ * its files and, for an image, a new initrd. The same package upgraded
+ * in place (a Debian point release): dpkg writes the new files beside the
+ * old ones (the peak), then they replace them; the initrd is written anew
+ * beside the old one: only the growth is kept.
+ */
+static void
+install_needs(const struct cli_options *opts, const char *admin,
+              const struct cli_guard_action *a, const struct kp_name *name,
+              unsigned long long files, unsigned long long initrd,
+              unsigned long long *peak, unsigned long long *kept)
+{
+	unsigned long long old, grow;
+
+	if (name->kind != KP_KIND_IMAGE)
+		initrd = 0;
+	if (strcmp(a->old_version, "-") == 0) {
+		*peak = *kept = files + initrd;
+		return;
+	}
+	old = installed_boot_bytes(opts, admin, a);
+	grow = files > old ? files - old : 0;
+	*peak = files > grow + initrd ? files : grow + initrd;
+	*kept = grow + (initrd_now(opts, name) > 0 ? 0 : initrd);
 }
 
 /* -------------------------------------------------------- the run */
@@ -414,7 +482,7 @@ static int
 walk(const struct cli_options *opts, const struct cli_guard_input *in,
      const struct boot_fs *fs, struct tally *t, char *err, size_t err_size)
 {
-	unsigned long long initrd = largest_initrd(opts), bytes;
+	unsigned long long initrd = largest_initrd(opts), bytes, peak, kept;
 	char admin[PATH_MAX];
 	struct kp_name name;
 	size_t i;
@@ -444,15 +512,18 @@ walk(const struct cli_options *opts, const struct cli_guard_input *in,
 			         a->name);
 			return -1;
 		}
+		install_needs(opts, admin, a, &name, bytes, initrd, &peak, &kept);
 		t->files += bytes;
 		if (name.kind == KP_KIND_IMAGE) {
-			bytes += initrd;
 			t->initrds += initrd;
 			t->n_images++;
 		}
-		t->avail -= (long long)bytes;
-		if (t->avail < 0)
+		if ((long long)peak > t->avail) {
+			t->avail -= (long long)peak; /* -avail: what is missing */
 			t->stopped_at = a->name;
+		} else {
+			t->avail -= (long long)kept;
+		}
 	}
 	return 0;
 }

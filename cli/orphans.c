@@ -9,8 +9,12 @@
  */
 #include <config.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "orphans.h"
 
@@ -39,7 +43,7 @@ refusal_text(const struct kp_orphan *o, char *buf, size_t size)
 		snprintf(buf, size, "owned by uid %u, not root", o->uid);
 		return buf;
 	case KP_ORPHAN_WRITABLE:
-		return "writable by any user";
+		return "writable by a user other than root";
 	case KP_ORPHAN_OTHER_FILESYSTEM:
 		return "another filesystem is mounted in it";
 	case KP_ORPHAN_UNREADABLE:
@@ -112,16 +116,67 @@ cli_print_orphans_dry_run(FILE *out, const struct kp_plan *plan)
 		print_one(out, kp_plan_orphan(plan, i));
 }
 
-/* Look again, now that apt-get is done; 0 or CLI_EXIT_ERROR. */
+static void
+unlock_dpkg(int fds[2])
+{
+	size_t i;
+
+	for (i = 0; i < 2; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	fds[0] = fds[1] = -1;
+}
+
+/*
+ * Take dpkg's locks in admindir, as apt does (lock-frontend, then lock),
+ * into fds: while they are held no apt or dpkg can be unpacking a kernel
+ * whose new directory would look like an orphan. 0 or CLI_EXIT_ERROR.
+ */
 static int
-find_again(const struct cli_options *opts, struct kp_plan *plan)
+lock_dpkg(const char *admindir, int fds[2])
+{
+	static const char *const names[] = { "lock-frontend", "lock" };
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	char path[PATH_MAX];
+	size_t i;
+
+	fds[0] = fds[1] = -1;
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s", admindir, names[i]);
+		fds[i] = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
+		              0640);
+		if (fds[i] < 0 || fcntl(fds[i], F_SETLK, &fl) < 0) {
+			cli_error("cannot take dpkg's lock %s (%s): apt or dpkg "
+			          "is at work; no file was removed", path,
+			          strerror(errno));
+			unlock_dpkg(fds);
+			return CLI_EXIT_ERROR;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Look again, now that apt-get is done, holding dpkg's locks (in locks,
+ * for the caller to release); 0 or CLI_EXIT_ERROR.
+ */
+static int
+find_again(const struct cli_options *opts, struct kp_plan *plan, int locks[2])
 {
 	struct kp_error err;
 	struct kp_ctx *ctx;
 	int r;
 
 	kp_error_clear(&err);
+	locks[0] = locks[1] = -1;
 	ctx = kp_ctx_new(opts->root, cli_log_kp, NULL, &err);
+	if (ctx != NULL && lock_dpkg(kp_ctx_admindir(ctx), locks) != 0) {
+		kp_ctx_free(ctx);
+		return CLI_EXIT_ERROR;
+	}
+	/* The database again, as it is under the locks. */
+	kp_ctx_free(ctx);
+	ctx = ctx == NULL ? NULL : kp_ctx_new(opts->root, cli_log_kp, NULL, &err);
 	r = ctx == NULL ? -1 :
 	    kp_plan_find_orphans(ctx, plan, (const char *const *)opts->protect,
 	                         opts->n_protect, &err);
@@ -146,11 +201,14 @@ cli_orphans_remove(const struct cli_options *opts, struct kp_plan *plan)
 	size_t i, removed = 0;
 	struct kp_error err;
 	char size[32], why[64];
-	int r;
+	int r, locks[2];
 
-	if ((r = find_again(opts, plan)) != 0)
+	if ((r = find_again(opts, plan, locks)) != 0) {
+		unlock_dpkg(locks);
 		return r;
+	}
 	if (kp_plan_n_orphans(plan) == 0) {
+		unlock_dpkg(locks);
 		if (!quiet)
 			puts("No file of a removed kernel is left that no "
 			     "package owns.");
@@ -174,6 +232,7 @@ cli_orphans_remove(const struct cli_options *opts, struct kp_plan *plan)
 				       o->directory ? "/" : "");
 		}
 	}
+	unlock_dpkg(locks);
 	cli_format_bytes(freed, size, sizeof(size));
 	if (!quiet || r != 0)
 		printf("Removed %zu file%s no package owns, freeing %s.\n",

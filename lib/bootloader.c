@@ -269,6 +269,7 @@ struct cfg_walk {
 	const char *spec;          /* the entry looked for */
 	struct level open[DEPTH_MAX];
 	size_t depth;
+	size_t beyond;             /* blocks open deeper than DEPTH_MAX */
 	unsigned count[DEPTH_MAX + 1]; /* entries seen per menu level */
 	size_t found_depth;        /* depth of the matching entry, or 0 */
 	bool found;
@@ -366,6 +367,10 @@ cfg_line(struct cfg_walk *w, const char *line, size_t len)
 		cmd[0] = '\0';
 	if (strcmp(cmd, "}") == 0 || (cmd[0] == '\0' && len > 0 &&
 	                              line[len - 1] == '}')) {
+		if (w->beyond > 0) { /* closes a block not followed */
+			w->beyond--;
+			return true;
+		}
 		if (w->found && w->depth == w->found_depth)
 			return false;
 		w->depth -= w->depth > 0;
@@ -375,6 +380,8 @@ cfg_line(struct cfg_walk *w, const char *line, size_t len)
 	    !w->open[w->found_depth - 1].submenu &&
 	    strncmp(cmd, "linux", 5) == 0 && next_word(&p, arg, sizeof(arg)))
 		return !image_release(arg, w->release, w->size);
+	if (opens && w->depth >= DEPTH_MAX)
+		w->beyond++;
 	if (!opens || w->depth >= DEPTH_MAX)
 		return true;
 	if (strcmp(cmd, "menuentry") == 0 || strcmp(cmd, "submenu") == 0)
@@ -717,6 +724,78 @@ pve_pick(const char *root, struct kp__boot_pick *pick)
 /* ---------------------------------------------------------------- GRUB */
 
 /*
+ * The last GRUB_DEFAULT of the file ROOT/rel into def (its name, from the
+ * root, into file) when it has one; an empty one is GRUB's 0.
+ */
+static bool
+grub_default_in(const char *root, const char *rel, char *def, size_t size,
+                char *file, size_t file_size)
+{
+	char value[512] = "\1"; /* kp__grub_default_get() writes "" too */
+	size_t len;
+	char *text = read_under(root, rel, 65536, &len);
+	bool found = text != NULL &&
+	             (kp__grub_default_get(text, value, sizeof(value)) ||
+	              value[0] == '\0');
+
+	free(text);
+	if (!found)
+		return false;
+	snprintf(def, size, "%s", value[0] != '\0' ? value : "0");
+	snprintf(file, file_size, "/%s", rel);
+	return true;
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * GRUB_DEFAULT as update-grub reads it: etc/default/grub, then each
+ * etc/default/grub.d/\*.cfg by name (grub-mkconfig sources them in that
+ * order); the last wins. False when none sets it.
+ */
+static bool
+grub_default(const char *root, char *def, size_t size, char *file,
+             size_t file_size)
+{
+	char path[PATH_MAX], rel[PATH_MAX], *names[256];
+	bool found = grub_default_in(root, "etc/default/grub", def, size,
+	                             file, file_size);
+	struct dirent *de;
+	size_t n = 0, i;
+	DIR *d;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/etc/default/grub.d", root);
+	fd = kp_trust_open(path, O_RDONLY | O_DIRECTORY, geteuid(), NULL);
+	if (fd < 0 || (d = fdopendir(fd)) == NULL) {
+		if (fd >= 0)
+			close(fd);
+		return found;
+	}
+	while ((de = readdir(d)) != NULL && n < KP_ARRAY_SIZE(names)) {
+		size_t len = strlen(de->d_name);
+
+		if (len > 4 && strcmp(de->d_name + len - 4, ".cfg") == 0 &&
+		    (names[n] = strdup(de->d_name)) != NULL)
+			n++;
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_name);
+	for (i = 0; i < n; i++) {
+		if ((size_t)snprintf(rel, sizeof(rel), "etc/default/grub.d/%s",
+		                     names[i]) < sizeof(rel) &&
+		    grub_default_in(root, rel, def, size, file, file_size))
+			found = true;
+		free(names[i]);
+	}
+	return found;
+}
+
+/*
  * Which entry GRUB boots: next_entry, else GRUB_DEFAULT when it names an
  * entry, else (GRUB_DEFAULT=saved, or not set) saved_entry. False when
  * nothing names one (a bare 0 is the first entry, the newest kernel).
@@ -724,23 +803,20 @@ pve_pick(const char *root, struct kp__boot_pick *pick)
 static bool
 grub_entry(const char *root, struct kp__boot_pick *pick)
 {
-	char value[512], def[512];
+	char value[512], def[512], def_file[PATH_MAX];
 	size_t len = 0;
 	char *env = read_under(root, "boot/grub/grubenv", 4096, &len);
-	char *text = read_under(root, "etc/default/grub", 65536, &len);
-	bool have_def = text != NULL &&
-	                kp__grub_default_get(text, def, sizeof(def));
+	bool have_def = grub_default(root, def, sizeof(def), def_file,
+	                             sizeof(def_file));
 	bool found = false;
 
-	free(text);
-	len = env ? strlen(env) : 0;
 	if (env != NULL &&
 	    kp__grubenv_get(env, len, "next_entry", value, sizeof(value)) &&
 	    value[0] != '\0') {
 		set_pick(pick, "GRUB", "/boot/grub/grubenv", "next_entry", value);
 		found = true;
 	} else if (have_def && strcmp(def, "saved") != 0) {
-		set_pick(pick, "GRUB", "/etc/default/grub", "GRUB_DEFAULT", def);
+		set_pick(pick, "GRUB", def_file, "GRUB_DEFAULT", def);
 		found = strcmp(def, "0") != 0;
 	} else if (env != NULL &&
 	           kp__grubenv_get(env, len, "saved_entry", value,

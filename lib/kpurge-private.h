@@ -201,6 +201,19 @@ bool kp__orphan_release_ok(const char *s, size_t len);
 bool kp__orphan_boot_name(const char *name, char *release, char *alt);
 void kp__orphans_free(struct kp__orphans *o);
 
+/* orphans.c: may a user other than root write st (its group is not
+ * root's and may write, or anyone may)? Never for a symbolic link. */
+struct stat;
+bool kp__others_write(const struct stat *st);
+
+/* orphans.c: 0 when only root could change what path (the root, dpkg's
+ * directory; "" is /) names, else a negative code with err filled. */
+int kp__orphan_trusted(const char *path, struct kp_error *err);
+
+/* orphans-remove.c: is dirfd/name ("" for dirfd itself) where a mount
+ * starts (a bind mount of the same filesystem too)? */
+bool kp__mount_root(int dirfd, const char *name);
+
 /* orphans-remove.c: remove o, which was dev:ino when found, under root. */
 int kp__orphan_remove(const char *root, const struct kp_orphan *o, dev_t dev,
                       ino_t ino, struct kp_error *err);

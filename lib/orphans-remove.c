@@ -26,13 +26,33 @@
 
 #define DEPTH_MAX 32
 
-/* May root alone have put st there, on device dev? 0 or a code. */
-static int
-check_entry(const struct stat *st, dev_t dev)
+/** See kpurge-private.h. A bind mount of a directory of the same
+ * filesystem has the same st_dev: only the kernel's mount-root attribute
+ * tells it (Linux 5.8); a kernel without it tells nothing. */
+bool
+kp__mount_root(int dirfd, const char *name)
 {
-	if (st->st_uid != 0 || (!S_ISLNK(st->st_mode) && (st->st_mode & S_IWOTH)))
-		return -EPERM;
-	return st->st_dev == dev ? 0 : -EXDEV;
+	struct statx stx;
+	int flags = AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT |
+	            (name[0] == '\0' ? AT_EMPTY_PATH : 0);
+
+	if (statx(dirfd, name, flags, STATX_TYPE, &stx) < 0)
+		return false;
+	return (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+	       (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
+/*
+ * May root alone have put st (dfd/name) there, on device dev, with no
+ * mount on it? 0 or a code: -EACCES for another's or writable by others
+ * (the removal's own -EPERM is the kernel's: an immutable file).
+ */
+static int
+check_entry(int dfd, const char *name, const struct stat *st, dev_t dev)
+{
+	if (st->st_uid != 0 || kp__others_write(st))
+		return -EACCES;
+	return st->st_dev == dev && !kp__mount_root(dfd, name) ? 0 : -EXDEV;
 }
 
 static int empty_tree(int fd, dev_t dev, unsigned depth);
@@ -46,7 +66,7 @@ remove_entry(int dfd, const char *name, dev_t dev, unsigned depth)
 
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
-	if ((r = check_entry(&st, dev)) < 0)
+	if ((r = check_entry(dfd, name, &st, dev)) < 0)
 		return r;
 	if (!S_ISDIR(st.st_mode))
 		return unlinkat(dfd, name, 0) < 0 ? -errno : 0;
@@ -128,14 +148,17 @@ remove_in(int dfd, const char *name, const struct kp_orphan *o, dev_t dev,
 
 	if (fstat(dfd, &st) < 0)
 		return -errno;
-	if (st.st_uid != 0 || (st.st_mode & S_IWOTH))
-		return -EPERM;
+	if (st.st_uid != 0 || kp__others_write(&st))
+		return -EACCES;
+	/* A modules directory mounted from elsewhere is another system's. */
+	if (o->directory && kp__mount_root(dfd, ""))
+		return -EXDEV;
 	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return -errno;
 	if (st.st_dev != dev || st.st_ino != ino ||
 	    (o->directory ? !S_ISDIR(st.st_mode) : !S_ISREG(st.st_mode)))
 		return -ESTALE;
-	if ((r = check_entry(&st, dev)) < 0)
+	if ((r = check_entry(dfd, name, &st, dev)) < 0)
 		return r;
 	return remove_entry(dfd, name, dev, 0);
 }
@@ -152,6 +175,8 @@ kp__orphan_remove(const char *root, const struct kp_orphan *o, dev_t dev,
 	if (o->refusal != KP_ORPHAN_REMOVABLE || name == NULL)
 		return kp__error_set(err, -EPERM, "%s is not removed: %s",
 		                     o->path, kp_orphan_refusal_name(o->refusal));
+	if ((r = kp__orphan_trusted(root, err)) < 0)
+		return r;
 	snprintf(dir, sizeof(dir), "%.*s", (int)(name - o->path), o->path);
 	dfd = open_parent(root, dir);
 	if (dfd < 0)
@@ -164,7 +189,8 @@ kp__orphan_remove(const char *root, const struct kp_orphan *o, dev_t dev,
 		                     "it was not removed", o->path);
 	if (r < 0)
 		return kp__error_set(err, r, "cannot remove %s: %s", o->path,
-		                     r == -EPERM ? "something in it is not "
-		                     "root's alone" : strerror(-r));
+		                     r == -EACCES ? "something in it is not "
+		                     "root's alone" : r == -EXDEV ? "something "
+		                     "in it is mounted" : strerror(-r));
 	return 0;
 }

@@ -4,9 +4,10 @@
  *
  * A file is an orphan when all of these hold:
  *  - it is /boot/PREFIX-R (vmlinuz, vmlinux, initrd.img, System.map,
- *    config, abi, retpoline; with .old-dkms, .bak or .efi.signed after R
- *    too) and a regular file, or the directory /lib/modules/R (or
- *    /usr/lib/modules/R), a real directory: never a symbolic link;
+ *    config, abi, retpoline; with .old-dkms, .bak, .new or .efi.signed
+ *    after R too) and a regular file, or the directory /lib/modules/R
+ *    (or /usr/lib/modules/R), a real directory: never a symbolic link;
+ *    R.x.y is also R.x's and R's (see name_release_gone());
  *  - no file list of any package (info/P.list) and no diversion names it,
  *    and none names any file of its release R: a release some package
  *    still owns a file of is not gone;
@@ -33,6 +34,7 @@
 #include <unistd.h>
 
 #include "kpurge-private.h"
+#include "kpurge-trust.h"
 
 #define DEPTH_MAX 32
 
@@ -95,6 +97,14 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* qsort() of nothing: NULL is no array, even of 0 items. */
+static void
+strv_sort(struct strv *s)
+{
+	if (s->n > 0)
+		qsort(s->v, s->n, sizeof(*s->v), cmp_str);
+}
+
 static bool
 strv_has(const struct strv *s, const char *str)
 {
@@ -121,9 +131,10 @@ static const char *const boot_prefixes[] = {
 	"abi-", "retpoline-",
 };
 
-/* What update-initramfs, DKMS and old signed images put after R. */
+/* What update-initramfs (.new while it writes, .bak), DKMS and old
+ * signed images put after R. */
 static const char *const boot_suffixes[] = {
-	".old-dkms", ".bak", ".efi.signed",
+	".old-dkms", ".bak", ".efi.signed", ".new",
 };
 
 /** See kpurge-private.h. */
@@ -303,8 +314,8 @@ read_owned(const char *admindir, struct owned *o, struct kp_error *err)
 	if (r < 0)
 		return kp__error_set(err, r, "cannot read the file lists in %s: "
 		                     "%s", admindir, strerror(-r));
-	qsort(o->paths.v, o->paths.n, sizeof(char *), cmp_str);
-	qsort(o->releases.v, o->releases.n, sizeof(char *), cmp_str);
+	strv_sort(&o->paths);
+	strv_sort(&o->releases);
 	return 0;
 }
 
@@ -336,13 +347,21 @@ open_where(int rootfd, enum where w)
 	return fd;
 }
 
+/** See kpurge-private.h. */
+bool
+kp__others_write(const struct stat *st)
+{
+	return !S_ISLNK(st->st_mode) && ((st->st_mode & S_IWOTH) ||
+	       ((st->st_mode & S_IWGRP) && st->st_gid != 0));
+}
+
 /* Why st may not be removed by root alone, or KP_ORPHAN_REMOVABLE. */
 static enum kp_orphan_refusal
 refusal_of(const struct stat *st, dev_t dev)
 {
 	if (st->st_uid != 0)
 		return KP_ORPHAN_NOT_ROOTS;
-	if (!S_ISLNK(st->st_mode) && (st->st_mode & S_IWOTH))
+	if (kp__others_write(st))
 		return KP_ORPHAN_WRITABLE;
 	if (st->st_dev != dev)
 		return KP_ORPHAN_OTHER_FILESYSTEM;
@@ -356,16 +375,23 @@ struct tree_facts {
 	unsigned uid;
 };
 
-static void
-tree_note(struct tree_facts *t, const struct stat *st, dev_t dev)
+/* st is dirfd/name's; a mount on it (a bind mount of the same
+ * filesystem too) is another filesystem's. Returns false for that. */
+static bool
+tree_note(struct tree_facts *t, int dirfd, const char *name,
+          const struct stat *st, dev_t dev)
 {
 	enum kp_orphan_refusal r = refusal_of(st, dev);
+	bool here = st->st_dev == dev && !kp__mount_root(dirfd, name);
 
+	if (r == KP_ORPHAN_REMOVABLE && !here)
+		r = KP_ORPHAN_OTHER_FILESYSTEM;
 	t->bytes += (unsigned long long)st->st_blocks * 512u;
 	if (t->refusal == KP_ORPHAN_REMOVABLE && r != KP_ORPHAN_REMOVABLE) {
 		t->refusal = r;
 		t->uid = (unsigned)st->st_uid;
 	}
+	return here;
 }
 
 /* Walk the directory fd (consumed), of device dev, into t. */
@@ -388,8 +414,8 @@ tree_measure(int fd, dev_t dev, unsigned depth, struct tree_facts *t)
 			t->refusal = KP_ORPHAN_UNREADABLE;
 			continue;
 		}
-		tree_note(t, &st, dev);
-		if (!S_ISDIR(st.st_mode) || st.st_dev != dev)
+		if (!tree_note(t, dirfd(dp), d->d_name, &st, dev) ||
+		    !S_ISDIR(st.st_mode))
 			continue;
 		if (depth >= DEPTH_MAX) {
 			t->refusal = KP_ORPHAN_UNREADABLE;
@@ -485,6 +511,33 @@ release_gone(const struct search *s, const char *release)
 	return !hand_installed(s, release);
 }
 
+/*
+ * Is every release a name may be of gone? R.x.y is R.x.y's, R.x's and
+ * R's: what tools write beside a live release's file while they work
+ * (update-initramfs's R.new, dracut's R.PID) or keep (R.bak, an admin's
+ * /lib/modules/R.old) is that release's.
+ */
+static bool
+name_release_gone(const struct search *s, const char *full)
+{
+	char buf[KP_NAME_MAX];
+	const char *dot;
+
+	if (!release_gone(s, full))
+		return false;
+	for (dot = strchr(full, '.'); dot != NULL; dot = strchr(dot + 1, '.')) {
+		size_t n = (size_t)(dot - full);
+
+		if (n >= sizeof(buf) || !kp__orphan_release_ok(full, n))
+			continue;
+		memcpy(buf, full, n);
+		buf[n] = '\0';
+		if (!release_gone(s, buf))
+			return false;
+	}
+	return true;
+}
+
 static int
 collect_packaged(struct search *s)
 {
@@ -501,7 +554,7 @@ collect_packaged(struct search *s)
 			r = strv_push(&s->packaged, n->alt_release,
 			              strlen(n->alt_release));
 	}
-	qsort(s->packaged.v, s->packaged.n, sizeof(char *), cmp_str);
+	strv_sort(&s->packaged);
 	return r;
 }
 
@@ -552,8 +605,12 @@ dir_refusal(const struct search *s, enum where w, unsigned *uid)
 	*uid = (unsigned)st->st_uid;
 	if (st->st_uid != 0)
 		return KP_ORPHAN_NOT_ROOTS;
-	return (st->st_mode & S_IWOTH) ? KP_ORPHAN_WRITABLE :
-	       KP_ORPHAN_REMOVABLE;
+	if (kp__others_write(st))
+		return KP_ORPHAN_WRITABLE;
+	/* A modules directory mounted from elsewhere (a container given
+	 * the host's) holds another system's kernels. */
+	return w != WHERE_BOOT && kp__mount_root(s->fds[w], "") ?
+	       KP_ORPHAN_OTHER_FILESYSTEM : KP_ORPHAN_REMOVABLE;
 }
 
 /* Consider one entry of a searched directory. */
@@ -575,7 +632,8 @@ consider(struct search *s, enum where w, const char *name)
 	}
 	snprintf(path, sizeof(path), "%s/%s", where_name[w], name);
 	if (strv_has(&s->owned.paths, canonical(path, buf, sizeof(buf))) ||
-	    !release_gone(s, release) || (alt[0] && !release_gone(s, alt)))
+	    !release_gone(s, release) ||
+	    !name_release_gone(s, alt[0] ? alt : release))
 		return 0;
 	if (fstatat(s->fds[w], name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
 	    !(w == WHERE_BOOT ? S_ISREG(st.st_mode) : S_ISDIR(st.st_mode))) {
@@ -586,7 +644,7 @@ consider(struct search *s, enum where w, const char *name)
 	id.dev = st.st_dev;
 	id.ino = st.st_ino;
 	t.refusal = dir_refusal(s, w, &t.uid);
-	tree_note(&t, &st, s->dir_st[w].st_dev);
+	tree_note(&t, s->fds[w], name, &st, s->dir_st[w].st_dev);
 	if (w != WHERE_BOOT) {
 		if ((fd = open_dir_at(s->fds[w], name)) < 0)
 			t.refusal = KP_ORPHAN_UNREADABLE;
@@ -664,13 +722,28 @@ sort_orphans(struct kp__orphans *o)
 		}
 }
 
+/** See kpurge-private.h. */
+int
+kp__orphan_trusted(const char *path, struct kp_error *err)
+{
+	struct kp_error e;
+
+	kp_error_clear(&e);
+	if (kp_trust_path(path[0] ? path : "/", 0, &e))
+		return 0;
+	return kp__error_set(err, e.code < 0 ? e.code : -EPERM, "%s: no file "
+	                     "is taken for one no package owns", e.message);
+}
+
 static int
 search_run(struct search *s, struct kp_error *err)
 {
 	const char *root = kp_ctx_root(s->ctx);
 	int rootfd, w, r;
 
-	if ((r = read_owned(kp_ctx_admindir(s->ctx), &s->owned, err)) < 0)
+	if ((r = kp__orphan_trusted(root, err)) < 0 ||
+	    (r = kp__orphan_trusted(kp_ctx_admindir(s->ctx), err)) < 0 ||
+	    (r = read_owned(kp_ctx_admindir(s->ctx), &s->owned, err)) < 0)
 		return r;
 	if ((r = collect_packaged(s)) < 0)
 		return kp__error_set(err, r, "out of memory");

@@ -188,6 +188,7 @@ INTEGRATION_TESTS += \
 	tests/integration/hook.sh \
 	tests/integration/hook-stale.sh \
 	tests/integration/guard.sh \
+	tests/integration/guard-hostile.sh \
 	tests/integration/auto.sh \
 	tests/integration/config-location.sh \
 	tests/integration/messages.sh \
@@ -219,7 +220,7 @@ INTEGRATION_TESTS += tests/integration/apt-autoremove.sh \
 	tests/integration/apt-failed.sh
 
 ## Files of removed kernels that no package owns (issue 17).
-INTEGRATION_TESTS += tests/integration/orphans.sh
+INTEGRATION_TESTS += tests/integration/orphans.sh tests/integration/orphans-hostile.sh
 ## apt's own protections and marks: APT::NeverAutoRemove, apt-mark's
 ## marks, --only-auto-installed, apt autoremove's verdict per release.
 INTEGRATION_TESTS += tests/integration/apt-marks.sh

@@ -194,6 +194,33 @@ test_grub_cfg(void **state)
 	                                  sizeof(out)));
 }
 
+/*
+ * Blocks nested deeper than the walk follows, inside a submenu: their
+ * closing braces close them, not the submenu, so "1>1" is still the
+ * second entry of the submenu and "1" is not taken for it.
+ */
+static void
+test_grub_cfg_deep(void **state)
+{
+	char cfg[8192], out[KP_NAME_MAX];
+	size_t i;
+
+	(void)state;
+	snprintf(cfg, sizeof(cfg), "menuentry 'A' {\n\tlinux /vmlinuz-6.1.0-"
+	         "13-amd64\n}\nsubmenu 'B' {\n");
+	for (i = 0; i < 24; i++)
+		strcat(cfg, "if [ x ] ; then {\n");
+	for (i = 0; i < 24; i++)
+		strcat(cfg, "}\n");
+	strcat(cfg, "\tmenuentry 'B0' {\n\t\tlinux /vmlinuz-6.1.0-12-amd64\n"
+	       "\t}\n\tmenuentry 'B1' {\n\t\tlinux /vmlinuz-6.1.0-11-amd64\n"
+	       "\t}\n}\nmenuentry 'C' {\n\tlinux /vmlinuz-6.1.0-9-amd64\n}\n");
+	assert_true(kp__grub_cfg_release(cfg, "1>1", out, sizeof(out)));
+	assert_string_equal(out, "6.1.0-11-amd64");
+	assert_true(kp__grub_cfg_release(cfg, "2", out, sizeof(out)));
+	assert_string_equal(out, "6.1.0-9-amd64");
+}
+
 static void
 assert_conv(const char *entry, const char *release)
 {
@@ -501,6 +528,95 @@ test_links(void **state)
 	unlink(path);
 }
 
+/* A FIFO at rel (its directories made). */
+static void
+fifo(const char *rel)
+{
+	char path[PATH_MAX];
+
+	puts_file(rel, "");
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(mkfifo(path, 0644), 0);
+}
+
+/*
+ * What a careless admin leaves: FIFOs where the files are (no reader may
+ * block: SIGALRM ends a hung test), a grub.cfg nested deeper than the
+ * walk follows, with unterminated quotes, or larger than a grub.cfg is;
+ * a GRUB_DEFAULT of a variable. Each says nothing or the name's release.
+ */
+static void
+test_hostile_on_root(void **state)
+{
+	static const char *const fifos[] = {
+		"boot/grub/grubenv", "etc/default/grub", "boot/grub/grub.cfg",
+		"boot/efi/loader/loader.conf", "etc/kernel/next-boot-pin",
+	};
+	struct kp__boot_pick p;
+	char *big;
+	size_t i;
+
+	(void)state;
+	alarm(20);
+	for (i = 0; i < sizeof(fifos) / sizeof(*fifos); i++)
+		fifo(fifos[i]);
+	assert_false(kp__next_boot_find(root, NULL, &p));
+	for (i = 0; i < sizeof(fifos) / sizeof(*fifos); i++)
+		drop(fifos[i]);
+	puts_file("etc/default/grub", "GRUB_DEFAULT=\"${GRUB_X}\"\n");
+	assert_pick(NULL, "GRUB", "/etc/default/grub", "GRUB_DEFAULT", "");
+	puts_file("etc/default/grub", "GRUB_DEFAULT='gnulinux-6.1.0-9-amd64-"
+	          "advanced-x\n");
+	assert_pick(NULL, "GRUB", "/etc/default/grub", "GRUB_DEFAULT",
+	            "6.1.0-9-amd64");
+	puts_file("etc/default/grub", "GRUB_DEFAULT=deep\n");
+	big = malloc(5u << 20);
+	assert_non_null(big);
+	big[0] = '\0';
+	for (i = 0; i < 40; i++)
+		strcat(big, "if [ x ] ; then {\n");
+	strcat(big, "menuentry 'deep {\n\tlinux /vmlinuz-6.1.0-8-amd64\n}\n");
+	puts_file("boot/grub/grub.cfg", big);
+	assert_pick(NULL, "GRUB", "/etc/default/grub", "GRUB_DEFAULT", "");
+	memset(big, '#', 5u << 20);
+	memcpy(big, "menuentry 'deep' {\n\tlinux /vmlinuz-6.1.0-8-amd64\n}\n",
+	       52);
+	put("boot/grub/grub.cfg", big, 5u << 20);
+	assert_pick(NULL, "GRUB", "/etc/default/grub", "GRUB_DEFAULT", "");
+	free(big);
+	drop("boot/grub/grub.cfg");
+	drop("etc/default/grub");
+	alarm(0);
+}
+
+/*
+ * update-grub reads etc/default/grub, then etc/default/grub.d/\*.cfg in
+ * order: the last GRUB_DEFAULT wins (grub-mkconfig, Debian's grub.d).
+ */
+static void
+test_grub_d(void **state)
+{
+	struct kp__boot_pick p;
+
+	(void)state;
+	puts_file("etc/default/grub", "GRUB_DEFAULT=0\n");
+	puts_file("etc/default/grub.d/90-pin.cfg", "GRUB_DEFAULT=\"gnulinux-"
+	          "advanced-" UUID ">gnulinux-6.1.0-12-amd64-advanced-" UUID
+	          "\"\n");
+	assert_pick(NULL, "GRUB", "/etc/default/grub.d/90-pin.cfg",
+	            "GRUB_DEFAULT", "6.1.0-12-amd64");
+	/* Later files win; a file not named .cfg is not read. */
+	puts_file("etc/default/grub.d/95-back.cfg", "GRUB_DEFAULT=0\n");
+	puts_file("etc/default/grub.d/99-x.cfg.dpkg-old",
+	          "GRUB_DEFAULT=gnulinux-6.1.0-13-amd64-advanced-x\n");
+	assert_false(kp__next_boot_find(root, NULL, &p));
+	drop("etc/default/grub.d/95-back.cfg");
+	drop("etc/default/grub.d/99-x.cfg.dpkg-old");
+	drop("etc/default/grub.d/90-pin.cfg");
+	drop("etc/default/grub");
+}
+
 int
 main(void)
 {
@@ -508,6 +624,7 @@ main(void)
 		cmocka_unit_test(test_grubenv),
 		cmocka_unit_test(test_grub_default),
 		cmocka_unit_test(test_grub_cfg),
+		cmocka_unit_test(test_grub_cfg_deep),
 		cmocka_unit_test(test_grub_conventions),
 		cmocka_unit_test(test_loader_conf),
 		cmocka_unit_test(test_sd_entry),
@@ -516,6 +633,8 @@ main(void)
 		cmocka_unit_test(test_systemd_boot_on_root),
 		cmocka_unit_test(test_proxmox_on_root),
 		cmocka_unit_test(test_links),
+		cmocka_unit_test(test_hostile_on_root),
+		cmocka_unit_test(test_grub_d),
 	};
 
 	return cmocka_run_group_tests(tests, make_root, remove_root);

@@ -47,6 +47,9 @@ static const struct boot_row boot_rows[] = {
 	  "6.8.0-31-generic.bak" },
 	{ "vmlinuz-5.4.0-42-generic.efi.signed", "5.4.0-42-generic",
 	  "5.4.0-42-generic.efi.signed" },
+	/* update-initramfs writes R.new, then renames it to R */
+	{ "initrd.img-6.8.0-45-generic.new", "6.8.0-45-generic",
+	  "6.8.0-45-generic.new" },
 	/* refused */
 	{ "vmlinuz", NULL, NULL },
 	{ "vmlinuz.old", NULL, NULL },
@@ -206,6 +209,11 @@ make_root(void)
 	put(root, "boot/initrd.img-6.8.0-11-generic");   /* a file owned */
 	put(root, "boot/config-6.8.0-14-generic.distrib"); /* diverted */
 	put(root, "boot/initrd.img-6.8.0-15-generic");   /* running */
+	/* dracut writes initrd.img-R.PID, then renames it */
+	put(root, "boot/initrd.img-6.8.0-15-generic.4242");
+	put(root, "boot/initrd.img-6.8.0-31-generic.4242"); /* installed */
+	/* an admin's copy of an installed release's modules */
+	put(root, "lib/modules/6.8.0-31-generic.old/modules.dep");
 	put(root, "boot/initrd.img-6.8.0-16-generic");   /* protected */
 	put(root, "outside/secret");
 	put(root, "outside/dir/x.ko");
@@ -236,6 +244,7 @@ test_search(void **state)
 	paths(plan, buf, sizeof(buf));
 	assert_string_equal(buf, "/boot/initrd.img-6.8.0-10-generic "
 	                    "/boot/initrd.img-6.8.0-15-generic "
+	                    "/boot/initrd.img-6.8.0-15-generic.4242 "
 	                    "/boot/initrd.img-6.8.0-16-generic "
 	                    "/lib/modules/6.8.0-10-generic");
 	kp_plan_free(plan);
@@ -275,7 +284,122 @@ test_remove(void **state)
 	sdb_root_free(root);
 }
 
-/* A merged /usr: /lib is a link to usr/lib; each tree is found once. */
+/* Rename root/from to root/to. */
+static void
+move(const char *root, const char *from, const char *to)
+{
+	char a[4096], b[4096];
+
+	snprintf(a, sizeof(a), "%s/%s", root, from);
+	snprintf(b, sizeof(b), "%s/%s", root, to);
+	assert_int_equal(rename(a, b), 0);
+}
+
+/*
+ * Between the search and the removal, a symbolic link takes the place of
+ * a directory at each depth: the tree's parent's parent, its parent, the
+ * tree itself, each pointing where a same-named tree waits. Each removal
+ * fails; nothing outside is removed.
+ */
+static void
+test_races(void **state)
+{
+	static const char *const swaps[][2] = {
+		{ "lib", "outside/lib" },
+		{ "lib/modules", "../outside/lib/modules" },
+		{ "lib/modules/6.8.0-10-generic",
+		  "../../outside/lib/modules/6.8.0-10-generic" },
+	};
+	char *root, away[64];
+	struct kp_plan *plan;
+	struct kp_error err;
+	size_t i;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	for (i = 0; i < KP_ARRAY_SIZE(swaps); i++) {
+		root = make_root();
+		put(root, "outside/lib/modules/6.8.0-10-generic/modules.dep");
+		plan = search(root, "6.8.0-15-generic", NULL, 0);
+		assert_string_equal(kp_plan_orphan(plan, 2)->path,
+		                    "/lib/modules/6.8.0-10-generic");
+		snprintf(away, sizeof(away), "%s.away", swaps[i][0]);
+		move(root, swaps[i][0], away);
+		link_at(root, swaps[i][1], swaps[i][0]);
+		kp_error_clear(&err);
+		assert_true(kp_plan_remove_orphan(plan, 2, &err) < 0);
+		assert_true(exists(root, "outside/lib/modules/6.8.0-10-generic/"
+		                   "modules.dep"));
+		kp_plan_free(plan);
+		sdb_root_free(root);
+	}
+}
+
+/*
+ * Another directory under the tree's name: not the one found, left. A
+ * directory in the tree becomes a link: the link goes, not its target.
+ */
+static void
+test_races_inside(void **state)
+{
+	struct kp_plan *plan;
+	struct kp_error err;
+	char *root;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	root = make_root();
+	plan = search(root, "6.8.0-15-generic", NULL, 0);
+	move(root, "lib/modules/6.8.0-10-generic", "outside/found");
+	put(root, "lib/modules/6.8.0-10-generic/new.ko");
+	kp_error_clear(&err);
+	assert_int_equal(kp_plan_remove_orphan(plan, 2, &err), -ESTALE);
+	assert_true(exists(root, "lib/modules/6.8.0-10-generic/new.ko"));
+	kp_plan_free(plan);
+	sdb_root_free(root);
+	root = make_root();
+	plan = search(root, "6.8.0-15-generic", NULL, 0);
+	move(root, "lib/modules/6.8.0-10-generic/updates", "updates.away");
+	link_at(root, "../../../outside/dir",
+	        "lib/modules/6.8.0-10-generic/updates");
+	assert_int_equal(kp_plan_remove_orphan(plan, 2, &err), 0);
+	assert_false(exists(root, "lib/modules/6.8.0-10-generic"));
+	assert_true(exists(root, "outside/dir/x.ko"));
+	kp_plan_free(plan);
+	sdb_root_free(root);
+}
+
+/* A hard link in /boot to a file outside it: only the name goes. */
+static void
+test_hard_link(void **state)
+{
+	char *root, a[4096], b[4096];
+	struct kp_plan *plan;
+	struct kp_error err;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	root = make_root();
+	move(root, "boot/initrd.img-6.8.0-10-generic", "outside/old-initrd");
+	snprintf(a, sizeof(a), "%s/outside/secret", root);
+	snprintf(b, sizeof(b), "%s/boot/initrd.img-6.8.0-10-generic", root);
+	assert_int_equal(link(a, b), 0);
+	plan = search(root, "6.8.0-15-generic", NULL, 0);
+	assert_string_equal(kp_plan_orphan(plan, 0)->path,
+	                    "/boot/initrd.img-6.8.0-10-generic");
+	kp_error_clear(&err);
+	assert_int_equal(kp_plan_remove_orphan(plan, 0, &err), 0);
+	assert_false(exists(root, "boot/initrd.img-6.8.0-10-generic"));
+	assert_true(exists(root, "outside/secret"));
+	kp_plan_free(plan);
+	sdb_root_free(root);
+}
+
+/* A merged /usr: /lib is a link to usr/lib; each tree is found once. A
+ * /boot that is a link is not searched. */
 static void
 test_merged_usr(void **state)
 {
@@ -288,6 +412,13 @@ test_merged_usr(void **state)
 	put(root, "usr/lib/modules/6.8.0-31-generic/kernel/a.ko");
 	put(root, "usr/lib/modules/6.8.0-10-generic/modules.dep");
 	link_at(root, "usr/lib", "lib");
+	plan = search(root, NULL, NULL, 0);
+	paths(plan, buf, sizeof(buf));
+	assert_string_equal(buf, "/usr/lib/modules/6.8.0-10-generic");
+	kp_plan_free(plan);
+	/* A /boot that is a link: not searched (what it holds is elsewhere). */
+	put(root, "elsewhere/initrd.img-6.8.0-10-generic");
+	link_at(root, "elsewhere", "boot");
 	plan = search(root, NULL, NULL, 0);
 	paths(plan, buf, sizeof(buf));
 	assert_string_equal(buf, "/usr/lib/modules/6.8.0-10-generic");
@@ -330,6 +461,87 @@ test_refusals(void **state)
 	sdb_root_free(root);
 }
 
+/*
+ * A group other than root's that may write: a tree in a directory its
+ * members may write (they could rename a live tree to a gone name), a
+ * file they may write. Left alone as writable by others; root's group
+ * writing changes nothing.
+ */
+static void
+test_group_writable(void **state)
+{
+	char *root = sdb_root_new(pkgs), path[4096];
+	struct kp_plan *plan;
+	struct kp_error err;
+
+	(void)state;
+	if (geteuid() != 0) {
+		sdb_root_free(root);
+		skip();
+	}
+	put(root, "lib/modules/6.8.0-10-generic/modules.dep");
+	put(root, "boot/initrd.img-6.8.0-10-generic");
+	put(root, "boot/vmlinuz-6.8.0-9-generic");
+	snprintf(path, sizeof(path), "%s/lib/modules", root);
+	assert_int_equal(chown(path, 0, 100), 0);
+	assert_int_equal(chmod(path, 0775), 0);
+	snprintf(path, sizeof(path), "%s/boot/initrd.img-6.8.0-10-generic",
+	         root);
+	assert_int_equal(chown(path, 0, 100), 0);
+	assert_int_equal(chmod(path, 0664), 0);
+	snprintf(path, sizeof(path), "%s/boot/vmlinuz-6.8.0-9-generic", root);
+	assert_int_equal(chmod(path, 0664), 0); /* root's group */
+	plan = search(root, NULL, NULL, 0);
+	assert_int_equal(kp_plan_n_orphans(plan), 3);
+	assert_string_equal(kp_plan_orphan(plan, 0)->path,
+	                    "/boot/initrd.img-6.8.0-10-generic");
+	assert_int_equal(kp_plan_orphan(plan, 0)->refusal, KP_ORPHAN_WRITABLE);
+	assert_int_equal(kp_plan_orphan(plan, 1)->refusal, KP_ORPHAN_REMOVABLE);
+	assert_int_equal(kp_plan_orphan(plan, 2)->refusal, KP_ORPHAN_WRITABLE);
+	kp_error_clear(&err);
+	assert_int_equal(kp_plan_remove_orphan(plan, 2, &err), -EPERM);
+	assert_true(exists(root, "lib/modules/6.8.0-10-generic/modules.dep"));
+	kp_plan_free(plan);
+	sdb_root_free(root);
+}
+
+/*
+ * A root another user owns: they could swap its var/lib/dpkg for a
+ * database of their own and have root remove root's files in it. The
+ * search is an error, and so is a removal found before the change.
+ */
+static void
+test_untrusted_root(void **state)
+{
+	char *root = make_root();
+	struct kp_plan_options opts = { 1, NULL, NULL, 0 };
+	struct kp_plan *plan = search(root, "6.8.0-15-generic", NULL, 0), *p2;
+	struct kp_error err;
+	struct kp_ctx *ctx;
+
+	(void)state;
+	if (geteuid() != 0) {
+		kp_plan_free(plan);
+		sdb_root_free(root);
+		skip();
+	}
+	assert_int_equal(chown(root, 65534, 65534), 0);
+	kp_error_clear(&err);
+	assert_true(kp_plan_remove_orphan(plan, 0, &err) < 0);
+	assert_true(exists(root, "boot/initrd.img-6.8.0-10-generic"));
+	ctx = kp_ctx_new(root, NULL, NULL, &err);
+	assert_non_null(ctx);
+	assert_int_equal(kp_plan_new(ctx, &opts, &p2, &err), 0);
+	assert_true(kp_plan_find_orphans(ctx, p2, NULL, 0, &err) < 0);
+	assert_non_null(strstr(err.message, root));
+	assert_int_equal(kp_plan_n_orphans(p2), 0);
+	kp_plan_free(p2);
+	kp_ctx_free(ctx);
+	assert_int_equal(chown(root, 0, 0), 0);
+	kp_plan_free(plan);
+	sdb_root_free(root);
+}
+
 int
 main(void)
 {
@@ -338,8 +550,13 @@ main(void)
 		cmocka_unit_test(test_release_names),
 		cmocka_unit_test(test_search),
 		cmocka_unit_test(test_remove),
+		cmocka_unit_test(test_races),
+		cmocka_unit_test(test_races_inside),
+		cmocka_unit_test(test_hard_link),
 		cmocka_unit_test(test_merged_usr),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_group_writable),
+		cmocka_unit_test(test_untrusted_root),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
