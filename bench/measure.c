@@ -54,7 +54,8 @@ main(int argc, char **argv)
 		argc -= 2;
 	}
 	if (argc < 3) {
-		fprintf(stderr, "usage: measure [-u UID:GID] OUTFILE COMMAND [ARG...]\n");
+		fprintf(stderr,
+		        "usage: measure [-u UID:GID] OUTFILE COMMAND [ARG...]\n");
 		return 125;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -80,7 +81,9 @@ main(int argc, char **argv)
 		return 125;
 	}
 	fprintf(out, "%.9f %.6f %ld %d\n",
-	        (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-	        seconds(&ru.ru_utime) + seconds(&ru.ru_stime), ru.ru_maxrss, status);
+	        (double)(t1.tv_sec - t0.tv_sec) +
+	                (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+	        seconds(&ru.ru_utime) + seconds(&ru.ru_stime), ru.ru_maxrss,
+	        status);
 	return fclose(out) == 0 ? 0 : 125;
 }

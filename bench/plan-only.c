@@ -29,7 +29,11 @@
 
 #include "kpurge.h"
 
-enum mode { PLAN, PROVE, PHASES };
+enum mode {
+	PLAN,
+	PROVE,
+	PHASES
+};
 
 static double t_last, cpu_last;
 
@@ -60,7 +64,9 @@ static void phase(enum mode mode, double *t0, const char *what);
 static void
 log_phase(void *data, enum kp_log_level level, const char *msg)
 {
-	static const struct { const char *prefix, *name; } steps[] = {
+	static const struct {
+		const char *prefix, *name;
+	} steps[] = {
 		{ "apt's cache opened", "apt-open" },
 		{ "plan made", "plan" },
 		{ "/boot measured", "boot" },
@@ -116,7 +122,8 @@ main(int argc, char **argv)
 	t_last = now();
 	cpu_last = cpu_now();
 	kp_error_clear(&err);
-	ctx = kp_ctx_new(argv[arg], mode == PHASES ? log_phase : NULL, NULL, &err);
+	ctx = kp_ctx_new(argv[arg], mode == PHASES ? log_phase : NULL, NULL,
+	                 &err);
 	if (ctx == NULL)
 		goto fail;
 	phase(mode, t0, "read");
@@ -140,9 +147,9 @@ main(int argc, char **argv)
 	phase(mode, t0, "prove-end");
 #endif
 	printf("%s%zu releases, %zu packages, %zu to purge%s\n",
-	       mode == PHASES ? "counts: " : "",
-	       kp_plan_n_releases(plan), kp_plan_n_packages(plan),
-	       kp_plan_n_purge(plan), kp_plan_proved(plan) ? ", proved" : "");
+	       mode == PHASES ? "counts: " : "", kp_plan_n_releases(plan),
+	       kp_plan_n_packages(plan), kp_plan_n_purge(plan),
+	       kp_plan_proved(plan) ? ", proved" : "");
 	status = 0;
 	goto out;
 fail:

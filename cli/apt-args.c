@@ -265,8 +265,7 @@ struct scan {
 	struct kp_apt_config *config; /* the items apt-get would set, or NULL */
 };
 
-__attribute__((format(printf, 2, 3)))
-static int
+__attribute__((format(printf, 2, 3))) static int
 fail(struct scan *s, const char *fmt, ...)
 {
 	va_list ap;
@@ -340,8 +339,8 @@ check_item(struct scan *s, const char *option, const char *value)
 	const char *eq = strchr(value, '=');
 
 	if (eq == NULL)
-		return fail(s, "option '%s' needs Name=Value, not '%s'",
-		            option, value);
+		return fail(s, "option '%s' needs Name=Value, not '%s'", option,
+		            value);
 	if ((size_t)(eq - value) == strlen(simulate) &&
 	    strncasecmp(value, simulate, strlen(simulate)) == 0)
 		s->out->apt_simulate = cli_apt_bool_word(eq + 1) == 1;
@@ -356,8 +355,7 @@ check_item(struct scan *s, const char *option, const char *value)
  * read. Quiet levels only change what apt-get prints: not noted.
  */
 static int
-record(struct scan *s, const struct apt_option *a, const char *value,
-       int sense)
+record(struct scan *s, const struct apt_option *a, const char *value, int sense)
 {
 	const char *eq;
 	char *name;
@@ -381,7 +379,8 @@ record(struct scan *s, const struct apt_option *a, const char *value,
 			return 0;
 		if ((name = strndup(value, (size_t)(eq - value))) == NULL)
 			return -ENOMEM;
-		r = kp_apt_config_push(s->config, KP_APT_ITEM_SET, name, eq + 1);
+		r = kp_apt_config_push(s->config, KP_APT_ITEM_SET, name,
+		                       eq + 1);
 		free(name);
 		return r;
 	default:
@@ -392,8 +391,10 @@ record(struct scan *s, const struct apt_option *a, const char *value,
 static int
 refuse(struct scan *s, const struct apt_option *a, const char *option)
 {
-	return fail(s, "option '%s' would make apt-get show its %s instead of "
-	            "purging; see --help", option, a->long_name);
+	return fail(s,
+	            "option '%s' would make apt-get show its %s instead of "
+	            "purging; see --help",
+	            option, a->long_name);
 }
 
 /* ---------------------------------------------------------- long options */
@@ -549,11 +550,11 @@ scan_long(struct scan *s)
 /* Reading one "-abc" argument. */
 struct group {
 	const char *arg;
-	size_t pos;          /* the letter being read */
-	bool done;           /* a letter took the rest of the group */
-	bool ours_seen;      /* a letter was one of ours */
-	const char *apt_next;/* the next argument, taken by apt-get's letter */
-	struct cli_argv apt; /* apt-get's letters, one argument each */
+	size_t pos;           /* the letter being read */
+	bool done;            /* a letter took the rest of the group */
+	bool ours_seen;       /* a letter was one of ours */
+	const char *apt_next; /* the next argument, taken by apt-get's letter */
+	struct cli_argv apt;  /* apt-get's letters, one argument each */
 };
 
 static int
@@ -573,8 +574,8 @@ level_form_short(const struct scan *s, const struct group *g)
 	const char *rest = g->arg + g->pos + 1;
 
 	return rest[0] == letter ||
-	       (g->pos > 1 && g->arg[g->pos - 1] == letter) ||
-	       rest[0] == '=' || isdigit((unsigned char)rest[0]) ||
+	       (g->pos > 1 && g->arg[g->pos - 1] == letter) || rest[0] == '=' ||
+	       isdigit((unsigned char)rest[0]) ||
 	       (rest[0] == '\0' && is_number(next_for_apt(s)));
 }
 
@@ -715,8 +716,8 @@ scan_letter(struct scan *s, struct group *g)
 	const struct apt_option *a = apt_short(letter);
 
 	/* Ours win, but a level (-qq, -q=2) can only be apt-get's. */
-	if (a != NULL && (o == NULL ||
-	                  (a->kind == APT_LEVEL && level_form_short(s, g))))
+	if (a != NULL &&
+	    (o == NULL || (a->kind == APT_LEVEL && level_form_short(s, g))))
 		return apt_letter(s, g, a);
 	if (o != NULL)
 		return our_letter(s, g, o);
@@ -771,8 +772,10 @@ scan_one(struct scan *s)
 	const char *arg = s->argv[s->i];
 
 	if (arg[0] != '-' || arg[1] == '\0')
-		return fail(s, "unexpected argument '%s': purge-old-kernels "
-		            "chooses the packages itself; see --help", arg);
+		return fail(s,
+		            "unexpected argument '%s': purge-old-kernels "
+		            "chooses the packages itself; see --help",
+		            arg);
 	if (arg[1] == '-')
 		return scan_long(s);
 	return scan_short(s);
@@ -785,12 +788,15 @@ scan_one(struct scan *s)
  * -EINVAL with err filled for a bad command line, or -ENOMEM.
  */
 int
-cli_split_args(int argc, const char *const *argv,
-               const struct poptOption *ours, struct cli_split *out,
-               struct kp_error *err)
+cli_split_args(int argc, const char *const *argv, const struct poptOption *ours,
+               struct cli_split *out, struct kp_error *err)
 {
 	struct scan s = {
-		.argc = argc, .argv = argv, .i = 1, .ours = ours, .out = out,
+		.argc = argc,
+		.argv = argv,
+		.i = 1,
+		.ours = ours,
+		.out = out,
 		.err = err,
 	};
 	int r;
@@ -831,8 +837,12 @@ cli_apt_translate(const struct cli_argv *args, struct kp_apt_config *out)
 	struct cli_split scratch;
 	struct kp_error err;
 	struct scan s = {
-		.argc = (int)args->n, .argv = (const char *const *)args->v,
-		.ours = none, .out = &scratch, .err = &err, .config = out,
+		.argc = (int)args->n,
+		.argv = (const char *const *)args->v,
+		.ours = none,
+		.out = &scratch,
+		.err = &err,
+		.config = out,
 	};
 	int r = 0;
 

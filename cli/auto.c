@@ -44,11 +44,12 @@ open_own_lock(const char *root, struct kp_error *err)
 	dirfd = kp_trust_open_dir(root, "run", KP_TRUST_CREATE, err);
 	if (dirfd < 0)
 		return dirfd;
-	fd = openat(dirfd, CLI_NAME ".lock", O_RDWR | O_CREAT | O_NOFOLLOW |
-	            O_CLOEXEC, 0600);
+	fd = openat(dirfd, CLI_NAME ".lock",
+	            O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
-		fd = cli_put_error(err, -errno, "cannot open %s/run/" CLI_NAME
-		                   ".lock: %s", root ? root : "", strerror(errno));
+		fd = cli_put_error(err, -errno,
+		                   "cannot open %s/run/" CLI_NAME ".lock: %s",
+		                   root ? root : "", strerror(errno));
 	close(dirfd);
 	return fd;
 }
@@ -113,7 +114,7 @@ wait_for_apt(const char *root, unsigned timeout)
 
 struct job {
 	struct cli_options *opts;
-	struct cli_setup setup; /* .cfg, .config_path, .policy */
+	struct cli_setup setup;    /* .cfg, .config_path, .policy */
 	struct kp_summary summary; /* the last run's figures carried over */
 	struct kp_ctx *ctx;
 	struct kp_plan *plan;
@@ -165,14 +166,16 @@ check_system(struct job *job)
 
 	kp_error_clear(&err);
 	if (kp_ctx_dpkg_interrupted(job->ctx)) {
-		job_failed(job, "dpkg was interrupted; run 'dpkg --configure -a'");
+		job_failed(job,
+		           "dpkg was interrupted; run 'dpkg --configure -a'");
 		return CLI_EXIT_ERROR;
 	}
 	n = kp_ctx_problems(job->ctx, &problems, &err);
 	if (n < 0)
 		snprintf(msg, sizeof(msg), "%s", err.message);
 	else if (n > 0)
-		snprintf(msg, sizeof(msg), "the system needs repair first: %s%s",
+		snprintf(msg, sizeof(msg),
+		         "the system needs repair first: %s%s",
 		         problems[0].text, n > 1 ? " (and more)" : "");
 	kp_problems_free(problems, n > 0 ? (size_t)n : 0);
 	if (n == 0)
@@ -246,7 +249,8 @@ report_only(struct job *job)
 	cli_plan_can_go(job->plan, NULL, sentence, sizeof(sentence));
 	cli_plan_command(job->opts, false, command, sizeof(command));
 	cli_info("%s; AUTO is not yes in %s, so nothing was purged: run %s to "
-	         "purge them", sentence, job->setup.config_path, command);
+	         "purge them",
+	         sentence, job->setup.config_path, command);
 }
 
 /* What --auto gives apt-get: non-interactive, waiting `wait` seconds more
@@ -255,7 +259,8 @@ static int
 forwarded(const struct job *job, long wait, struct cli_argv *fwd)
 {
 	static const char *const fixed[] = {
-		"-y", "-q", "-o", "Dpkg::Use-Pty=0",
+		"-y", "-q",
+		"-o", "Dpkg::Use-Pty=0",
 		"-o", "Dpkg::Options::=--force-confdef",
 		"-o", "Dpkg::Options::=--force-confold",
 	};
@@ -282,7 +287,8 @@ purge_command(struct job *job, long wait, struct cli_argv *cmd)
 	int r = forwarded(job, wait, &fwd);
 
 	if (r == 0)
-		r = cli_apt_command(cmd, kp_ctx_root(job->ctx), &fwd, job->plan);
+		r = cli_apt_command(cmd, kp_ctx_root(job->ctx), &fwd,
+		                    job->plan);
 	cli_argv_free(&fwd);
 	return r;
 }
@@ -504,8 +510,10 @@ cli_auto(struct cli_options *opts)
 	}
 	wait = wait_for_apt(opts->root, job.setup.cfg.timeout);
 	if (wait < 0)
-		cli_warn("apt or dpkg held their lock for %u seconds; giving up "
-		         "until the next run", job.setup.cfg.timeout);
+		cli_warn(
+		        "apt or dpkg held their lock for %u seconds; giving up "
+		        "until the next run",
+		        job.setup.cfg.timeout);
 	else
 		r = run_job(&job, wait);
 	if (lock >= 0)

@@ -26,7 +26,9 @@ cli_boot_known(const struct kp_plan *plan)
 static unsigned
 percent(unsigned long long part, unsigned long long whole)
 {
-	return whole == 0 ? 0 : (unsigned)((double)part * 100 / (double)whole + 0.5);
+	return whole == 0 ?
+	               0 :
+	               (unsigned)((double)part * 100 / (double)whole + 0.5);
 }
 
 /* What stays used on /boot after the purge. */

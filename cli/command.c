@@ -87,7 +87,8 @@ cli_plan_options(const struct cli_options *opts, char *buf, size_t size)
 		append_option(buf, size, "--keep", keep);
 	}
 	for (i = 0; i < opts->n_protect; i++)
-		if (opts->protect_where == NULL || opts->protect_where[i] == NULL)
+		if (opts->protect_where == NULL ||
+		    opts->protect_where[i] == NULL)
 			append_option(buf, size, "--protect", opts->protect[i]);
 	if (opts->only_auto_installed && strlen(buf) < size)
 		snprintf(buf + strlen(buf), size - strlen(buf),

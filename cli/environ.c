@@ -201,16 +201,22 @@ dpkg_dirs(const char *root, struct kp_error *err)
 		v = getenv("DPKG_ROOT");
 		/* dpkg sets it empty for maintainer scripts: this system. */
 		if (v != NULL && v[0] != '\0' && !same_file(v, "/"))
-			return cli_put_error(err, -EPERM, "DPKG_ROOT=%s would point "
-			                     "dpkg at another system than the one "
-			                     CLI_NAME " reads (/); unset it, or use "
-			                     "--root=%s", v, v);
+			return cli_put_error(
+			        err, -EPERM,
+			        "DPKG_ROOT=%s would point "
+			        "dpkg at another system than the one " CLI_NAME
+			        " reads (/); unset it, or use "
+			        "--root=%s",
+			        v, v);
 		v = getenv("DPKG_ADMINDIR");
 		if (v != NULL && !same_file(v, "/var/lib/dpkg"))
-			return cli_put_error(err, -EPERM, "DPKG_ADMINDIR=%s would "
-			                     "point dpkg at another database than the "
-			                     "one " CLI_NAME " reads (/var/lib/dpkg); "
-			                     "unset it", v);
+			return cli_put_error(
+			        err, -EPERM,
+			        "DPKG_ADMINDIR=%s would "
+			        "point dpkg at another database than the "
+			        "one " CLI_NAME " reads (/var/lib/dpkg); "
+			        "unset it",
+			        v);
 	}
 	unsetenv("DPKG_ROOT");
 	unsetenv("DPKG_ADMINDIR");
@@ -233,16 +239,22 @@ check_apt_config(const char *v, const char *abs, struct kp_error *err)
 	kp_error_clear(&why);
 	fd = kp_trust_open(abs, O_PATH, 0, &why);
 	if (fd == -ENOENT)
-		return cli_put_error(err, -EPERM, "cannot read APT_CONFIG=%s: %s", v,
+		return cli_put_error(err, -EPERM,
+		                     "cannot read APT_CONFIG=%s: %s", v,
 		                     strerror(ENOENT));
 	if (fd < 0)
-		return cli_put_error(err, -EPERM, "APT_CONFIG=%s is not a file only "
-		                     "root can change (%s); refusing to give it to "
-		                     "apt-get", v, why.message);
+		return cli_put_error(
+		        err, -EPERM,
+		        "APT_CONFIG=%s is not a file only "
+		        "root can change (%s); refusing to give it to "
+		        "apt-get",
+		        v, why.message);
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return cli_put_error(err, -EPERM, "APT_CONFIG=%s is not a file; "
-		                     "refusing to give it to apt-get", v);
+		return cli_put_error(err, -EPERM,
+		                     "APT_CONFIG=%s is not a file; "
+		                     "refusing to give it to apt-get",
+		                     v);
 	}
 	close(fd);
 	return 0;
@@ -269,8 +281,10 @@ apt_config(struct kp_error *err)
 		abs = strdup(v);
 	} else {
 		if (getcwd(cwd, sizeof(cwd)) == NULL)
-			return cli_put_error(err, -EPERM, "cannot make APT_CONFIG=%s "
-			                     "absolute: %s", v, strerror(errno));
+			return cli_put_error(err, -EPERM,
+			                     "cannot make APT_CONFIG=%s "
+			                     "absolute: %s",
+			                     v, strerror(errno));
 		if (asprintf(&abs, "%s/%s", strcmp(cwd, "/") != 0 ? cwd : "",
 		             v) < 0)
 			abs = NULL;
@@ -293,10 +307,8 @@ apt_config(struct kp_error *err)
 int
 cli_environ_prepare(const char *root, struct kp_error *err)
 {
-	if (dpkg_dirs(root, err) < 0 ||
-	    apt_config(err) < 0 ||
-	    clean_path(err) < 0 ||
-	    root_home(err) < 0)
+	if (dpkg_dirs(root, err) < 0 || apt_config(err) < 0 ||
+	    clean_path(err) < 0 || root_home(err) < 0)
 		return -1;
 	/*
 	 * A force (depends, remove-essential) would let dpkg do what the

@@ -13,7 +13,7 @@
 #include "kpurge.h"
 
 /* The PATH a root shell has: appended to whatever PATH keeps. */
-#define CLI_ROOT_PATH \
+#define CLI_ROOT_PATH                                                          \
 	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 char *cli_environ_clean_path(const char *path, uid_t uid);

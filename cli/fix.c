@@ -63,12 +63,15 @@ step_title(const struct kp_plan *plan, unsigned step, char *buf, size_t size)
 	if (step == 0 && n == 0)
 		snprintf(buf, size, "nothing to purge; skipped");
 	else if (step == 0)
-		snprintf(buf, size, "purge the old kernels with dpkg "
-		         "(%zu package%s)", n, n == 1 ? "" : "s");
+		snprintf(buf, size,
+		         "purge the old kernels with dpkg "
+		         "(%zu package%s)",
+		         n, n == 1 ? "" : "s");
 	else if (step == 1)
 		snprintf(buf, size, "configure what dpkg left unconfigured");
 	else
-		snprintf(buf, size, "let apt-get finish the repair "
+		snprintf(buf, size,
+		         "let apt-get finish the repair "
 		         "(it removes nothing)");
 }
 
@@ -145,7 +148,8 @@ run_steps(const struct cli_fix_plan *fp, const struct kp_plan *plan,
 
 		step_title(plan, i, title, sizeof(title));
 		putchar('\n');
-		cli_print_step(stdout, i + 1, CLI_FIX_STEPS, title, argv, style);
+		cli_print_step(stdout, i + 1, CLI_FIX_STEPS, title, argv,
+		               style);
 		if (argv == NULL)
 			continue;
 		kp_error_clear(&err);
@@ -156,9 +160,11 @@ run_steps(const struct cli_fix_plan *fp, const struct kp_plan *plan,
 			return CLI_EXIT_ERROR;
 		}
 		if (status != 0) {
-			cli_error("step %u/%u failed: %s exited with status %d; "
-			          "%s", i + 1, CLI_FIX_STEPS,
-			          program_name(argv[0]), status, next_steps[i]);
+			cli_error(
+			        "step %u/%u failed: %s exited with status %d; "
+			        "%s",
+			        i + 1, CLI_FIX_STEPS, program_name(argv[0]),
+			        status, next_steps[i]);
 			return status;
 		}
 	}

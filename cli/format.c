@@ -87,7 +87,6 @@ cli_style_for(FILE *out)
 	return style;
 }
 
-
 /** code when style has colours, else "". */
 const char *
 cli_paint(const struct cli_style *style, const char *code)
@@ -104,7 +103,8 @@ cli_paint(const struct cli_style *style, const char *code)
 void
 cli_format_size(unsigned long long kib, char *buf, size_t size)
 {
-	static const char *const units[] = { "MiB", "GiB", "TiB", "PiB", "EiB" };
+	static const char *const units[] = { "MiB", "GiB", "TiB", "PiB",
+		                             "EiB" };
 	double v = (double)kib / 1024;
 	size_t u = 0;
 
@@ -126,8 +126,8 @@ cli_format_size(unsigned long long kib, char *buf, size_t size)
 void
 cli_format_bytes(unsigned long long bytes, char *buf, size_t size)
 {
-	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB",
-	                                     "EiB" };
+	static const char *const units[] = { "KiB", "MiB", "GiB",
+		                             "TiB", "PiB", "EiB" };
 	double v = (double)bytes;
 	size_t u = 0;
 
@@ -206,14 +206,12 @@ cli_print_wrapped(FILE *out, const char *text, int col, int indent, int width)
 	}
 }
 
-
 /**
  * The releases the plan purges, for a message: "a, b and c", or "a, b,
  * c and 4 more" beyond max names.
  */
 void
-cli_release_list(const struct kp_plan *plan, size_t max, char *buf,
-                 size_t size)
+cli_release_list(const struct kp_plan *plan, size_t max, char *buf, size_t size)
 {
 	size_t i, n = 0, total = 0, len = 0;
 
@@ -232,7 +230,9 @@ cli_release_list(const struct kp_plan *plan, size_t max, char *buf,
 		}
 		n++;
 		len += (size_t)snprintf(buf + len, size - len, "%s%s",
-		                        n == 1 ? "" : n == total ? " and " : ", ",
+		                        n == 1     ? "" :
+		                        n == total ? " and " :
+		                                     ", ",
 		                        r->name);
 	}
 }

@@ -27,8 +27,7 @@
 
 #define STATUS_KEY "Dir::State::status="
 
-__attribute__((format(printf, 3, 4)))
-static int
+__attribute__((format(printf, 3, 4))) static int
 parse_error(char *err, size_t err_size, const char *fmt, ...)
 {
 	va_list ap;
@@ -136,23 +135,27 @@ add_action(struct cli_guard_input *in, char **f, const char *action)
 
 /* One action line (without its newline). */
 static int
-parse_action(struct cli_guard_input *in, char *line, unsigned long n,
-             char *err, size_t err_size)
+parse_action(struct cli_guard_input *in, char *line, unsigned long n, char *err,
+             size_t err_size)
 {
 	size_t want = in->version >= 3 ? 8 : 4, i;
 	char *f[8], *rest = line, *cmp;
 
 	for (i = 0; i < want; i++)
 		if ((f[i] = field(&rest)) == NULL)
-			return parse_error(err, err_size, "line %lu: expected "
-			                   "%zu fields and an action", n, want);
+			return parse_error(err, err_size,
+			                   "line %lu: expected "
+			                   "%zu fields and an action",
+			                   n, want);
 	if (rest == NULL || *rest == '\0')
 		return parse_error(err, err_size, "line %lu: no action", n);
 	cmp = f[in->version >= 3 ? 4 : 2];
 	if (strcmp(cmp, "<") != 0 && strcmp(cmp, ">") != 0 &&
 	    strcmp(cmp, "=") != 0)
-		return parse_error(err, err_size, "line %lu: '%s' is not <, > "
-		                   "or =", n, cmp);
+		return parse_error(err, err_size,
+		                   "line %lu: '%s' is not <, > "
+		                   "or =",
+		                   n, cmp);
 	if (add_action(in, f, rest) < 0)
 		return parse_error(err, err_size, "out of memory");
 	return 0;
@@ -166,15 +169,16 @@ parse_header(struct cli_guard_input *in, const char *line, char *err,
 		in->version = (unsigned)(line[8] - '0');
 		return 0;
 	}
-	return parse_error(err, err_size, "apt sent '%.60s' where version 2 "
+	return parse_error(err, err_size,
+	                   "apt sent '%.60s' where version 2 "
 	                   "or 3 of its hook protocol starts with 'VERSION'",
 	                   line);
 }
 
 /* A line of apt's configuration: only Dir::State::status is kept. */
 static int
-parse_config(struct cli_guard_input *in, char *line, unsigned long n,
-             char *err, size_t err_size)
+parse_config(struct cli_guard_input *in, char *line, unsigned long n, char *err,
+             size_t err_size)
 {
 	if (strncmp(line, STATUS_KEY, strlen(STATUS_KEY)) != 0)
 		return 0;
@@ -183,8 +187,10 @@ parse_config(struct cli_guard_input *in, char *line, unsigned long n,
 	if (in->status_file == NULL)
 		return parse_error(err, err_size, "out of memory");
 	if (cli_guard_dequote(in->status_file) < 0)
-		return parse_error(err, err_size, "line %lu: a bad %%-escape "
-		                   "in Dir::State::status", n);
+		return parse_error(err, err_size,
+		                   "line %lu: a bad %%-escape "
+		                   "in Dir::State::status",
+		                   n);
 	return 0;
 }
 
@@ -227,7 +233,7 @@ cli_guard_parse(FILE *in, struct cli_guard_input *out, char *err,
 	else if (r == 0 && part < 2)
 		r = parse_error(err, err_size, "apt's message ended %s",
 		                n == 0 ? "before it began" :
-		                "in its configuration");
+		                         "in its configuration");
 	return r;
 }
 

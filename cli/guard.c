@@ -50,14 +50,14 @@ struct boot_fs {
 
 /* What the run needs and frees in /boot, in apt's order. */
 struct tally {
-	long long avail;               /* free bytes, as apt's run goes on */
-	unsigned long long free_now;   /* free before the run */
-	unsigned long long freed;      /* by apt's removals before the stop */
-	unsigned long long files;      /* incoming kernels' /boot files */
-	unsigned long long initrds;    /* their initrds, estimated */
+	long long avail;             /* free bytes, as apt's run goes on */
+	unsigned long long free_now; /* free before the run */
+	unsigned long long freed;    /* by apt's removals before the stop */
+	unsigned long long files;    /* incoming kernels' /boot files */
+	unsigned long long initrds;  /* their initrds, estimated */
 	/* The package that does not fit; -avail is then what is missing. */
 	const char *stopped_at;
-	size_t n_images;               /* incoming images up to there */
+	size_t n_images; /* incoming images up to there */
 };
 
 static bool
@@ -153,8 +153,8 @@ pax_path(const char *data, size_t len, char *name, size_t size)
 		if (*end != ' ' || n > len - at || kv >= data + at + n)
 			return;
 		if (strncmp(kv, "path=", 5) == 0 && kv + 5 <= data + at + n - 1)
-			snprintf(name, size, "%.*s", (int)(data + at + n - 1 -
-			         (kv + 5)), kv + 5);
+			snprintf(name, size, "%.*s",
+			         (int)(data + at + n - 1 - (kv + 5)), kv + 5);
 		at += n;
 	}
 }
@@ -162,7 +162,7 @@ pax_path(const char *data, size_t len, char *name, size_t size)
 struct tar_state {
 	char long_name[PATH_MAX]; /* from a GNU 'L' or pax 'x' member */
 	unsigned long long block;
-	unsigned long long boot;  /* bytes of the files under /boot */
+	unsigned long long boot; /* bytes of the files under /boot */
 };
 
 /* Read the data of a member of size bytes; keep it when keep != NULL. */
@@ -176,8 +176,9 @@ tar_data(FILE *f, unsigned long long size, char *keep, size_t keep_size)
 		if (fread(b, 1, TAR_BLOCK, f) != TAR_BLOCK)
 			return -EIO;
 		if (keep != NULL && at < keep_size)
-			memcpy(keep + at, b, at + TAR_BLOCK <= keep_size ?
-			       TAR_BLOCK : keep_size - at);
+			memcpy(keep + at, b,
+			       at + TAR_BLOCK <= keep_size ? TAR_BLOCK :
+			                                     keep_size - at);
 	}
 	return 0;
 }
@@ -203,7 +204,8 @@ tar_member(FILE *f, const unsigned char *h, struct tar_state *t)
 		if (tar_data(f, size, meta, sizeof(meta) - 1) < 0)
 			return -EIO;
 		if (type == 'L')
-			snprintf(t->long_name, sizeof(t->long_name), "%.4095s", meta);
+			snprintf(t->long_name, sizeof(t->long_name), "%.4095s",
+			         meta);
 		else
 			pax_path(meta, size < sizeof(meta) ? size : 0,
 			         t->long_name, sizeof(t->long_name));
@@ -379,8 +381,8 @@ static void
 admindir(const struct cli_options *opts, const struct cli_guard_input *in,
          char *buf, size_t size)
 {
-	const char *slash = in->status_file ? strrchr(in->status_file, '/')
-	                                    : NULL;
+	const char *slash = in->status_file ? strrchr(in->status_file, '/') :
+	                                      NULL;
 
 	if (slash != NULL)
 		snprintf(buf, size, "%.*s", (int)(slash - in->status_file),
@@ -494,7 +496,8 @@ walk(const struct cli_options *opts, const struct cli_guard_input *in,
 		const struct cli_guard_action *a = &in->actions[i];
 
 		if (!kp_name_parse(a->name, &name) ||
-		    (name.kind != KP_KIND_IMAGE && name.kind != KP_KIND_MODULES))
+		    (name.kind != KP_KIND_IMAGE &&
+		     name.kind != KP_KIND_MODULES))
 			continue;
 		if (a->op == CLI_GUARD_REMOVE) {
 			bytes = removal_frees(opts, admin, a, &name);
@@ -504,22 +507,24 @@ walk(const struct cli_options *opts, const struct cli_guard_input *in,
 		}
 		if (a->op != CLI_GUARD_INSTALL)
 			continue;
-		if (deb_boot_bytes(a->deb, fs->block, &bytes, err,
-		                   err_size) < 0)
+		if (deb_boot_bytes(a->deb, fs->block, &bytes, err, err_size) <
+		    0)
 			return -1;
 		if (name.kind == KP_KIND_IMAGE && bytes == 0) {
 			snprintf(err, err_size, "%s has no file under /boot",
 			         a->name);
 			return -1;
 		}
-		install_needs(opts, admin, a, &name, bytes, initrd, &peak, &kept);
+		install_needs(opts, admin, a, &name, bytes, initrd, &peak,
+		              &kept);
 		t->files += bytes;
 		if (name.kind == KP_KIND_IMAGE) {
 			t->initrds += initrd;
 			t->n_images++;
 		}
 		if ((long long)peak > t->avail) {
-			t->avail -= (long long)peak; /* -avail: what is missing */
+			t->avail -= (long long)
+			        peak; /* -avail: what is missing */
 			t->stopped_at = a->name;
 		} else {
 			t->avail -= (long long)kept;
@@ -555,8 +560,10 @@ remedy(struct cli_options *opts, unsigned long long short_by, char *buf,
 	}
 	cli_log_silence(was);
 	if (r < 0) {
-		snprintf(buf, size, "; what 'sudo " CLI_NAME "%s' would free "
-		         "is not known (%s)", options, err.message);
+		snprintf(buf, size,
+		         "; what 'sudo " CLI_NAME "%s' would free "
+		         "is not known (%s)",
+		         options, err.message);
 		return;
 	}
 	kp_summary_init(&s);
@@ -565,15 +572,19 @@ remedy(struct cli_options *opts, unsigned long long short_by, char *buf,
 	cli_format_bytes(b.freed, freed, sizeof(freed));
 	cli_release_list(plan, 3, names, sizeof(names));
 	if (s.purgeable == 0)
-		snprintf(buf, size, "; no old kernel can be purged ('sudo "
-		         CLI_NAME "%s' has nothing to do): make room in /boot",
+		snprintf(buf, size,
+		         "; no old kernel can be purged ('sudo " CLI_NAME
+		         "%s' has nothing to do): make room in /boot",
 		         options);
 	else
-		snprintf(buf, size, "; 'sudo " CLI_NAME "%s' would free %s "
-		         "there (%u old kernel release%s: %s)%s", options, freed,
-		         s.purgeable, s.purgeable == 1 ? "" : "s", names,
+		snprintf(buf, size,
+		         "; 'sudo " CLI_NAME "%s' would free %s "
+		         "there (%u old kernel release%s: %s)%s",
+		         options, freed, s.purgeable,
+		         s.purgeable == 1 ? "" : "s", names,
 		         b.freed < short_by ? ", not enough: make more room in "
-		         "/boot too" : "");
+		                              "/boot too" :
+		                              "");
 	kp_plan_free(plan);
 	kp_ctx_free(ctx);
 }
@@ -593,18 +604,22 @@ stop(struct cli_options *opts, const struct kp_config *cfg,
 		char f[32];
 
 		cli_format_bytes(t->freed, f, sizeof(f));
-		snprintf(freed, sizeof(freed), " (and %s apt's removals free "
-		         "first)", f);
+		snprintf(freed, sizeof(freed),
+		         " (and %s apt's removals free "
+		         "first)",
+		         f);
 	}
 	remedy(opts, (unsigned long long)-t->avail, fix, sizeof(fix));
 	cli_error("stopped apt before it installs %s: /boot has %s free%s, "
 	          "and %s need%s about %s there (%s of files, %s for "
-	          "initrds, +%d%%)%s%s; then run apt again", t->stopped_at,
-	          avail, freed, t->n_images == 1 ? "the new kernel" :
-	          "the new kernels", t->n_images == 1 ? "s" : "", need, files,
-	          initrds, GUARD_MARGIN_PERCENT, fix,
+	          "initrds, +%d%%)%s%s; then run apt again",
+	          t->stopped_at, avail, freed,
+	          t->n_images == 1 ? "the new kernel" : "the new kernels",
+	          t->n_images == 1 ? "s" : "", need, files, initrds,
+	          GUARD_MARGIN_PERCENT, fix,
 	          cfg->auto_purge == KP_AUTO_YES ? " (AUTO=yes does not "
-	          "purge inside apt's run)" : "");
+	                                           "purge inside apt's run)" :
+	                                           "");
 	return CLI_GUARD_STOP;
 }
 
@@ -620,7 +635,8 @@ check(struct cli_options *opts, const struct kp_config *cfg,
 
 	if (r < 0) {
 		cli_warn("cannot measure /boot (%s); apt goes on "
-		          "unchecked", strerror(-r));
+		         "unchecked",
+		         strerror(-r));
 		return 0;
 	}
 	t.free_now = fs.free;
@@ -653,7 +669,8 @@ cli_guard_run(struct cli_options *opts)
 		return 0;
 	if ((f = open_input()) == NULL) {
 		cli_warn("cannot read what apt is about to do: %s; "
-		          "apt goes on unchecked", strerror(errno));
+		         "apt goes on unchecked",
+		         strerror(errno));
 		return 0;
 	}
 	r = cli_guard_parse(f, &in, why, sizeof(why));

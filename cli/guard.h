@@ -27,7 +27,7 @@ struct cli_guard_action {
 	char *new_version; /* "-" for a removal */
 	char *arch;        /* the new version's, else the old one's (v3) */
 	enum cli_guard_op op;
-	char *deb;         /* CLI_GUARD_INSTALL: the .deb's path */
+	char *deb; /* CLI_GUARD_INSTALL: the .deb's path */
 };
 
 /* apt's message to a Pre-Install-Pkgs hook of version 2 or 3. */

@@ -47,7 +47,7 @@ static const char *
 systemctl(const struct cli_options *opts)
 {
 	static const char *const paths[] = { "/bin/systemctl",
-	                                     "/usr/bin/systemctl" };
+		                             "/usr/bin/systemctl" };
 	size_t i;
 
 	if (opts->root != NULL || access("/run/systemd/system", F_OK) < 0)
@@ -60,8 +60,8 @@ systemctl(const struct cli_options *opts)
 
 /* The arguments of the detached --auto: this run's own, not the file's. */
 static int
-auto_argv(const struct cli_options *opts, size_t n_protect,
-          const char *running, struct cli_argv *av)
+auto_argv(const struct cli_options *opts, size_t n_protect, const char *running,
+          struct cli_argv *av)
 {
 	char self[PATH_MAX], root[PATH_MAX], arg[PATH_MAX + 16];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -101,8 +101,7 @@ auto_argv(const struct cli_options *opts, size_t n_protect,
 }
 
 /* In the grandchild: no terminal, no apt, no cwd to keep busy. */
-__attribute__((noreturn))
-static void
+__attribute__((noreturn)) static void
 exec_detached(char *const *argv)
 {
 	int fd = open("/dev/null", O_RDWR);
@@ -164,7 +163,8 @@ start_purge(const struct cli_options *opts, size_t n_protect,
 	if (ctl != NULL) {
 		/* SERVICE is one literal, CLI_NAME ".service", on purpose */
 		/* NOLINTNEXTLINE(bugprone-suspicious-missing-comma) */
-		const char *argv[] = { ctl, "start", "--no-block", SERVICE, NULL };
+		const char *argv[] = { ctl, "start", "--no-block", SERVICE,
+			               NULL };
 
 		*how = "see 'journalctl -u " SERVICE "'";
 		return cli_run(argv, NULL) == 0;

@@ -67,18 +67,20 @@ print_row(FILE *out, const struct columns *c, const struct row *row,
 	bool header = row->action_color == NULL;
 	const char *why = row->why ? row->why : "";
 
-	fprintf(out, "%s%-*s  %-*s  %*s  ", cli_paint(style, header ? CLI_BOLD : ""),
-	        c->name, row->name, c->state, row->state, c->size, row->size);
+	fprintf(out, "%s%-*s  %-*s  %*s  ",
+	        cli_paint(style, header ? CLI_BOLD : ""), c->name, row->name,
+	        c->state, row->state, c->size, row->size);
 	if (c->boot > 0)
 		fprintf(out, "%*s  ", c->boot, row->boot);
-	fprintf(out, "%s%s%s%*s", cli_paint(style, header ? "" : row->action_color),
-	        row->action, cli_paint(style, header ? "" : CLI_RESET),
+	fprintf(out, "%s%s%s%*s",
+	        cli_paint(style, header ? "" : row->action_color), row->action,
+	        cli_paint(style, header ? "" : CLI_RESET),
 	        ACTION_COLUMN - (int)strlen(row->action), "");
 	/* A name too long for the WHY column: this row's why goes below. */
 	if (c->why_below || c->why_at + longest_word(why) >= style->width) {
 		fprintf(out, "\n%*s", CLI_WHY_BELOW_INDENT, "");
-		cli_print_wrapped(out, why, CLI_WHY_BELOW_INDENT, CLI_WHY_BELOW_INDENT,
-		              style->width);
+		cli_print_wrapped(out, why, CLI_WHY_BELOW_INDENT,
+		                  CLI_WHY_BELOW_INDENT, style->width);
 	} else {
 		fputs("  ", out);
 		cli_print_wrapped(out, why, c->why_at, c->why_at, style->width);
@@ -147,8 +149,12 @@ static struct columns
 release_columns(const struct kp_plan *plan, const struct cli_style *style)
 {
 	struct columns c = {
-		(int)strlen("RELEASE"), (int)strlen("STATE"),
-		(int)strlen("SIZE"), 0, 0, false,
+		(int)strlen("RELEASE"),
+		(int)strlen("STATE"),
+		(int)strlen("SIZE"),
+		0,
+		0,
+		false,
 	};
 	char boot[32];
 	size_t i;
@@ -158,8 +164,10 @@ release_columns(const struct kp_plan *plan, const struct cli_style *style)
 	for (i = 0; i < kp_plan_n_releases(plan); i++) {
 		const struct kp_release *r = kp_plan_release(plan, i);
 
-		fit_columns(&c, strlen(r->name) +
-		            (running_mark(r) ? strlen(RUNNING_MARK) : 0),
+		fit_columns(&c,
+		            strlen(r->name) + (running_mark(r) ?
+		                                       strlen(RUNNING_MARK) :
+		                                       0),
 		            kp_release_state_name(r->state), r->size_kib);
 		cli_format_short(r->boot_bytes, boot, sizeof(boot));
 		if (c.boot > 0)
@@ -187,8 +195,12 @@ print_release_row(FILE *out, const struct columns *c,
 {
 	char name[256], size[32], boot[32], why[512];
 	struct row row = {
-		name, kp_release_state_name(r->state), size, boot,
-		action_label(r->action), action_color(r->action),
+		name,
+		kp_release_state_name(r->state),
+		size,
+		boot,
+		action_label(r->action),
+		action_color(r->action),
 		cli_release_why(r, why, sizeof(why)),
 	};
 
@@ -214,8 +226,12 @@ static struct columns
 shared_columns(const struct kp_plan *plan, const struct cli_style *style)
 {
 	struct columns c = {
-		(int)strlen("PACKAGE"), (int)strlen("STATE"),
-		(int)strlen("SIZE"), 0, 0, false,
+		(int)strlen("PACKAGE"),
+		(int)strlen("STATE"),
+		(int)strlen("SIZE"),
+		0,
+		0,
+		false,
 	};
 	size_t i;
 
@@ -239,16 +255,22 @@ print_shared_table(FILE *out, const struct kp_plan *plan,
 	size_t i;
 
 	fputc('\n', out);
-	cli_print_wrapped(out, "Flavour-less packages, shared by the releases of "
-	              "one ABI:", 0, 0, style->width);
+	cli_print_wrapped(out,
+	                  "Flavour-less packages, shared by the releases of "
+	                  "one ABI:",
+	                  0, 0, style->width);
 	fputc('\n', out);
 	print_header(out, &c, "PACKAGE", style);
 	for (i = 0; i < kp_plan_n_packages(plan); i++) {
 		const struct kp_package *p = kp_plan_package(plan, i);
 		char size[32], why[512];
 		struct row row = {
-			p->name, kp_state_name(p->state), size, "",
-			action_label(p->action), action_color(p->action),
+			p->name,
+			kp_state_name(p->state),
+			size,
+			"",
+			action_label(p->action),
+			action_color(p->action),
 			cli_package_why(p, why, sizeof(why)),
 		};
 
@@ -341,7 +363,8 @@ print_releases_where(FILE *out, const struct kp_plan *plan, const char *label,
 			continue;
 		fprintf(m, "%s %s", first ? "" : ",", r->name);
 		if (with_why && r->why != NULL)
-			fprintf(m, " (%s)", cli_release_why(r, why, sizeof(why)));
+			fprintf(m, " (%s)",
+			        cli_release_why(r, why, sizeof(why)));
 		first = false;
 	}
 	fputc('.', m);
@@ -371,8 +394,10 @@ print_split(FILE *m, const struct kp_release *r, bool removed)
 		if (p->state == KP_STATE_CONFIG_FILES ||
 		    p->apt_autoremoves != removed)
 			continue;
-		fprintf(m, "%s%s%s", sep, p->name, p->held ? " (on hold)" :
-		        p->mark == KP_MARK_MANUAL ? " (installed by hand)" : "");
+		fprintf(m, "%s%s%s", sep, p->name,
+		        p->held                   ? " (on hold)" :
+		        p->mark == KP_MARK_MANUAL ? " (installed by hand)" :
+		                                    "");
 		sep = ", ";
 	}
 }
@@ -384,7 +409,8 @@ print_verdict(FILE *m, const struct kp_release *r)
 	switch (r->apt_autoremove) {
 	case KP_APT_VERDICT_PROTECTED:
 		fputs(r->apt_protects ? "protected (apt's kernel protection)" :
-		      "protected (APT::NeverAutoRemove)", m);
+		                        "protected (APT::NeverAutoRemove)",
+		      m);
 		break;
 	case KP_APT_VERDICT_WOULD_REMOVE:
 		fputs("would remove it", m);
@@ -427,8 +453,9 @@ print_verdict_row(FILE *out, const struct kp_release *r, int name_width,
 	if (fclose(m) == 0) {
 		fprintf(out, "  %-*s  %-6s  ", name_width, r->name,
 		        mark != NULL ? mark : "-");
-		cli_print_wrapped(out, text, col, col < style->width / 2 ? col : 4,
-		              style->width);
+		cli_print_wrapped(out, text, col,
+		                  col < style->width / 2 ? col : 4,
+		                  style->width);
 		fputc('\n', out);
 	}
 	free(text);
@@ -453,8 +480,10 @@ cli_print_apt_view(FILE *out, const struct kp_plan *plan,
 		if ((int)strlen(kp_plan_release(plan, i)->name) > width)
 			width = (int)strlen(kp_plan_release(plan, i)->name);
 	fputc('\n', out);
-	cli_print_wrapped(out, "What apt autoremove would do, release by release "
-	              "(with apt's mark of its image):", 0, 0, style->width);
+	cli_print_wrapped(out,
+	                  "What apt autoremove would do, release by release "
+	                  "(with apt's mark of its image):",
+	                  0, 0, style->width);
 	fputc('\n', out);
 	for (i = 0; i < n; i++)
 		print_verdict_row(out, kp_plan_release(plan, i), width, style);

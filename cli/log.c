@@ -121,7 +121,8 @@ static const char *
 level_name(enum kp_log_level level, bool daemon)
 {
 	return level == KP_LOG_ERROR && daemon ? "error: " :
-	       level == KP_LOG_WARNING ? "warning: " : "";
+	       level == KP_LOG_WARNING         ? "warning: " :
+	                                         "";
 }
 
 /*
@@ -222,7 +223,8 @@ emit(enum kp_log_level level, const char *text)
 		return;
 	case LOG_TO_SYSLOG:
 		syslog(syslog_priority(level), "%s", message);
-		if (level == KP_LOG_ERROR || (sink.tty && level != KP_LOG_DEBUG))
+		if (level == KP_LOG_ERROR ||
+		    (sink.tty && level != KP_LOG_DEBUG))
 			fprintf(stderr, CLI_NAME ": %s%s\n",
 			        level_name(level, true), message);
 		return;
@@ -258,8 +260,8 @@ cli_log_open(enum cli_mode_log which)
 	if (which == CLI_MODE_LOG_SYSTEM)
 		sink.dest = system_dest();
 	else
-		sink.dest = which == CLI_MODE_LOG_ERRORS ? LOG_TO_ERRORS
-		                                         : LOG_TO_TERMINAL;
+		sink.dest = which == CLI_MODE_LOG_ERRORS ? LOG_TO_ERRORS :
+		                                           LOG_TO_TERMINAL;
 }
 
 void

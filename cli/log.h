@@ -25,8 +25,8 @@ void cli_log_close(void);
 /* Drop every message while on (a silent refresh); returns the old value. */
 bool cli_log_silence(bool on);
 
-__attribute__((format(printf, 2, 3)))
-void cli_log(enum kp_log_level level, const char *fmt, ...);
+__attribute__((format(printf, 2, 3))) void cli_log(enum kp_log_level level,
+                                                   const char *fmt, ...);
 /* "purge-old-kernels: MESSAGE": something failed. */
 #define cli_error(...) cli_log(KP_LOG_ERROR, __VA_ARGS__)
 /* "purge-old-kernels: warning: MESSAGE": going on regardless. */
@@ -44,10 +44,9 @@ void cli_escape(const char *text, char *buf, size_t size);
  * (which may be NULL) with code, a negative errno-style value, and one
  * sentence. Returns code, for "return cli_put_error(err, -ENOMEM, ...)".
  */
-__attribute__((format(printf, 3, 4)))
-int cli_put_error(struct kp_error *err, int code, const char *fmt, ...);
-__attribute__((format(printf, 3, 0)))
-int cli_put_verror(struct kp_error *err, int code, const char *fmt,
-                   va_list ap);
+__attribute__((format(printf, 3, 4))) int
+cli_put_error(struct kp_error *err, int code, const char *fmt, ...);
+__attribute__((format(printf, 3, 0))) int
+cli_put_verror(struct kp_error *err, int code, const char *fmt, va_list ap);
 
 #endif /* CLI_LOG_H */

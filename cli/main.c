@@ -29,7 +29,7 @@
 struct job {
 	struct kp_ctx *ctx;
 	struct kp_plan *plan;
-	struct cli_argv command; /* the apt-get command of the plan */
+	struct cli_argv command;     /* the apt-get command of the plan */
 	struct kp_problem *problems; /* what apt and dpkg find broken */
 	size_t n_problems;
 };
@@ -59,8 +59,7 @@ check_privileges(const struct cli_options *opts)
 		          "use --fix --dry-run to see its steps");
 		return CLI_EXIT_ERROR;
 	}
-	if (!cli_options_purging(opts) || opts->fix ||
-	    opts->args.apt_simulate)
+	if (!cli_options_purging(opts) || opts->fix || opts->args.apt_simulate)
 		return 0;
 	cli_error("purging kernels needs root privileges; run it with sudo, "
 	          "or use --dry-run to see the plan");
@@ -114,7 +113,8 @@ check_running(const struct cli_options *opts, const struct kp_plan *plan)
 {
 	if (opts->running != NULL && !kp_plan_running_installed(plan))
 		cli_warn("--running=%s: no such kernel release is installed; "
-		         "keeping the newest ones", opts->running);
+		         "keeping the newest ones",
+		         opts->running);
 }
 
 /*
@@ -181,21 +181,26 @@ remedy_sentence(const struct cli_options *opts, const struct job *job,
 	cli_system_facts(&facts, job->problems, job->n_problems, job->ctx,
 	                 job->plan);
 	remedy = cli_remedy_for(&facts);
-	if (cli_remedy_command(&cmd, remedy, opts, kp_ctx_root(job->ctx)) == 0 &&
+	if (cli_remedy_command(&cmd, remedy, opts, kp_ctx_root(job->ctx)) ==
+	            0 &&
 	    cmd.v != NULL)
 		text = cli_command_text((const char *const *)cmd.v);
 	kp_plan_boot_space(job->plan, &b);
 	if (text == NULL)
 		snprintf(buf, size, "repair the system, then try again");
 	else if (remedy == CLI_REMEDY_FIX && facts.boot_full)
-		snprintf(buf, size, "/boot is full (%.0f%% used); run '%s' as "
+		snprintf(buf, size,
+		         "/boot is full (%.0f%% used); run '%s' as "
 		         "root: it purges the old kernels with dpkg, then "
-		         "repairs the system", b.size ? (double)b.used * 100 /
-		         (double)b.size : 0.0, text);
+		         "repairs the system",
+		         b.size ? (double)b.used * 100 / (double)b.size : 0.0,
+		         text);
 	else if (remedy == CLI_REMEDY_FIX)
-		snprintf(buf, size, "run '%s' as root: it purges the old "
+		snprintf(buf, size,
+		         "run '%s' as root: it purges the old "
 		         "kernels with dpkg, %s among them, then repairs the "
-		         "system", text, facts.purge_unfinished);
+		         "system",
+		         text, facts.purge_unfinished);
 	else
 		snprintf(buf, size, "run '%s' as root, then try again", text);
 	free(text);
@@ -219,7 +224,8 @@ preflight(const struct cli_options *opts, struct job *job)
 	n = kp_ctx_problems(job->ctx, &job->problems, &err);
 	if (n < 0 && purging) {
 		cli_error("cannot ask apt-get what is broken: %s; nothing "
-		          "was removed", err.message);
+		          "was removed",
+		          err.message);
 		return CLI_EXIT_ERROR;
 	}
 	if (n < 0) {
@@ -263,7 +269,8 @@ prove(const struct cli_options *opts, struct job *job)
 		return CLI_EXIT_ERROR;
 	}
 	cli_warn("could not check the plan against apt-get: %s; the plan is "
-	         "shown unchecked", err.message);
+	         "shown unchecked",
+	         err.message);
 	return 0;
 }
 
@@ -381,8 +388,9 @@ check_purged(const struct cli_options *opts, const struct job *job)
 		         "argument after --?); nothing was purged");
 		return 1;
 	}
-		cli_error("apt-get exited 0 but left %s; run " CLI_NAME
-		          " again to finish the purge", left.list);
+	cli_error("apt-get exited 0 but left %s; run " CLI_NAME
+	          " again to finish the purge",
+	          left.list);
 	return CLI_EXIT_ERROR;
 }
 
@@ -452,8 +460,7 @@ run_plan(struct cli_options *opts)
 		goto out;
 	}
 	/* Pre-flight and proof ask apt about the root the context holds. */
-	if ((r = preflight(opts, &job)) != 0 ||
-	    (r = prove(opts, &job)) != 0 ||
+	if ((r = preflight(opts, &job)) != 0 || (r = prove(opts, &job)) != 0 ||
 	    (r = make_command(opts, &job)) != 0)
 		goto out;
 	/* The plan outlives the context; libdpkg's state goes before apt-get */
@@ -493,11 +500,10 @@ prepare_environment(const struct cli_options *opts)
 
 /* The handler of each mode: CLI_MODES' last column. */
 typedef int cli_mode_fn(struct cli_options *opts);
-#define CLI_MODE_HANDLER_(name, option, flags, log, handler) \
+#define CLI_MODE_HANDLER_(name, option, flags, log, handler)                   \
 	[CLI_MODE_##name] = handler,
-static cli_mode_fn *const mode_handler[CLI_MODE_COUNT] = {
-	CLI_MODES(CLI_MODE_HANDLER_)
-};
+static cli_mode_fn *const mode_handler[CLI_MODE_COUNT] = { CLI_MODES(
+	CLI_MODE_HANDLER_) };
 #undef CLI_MODE_HANDLER_
 
 /*

@@ -41,7 +41,7 @@ enum cli_mode_flag {
 enum cli_mode_log {
 	CLI_MODE_LOG_TERMINAL, /* stderr: errors, warnings, notices */
 	CLI_MODE_LOG_ERRORS,   /* stderr, errors only (a status line) */
-	CLI_MODE_LOG_SYSTEM,   /* syslog, the journal or PURGE_OLD_KERNELS_LOG */
+	CLI_MODE_LOG_SYSTEM, /* syslog, the journal or PURGE_OLD_KERNELS_LOG */
 };
 
 /*
@@ -49,31 +49,29 @@ enum cli_mode_log {
  * (NULL: the default, a purge); HANDLER runs it and returns the exit
  * status.
  */
-#define CLI_MODES(X)                                                         \
-	X(PURGE, NULL,                                                       \
-	  CLI_MODE_CHANGES | CLI_MODE_APT_ARGS | CLI_MODE_CONFIG,             \
-	  CLI_MODE_LOG_TERMINAL, run_plan)                               \
-	X(LIST, "--list", CLI_MODE_APT_ARGS | CLI_MODE_CONFIG,               \
-	  CLI_MODE_LOG_TERMINAL, run_plan)                               \
-	X(DRY_RUN, "--dry-run", CLI_MODE_APT_ARGS | CLI_MODE_CONFIG,         \
-	  CLI_MODE_LOG_TERMINAL, run_plan)                               \
-	X(FIX, "--fix",                                                      \
-	  CLI_MODE_CHANGES | CLI_MODE_APT_ARGS | CLI_MODE_CONFIG,             \
-	  CLI_MODE_LOG_TERMINAL, run_plan)                                   \
-	X(HOOK, "--hook", CLI_MODE_ALONE | CLI_MODE_NEVER_FAILS,             \
-	  CLI_MODE_LOG_TERMINAL, cli_hook)                                   \
-	X(GUARD, "--guard", CLI_MODE_ALONE | CLI_MODE_NEVER_FAILS,           \
-	  CLI_MODE_LOG_TERMINAL, cli_guard_run)                              \
-	X(AUTO, "--auto",                                                    \
-	  CLI_MODE_ALONE | CLI_MODE_CHANGES | CLI_MODE_APT_ARGS |             \
-	  CLI_MODE_NO_SIMULATE, CLI_MODE_LOG_SYSTEM, cli_auto)               \
-	X(STATUS, "--status", CLI_MODE_ALONE, CLI_MODE_LOG_ERRORS,           \
-	  cli_status)
+#define CLI_MODES(X)                                                           \
+	X(PURGE, NULL, CLI_MODE_CHANGES | CLI_MODE_APT_ARGS | CLI_MODE_CONFIG, \
+	  CLI_MODE_LOG_TERMINAL, run_plan)                                     \
+	X(LIST, "--list", CLI_MODE_APT_ARGS | CLI_MODE_CONFIG,                 \
+	  CLI_MODE_LOG_TERMINAL, run_plan)                                     \
+	X(DRY_RUN, "--dry-run", CLI_MODE_APT_ARGS | CLI_MODE_CONFIG,           \
+	  CLI_MODE_LOG_TERMINAL, run_plan)                                     \
+	X(FIX, "--fix",                                                        \
+	  CLI_MODE_CHANGES | CLI_MODE_APT_ARGS | CLI_MODE_CONFIG,              \
+	  CLI_MODE_LOG_TERMINAL, run_plan)                                     \
+	X(HOOK, "--hook", CLI_MODE_ALONE | CLI_MODE_NEVER_FAILS,               \
+	  CLI_MODE_LOG_TERMINAL, cli_hook)                                     \
+	X(GUARD, "--guard", CLI_MODE_ALONE | CLI_MODE_NEVER_FAILS,             \
+	  CLI_MODE_LOG_TERMINAL, cli_guard_run)                                \
+	X(AUTO, "--auto",                                                      \
+	  CLI_MODE_ALONE | CLI_MODE_CHANGES | CLI_MODE_APT_ARGS |              \
+	          CLI_MODE_NO_SIMULATE,                                        \
+	  CLI_MODE_LOG_SYSTEM, cli_auto)                                       \
+	X(STATUS, "--status", CLI_MODE_ALONE, CLI_MODE_LOG_ERRORS, cli_status)
 
 #define CLI_MODE_ENUM_(name, option, flags, log, handler) CLI_MODE_##name,
 enum cli_mode {
-	CLI_MODES(CLI_MODE_ENUM_)
-	CLI_MODE_COUNT
+	CLI_MODES(CLI_MODE_ENUM_) CLI_MODE_COUNT
 };
 #undef CLI_MODE_ENUM_
 

@@ -77,8 +77,8 @@ static const struct poptOption option_table[] = {
 	  "the periodic job: purge as configured, log it", NULL },
 	{ "status", '\0', POPT_ARG_STRING, NULL, OPT_STATUS,
 	  "print a cheap status: byobu or prometheus", "FORMAT" },
-	{ "help", 'h', POPT_ARG_NONE, NULL, OPT_HELP,
-	  "show this help and exit", NULL },
+	{ "help", 'h', POPT_ARG_NONE, NULL, OPT_HELP, "show this help and exit",
+	  NULL },
 	{ "usage", '\0', POPT_ARG_NONE, NULL, OPT_USAGE,
 	  "show a short usage message and exit", NULL },
 	{ "version", 'V', POPT_ARG_NONE, NULL, OPT_VERSION,
@@ -89,6 +89,8 @@ static const struct poptOption option_table[] = {
 /* --help's two columns: the option, then its description. */
 #define HELP_OPTION_WIDTH 25
 
+/* The text as --help prints it, a line a line. */
+/* clang-format off */
 static const char help_footer[] =
 "\n"
 "Every other argument goes to apt-get, unchanged and in order, before the\n"
@@ -129,12 +131,12 @@ static const char help_footer[] =
 "apt-get's status (128+N when apt-get was killed by signal N), with what is\n"
 "left to purge, or \"nothing was purged\"; with --fix, the status of the\n"
 "step that failed.\n";
+/* clang-format on */
 
 /* ------------------------------------------------------------ values */
 
 /* err filled (-EINVAL and one sentence); returns CLI_EXIT_USAGE. */
-__attribute__((format(printf, 2, 3)))
-static int
+__attribute__((format(printf, 2, 3))) static int
 usage_error(struct kp_error *err, const char *fmt, ...)
 {
 	va_list ap;
@@ -153,15 +155,16 @@ parse_keep(const char *text, unsigned *keep, struct kp_error *err)
 	char *end;
 
 	if (text[0] == '\0')
-		return usage_error(err,
-		                   "--keep needs a number from 0 to %u",
+		return usage_error(err, "--keep needs a number from 0 to %u",
 		                   KP_KEEP_MAX);
 	errno = 0;
 	n = strtoul(text, &end, 10);
 	if (strspn(text, "0123456789") != strlen(text) || *end != '\0' ||
 	    errno == ERANGE || n > KP_KEEP_MAX)
-		return usage_error(err, "--keep takes a number from "
-		                   "0 to %u, not '%s'", KP_KEEP_MAX, text);
+		return usage_error(err,
+		                   "--keep takes a number from "
+		                   "0 to %u, not '%s'",
+		                   KP_KEEP_MAX, text);
 	*keep = (unsigned)n;
 	return 0;
 }
@@ -172,8 +175,10 @@ parse_status(const char *text, struct kp_error *err)
 {
 	if (strcmp(text, "byobu") == 0 || strcmp(text, "prometheus") == 0)
 		return 0;
-	return usage_error(err, "--status takes byobu or prometheus, "
-	                   "not '%s'", text);
+	return usage_error(err,
+	                   "--status takes byobu or prometheus, "
+	                   "not '%s'",
+	                   text);
 }
 
 /*
@@ -188,12 +193,17 @@ check_release(int id, const char *arg, struct kp_error *err)
 	if (kp_release_split(arg, NULL, 0, NULL, 0))
 		return 0;
 	if (id == OPT_RUNNING)
-		return usage_error(err, "--running takes a kernel "
+		return usage_error(err,
+		                   "--running takes a kernel "
 		                   "release as uname -r prints it (such as "
-		                   "6.8.0-40-generic) or none, not '%s'", arg);
-	return usage_error(err, "--protect takes a kernel release "
-	                   "(such as 6.8.0-40-generic) or a version (6.8.0-40), "
-	                   "not '%s'", arg);
+		                   "6.8.0-40-generic) or none, not '%s'",
+		                   arg);
+	return usage_error(
+	        err,
+	        "--protect takes a kernel release "
+	        "(such as 6.8.0-40-generic) or a version (6.8.0-40), "
+	        "not '%s'",
+	        arg);
 }
 
 /**
@@ -248,11 +258,10 @@ set_string(char **slot, char *value)
 
 /* ------------------------------------------------------------ modes */
 
-#define CLI_MODE_INFO_(name, option, flags, log, handler) \
+#define CLI_MODE_INFO_(name, option, flags, log, handler)                      \
 	[CLI_MODE_##name] = { option, flags, log },
-static const struct cli_mode_info mode_table[CLI_MODE_COUNT] = {
-	CLI_MODES(CLI_MODE_INFO_)
-};
+static const struct cli_mode_info mode_table[CLI_MODE_COUNT] = { CLI_MODES(
+	CLI_MODE_INFO_) };
 #undef CLI_MODE_INFO_
 
 const struct cli_mode_info *
@@ -275,7 +284,9 @@ alone_modes(char *buf, size_t size)
 			continue;
 		n++;
 		len += (size_t)snprintf(buf + len, size - len, "%s%s",
-		                        n == 1 ? "" : n == total ? " and " : ", ",
+		                        n == 1     ? "" :
+		                        n == total ? " and " :
+		                                     ", ",
 		                        mode_table[i].option);
 	}
 }
@@ -303,7 +314,7 @@ static int
 apply_value(struct cli_options *opts, int id, char *arg, struct kp_error *err)
 {
 	static const char *const names[] = {
-		[OPT_KEEP] = "--keep", [OPT_ROOT] = "--root",
+		[OPT_KEEP] = "--keep",       [OPT_ROOT] = "--root",
 		[OPT_RUNNING] = "--running", [OPT_PROTECT] = "--protect",
 		[OPT_STATUS] = "--status",
 	};
@@ -311,8 +322,7 @@ apply_value(struct cli_options *opts, int id, char *arg, struct kp_error *err)
 
 	if (arg == NULL || (arg[0] == '\0' && id != OPT_KEEP)) {
 		free(arg);
-		return usage_error(err, "%s needs a value",
-		                   names[id]);
+		return usage_error(err, "%s needs a value", names[id]);
 	}
 	if (id == OPT_KEEP) {
 		r = parse_keep(arg, &opts->keep, err);
@@ -422,8 +432,7 @@ read_options(poptContext ctx, struct cli_options *opts, struct kp_error *err)
 	/* The split leaves popt no arguments; this guards against a change. */
 	extra = poptGetArg(ctx);
 	if (extra != NULL)
-		return usage_error(err, "unexpected argument '%s'",
-		                   extra);
+		return usage_error(err, "unexpected argument '%s'", extra);
 	return 0;
 }
 
@@ -433,8 +442,10 @@ settle_mode(struct cli_options *opts)
 {
 	if (opts->mode != CLI_MODE_PURGE)
 		return;
-	opts->mode = opts->fix ? CLI_MODE_FIX : opts->list ? CLI_MODE_LIST :
-	             opts->dry_run ? CLI_MODE_DRY_RUN : CLI_MODE_PURGE;
+	opts->mode = opts->fix     ? CLI_MODE_FIX :
+	             opts->list    ? CLI_MODE_LIST :
+	             opts->dry_run ? CLI_MODE_DRY_RUN :
+	                             CLI_MODE_PURGE;
 }
 
 /* What the mode's row allows: a mode of its own, apt-get's arguments. */
@@ -446,15 +457,20 @@ check_mode(const struct cli_options *opts, struct kp_error *err)
 	if ((m->flags & CLI_MODE_ALONE) &&
 	    (opts->list || opts->dry_run || opts->json || opts->fix ||
 	     opts->orphans))
-		return usage_error(err, "%s does not go with %s",
-		                   m->option, opts->list ? "--list" :
-		                   opts->dry_run ? "--dry-run" : opts->json ?
-		                   "--json" : opts->fix ? "--fix" : "--orphans");
+		return usage_error(err, "%s does not go with %s", m->option,
+		                   opts->list    ? "--list" :
+		                   opts->dry_run ? "--dry-run" :
+		                   opts->json    ? "--json" :
+		                   opts->fix     ? "--fix" :
+		                                   "--orphans");
 	if (!(m->flags & CLI_MODE_APT_ARGS) && opts->args.apt.n > 0)
-		return usage_error(err, "%s runs no apt-get; '%s' is "
-		                   "apt-get's", m->option, opts->args.apt.v[0]);
+		return usage_error(err,
+		                   "%s runs no apt-get; '%s' is "
+		                   "apt-get's",
+		                   m->option, opts->args.apt.v[0]);
 	if ((m->flags & CLI_MODE_NO_SIMULATE) && opts->args.apt_simulate)
-		return usage_error(err, "%s purges for real; "
+		return usage_error(err,
+		                   "%s purges for real; "
 		                   "apt-get's simulation does not go with it",
 		                   m->option);
 	return 0;
@@ -468,20 +484,22 @@ check_combination(const struct cli_options *opts, struct kp_error *err)
 	if (r != 0)
 		return r;
 	if (opts->fix && (opts->list || opts->json))
-		return usage_error(err, "--fix does not go with %s; "
+		return usage_error(err,
+		                   "--fix does not go with %s; "
 		                   "use --fix --dry-run to see its steps",
 		                   opts->list ? "--list" : "--json");
 	if (opts->fix && opts->orphans)
 		return usage_error(err, "--fix does not go with --orphans; "
-		                   "run --orphans once --fix is done");
+		                        "run --orphans once --fix is done");
 	if (opts->json && !opts->list && !opts->dry_run)
 		return usage_error(err, "--json works only with "
-		                   "--list or --dry-run");
+		                        "--list or --dry-run");
 	/* dpkg runs for real in --fix: apt-get's -s cannot make it simulate. */
 	if (opts->fix && opts->args.apt_simulate)
-		return usage_error(err, "--fix runs dpkg itself, which "
-		                   "apt-get's simulation does not cover; use --fix "
-		                   "--dry-run to see its steps");
+		return usage_error(
+		        err, "--fix runs dpkg itself, which "
+		             "apt-get's simulation does not cover; use --fix "
+		             "--dry-run to see its steps");
 	return 0;
 }
 
@@ -575,7 +593,7 @@ edit_distance(const char *a, const char *b)
 static void
 add_suggestion(char *buf, size_t size, size_t *n, const char *name)
 {
-	char *or = strstr(buf, " or ");
+	char * or = strstr(buf, " or ");
 
 	if (*n == 0)
 		snprintf(buf, size, "%s", name);
@@ -584,8 +602,8 @@ add_suggestion(char *buf, size_t size, size_t *n, const char *name)
 	else {
 		char last[KP_NAME_MAX + 8];
 
-		snprintf(last, sizeof(last), "%s", or + 4);
-		snprintf(or, size - (size_t)(or - buf), ", %s or %s", last,
+		snprintf(last, sizeof(last), "%s", or +4);
+		snprintf(or, size - (size_t)(or -buf), ", %s or %s", last,
 		         name);
 	}
 	(*n)++;
@@ -600,17 +618,20 @@ static void
 closest_releases(const struct kp_plan *plan, const char *value, char *buf,
                  size_t size)
 {
-	size_t i, k, n = 0, best = strlen(value) / 3 > 2 ? strlen(value) / 3 : 2;
+	size_t i, k, n = 0,
+	             best = strlen(value) / 3 > 2 ? strlen(value) / 3 : 2;
 
 	buf[0] = '\0';
 	for (i = 0; i < kp_plan_n_releases(plan); i++) {
 		const struct kp_release *r = kp_plan_release(plan, i);
-		const struct kp_release *prev = i ? kp_plan_release(plan, i - 1)
-		                                  : NULL;
+		const struct kp_release *prev = i ? kp_plan_release(plan,
+		                                                    i - 1) :
+		                                    NULL;
 		const char *names[] = { r->name, r->abi };
 		/* A version once, though flavours share it (they are next). */
 		bool abi_again = strcmp(r->abi, r->name) == 0 ||
-		                 (prev != NULL && strcmp(prev->abi, r->abi) == 0);
+		                 (prev != NULL &&
+		                  strcmp(prev->abi, r->abi) == 0);
 
 		for (k = 0; k < (abi_again ? 1u : 2u); k++) {
 			size_t d = edit_distance(value, names[k]);
@@ -649,12 +670,14 @@ cli_protect_check(const struct cli_options *opts, const struct kp_plan *plan,
 		closest_releases(plan, v, close, sizeof(close));
 		snprintf(hint, sizeof(hint), "; did you mean %s?", close);
 		if (opts->protect_where[i] == NULL)
-			return usage_error(err, "--protect=%s: no "
+			return usage_error(err,
+			                   "--protect=%s: no "
 			                   "such kernel release or version is "
-			                   "installed%s", v, close[0] ? hint : "");
+			                   "installed%s",
+			                   v, close[0] ? hint : "");
 		cli_warn("%s: PROTECT=%s: no such kernel release or version "
-		         "is installed%s", opts->protect_where[i], v,
-		         close[0] ? hint : "");
+		         "is installed%s",
+		         opts->protect_where[i], v, close[0] ? hint : "");
 	}
 	return 0;
 }
@@ -717,7 +740,8 @@ cli_print_help(FILE *out)
 
 	fprintf(out, "Usage: %s [OPTION...] [APT-GET-ARGUMENT...]\n", CLI_NAME);
 	fputs("Purge old kernel packages, keeping the running kernel and the "
-	      "newest ones.\n\n", out);
+	      "newest ones.\n\n",
+	      out);
 	for (o = option_table; o->longName != NULL; o++)
 		print_option_help(out, o);
 	fputs(help_footer, out);

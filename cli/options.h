@@ -29,19 +29,19 @@ struct cli_options {
 	bool list;
 	bool json;
 	bool quiet;
-	bool fix;          /* --fix: recover a full /boot with dpkg */
-	bool orphans;      /* --orphans: remove orphans after the purge */
+	bool fix;     /* --fix: recover a full /boot with dpkg */
+	bool orphans; /* --orphans: remove orphans after the purge */
 	bool help;
 	bool usage;
 	bool version;
-	bool keep_set;     /* --keep was given: it wins over KEEP */
+	bool keep_set;            /* --keep was given: it wins over KEEP */
 	bool only_auto_installed; /* --only-auto-installed or ONLY_AUTO_INSTALLED */
-	char *status;      /* --status=byobu|prometheus; NULL: not given */
-	char *root;        /* --root, as given; NULL: this system (/ however
+	char *status;         /* --status=byobu|prometheus; NULL: not given */
+	char *root;           /* --root, as given; NULL: this system (/ however
 	                      spelt) */
-	char *running;     /* --running; NULL: not given */
-	bool running_none; /* --running=none */
-	char **protect;    /* --protect, in order, then PROTECT */
+	char *running;        /* --running; NULL: not given */
+	bool running_none;    /* --running=none */
+	char **protect;       /* --protect, in order, then PROTECT */
 	char **protect_where; /* NULL: --protect; else "FILE:LINE" */
 	size_t n_protect;
 	struct cli_split args; /* args.apt: what goes to apt-get */

@@ -29,7 +29,7 @@ cli_orphans_find(const struct cli_options *opts, struct kp_ctx *ctx,
 	if (kp_plan_find_orphans(ctx, plan, (const char *const *)opts->protect,
 	                         opts->n_protect, &err) < 0)
 		cli_warn("cannot look for files no package owns: %s",
-		          err.message);
+		         err.message);
 }
 
 /* Why an orphan is left alone, for a sentence. */
@@ -106,12 +106,15 @@ cli_print_orphans_dry_run(FILE *out, const struct kp_plan *plan)
 	if (kp_plan_n_orphans(plan) == 0) {
 		fputs("\nNo file of a removed kernel is left that no package "
 		      "owns; after the purge, what it leaves of the releases "
-		      "it purges would be removed.\n", out);
+		      "it purges would be removed.\n",
+		      out);
 		return;
 	}
 	cli_orphans_sentence(plan, what, sizeof(what));
-	fprintf(out, "\nThen would remove %s, of removed kernels, and what "
-	        "the purge leaves of the releases it purges:\n", what);
+	fprintf(out,
+	        "\nThen would remove %s, of removed kernels, and what "
+	        "the purge leaves of the releases it purges:\n",
+	        what);
 	for (i = 0; i < kp_plan_n_orphans(plan); i++)
 		print_one(out, kp_plan_orphan(plan, i));
 }
@@ -146,9 +149,10 @@ lock_dpkg(const char *admindir, int fds[2])
 		fds[i] = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC,
 		              0640);
 		if (fds[i] < 0 || fcntl(fds[i], F_SETLK, &fl) < 0) {
-			cli_error("cannot take dpkg's lock %s (%s): apt or dpkg "
-			          "is at work; no file was removed", path,
-			          strerror(errno));
+			cli_error(
+			        "cannot take dpkg's lock %s (%s): apt or dpkg "
+			        "is at work; no file was removed",
+			        path, strerror(errno));
 			unlock_dpkg(fds);
 			return CLI_EXIT_ERROR;
 		}
@@ -176,15 +180,19 @@ find_again(const struct cli_options *opts, struct kp_plan *plan, int locks[2])
 	}
 	/* The database again, as it is under the locks. */
 	kp_ctx_free(ctx);
-	ctx = ctx == NULL ? NULL : kp_ctx_new(opts->root, cli_log_kp, NULL, &err);
-	r = ctx == NULL ? -1 :
-	    kp_plan_find_orphans(ctx, plan, (const char *const *)opts->protect,
-	                         opts->n_protect, &err);
+	ctx = ctx == NULL ? NULL :
+	                    kp_ctx_new(opts->root, cli_log_kp, NULL, &err);
+	r = ctx == NULL ?
+	            -1 :
+	            kp_plan_find_orphans(ctx, plan,
+	                                 (const char *const *)opts->protect,
+	                                 opts->n_protect, &err);
 	kp_ctx_free(ctx);
 	if (r == 0)
 		return 0;
 	cli_error("cannot look for files no package owns: %s; none was "
-	          "removed", err.message);
+	          "removed",
+	          err.message);
 	return CLI_EXIT_ERROR;
 }
 
@@ -220,7 +228,7 @@ cli_orphans_remove(const struct cli_options *opts, struct kp_plan *plan)
 		kp_error_clear(&err);
 		if (o->refusal != KP_ORPHAN_REMOVABLE) {
 			cli_warn("%s is left alone: %s", o->path,
-			          refusal_text(o, why, sizeof(why)));
+			         refusal_text(o, why, sizeof(why)));
 		} else if (kp_plan_remove_orphan(plan, i, &err) < 0) {
 			cli_error("%s", err.message);
 			r = CLI_EXIT_ERROR;

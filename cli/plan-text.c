@@ -47,8 +47,8 @@ print_counts(FILE *out, const struct kp_plan *plan, const char *before,
 	if (r > 0)
 		snprintf(releases, sizeof(releases),
 		         " of %zu old kernel release%s", r, r == 1 ? "" : "s");
-	snprintf(line, sizeof(line), "%s%zu package%s%s (%s %s)%s",
-	         before, n, n == 1 ? "" : "s", releases, freeing, size, after);
+	snprintf(line, sizeof(line), "%s%zu package%s%s (%s %s)%s", before, n,
+	         n == 1 ? "" : "s", releases, freeing, size, after);
 	cli_print_wrapped(out, line, 0, 2, style->width);
 	fputc('\n', out);
 }
@@ -87,8 +87,9 @@ print_purged_package(FILE *out, const struct kp_package *p, int name_width,
 	int col;
 
 	cli_format_size(p->size_kib, size, sizeof(size));
-	col = fprintf(out, "  %s%-*s%s %*s", cli_paint(style, CLI_RED), name_width,
-	              p->name, cli_paint(style, CLI_RESET), SIZE_COLUMN, size);
+	col = fprintf(out, "  %s%-*s%s %*s", cli_paint(style, CLI_RED),
+	              name_width, p->name, cli_paint(style, CLI_RESET),
+	              SIZE_COLUMN, size);
 	if (style->color)
 		col -= (int)(strlen(CLI_RED) + strlen(CLI_RESET));
 	if (p->why == NULL ||
@@ -121,8 +122,8 @@ print_release_group(FILE *out, const struct kp_release *r, int name_width,
 		if (p->action != KP_PURGE)
 			continue;
 		if (!header) {
-			fprintf(out, "%s%s%s", cli_paint(style, CLI_BOLD), r->name,
-			        cli_paint(style, CLI_RESET));
+			fprintf(out, "%s%s%s", cli_paint(style, CLI_BOLD),
+			        r->name, cli_paint(style, CLI_RESET));
 			if (why != NULL)
 				fprintf(out, ": %s", why);
 			fputc('\n', out);
@@ -146,7 +147,8 @@ print_shared_group(FILE *out, const struct kp_plan *plan, int name_width,
 			continue;
 		if (!header)
 			fprintf(out, "%sFlavour-less packages%s\n",
-			        cli_paint(style, CLI_BOLD), cli_paint(style, CLI_RESET));
+			        cli_paint(style, CLI_BOLD),
+			        cli_paint(style, CLI_RESET));
 		header = true;
 		print_purged_package(out, p, name_width, NULL, style);
 	}
@@ -162,8 +164,8 @@ print_next_boot_kept(FILE *out, const struct kp_plan *plan)
 		const struct kp_release *r = kp_plan_release(plan, i);
 
 		if (r->reason == KP_REASON_NEXT_BOOT)
-			fprintf(out, "Kept for the next boot: %s (%s).\n", r->name,
-			        r->why);
+			fprintf(out, "Kept for the next boot: %s (%s).\n",
+			        r->name, r->why);
 	}
 }
 
@@ -211,9 +213,12 @@ cli_print_summary(FILE *out, const struct kp_plan *plan, bool simulate,
 	size_t i;
 	int col = 2;
 
-	cli_print_purge_counts(out, plan, simulate ? "Simulating the purge of " :
-	                   "Purging ", simulate ? "; apt-get -s changes "
-	                   "nothing:" : ":", style);
+	cli_print_purge_counts(
+	        out, plan, simulate ? "Simulating the purge of " : "Purging ",
+	        simulate ? "; apt-get -s changes "
+	                   "nothing:" :
+	                   ":",
+	        style);
 	fputc(' ', out);
 	for (i = 0; i < n; i++) {
 		const char *name;

@@ -19,8 +19,8 @@
 int
 cli_config_path(const char *root, char *buf, size_t size)
 {
-	if ((size_t)snprintf(buf, size, "%s%s/%s", root ? root : "",
-	                     SYSCONFDIR, KP_CONFIG_NAME) >= size)
+	if ((size_t)snprintf(buf, size, "%s%s/%s", root ? root : "", SYSCONFDIR,
+	                     KP_CONFIG_NAME) >= size)
 		return -ENAMETOOLONG;
 	return 0;
 }
@@ -42,7 +42,8 @@ warn_unread_etc_config(const char *root, const char *path)
 	    access(etc, F_OK) != 0)
 		return;
 	cli_warn("%s is not read: this build reads %s (configure "
-	         "--sysconfdir=/etc to read /etc's)", etc, path);
+	         "--sysconfdir=/etc to read /etc's)",
+	         etc, path);
 }
 
 /**
@@ -51,14 +52,14 @@ warn_unread_etc_config(const char *root, const char *path)
  * are warnings. Returns 0 or a negative code with err filled.
  */
 int
-cli_config_load(const char *root, struct kp_config *cfg,
-                struct kp_error *err)
+cli_config_load(const char *root, struct kp_config *cfg, struct kp_error *err)
 {
 	char path[4096];
 
 	kp_config_init(cfg);
 	if (cli_config_path(root, path, sizeof(path)) < 0)
-		return cli_put_error(err, -ENAMETOOLONG, "the root directory's "
+		return cli_put_error(err, -ENAMETOOLONG,
+		                     "the root directory's "
 		                     "name is too long");
 	warn_unread_etc_config(root, path);
 	return kp_config_read(path, cfg, cli_log_kp, NULL, err);
@@ -80,8 +81,9 @@ cli_config_apply(struct cli_options *opts, const struct kp_config *cfg)
 	                            cfg->only_auto_installed;
 	for (i = 0; i < cfg->n_protect; i++) {
 		copy = strdup(cfg->protect[i]);
-		if (copy == NULL || cli_options_add_protect(
-		        opts, copy, cfg->protect_where[i]) < 0) {
+		if (copy == NULL ||
+		    cli_options_add_protect(opts, copy, cfg->protect_where[i]) <
+		            0) {
 			free(copy);
 			return -ENOMEM;
 		}
@@ -121,8 +123,8 @@ cli_running_release(const struct cli_options *opts, char *buf, size_t size,
  * err filled; su->config_read says whether the file was what failed.
  */
 int
-cli_policy_load(struct cli_setup *su, struct cli_options *opts,
-                unsigned flags, struct kp_error *err)
+cli_policy_load(struct cli_setup *su, struct cli_options *opts, unsigned flags,
+                struct kp_error *err)
 {
 	const char *running;
 	int r;

@@ -107,7 +107,8 @@ cli_remedy_for(const struct cli_system_facts *facts)
 	size_t i;
 
 	if (facts->n_problems == 0)
-		return facts->interrupted ? CLI_REMEDY_CONFIGURE : CLI_REMEDY_NONE;
+		return facts->interrupted ? CLI_REMEDY_CONFIGURE :
+		                            CLI_REMEDY_NONE;
 	if (facts->boot_full || facts->purge_unfinished != NULL)
 		return CLI_REMEDY_FIX;
 	for (i = 0; i < facts->n_problems && !dpkg_work; i++)

@@ -25,10 +25,10 @@ enum cli_remedy {
 struct cli_system_facts {
 	const struct kp_problem *problems; /* kp_ctx_problems() */
 	size_t n_problems;
-	bool interrupted;            /* dpkg's journal is not empty */
-	bool kernel_unfinished;      /* a kernel package dpkg left half-done */
+	bool interrupted;             /* dpkg's journal is not empty */
+	bool kernel_unfinished;       /* a kernel package dpkg left half-done */
 	const char *purge_unfinished; /* one of them the plan purges, or NULL */
-	bool boot_full;              /* see cli_boot_full() */
+	bool boot_full;               /* see cli_boot_full() */
 };
 
 /* /boot from this percentage on is full. */

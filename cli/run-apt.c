@@ -49,9 +49,8 @@ push_items(struct cli_argv *cmd, const struct kp_apt_config *config)
 
 /* Push the items one of libkpurge's tables adds (see kp_apt_config_*). */
 static int
-push_table(struct cli_argv *cmd, int (*table)(struct kp_apt_config *,
-                                              const char *),
-           const char *root)
+push_table(struct cli_argv *cmd,
+           int (*table)(struct kp_apt_config *, const char *), const char *root)
 {
 	struct kp_apt_config config = { NULL, 0 };
 	int r = table(&config, root);
@@ -199,8 +198,7 @@ cli_apt_fix_command(struct cli_argv *cmd, const char *root,
 }
 
 /* In the child: exec, or tell the parent why not through fd. */
-__attribute__((noreturn))
-static void
+__attribute__((noreturn)) static void
 exec_child(const char *const *argv, int fd, const struct sigaction *old_int,
            const struct sigaction *old_quit)
 {
@@ -321,7 +319,8 @@ static struct kp_plan *
 plan_now(const char *root, const struct kp_plan *before)
 {
 	struct kp_plan_options opts = {
-		.keep = KP_KEEP_DEFAULT, .running = kp_plan_running(before),
+		.keep = KP_KEEP_DEFAULT,
+		.running = kp_plan_running(before),
 	};
 	struct kp_plan *plan = NULL;
 	struct kp_error err;
@@ -354,7 +353,8 @@ note_left(struct cli_purge_left *left, const struct kp_package *p)
 	if (n < 0 || (size_t)n >= sizeof(left->list) - len) {
 		/* Room for ", ..." is kept: the list is cut where it was. */
 		size_t cut = len > sizeof(left->list) - 6 ?
-		             sizeof(left->list) - 6 : len;
+		                     sizeof(left->list) - 6 :
+		                     len;
 
 		snprintf(left->list + cut, sizeof(left->list) - cut, "%s",
 		         cut ? ", ..." : "...");
@@ -419,27 +419,39 @@ cli_purge_left(const char *root, const struct kp_plan *plan,
  * wait for it), or what is left to purge.
  */
 void
-cli_apt_failed_message(const struct cli_purge_left *left, int status,
-                       char *buf, size_t size)
+cli_apt_failed_message(const struct cli_purge_left *left, int status, char *buf,
+                       size_t size)
 {
 	if (!left->known)
-		snprintf(buf, size, "apt-get failed (status %d), the purge may "
-		         "be incomplete; once the cause is dealt with, run "
-		         CLI_NAME " again to finish it", status);
+		snprintf(
+		        buf, size,
+		        "apt-get failed (status %d), the purge may "
+		        "be incomplete; once the cause is dealt with, run " CLI_NAME
+		        " again to finish it",
+		        status);
 	else if (!left->changed && left->lock_busy)
-		snprintf(buf, size, "apt-get failed (status %d); nothing was "
-		         "purged: another program holds the dpkg lock; wait for "
-		         "it to finish and try again, or give apt-get "
-		         "-o DPkg::Lock::Timeout=SECONDS to wait that long",
-		         status);
+		snprintf(
+		        buf, size,
+		        "apt-get failed (status %d); nothing was "
+		        "purged: another program holds the dpkg lock; wait for "
+		        "it to finish and try again, or give apt-get "
+		        "-o DPkg::Lock::Timeout=SECONDS to wait that long",
+		        status);
 	else if (!left->changed)
-		snprintf(buf, size, "apt-get failed (status %d); nothing was "
-		         "purged", status);
+		snprintf(buf, size,
+		         "apt-get failed (status %d); nothing was "
+		         "purged",
+		         status);
 	else if (left->list[0] == '\0')
-		snprintf(buf, size, "apt-get failed (status %d), but every "
-		         "package of the plan is purged", status);
+		snprintf(buf, size,
+		         "apt-get failed (status %d), but every "
+		         "package of the plan is purged",
+		         status);
 	else
-		snprintf(buf, size, "apt-get failed (status %d) half-way; left "
-		         "to purge: %s; once the cause is dealt with, run "
-		         CLI_NAME " again to finish it", status, left->list);
+		snprintf(
+		        buf, size,
+		        "apt-get failed (status %d) half-way; left "
+		        "to purge: %s; once the cause is dealt with, run " CLI_NAME
+		        " again to finish it",
+		        status, left->list);
 }

@@ -53,15 +53,16 @@ cli_status_byobu_format(const struct kp_summary *s, unsigned boot_warn,
 		return 0;
 	if (s->purgeable > 0)
 		n = snprintf(buf, size, "%s%s%u",
-		             style->color ? (full ? BYOBU_ALERT : BYOBU_NEWS) : "",
+		             style->color ? (full ? BYOBU_ALERT : BYOBU_NEWS) :
+		                            "",
 		             icon, s->purgeable);
 	if (n < 0 || (size_t)n >= size)
 		return -1;
 	len = (size_t)n;
 	if (full)
 		n = snprintf(buf + len, size - len, "%s%s/boot %u%%%%",
-		             len > 0 ? " " : "", style->color && len == 0 ?
-		             BYOBU_ALERT : "", pct);
+		             len > 0 ? " " : "",
+		             style->color && len == 0 ? BYOBU_ALERT : "", pct);
 	else
 		n = 0;
 	if (n < 0 || (size_t)n >= size - len)
@@ -115,8 +116,9 @@ byobu_style(void)
 
 	style.color = !screen && !env_is("MONOCHROME", "1") &&
 	              (no_color == NULL || no_color[0] == '\0');
-	style.utf8 = !screen && (charmap != NULL ? strcmp(charmap, "UTF-8") == 0
-	                                         : locale_utf8());
+	style.utf8 = !screen &&
+	             (charmap != NULL ? strcmp(charmap, "UTF-8") == 0 :
+	                                locale_utf8());
 	return style;
 }
 
@@ -144,10 +146,11 @@ print_status(const struct cli_options *opts, const struct kp_summary *s,
 
 	if (strcmp(opts->status, "prometheus") == 0)
 		return kp_summary_write_prometheus(s, stdout) < 0 ?
-		       CLI_EXIT_ERROR : 0;
+		               CLI_EXIT_ERROR :
+		               0;
 	style = byobu_style();
-	if (cli_status_byobu_format(s, boot_warn, &style, line,
-	                            sizeof(line)) > 0) {
+	if (cli_status_byobu_format(s, boot_warn, &style, line, sizeof(line)) >
+	    0) {
 		fputs(line, stdout);
 		if (isatty(STDERR_FILENO))
 			print_byobu_legend(&style, boot_warn);

@@ -35,8 +35,8 @@ struct cli_policy {
 struct cli_setup {
 	struct kp_config cfg;
 	char config_path[4096];
-	bool config_read;   /* false: reading the file is what failed */
-	char running[256];  /* uname -r, when it is the running release */
+	bool config_read;  /* false: reading the file is what failed */
+	char running[256]; /* uname -r, when it is the running release */
 	struct cli_policy policy;
 };
 
@@ -54,9 +54,8 @@ int cli_config_path(const char *root, char *buf, size_t size);
 int cli_config_load(const char *root, struct kp_config *cfg,
                     struct kp_error *err);
 int cli_config_apply(struct cli_options *opts, const struct kp_config *cfg);
-int cli_running_release(const struct cli_options *opts, char *buf,
-                        size_t size, const char **running,
-                        struct kp_error *err);
+int cli_running_release(const struct cli_options *opts, char *buf, size_t size,
+                        const char **running, struct kp_error *err);
 void cli_policy_of(struct cli_policy *p, const struct cli_options *opts,
                    const char *running);
 unsigned long long cli_policy_hash(const struct cli_policy *p);

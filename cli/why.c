@@ -26,8 +26,8 @@ cause_words(enum kp_reason reason, const struct kp_cause *c, bool own,
 		         c->needed_by ? c->needed_by : "an installed package",
 		         c->apt_installs);
 	else if (c->needed_by != NULL && c->depends_on != NULL)
-		snprintf(buf, size, "needed by %s (depends on %s)", c->needed_by,
-		         c->depends_on);
+		snprintf(buf, size, "needed by %s (depends on %s)",
+		         c->needed_by, c->depends_on);
 	else if (c->needed_by != NULL)
 		snprintf(buf, size, "needed by %s", c->needed_by);
 	else
@@ -61,16 +61,19 @@ cli_plan_refusal(const struct kp_error *err, const char *running, char *buf,
 {
 	switch (err->cause) {
 	case KP_CAUSE_KEEP_NOTHING_RUNS:
-		snprintf(buf, size, "--keep=0 with no running kernel would "
+		snprintf(buf, size,
+		         "--keep=0 with no running kernel would "
 		         "leave the newest kernel version alone, with nothing "
 		         "to fall back on; name the kernel that runs with "
 		         "--running=RELEASE (under --root none does unless "
 		         "named), or use --keep=1 or more");
 		return buf;
 	case KP_CAUSE_KEEP_RUNNING_ABSENT:
-		snprintf(buf, size, "--keep=0 keeps only the running kernel, "
+		snprintf(buf, size,
+		         "--keep=0 keeps only the running kernel, "
 		         "and %s is not installed on this system; use --keep=1 "
-		         "or more", running ? running : "it");
+		         "or more",
+		         running ? running : "it");
 		return buf;
 	case KP_CAUSE_NONE:
 		break;

@@ -14,11 +14,9 @@
  * Why r is kept or purged, one sentence: from its cause when held or
  * needed (into buf), else the library's why. Never NULL.
  */
-const char *cli_release_why(const struct kp_release *r, char *buf,
-                            size_t size);
+const char *cli_release_why(const struct kp_release *r, char *buf, size_t size);
 /* The same for a package (a flavour-less one held: "on hold"). */
-const char *cli_package_why(const struct kp_package *p, char *buf,
-                            size_t size);
+const char *cli_package_why(const struct kp_package *p, char *buf, size_t size);
 
 /*
  * kp_plan_new()'s refusal (for the running release running, or NULL) in

@@ -48,7 +48,11 @@
 static const struct kp_apt_module *module;
 
 /* Who chose the module's file. */
-enum module_source { FROM_ENV, FROM_BUILD_TREE, INSTALLED };
+enum module_source {
+	FROM_ENV,
+	FROM_BUILD_TREE,
+	INSTALLED
+};
 
 /*
  * BUILD/lib/kpurge-apt.so when this program is BUILD/cli/NAME outside the
@@ -67,11 +71,12 @@ build_tree_module(char *buf, size_t size)
 	if ((slash = strrchr(exe, '/')) == NULL)
 		return false;
 	*slash = '\0';
-	if (strcmp(exe, KP_BINDIR) == 0 || (slash = strrchr(exe, '/')) == NULL ||
-	    strcmp(slash, "/cli") != 0)
+	if (strcmp(exe, KP_BINDIR) == 0 ||
+	    (slash = strrchr(exe, '/')) == NULL || strcmp(slash, "/cli") != 0)
 		return false;
 	*slash = '\0';
-	if ((size_t)snprintf(buf, size, "%s/lib/" KP_APT_MODULE_NAME, exe) >= size)
+	if ((size_t)snprintf(buf, size, "%s/lib/" KP_APT_MODULE_NAME, exe) >=
+	    size)
 		return false;
 	return access(buf, F_OK) == 0;
 }
@@ -118,28 +123,35 @@ open_module(const char **pathp, struct kp_error *err)
 	} else {
 		fd = kp_trust_open(path, O_RDONLY, 0, &why);
 		if (fd < 0 && fd != -ENOENT)
-			return kp__error_set(err, fd, source == FROM_ENV ?
-			                     "KPURGE_APT_MODULE names %s, which is "
-			                     "not a file only root can change (%s); "
-			                     "not loaded (unset KPURGE_APT_MODULE)" :
-			                     source == FROM_BUILD_TREE ?
-			                     "the build tree's apt module %s is not "
-			                     "a file only root can change (%s); not "
-			                     "loaded as root: build as root, or make "
-			                     "install" :
-			                     "the apt module %s is not a file only "
-			                     "root can change (%s); reinstall "
-			                     "purge-old-kernels", path, why.message);
+			return kp__error_set(
+			        err, fd,
+			        source == FROM_ENV ?
+			                "KPURGE_APT_MODULE names %s, which is "
+			                "not a file only root can change (%s); "
+			                "not loaded (unset KPURGE_APT_MODULE)" :
+			        source == FROM_BUILD_TREE ?
+			                "the build tree's apt module %s is not "
+			                "a file only root can change (%s); not "
+			                "loaded as root: build as root, or make "
+			                "install" :
+			                "the apt module %s is not a file only "
+			                "root can change (%s); reinstall "
+			                "purge-old-kernels",
+			        path, why.message);
 	}
 	if (fd < 0)
-		return kp__error_set(err, fd, "cannot load the apt module: %s: %s "
+		return kp__error_set(err, fd,
+		                     "cannot load the apt module: %s: %s "
 		                     "(reinstall purge-old-kernels; in a build "
 		                     "tree, set KPURGE_APT_MODULE to "
-		                     "lib/kpurge-apt.so)", path, strerror(-fd));
+		                     "lib/kpurge-apt.so)",
+		                     path, strerror(-fd));
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
-		return kp__error_set(err, -ENOEXEC, "cannot load the apt module: "
-		                     "%s is not a file", path);
+		return kp__error_set(err, -ENOEXEC,
+		                     "cannot load the apt module: "
+		                     "%s is not a file",
+		                     path);
 	}
 	return fd;
 }
@@ -159,10 +171,11 @@ load_fd(int fd, const char *path, struct kp_error *err)
 	 * here, with a message, rather than in the middle of a proof. */
 	handle = dlopen(name, RTLD_NOW | RTLD_LOCAL);
 	if (handle == NULL)
-		kp__error_set(err, -ENOEXEC, "cannot load the apt module %s: %s "
+		kp__error_set(err, -ENOEXEC,
+		              "cannot load the apt module %s: %s "
 		              "(reinstall purge-old-kernels; in a build tree, "
-		              "set KPURGE_APT_MODULE to lib/kpurge-apt.so)", path,
-		              dlerror());
+		              "set KPURGE_APT_MODULE to lib/kpurge-apt.so)",
+		              path, dlerror());
 	return handle;
 }
 
@@ -187,13 +200,17 @@ load(struct kp_error *err)
 	table = dlsym(handle, KP_APT_MODULE_SYMBOL);
 	if (table == NULL || table->abi != KP_APT_MODULE_ABI ||
 	    table->error_size != sizeof(struct kp_error) ||
-	    table->version == NULL || strcmp(table->version, PACKAGE_VERSION) != 0) {
-		r = kp__error_set(err, -ENOEXEC, "the apt module %s does not "
-		                  "belong to libkpurge %s (it is %s); reinstall "
-		                  "purge-old-kernels", path, PACKAGE_VERSION,
-		                  table == NULL ? "not a kpurge module" :
-		                  table->version == NULL ? "of no version" :
-		                  table->version);
+	    table->version == NULL ||
+	    strcmp(table->version, PACKAGE_VERSION) != 0) {
+		r = kp__error_set(
+		        err, -ENOEXEC,
+		        "the apt module %s does not "
+		        "belong to libkpurge %s (it is %s); reinstall "
+		        "purge-old-kernels",
+		        path, PACKAGE_VERSION,
+		        table == NULL          ? "not a kpurge module" :
+		        table->version == NULL ? "of no version" :
+		                                 table->version);
 		dlclose(handle);
 		return r;
 	}
@@ -283,9 +300,8 @@ kp_apt_kernel_protected(struct kp_apt *apt, const char *running, char ***names,
 
 int
 kp_apt_autoremove(struct kp_apt *apt, const char *running,
-                  const char *const *names, size_t n,
-                  struct kp_apt_mark *marks, char ***patterns,
-                  struct kp_error *err)
+                  const char *const *names, size_t n, struct kp_apt_mark *marks,
+                  char ***patterns, struct kp_error *err)
 {
 	return module->autoremove(apt, running, names, n, marks, patterns, err);
 }

@@ -87,12 +87,14 @@ installed_image(const struct kp_release *rel)
 static char **
 image_names(const struct kp_plan *plan, size_t *n)
 {
-	char **v = calloc(plan->n_releases + 1, sizeof(*v)), buf[KP_NAME_MAX * 2];
+	char **v = calloc(plan->n_releases + 1, sizeof(*v)),
+	     buf[KP_NAME_MAX * 2];
 	size_t r;
 
 	*n = 0;
 	for (r = 0; v != NULL && r < plan->n_releases; r++) {
-		const struct kp_package *img = installed_image(&plan->releases[r]);
+		const struct kp_package *img = installed_image(
+		        &plan->releases[r]);
 
 		if (img == NULL)
 			continue;
@@ -129,7 +131,7 @@ release_mark(const struct kp_release *rel)
 			continue;
 		if (p->mark != KP_MARK_AUTO)
 			return p->mark == KP_MARK_MANUAL ? KP_MARK_MANUAL :
-			       KP_MARK_UNKNOWN;
+			                                   KP_MARK_UNKNOWN;
 		mark = KP_MARK_AUTO;
 	}
 	return mark;
@@ -156,7 +158,7 @@ verdict_of(const struct kp_release *rel, bool never_any)
 	if (rel->mark == KP_MARK_UNKNOWN)
 		return KP_APT_VERDICT_UNKNOWN; /* apt has none of it installed */
 	return rel->mark == KP_MARK_AUTO ? KP_APT_VERDICT_NEEDED :
-	       KP_APT_VERDICT_NEVER;
+	                                   KP_APT_VERDICT_NEVER;
 }
 
 /* Store apt's answers for the plan's packages (marks: one per package). */
@@ -187,20 +189,24 @@ keep_by_apt(struct kp_plan *plan, struct kp_release *rel)
 	if (rel->action != KP_PURGE)
 		return 0;
 	if (rel->apt_never_autoremove != NULL) {
-		snprintf(why, sizeof(why), "APT::NeverAutoRemove pattern '%s' "
-		         "names %s", rel->apt_never_autoremove, img->name);
-		return kp__plan_keep_release(plan, rel,
-		                             KP_REASON_APT_NEVER_AUTOREMOVE, why);
+		snprintf(why, sizeof(why),
+		         "APT::NeverAutoRemove pattern '%s' "
+		         "names %s",
+		         rel->apt_never_autoremove, img->name);
+		return kp__plan_keep_release(
+		        plan, rel, KP_REASON_APT_NEVER_AUTOREMOVE, why);
 	}
 	if (!plan->only_auto_installed || rel->mark == KP_MARK_AUTO ||
 	    rel->apt_autoremove == KP_APT_VERDICT_NONE)
 		return 0;
 	if (rel->mark == KP_MARK_MANUAL)
-		snprintf(why, sizeof(why), "installed by hand: apt marks %s "
-		         "manually installed", img != NULL ? img->name :
-		         "a package of it");
+		snprintf(why, sizeof(why),
+		         "installed by hand: apt marks %s "
+		         "manually installed",
+		         img != NULL ? img->name : "a package of it");
 	else
-		snprintf(why, sizeof(why), "apt does not mark it automatically "
+		snprintf(why, sizeof(why),
+		         "apt does not mark it automatically "
 		         "installed");
 	return kp__plan_keep_release(plan, rel, KP_REASON_MANUALLY_INSTALLED,
 	                             why);
@@ -226,8 +232,8 @@ judge_releases(struct kp_plan *plan, const char *const *patterns)
 			                         (const char *const *)images,
 			                         n_images, &any);
 		}
-		if (p >= 0 && (rel->apt_never_autoremove =
-		               kp__plan_strdup(plan, patterns[p])) == NULL)
+		if (p >= 0 && (rel->apt_never_autoremove = kp__plan_strdup(
+		                       plan, patterns[p])) == NULL)
 			ret = -ENOMEM;
 		rel->apt_autoremove = verdict_of(rel, any);
 	}
@@ -243,7 +249,8 @@ kp__plan_apt_marks(struct kp_plan *plan, struct kp_apt *apt,
                    const char *running, struct kp_error *err)
 {
 	const char **names = calloc(plan->n_packages + 1, sizeof(*names));
-	struct kp_apt_mark *marks = calloc(plan->n_packages + 1, sizeof(*marks));
+	struct kp_apt_mark *marks = calloc(plan->n_packages + 1,
+	                                   sizeof(*marks));
 	char **patterns = NULL;
 	size_t i;
 	int r = -ENOMEM;

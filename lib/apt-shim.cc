@@ -55,8 +55,8 @@ typedef pkgCache::DepIterator Dep;
 class kp_depcache;
 
 struct kp_apt {
-	std::string root;    /* absolute, "" for "/" */
-	pkgCacheFile cache;  /* package cache and policy; no lock taken */
+	std::string root;   /* absolute, "" for "/" */
+	pkgCacheFile cache; /* package cache and policy; no lock taken */
 	/* One depcache for every question, marks undone between them;
 	 * declared after cache, so destroyed before it. */
 	std::unique_ptr<kp_depcache> dc;
@@ -107,10 +107,12 @@ guarded(struct kp_error *err, F body)
 		return body();
 	} catch (const std::bad_alloc &) {
 		_error->Discard();
-		return kp__error_set(err, -ENOMEM, "out of memory in libapt-pkg");
+		return kp__error_set(err, -ENOMEM,
+		                     "out of memory in libapt-pkg");
 	} catch (const std::exception &e) {
-		return drain(err, -EIO, (std::string("libapt-pkg failed: ") +
-		                         e.what()).c_str());
+		return drain(err, -EIO,
+		             (std::string("libapt-pkg failed: ") + e.what())
+		                     .c_str());
 	} catch (...) {
 		return drain(err, -EIO, "libapt-pkg failed");
 	}
@@ -223,13 +225,18 @@ resolve_root(const char *root, std::string *out, struct kp_error *err)
 	if (root == NULL || root[0] == '\0')
 		root = "/";
 	if (realpath(root, real) == NULL)
-		return kp__error_set(err, -errno, "cannot use root directory "
-		                     "'%s': %s", root, strerror(errno));
+		return kp__error_set(err, -errno,
+		                     "cannot use root directory "
+		                     "'%s': %s",
+		                     root, strerror(errno));
 	*out = strcmp(real, "/") == 0 ? "" : real;
-	snprintf(status, sizeof(status), "%s/var/lib/dpkg/status", out->c_str());
+	snprintf(status, sizeof(status), "%s/var/lib/dpkg/status",
+	         out->c_str());
 	if (access(status, R_OK) < 0)
-		return kp__error_set(err, -errno, "cannot read the dpkg "
-		                     "database %s: %s", status, strerror(errno));
+		return kp__error_set(err, -errno,
+		                     "cannot read the dpkg "
+		                     "database %s: %s",
+		                     status, strerror(errno));
 	return 0;
 }
 
@@ -313,7 +320,8 @@ check_status_file(const std::string &root, struct kp_error *err)
 	if (stat(ours.c_str(), &a) == 0 && stat(apts.c_str(), &b) == 0 &&
 	    a.st_dev == b.st_dev && a.st_ino == b.st_ino)
 		return 0;
-	return kp__error_set(err, -EINVAL, "apt's configuration reads the dpkg "
+	return kp__error_set(err, -EINVAL,
+	                     "apt's configuration reads the dpkg "
 	                     "database %s, not %s, which the plan is made from "
 	                     "(Dir or Dir::State::status is set in APT_CONFIG, "
 	                     "apt.conf.d or the options given to apt-get)",
@@ -328,7 +336,8 @@ open_cache(const char *root, const struct kp_apt_config *config,
 	int r;
 
 	if (apt_busy)
-		return kp__error_set(err, -EBUSY, "apt's cache is already open; "
+		return kp__error_set(err, -EBUSY,
+		                     "apt's cache is already open; "
 		                     "libapt-pkg allows one at a time");
 	r = resolve_root(root, &apt->root, err);
 	if (r < 0)
@@ -566,7 +575,8 @@ satisfied_by(pkgDepCache &dc, const Dep &d, const Pkg &inst)
 {
 	if (d.TargetPkg() == inst)
 		return true;
-	for (auto prv = dc[inst].InstVerIter(dc).ProvidesList(); !prv.end(); ++prv)
+	for (auto prv = dc[inst].InstVerIter(dc).ProvidesList(); !prv.end();
+	     ++prv)
 		if (prv.ParentPkg() == d.TargetPkg())
 			return true;
 	return false;
@@ -638,14 +648,14 @@ collect_changes(pkgDepCache &dc, const std::vector<bool> &in_set,
 	}
 	for (auto &r : removed) {
 		std::string cause = removal_cause(dc, r.second, in_set);
-		push_change(&out->removals, &out->n_removals, r.second,
-		            cause, "");
+		push_change(&out->removals, &out->n_removals, r.second, cause,
+		            "");
 	}
 	for (auto &i : installed) {
 		std::string cause, dependent;
 		install_cause(dc, i.second, in_set, &cause, &dependent);
-		push_change(&out->installs, &out->n_installs, i.second,
-		            cause, dependent);
+		push_change(&out->installs, &out->n_installs, i.second, cause,
+		            dependent);
 	}
 }
 
@@ -670,19 +680,25 @@ find_package(pkgDepCache &dc, const char *name)
  * the proof on a real archive). Nothing else in a depcache changes with
  * marks: the cache and the policy stay as they are.
  */
-class kp_depcache : public pkgDepCache {
+class kp_depcache : public pkgDepCache
+{
 	std::vector<StateCache> pkg_state;
 	std::vector<unsigned char> dep_state;
 	signed long long usr_size;
 	unsigned long long download_size;
 	unsigned long counts[6];
 
-    public:
+      public:
 	kp_depcache(pkgCache *cache, Policy *policy)
-		: pkgDepCache(cache, policy), usr_size(0), download_size(0),
-		  counts() {}
+	    : pkgDepCache(cache, policy), usr_size(0), download_size(0),
+	      counts()
+	{
+	}
 
-	bool has_snapshot() const { return !pkg_state.empty(); }
+	bool has_snapshot() const
+	{
+		return !pkg_state.empty();
+	}
 
 	/* Keep the state as it is now (call it right after Init()). */
 	void snapshot()
@@ -691,8 +707,9 @@ class kp_depcache : public pkgDepCache {
 		dep_state.assign(DepState, DepState + Head().DependsCount);
 		usr_size = iUsrSize;
 		download_size = iDownloadSize;
-		unsigned long now[6] = { iInstCount, iDelCount, iKeepCount,
-		                         iBrokenCount, iPolicyBrokenCount, iBadCount };
+		unsigned long now[6] = { iInstCount,         iDelCount,
+			                 iKeepCount,         iBrokenCount,
+			                 iPolicyBrokenCount, iBadCount };
 		std::copy(now, now + 6, counts);
 	}
 
@@ -726,7 +743,7 @@ clean_depcache(struct kp_apt *apt)
 {
 	if (!apt->dc) {
 		std::unique_ptr<kp_depcache> dc(new kp_depcache(
-			apt->cache.GetPkgCache(), apt->cache.GetPolicy()));
+		        apt->cache.GetPkgCache(), apt->cache.GetPolicy()));
 		if (!dc->Init(NULL))
 			return NULL;
 		apt->dc = std::move(dc);
@@ -755,8 +772,10 @@ simulate(struct kp_apt *apt, const char *const *names, size_t n,
 	for (size_t i = 0; i < n; i++) {
 		Pkg pkg = find_package(*dc, names[i]);
 		if (pkg.end() || pkg.VersionList().end())
-			return kp__error_set(err, -ENOENT, "apt knows no package "
-			                     "named '%s'", names[i]);
+			return kp__error_set(err, -ENOENT,
+			                     "apt knows no package "
+			                     "named '%s'",
+			                     names[i]);
 		set.push_back(pkg);
 		in_set[pkg->ID] = true;
 	}
@@ -782,7 +801,7 @@ simulate(struct kp_apt *apt, const char *const *names, size_t n,
  */
 static int
 shim_simulate_purge(struct kp_apt *apt, const char *const *names, size_t n,
-                      struct kp_apt_sim *out, struct kp_error *err)
+                    struct kp_apt_sim *out, struct kp_error *err)
 {
 	int r;
 
@@ -890,7 +909,10 @@ struct problem {
 	enum kp_problem_kind kind;
 	std::string package;
 	std::string text;
-	bool operator<(const problem &o) const { return text < o.text; }
+	bool operator<(const problem &o) const
+	{
+		return text < o.text;
+	}
 };
 
 /* What dpkg left unfinished about pkg: a kind and its words, or false. */
@@ -935,8 +957,10 @@ package_problems(pkgDepCache &dc, const Pkg &pkg, std::vector<problem> &out)
 		out.push_back({ kind, name, name + " is " + words });
 	if (pkg->InstState == pkgCache::State::ReInstReq ||
 	    pkg->InstState == pkgCache::State::HoldReInstReq)
-		out.push_back({ KP_PROBLEM_REINSTREQ, name, name + " must be "
-		                "reinstalled (dpkg marked it reinstreq)" });
+		out.push_back(
+		        { KP_PROBLEM_REINSTREQ, name,
+		          name + " must be "
+		                 "reinstalled (dpkg marked it reinstreq)" });
 	for_each_group(pkg, [&](Dep d, const Dep &stop) {
 		bool ok = false;
 		for (Dep m = d; m != stop && !ok; ++m)
@@ -955,7 +979,7 @@ to_records(const std::vector<problem> &found)
 {
 	size_t n = found.size();
 	struct kp_problem *v = static_cast<struct kp_problem *>(
-		calloc(n + 1, sizeof(struct kp_problem)));
+	        calloc(n + 1, sizeof(struct kp_problem)));
 
 	if (v == NULL)
 		throw std::bad_alloc();
@@ -1043,17 +1067,21 @@ static std::string
 kernel_uname(const std::string &name)
 {
 	static const char *const prefixes[] = {
-		"linux-image-", "kfreebsd-image-", "gnumach-image-",
+		"linux-image-",
+		"kfreebsd-image-",
+		"gnumach-image-",
 	};
 
 	for (const char *prefix : prefixes) {
 		size_t len = strlen(prefix), digits;
 		if (name.compare(0, len, prefix) != 0 ||
-		    name.size() < len + 2 || APT::String::Endswith(name, "-dbg") ||
+		    name.size() < len + 2 ||
+		    APT::String::Endswith(name, "-dbg") ||
 		    APT::String::Endswith(name, "-dbgsym"))
 			continue;
 		digits = name.find_first_not_of("0123456789", len);
-		if (digits > len && digits != std::string::npos && name[digits] == '.')
+		if (digits > len && digits != std::string::npos &&
+		    name[digits] == '.')
 			return name.substr(len);
 	}
 	return "";
@@ -1063,7 +1091,7 @@ kernel_uname(const std::string &name)
 static kernel_map
 installed_kernels(pkgCache *cache)
 {
-	kernel_map kernels(by_version{cache});
+	kernel_map kernels(by_version{ cache });
 	Pkg virt = cache->FindPkg("$kernel", "any");
 
 	if (virt.end())
@@ -1120,7 +1148,8 @@ protection_regex(const kernel_map &kernels, const std::set<std::string> &keep,
 		for (auto &k : kernels)
 			for (const std::string &uname : k.second)
 				if (keep.count(k.first) != 0)
-					re += "|^" + pat + "-" + escape(uname) + "$";
+					re += "|^" + pat + "-" + escape(uname) +
+					      "$";
 	}
 	return re.empty() ? re : re.substr(1);
 }
@@ -1152,10 +1181,12 @@ kernel_protected(struct kp_apt *apt, const char *running, char ***out,
 
 	/* Like apt: no installed kernel, no protection, not even the booted. */
 	if (_config->FindB("APT::Protect-Kernels", true) && !kernels.empty())
-		re = protection_regex(kernels, kept_versions(kernels, booted), booted);
+		re = protection_regex(kernels, kept_versions(kernels, booted),
+		                      booted);
 	std::vector<std::string> names = installed_matching(cache, re);
 	if (_error->PendingError())
-		return drain(err, -EINVAL, "apt's APT::VersionedKernelPackages "
+		return drain(err, -EINVAL,
+		             "apt's APT::VersionedKernelPackages "
 		             "patterns are not valid");
 	_error->Discard();
 	*out = to_strv(names);
@@ -1171,7 +1202,7 @@ kernel_protected(struct kp_apt *apt, const char *running, char ***out,
  */
 static int
 shim_kernel_protected(struct kp_apt *apt, const char *running, char ***names,
-                        struct kp_error *err)
+                      struct kp_error *err)
 {
 	*names = NULL;
 	return guarded(err, [&] {
@@ -1186,12 +1217,15 @@ shim_kernel_protected(struct kp_apt *apt, const char *running, char ***names,
  * own matcher) and the kernels its kernel protection keeps, computed
  * above with the caller's running release instead of uname(2).
  */
-class kp_root_set : public pkgDepCache::DefaultRootSetFunc {
+class kp_root_set : public pkgDepCache::DefaultRootSetFunc
+{
 	std::set<std::string> kernels;
 
-    public:
+      public:
 	explicit kp_root_set(const std::vector<std::string> &k)
-		: kernels(k.begin(), k.end()) {}
+	    : kernels(k.begin(), k.end())
+	{
+	}
 	bool InRootSet(const Pkg &pkg) override
 	{
 		return DefaultRootSetFunc::InRootSet(pkg) ||
@@ -1209,7 +1243,8 @@ protected_kernels(struct kp_apt *apt, const char *running)
 	std::string re;
 
 	if (_config->FindB("APT::Protect-Kernels", true) && !kernels.empty())
-		re = protection_regex(kernels, kept_versions(kernels, booted), booted);
+		re = protection_regex(kernels, kept_versions(kernels, booted),
+		                      booted);
 	return installed_matching(cache, re);
 }
 
@@ -1240,7 +1275,8 @@ autoremove(struct kp_apt *apt, const char *running, const char *const *names,
 	pkgDepCache *dc;
 
 	if (_error->PendingError())
-		return drain(err, -EINVAL, "apt's APT::VersionedKernelPackages "
+		return drain(err, -EINVAL,
+		             "apt's APT::VersionedKernelPackages "
 		             "patterns are not valid");
 	if ((dc = clean_depcache(apt)) == NULL)
 		return drain(err, -EIO, "apt cannot compute dependencies");
@@ -1251,7 +1287,8 @@ autoremove(struct kp_apt *apt, const char *running, const char *const *names,
 		if (pkg.end() || pkg->CurrentVer == 0)
 			continue;
 		marks[i].known = true;
-		marks[i].automatic = ((*dc)[pkg].Flags & pkgCache::Flag::Auto) != 0;
+		marks[i].automatic = ((*dc)[pkg].Flags &
+		                      pkgCache::Flag::Auto) != 0;
 		marks[i].removed = (*dc)[pkg].Delete();
 	}
 	_error->Discard();
@@ -1281,8 +1318,8 @@ shim_autoremove(struct kp_apt *apt, const char *running,
 /* ----------------------------------------------------------- module */
 
 extern "C" {
-__attribute__((visibility("default")))
-extern const struct kp_apt_module KP_APT_MODULE_TABLE;
+__attribute__((visibility(
+        "default"))) extern const struct kp_apt_module KP_APT_MODULE_TABLE;
 const struct kp_apt_module KP_APT_MODULE_TABLE = {
 	KP_APT_MODULE_ABI,
 	PACKAGE_VERSION,

@@ -69,9 +69,9 @@ void kp_apt_strv_free(char **v);
 
 /* What apt's autoremove makes of one installed package. */
 struct kp_apt_mark {
-	bool known;      /* apt's cache has the package installed */
-	bool automatic;  /* marked automatically installed (extended_states) */
-	bool removed;    /* `apt-get autoremove` would remove it */
+	bool known;     /* apt's cache has the package installed */
+	bool automatic; /* marked automatically installed (extended_states) */
+	bool removed;   /* `apt-get autoremove` would remove it */
 };
 
 /*

@@ -121,7 +121,8 @@ image_release(const char *path, char *release, size_t size)
 	const char *base = strrchr(path, '/');
 
 	base = base ? base + 1 : path;
-	if (strncmp(base, "vmlinuz-", 8) != 0 && strncmp(base, "vmlinux-", 8) != 0)
+	if (strncmp(base, "vmlinuz-", 8) != 0 &&
+	    strncmp(base, "vmlinux-", 8) != 0)
 		return false;
 	return kp_release_split(base + 8, NULL, 0, NULL, 0) &&
 	       copy(release, size, base + 8, strlen(base + 8));
@@ -143,7 +144,8 @@ env_line(const char *p, const char *end, const char *key, char *out,
 		*bad = true;
 		return end;
 	}
-	*found = (size_t)(eq - p) == strlen(key) && memcmp(p, key, strlen(key)) == 0;
+	*found = (size_t)(eq - p) == strlen(key) &&
+	         memcmp(p, key, strlen(key)) == 0;
 	for (p = eq + 1; p < end && *p != '\n'; p++) {
 		if (*p == '\\' && p + 1 < end)
 			p++;
@@ -201,8 +203,8 @@ next_word(const char **pp, char *out, size_t size)
 
 	while (*p == ' ' || *p == '\t')
 		p++;
-	if (*p == '\0' || *p == '\n' || *p == '#' || (*p == '{' &&
-	    (p[1] == '\0' || isspace((unsigned char)p[1]))))
+	if (*p == '\0' || *p == '\n' || *p == '#' ||
+	    (*p == '{' && (p[1] == '\0' || isspace((unsigned char)p[1]))))
 		return false;
 	for (; *p != '\0' && *p != '\n'; p++) {
 		if (q == 0 && (*p == ' ' || *p == '\t'))
@@ -266,12 +268,12 @@ struct level {
 };
 
 struct cfg_walk {
-	const char *spec;          /* the entry looked for */
+	const char *spec; /* the entry looked for */
 	struct level open[DEPTH_MAX];
 	size_t depth;
-	size_t beyond;             /* blocks open deeper than DEPTH_MAX */
+	size_t beyond;                 /* blocks open deeper than DEPTH_MAX */
 	unsigned count[DEPTH_MAX + 1]; /* entries seen per menu level */
-	size_t found_depth;        /* depth of the matching entry, or 0 */
+	size_t found_depth;            /* depth of the matching entry, or 0 */
 	bool found;
 	char *release;
 	size_t size;
@@ -311,8 +313,9 @@ path_matches(const struct cfg_walk *w)
 		return component_names(c, strlen(c), menus[n - 1]);
 	for (;; c = gt + 1, k++) {
 		gt = strchr(c, '>');
-		if (k >= n || !component_names(c, gt ? (size_t)(gt - c) : strlen(c),
-		                               menus[k]))
+		if (k >= n ||
+		    !component_names(c, gt ? (size_t)(gt - c) : strlen(c),
+		                     menus[k]))
 			return false;
 		if (gt == NULL)
 			return k + 1 == n;
@@ -365,8 +368,8 @@ cfg_line(struct cfg_walk *w, const char *line, size_t len)
 	opens = len > 0 && line[len - 1] == '{';
 	if (!next_word(&p, cmd, sizeof(cmd)))
 		cmd[0] = '\0';
-	if (strcmp(cmd, "}") == 0 || (cmd[0] == '\0' && len > 0 &&
-	                              line[len - 1] == '}')) {
+	if (strcmp(cmd, "}") == 0 ||
+	    (cmd[0] == '\0' && len > 0 && line[len - 1] == '}')) {
 		if (w->beyond > 0) { /* closes a block not followed */
 			w->beyond--;
 			return true;
@@ -422,16 +425,19 @@ kp__grub_cfg_release(const char *cfg, const char *spec, char *release,
 static bool
 id_release(const char *id, char *release, size_t size)
 {
-	static const char *const types[] = { "-advanced-", "-recovery-", "-init-" };
+	static const char *const types[] = { "-advanced-", "-recovery-",
+		                             "-init-" };
 	const char *rest = id + strlen("gnulinux-"), *at, *best = NULL;
 	size_t i;
 
 	if (strncmp(id, "gnulinux-", strlen("gnulinux-")) != 0)
 		return false;
 	for (i = 0; i < KP_ARRAY_SIZE(types); i++)
-		if ((at = strstr(rest, types[i])) != NULL && (best == NULL || at < best))
+		if ((at = strstr(rest, types[i])) != NULL &&
+		    (best == NULL || at < best))
 			best = at;
-	return best != NULL && copy(release, size, rest, (size_t)(best - rest)) &&
+	return best != NULL &&
+	       copy(release, size, rest, (size_t)(best - rest)) &&
 	       kp_release_split(release, NULL, 0, NULL, 0);
 }
 
@@ -486,7 +492,8 @@ sd_value(const char *text, const char *key, char *out, size_t size)
 
 		while (*p == ' ' || *p == '\t')
 			p++;
-		if (strncmp(p, key, klen) != 0 || (p[klen] != ' ' && p[klen] != '\t'))
+		if (strncmp(p, key, klen) != 0 ||
+		    (p[klen] != ' ' && p[klen] != '\t'))
 			continue;
 		for (p += klen; *p == ' ' || *p == '\t'; p++)
 			;
@@ -600,8 +607,10 @@ scan_entries(const char *root, const char *dir, const char *pattern,
 		                     de->d_name) >= sizeof(rel) ||
 		    (text = read_under(root, rel, 65536, &len)) == NULL)
 			continue;
-		if (kp__sd_entry_release(de->d_name, text, found, sizeof(found)) &&
-		    (release[0] == '\0' || kp_release_compare(found, release) > 0))
+		if (kp__sd_entry_release(de->d_name, text, found,
+		                         sizeof(found)) &&
+		    (release[0] == '\0' ||
+		     kp_release_compare(found, release) > 0))
 			copy(release, size, found, strlen(found));
 		free(text);
 	}
@@ -643,7 +652,7 @@ static bool
 sd_efivars(const char *efivars, struct kp__boot_pick *pick)
 {
 	static const char *const vars[] = { "LoaderEntryOneShot",
-	                                    "LoaderEntryDefault" };
+		                            "LoaderEntryDefault" };
 	char name[128], entry[256];
 	size_t i, len;
 
@@ -652,9 +661,8 @@ sd_efivars(const char *efivars, struct kp__boot_pick *pick)
 
 		snprintf(name, sizeof(name), "%s-" LOADER_GUID, vars[i]);
 		buf = read_under(efivars, name, 4096, &len);
-		if (buf != NULL &&
-		    kp__efivar_string((unsigned char *)buf, len, entry,
-		                      sizeof(entry))) {
+		if (buf != NULL && kp__efivar_string((unsigned char *)buf, len,
+		                                     entry, sizeof(entry))) {
 			snprintf(name, sizeof(name), "%s/%s-" LOADER_GUID,
 			         efivars, vars[i]);
 			set_pick(pick, "systemd-boot", name, vars[i], entry);
@@ -699,7 +707,7 @@ static bool
 pve_pick(const char *root, struct kp__boot_pick *pick)
 {
 	static const char *const pins[] = { "etc/kernel/next-boot-pin",
-	                                    "etc/kernel/proxmox-boot-pin" };
+		                            "etc/kernel/proxmox-boot-pin" };
 	char file[64], word[KP_NAME_MAX];
 	size_t i, len;
 
@@ -712,10 +720,11 @@ pve_pick(const char *root, struct kp__boot_pick *pick)
 		if (!ok)
 			continue;
 		snprintf(file, sizeof(file), "/%s", pins[i]);
-		set_pick(pick, "Proxmox", file, i == 0 ? "next-boot pin" : "pin",
-		         word);
+		set_pick(pick, "Proxmox", file,
+		         i == 0 ? "next-boot pin" : "pin", word);
 		if (kp_release_split(word, NULL, 0, NULL, 0))
-			snprintf(pick->release, sizeof(pick->release), "%s", word);
+			snprintf(pick->release, sizeof(pick->release), "%s",
+			         word);
 		return true;
 	}
 	return false;
@@ -762,8 +771,8 @@ grub_default(const char *root, char *def, size_t size, char *file,
              size_t file_size)
 {
 	char path[PATH_MAX], rel[PATH_MAX], *names[256];
-	bool found = grub_default_in(root, "etc/default/grub", def, size,
-	                             file, file_size);
+	bool found = grub_default_in(root, "etc/default/grub", def, size, file,
+	                             file_size);
 	struct dirent *de;
 	size_t n = 0, i;
 	DIR *d;
@@ -813,15 +822,18 @@ grub_entry(const char *root, struct kp__boot_pick *pick)
 	if (env != NULL &&
 	    kp__grubenv_get(env, len, "next_entry", value, sizeof(value)) &&
 	    value[0] != '\0') {
-		set_pick(pick, "GRUB", "/boot/grub/grubenv", "next_entry", value);
+		set_pick(pick, "GRUB", "/boot/grub/grubenv", "next_entry",
+		         value);
 		found = true;
 	} else if (have_def && strcmp(def, "saved") != 0) {
 		set_pick(pick, "GRUB", def_file, "GRUB_DEFAULT", def);
 		found = strcmp(def, "0") != 0;
 	} else if (env != NULL &&
 	           kp__grubenv_get(env, len, "saved_entry", value,
-	                           sizeof(value)) && value[0] != '\0') {
-		set_pick(pick, "GRUB", "/boot/grub/grubenv", "saved_entry", value);
+	                           sizeof(value)) &&
+	           value[0] != '\0') {
+		set_pick(pick, "GRUB", "/boot/grub/grubenv", "saved_entry",
+		         value);
 		found = true;
 	}
 	free(env);
@@ -837,8 +849,9 @@ grub_pick(const char *root, struct kp__boot_pick *pick)
 	if (!grub_entry(root, pick))
 		return false;
 	cfg = read_under(root, "boot/grub/grub.cfg", TEXT_MAX, &len);
-	if (cfg == NULL || !kp__grub_cfg_release(cfg, pick->entry, pick->release,
-	                                         sizeof(pick->release)))
+	if (cfg == NULL ||
+	    !kp__grub_cfg_release(cfg, pick->entry, pick->release,
+	                          sizeof(pick->release)))
 		kp__grub_entry_release(pick->entry, pick->release,
 		                       sizeof(pick->release));
 	free(cfg);
@@ -906,8 +919,13 @@ kp__next_boot_read(struct kp_ctx *ctx)
 		return NULL;
 	}
 	nb->pub = (struct kp_next_boot){
-		p->loader, p->file, p->setting, p->entry,
-		p->release[0] ? p->release : NULL, false, NULL,
+		p->loader,
+		p->file,
+		p->setting,
+		p->entry,
+		p->release[0] ? p->release : NULL,
+		false,
+		NULL,
 	};
 	snprintf(nb->why, sizeof(nb->why), "%s's %s in %s boots it", p->loader,
 	         p->setting, p->file);
@@ -924,7 +942,8 @@ kp__next_boot_read(struct kp_ctx *ctx)
 bool
 kp__next_boot_names(const struct kp_plan *plan, const struct kp_release *rel)
 {
-	return plan->next_boot != NULL && plan->next_boot->pub.release != NULL &&
+	return plan->next_boot != NULL &&
+	       plan->next_boot->pub.release != NULL &&
 	       rel->state != KP_RELEASE_CONFIG_ONLY &&
 	       strcmp(plan->next_boot->pub.release, rel->name) == 0;
 }

@@ -25,8 +25,7 @@ struct line {
 	struct kp_error *err;
 };
 
-__attribute__((format(printf, 2, 3)))
-static int
+__attribute__((format(printf, 2, 3))) static int
 line_error(const struct line *l, const char *fmt, ...)
 {
 	char msg[768];
@@ -62,8 +61,9 @@ trim(char *s)
 static bool
 valid_key(const char *key)
 {
-	size_t n = strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-	                       "0123456789_");
+	size_t n = strspn(key,
+	                  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	                  "0123456789_");
 
 	return n > 0 && key[n] == '\0' && !(key[0] >= '0' && key[0] <= '9');
 }
@@ -120,8 +120,9 @@ static int
 set_keep(const struct line *l, struct kp_config *cfg, const char *value)
 {
 	if (!parse_number(value, 0, KP_KEEP_MAX, &cfg->keep))
-		return line_error(l, "KEEP must be a number from 0 to %u, not '%s'",
-		                  KP_KEEP_MAX, value);
+		return line_error(
+		        l, "KEEP must be a number from 0 to %u, not '%s'",
+		        KP_KEEP_MAX, value);
 	cfg->keep_set = true;
 	return 0;
 }
@@ -130,8 +131,10 @@ static int
 set_timeout(const struct line *l, struct kp_config *cfg, const char *value)
 {
 	if (!parse_number(value, 0, KP_TIMEOUT_MAX, &cfg->timeout))
-		return line_error(l, "TIMEOUT must be a number of seconds from 0 "
-		                  "to %u, not '%s'", KP_TIMEOUT_MAX, value);
+		return line_error(l,
+		                  "TIMEOUT must be a number of seconds from 0 "
+		                  "to %u, not '%s'",
+		                  KP_TIMEOUT_MAX, value);
 	return 0;
 }
 
@@ -139,8 +142,10 @@ static int
 set_boot_warn(const struct line *l, struct kp_config *cfg, const char *value)
 {
 	if (!parse_number(value, 1, 100, &cfg->boot_warn))
-		return line_error(l, "BOOT_WARN_PERCENT must be a number from 1 "
-		                  "to 100, not '%s'", value);
+		return line_error(l,
+		                  "BOOT_WARN_PERCENT must be a number from 1 "
+		                  "to 100, not '%s'",
+		                  value);
 	return 0;
 }
 
@@ -159,8 +164,7 @@ set_auto(const struct line *l, struct kp_config *cfg, const char *value)
 
 /* ONLY_AUTO_INSTALLED, GUARD: yes or no (true or false). */
 static int
-set_yes_no(const struct line *l, const char *key, const char *value,
-           bool *out)
+set_yes_no(const struct line *l, const char *key, const char *value, bool *out)
 {
 	if (strcasecmp(value, "yes") == 0 || strcasecmp(value, "true") == 0)
 		*out = true;
@@ -216,8 +220,9 @@ add_protect(const struct line *l, struct kp_config *cfg, const char *word)
 }
 
 /* The characters of a release as uname -r prints it (custom ones too). */
-#define RELEASE_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ" \
-                      "0123456789.+-_~"
+#define RELEASE_CHARS                                                          \
+	"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"                 \
+	"0123456789.+-_~"
 
 /*
  * PROTECT: releases (or versions without their flavour) separated by
@@ -233,9 +238,11 @@ set_protect(const struct line *l, struct kp_config *cfg, char *value)
 	for (word = strtok_r(value, " \t", &save); word != NULL;
 	     word = strtok_r(NULL, " \t", &save)) {
 		if (strspn(word, RELEASE_CHARS) != strlen(word))
-			return line_error(l, "PROTECT takes kernel releases as "
+			return line_error(l,
+			                  "PROTECT takes kernel releases as "
 			                  "uname -r prints them, separated by "
-			                  "blanks; not '%s'", word);
+			                  "blanks; not '%s'",
+			                  word);
 		if (add_protect(l, cfg, word) < 0)
 			return kp__error_set(l->err, -ENOMEM, "out of memory");
 	}

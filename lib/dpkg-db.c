@@ -36,7 +36,7 @@ struct perpackagestate {
 };
 
 struct kp_ctx {
-	char *root;     /* "" for "/" */
+	char *root; /* "" for "/" */
 	char *admindir;
 	kp_log_fn log;
 	void *log_data;
@@ -47,7 +47,7 @@ struct kp_ctx {
 	size_t n_pkgs;
 	struct kp_apt *apt; /* apt's cache for the root, opened on first use */
 	struct kp_apt_config apt_user; /* what the caller forwards to apt-get */
-	char fatal[1024]; /* libdpkg's last fatal error */
+	char fatal[1024];              /* libdpkg's last fatal error */
 };
 
 /* libdpkg's database is global: one context at a time. */
@@ -86,7 +86,7 @@ fatal_to_ctx(const char *emsg, const void *data)
 	while (n > 0 && ctx->fatal[n - 1] == '\n')
 		ctx->fatal[--n] = '\0';
 	/* One sentence: libdpkg puts the detail of a parse error on a new line. */
-	for (char *p = ctx->fatal; (p = strchr(p, '\n')) != NULL; )
+	for (char *p = ctx->fatal; (p = strchr(p, '\n')) != NULL;)
 		*p = ' ';
 }
 
@@ -135,7 +135,8 @@ journal_pending(const char *admindir)
 		return false;
 	while (!pending && (de = readdir(dir)) != NULL)
 		pending = de->d_name[0] != '\0' &&
-		          strspn(de->d_name, "0123456789") == strlen(de->d_name);
+		          strspn(de->d_name, "0123456789") ==
+		                  strlen(de->d_name);
 	closedir(dir);
 	return pending;
 }
@@ -147,11 +148,12 @@ check_admindir(struct kp_ctx *ctx, struct kp_error *err)
 
 	snprintf(status, sizeof(status), "%s/status", ctx->admindir);
 	if (access(status, R_OK) < 0)
-		return kp__error_set(err, -errno,
-		                     "cannot read the dpkg database %s: %s%s",
-		                     status, strerror(errno),
-		                     errno == ENOENT ?
-		                     " (is this the root of a Debian system?)" : "");
+		return kp__error_set(
+		        err, -errno, "cannot read the dpkg database %s: %s%s",
+		        status, strerror(errno),
+		        errno == ENOENT ?
+		                " (is this the root of a Debian system?)" :
+		                "");
 	ctx->interrupted = journal_pending(ctx->admindir);
 	return 0;
 }
@@ -260,8 +262,8 @@ add_package(struct kp_ctx *ctx, struct pkginfo *pkg, size_t *cap)
 	p->kname = kname;
 	p->candidate = candidate;
 	p->name = strdup(pkg_name(pkg, pnaw_nonambig));
-	p->version = strdup(versiondescribe(&pkg->installed.version,
-	                                    vdew_nonambig));
+	p->version = strdup(
+	        versiondescribe(&pkg->installed.version, vdew_nonambig));
 	if (p->name == NULL || p->version == NULL) {
 		free(p->name);
 		free(p->version);
@@ -289,7 +291,8 @@ prefer_known_releases(struct kp_ctx *ctx)
 		const char *alt = ctx->pkgs[i].kname.alt_release;
 
 		for (j = 0; alt[0] != '\0' && j < ctx->n_pkgs; j++)
-			if (j != i && strcmp(ctx->pkgs[j].kname.release, alt) == 0) {
+			if (j != i &&
+			    strcmp(ctx->pkgs[j].kname.release, alt) == 0) {
 				kp__name_use_alt(&ctx->pkgs[i].kname);
 				break;
 			}
@@ -338,7 +341,8 @@ abi_known(const struct kp_ctx *ctx, const char *abi)
 	size_t i;
 
 	for (i = 0; i < ctx->n_pkgs; i++)
-		if (!ctx->pkgs[i].candidate && strcmp(ctx->pkgs[i].kname.abi, abi) == 0)
+		if (!ctx->pkgs[i].candidate &&
+		    strcmp(ctx->pkgs[i].kname.abi, abi) == 0)
 			return true;
 	return false;
 }
@@ -367,7 +371,8 @@ same_group(const struct kp__dbpkg *c, const struct kp__dbpkg *q)
 {
 	if (c->kname.shared)
 		return strcmp(q->kname.abi, c->kname.abi) == 0;
-	return !q->kname.shared && strcmp(q->kname.release, c->kname.release) == 0;
+	return !q->kname.shared &&
+	       strcmp(q->kname.release, c->kname.release) == 0;
 }
 
 /* Does the directory name s[0..len) end in "-TAG" (or is it TAG)? */
@@ -410,8 +415,11 @@ static bool
 path_of_release(const char *path, const char *r)
 {
 	static const char *const dirs[] = {
-		"/lib/modules/", "/usr/lib/modules/", "/usr/lib/debug/lib/modules/",
-		"/usr/lib/linux-tools/", "/usr/lib/linux/",
+		"/lib/modules/",
+		"/usr/lib/modules/",
+		"/usr/lib/debug/lib/modules/",
+		"/usr/lib/linux-tools/",
+		"/usr/lib/linux/",
 	};
 	size_t i;
 
@@ -441,7 +449,8 @@ open_list(const char *admindir, const struct pkginfo *pkg)
 
 	if (pkg->installed.arch != NULL && pkg->installed.arch->name != NULL &&
 	    (size_t)snprintf(path, sizeof(path), "%s/info/%s:%s.list", admindir,
-	                     pkg->set->name, pkg->installed.arch->name) < sizeof(path))
+	                     pkg->set->name,
+	                     pkg->installed.arch->name) < sizeof(path))
 		f = fopen(path, "re");
 	if (f == NULL &&
 	    (size_t)snprintf(path, sizeof(path), "%s/info/%s.list", admindir,
@@ -462,8 +471,9 @@ tied_by_files(const struct kp_ctx *ctx, const struct kp__dbpkg *c)
 		return false;
 	while (!found && fgets(line, sizeof(line), f) != NULL) {
 		line[strcspn(line, "\n")] = '\0';
-		found = c->kname.shared ? path_of_abi(line, c->kname.abi)
-		                        : path_of_release(line, c->kname.release);
+		found = c->kname.shared ?
+		                path_of_abi(line, c->kname.abi) :
+		                path_of_release(line, c->kname.release);
 	}
 	fclose(f);
 	return found;
@@ -515,7 +525,8 @@ needed_by_group_only(const struct kp_ctx *ctx, const struct kp__dbpkg *c)
 	bool member = false;
 	long k;
 
-	for (possi = pkg->set->depended.installed; possi; possi = possi->rev_next) {
+	for (possi = pkg->set->depended.installed; possi;
+	     possi = possi->rev_next) {
 		const struct pkginfo *who = possi->up->up;
 
 		if (!is_depends(possi->up) || who == pkg ||
@@ -554,7 +565,8 @@ confirm_by_dependencies(struct kp_ctx *ctx, const bool *target, bool *anchor)
 		changed = false;
 		for (i = 0; i < ctx->n_pkgs; i++) {
 			struct kp__dbpkg *c = &ctx->pkgs[i];
-			bool dep = target[i] && depends_on_anchor(ctx, c, c, anchor);
+			bool dep = target[i] &&
+			           depends_on_anchor(ctx, c, c, anchor);
 
 			if (dep && !anchor[i]) {
 				anchor[i] = true;
@@ -636,12 +648,15 @@ collect_packages(struct kp_ctx *ctx, struct kp_error *err)
 		r = add_package(ctx, pkg, &cap);
 	pkg_hash_iter_free(iter);
 	if (r < 0)
-		return kp__error_set(err, r, "out of memory reading the dpkg database");
+		return kp__error_set(err, r,
+		                     "out of memory reading the dpkg database");
 
 	prefer_known_releases(ctx);
-	ctx->states = calloc(ctx->n_pkgs ? ctx->n_pkgs : 1, sizeof(*ctx->states));
+	ctx->states = calloc(ctx->n_pkgs ? ctx->n_pkgs : 1,
+	                     sizeof(*ctx->states));
 	if (ctx->states == NULL)
-		return kp__error_set(err, -ENOMEM, "out of memory reading the dpkg database");
+		return kp__error_set(err, -ENOMEM,
+		                     "out of memory reading the dpkg database");
 	for (i = 0; i < ctx->n_pkgs; i++) {
 		struct pkginfo *p = ctx->pkgs[i].dpkg;
 
@@ -649,7 +664,8 @@ collect_packages(struct kp_ctx *ctx, struct kp_error *err)
 		p->clientdata = &ctx->states[i];
 	}
 	if (confirm_candidates(ctx) < 0)
-		return kp__error_set(err, -ENOMEM, "out of memory reading the dpkg database");
+		return kp__error_set(err, -ENOMEM,
+		                     "out of memory reading the dpkg database");
 	return 0;
 }
 
@@ -670,7 +686,8 @@ read_database(struct kp_ctx *ctx, struct kp_error *err)
 	if (setjmp(jump)) {
 		pop_error_context(ehflag_bombout);
 		modstatdb_shutdown();
-		return kp__error_set(err, -EIO, "cannot read the dpkg database in %s: %s",
+		return kp__error_set(err, -EIO,
+		                     "cannot read the dpkg database in %s: %s",
 		                     ctx->admindir, ctx->fatal);
 	}
 	push_error_context_jump(&jump, fatal_to_ctx, ctx);
@@ -692,7 +709,8 @@ kp_ctx_new(const char *root, kp_log_fn log, void *log_data,
 	struct kp_ctx *ctx;
 
 	if (ctx_in_use) {
-		kp__error_set(err, -EBUSY, "another libkpurge context is open; "
+		kp__error_set(err, -EBUSY,
+		              "another libkpurge context is open; "
 		              "libdpkg can read one database at a time");
 		return NULL;
 	}
@@ -775,8 +793,9 @@ kp_running_release(char *buf, size_t size, struct kp_error *err)
 	if (uname(&u) < 0)
 		return kp__error_set(err, -errno, "uname: %s", strerror(errno));
 	if ((size_t)snprintf(buf, size, "%s", u.release) >= size)
-		return kp__error_set(err, -ENAMETOOLONG,
-		                     "the running kernel's release is too long");
+		return kp__error_set(
+		        err, -ENAMETOOLONG,
+		        "the running kernel's release is too long");
 	return 0;
 }
 
@@ -816,7 +835,8 @@ kp_ctx_set_apt_config(struct kp_ctx *ctx, const struct kp_apt_config *user,
 	struct kp_apt_config copy = { NULL, 0 };
 
 	if (ctx->apt != NULL)
-		return kp__error_set(err, -EBUSY, "apt's configuration is read "
+		return kp__error_set(err, -EBUSY,
+		                     "apt's configuration is read "
 		                     "already");
 	if (kp__apt_config_copy(&copy, user) < 0)
 		return kp__error_set(err, -ENOMEM, "out of memory");
@@ -941,7 +961,8 @@ alternative_remains(struct deppossi *possi)
 			return true;
 		pkg = pkg->arch_next;
 	} while (pkg != NULL);
-	for (prov = possi->ed->depended.installed; prov; prov = prov->rev_next) {
+	for (prov = possi->ed->depended.installed; prov;
+	     prov = prov->rev_next) {
 		struct pkginfo *provider = prov->up->up;
 
 		if (prov->up->type == dep_provides && remains(provider) &&
@@ -1005,8 +1026,8 @@ broken_dependent(struct pkginfo *pkg)
 /** See kpurge-private.h. */
 long
 kp__ctx_find_broken_dependency(struct kp_ctx *ctx,
-                               bool (*purged)(size_t i, void *data),
-                               void *data, const char **dependent)
+                               bool (*purged)(size_t i, void *data), void *data,
+                               const char **dependent)
 {
 	struct pkginfo *who = NULL;
 	size_t i;
@@ -1036,7 +1057,8 @@ kp__ctx_each_dependent(const struct kp_ctx *ctx, size_t i,
 
 	/* The package's own name, then the virtual packages it provides. */
 	for (dep = NULL;;) {
-		for (possi = set->depended.installed; possi; possi = possi->rev_next) {
+		for (possi = set->depended.installed; possi;
+		     possi = possi->rev_next) {
 			const struct pkginfo *who = possi->up->up;
 			long k = index_of(who);
 

@@ -15,7 +15,8 @@ enum_name(const char *const *names, size_t n, unsigned v)
 	return v < n && names[v] != NULL ? names[v] : "unknown";
 }
 
-#define ENUM_NAME(names, v) enum_name((names), KP_ARRAY_SIZE(names), (unsigned)(v))
+#define ENUM_NAME(names, v)                                                    \
+	enum_name((names), KP_ARRAY_SIZE(names), (unsigned)(v))
 
 /* names[v], or NULL: for the enums whose JSON says null for "none". */
 static const char *
@@ -24,7 +25,7 @@ enum_name_or_null(const char *const *names, size_t n, unsigned v)
 	return v < n ? names[v] : NULL;
 }
 
-#define ENUM_NAME_OR_NULL(names, v) \
+#define ENUM_NAME_OR_NULL(names, v)                                            \
 	enum_name_or_null((names), KP_ARRAY_SIZE(names), (unsigned)(v))
 
 /** See kpurge.h. */
@@ -32,12 +33,9 @@ const char *
 kp_kind_name(enum kp_kind kind)
 {
 	static const char *const names[] = {
-		[KP_KIND_NONE] = "none",
-		[KP_KIND_IMAGE] = "image",
-		[KP_KIND_MODULES] = "modules",
-		[KP_KIND_HEADERS] = "headers",
-		[KP_KIND_TOOLS] = "tools",
-		[KP_KIND_DEBUG] = "debug",
+		[KP_KIND_NONE] = "none",       [KP_KIND_IMAGE] = "image",
+		[KP_KIND_MODULES] = "modules", [KP_KIND_HEADERS] = "headers",
+		[KP_KIND_TOOLS] = "tools",     [KP_KIND_DEBUG] = "debug",
 		[KP_KIND_OTHER] = "other",
 	};
 

@@ -61,7 +61,8 @@ static unsigned long long
 hash_stat(unsigned long long h, const struct stat *st)
 {
 	unsigned long long v[4] = {
-		(unsigned long long)st->st_ino, (unsigned long long)st->st_size,
+		(unsigned long long)st->st_ino,
+		(unsigned long long)st->st_size,
 		(unsigned long long)st->st_mtim.tv_sec,
 		(unsigned long long)st->st_mtim.tv_nsec,
 	};
@@ -142,7 +143,8 @@ names_add(struct scan *sc, struct names *set, const char *p, size_t n)
 	if (names_has(set, p, n))
 		return;
 	if (set->n == set->cap) {
-		v = realloc(set->v, (set->cap ? set->cap * 2 : 64) * sizeof(*v));
+		v = realloc(set->v,
+		            (set->cap ? set->cap * 2 : 64) * sizeof(*v));
 		if (v == NULL) {
 			sc->error = -ENOMEM;
 			return;
@@ -159,9 +161,10 @@ name_len(const char *p, const char *end)
 {
 	const char *q = p;
 
-	while (q < end && (*q == '-' || *q == '+' || *q == '.' ||
-	                   (*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') ||
-	                   (*q >= 'A' && *q <= 'Z')))
+	while (q < end &&
+	       (*q == '-' || *q == '+' || *q == '.' ||
+	        (*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') ||
+	        (*q >= 'A' && *q <= 'Z')))
 		q++;
 	return (size_t)(q - p);
 }
@@ -236,7 +239,8 @@ kernel_record(const struct text *rec)
 static bool
 kernel_or_provided(const struct scan *sc, const char *p, size_t n)
 {
-	return kp__name_in_kernel_family(p, n) || names_has(&sc->provided, p, n);
+	return kp__name_in_kernel_family(p, n) ||
+	       names_has(&sc->provided, p, n);
 }
 
 /*
@@ -321,8 +325,8 @@ names_kernel(struct scan *sc, const char *val, const char *end)
 static void
 each_field(struct scan *sc, const struct text *t, const char *key,
            bool anywhere,
-           void (*fn)(struct scan *sc, const struct text *t,
-                      const char *line, const char *val))
+           void (*fn)(struct scan *sc, const struct text *t, const char *line,
+                      const char *val))
 {
 	char pat[32];
 	size_t klen = strlen(key), skip = anywhere ? 0 : 1;
@@ -387,7 +391,8 @@ on_choice(struct scan *sc, const struct text *t, const char *line,
 	const char *e = memchr(val, '\n', (size_t)(t->end - val));
 	struct text rec;
 
-	if (!names_has(&sc->alternatives, val, (size_t)((e ? e : t->end) - val)))
+	if (!names_has(&sc->alternatives, val,
+	               (size_t)((e ? e : t->end) - val)))
 		return;
 	rec = record_at(t, line);
 	if (!kernel_record(&rec))

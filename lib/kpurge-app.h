@@ -26,9 +26,9 @@ extern "C" {
 /* The configuration file, relative to the system's root directory. */
 #define KP_CONFIG_NAME "purge-old-kernels.conf"
 
-#define KP_TIMEOUT_DEFAULT 300u    /* seconds to wait for apt's lock */
+#define KP_TIMEOUT_DEFAULT 300u /* seconds to wait for apt's lock */
 #define KP_TIMEOUT_MAX 86400u
-#define KP_BOOT_WARN_DEFAULT 85u   /* /boot this full (percent) is news */
+#define KP_BOOT_WARN_DEFAULT 85u /* /boot this full (percent) is news */
 
 /* Whether the apt hook and the periodic job purge, or only report. */
 enum kp_auto {
@@ -38,16 +38,16 @@ enum kp_auto {
 
 /* purge-old-kernels.conf(5), read; kp_config_init() gives the defaults. */
 struct kp_config {
-	unsigned keep;         /* KEEP */
-	bool keep_set;         /* KEEP was given */
-	char **protect;        /* PROTECT: releases, owned */
-	char **protect_where;  /* "FILE:LINE" of each, owned */
+	unsigned keep;        /* KEEP */
+	bool keep_set;        /* KEEP was given */
+	char **protect;       /* PROTECT: releases, owned */
+	char **protect_where; /* "FILE:LINE" of each, owned */
 	size_t n_protect;
-	enum kp_auto auto_purge; /* AUTO */
-	unsigned timeout;      /* TIMEOUT: seconds to wait for apt's lock */
-	unsigned boot_warn;    /* BOOT_WARN_PERCENT */
+	enum kp_auto auto_purge;  /* AUTO */
+	unsigned timeout;         /* TIMEOUT: seconds to wait for apt's lock */
+	unsigned boot_warn;       /* BOOT_WARN_PERCENT */
 	bool only_auto_installed; /* ONLY_AUTO_INSTALLED */
-	bool guard;            /* GUARD: the apt guard checks /boot (yes) */
+	bool guard;               /* GUARD: the apt guard checks /boot (yes) */
 };
 
 /* Fill cfg with the defaults (what a missing file means); owns nothing. */
@@ -70,15 +70,13 @@ int kp_config_read(const char *path, struct kp_config *cfg, kp_log_fn log,
  * it), -EIO, -ENOMEM. f stays open: the caller closes it.
  */
 int kp_config_read_stream(FILE *f, const char *name, struct kp_config *cfg,
-                          kp_log_fn log, void *log_data,
-                          struct kp_error *err);
+                          kp_log_fn log, void *log_data, struct kp_error *err);
 
 /* ------------------------------------------------- change detection */
 
 #define KP_HASH_INIT 0xcbf29ce484222325ULL
 /* FNV-1a, 64 bits: h (KP_HASH_INIT, or the hash so far), then data. */
-unsigned long long kp_hash(unsigned long long h, const void *data,
-                           size_t len);
+unsigned long long kp_hash(unsigned long long h, const void *data, size_t len);
 /*
  * The stamp of the dpkg database of root (NULL, "" or "/" for this
  * system) into *out: it changes whenever dpkg writes its status file or
@@ -107,7 +105,7 @@ int kp_kernel_fingerprint(const char *root, unsigned long long *out,
 #define KP_PROMETHEUS_FILE KP_PROMETHEUS_DIR "/purge_old_kernels.prom"
 
 enum kp_last_run {
-	KP_LAST_RUN_NONE,   /* no periodic job ran since boot */
+	KP_LAST_RUN_NONE, /* no periodic job ran since boot */
 	KP_LAST_RUN_OK,
 	KP_LAST_RUN_FAILED,
 };
@@ -118,8 +116,8 @@ enum kp_last_run {
  * owns nothing.
  */
 struct kp_summary {
-	unsigned installed;        /* releases with packages installed */
-	unsigned purgeable;        /* releases the plan purges */
+	unsigned installed; /* releases with packages installed */
+	unsigned purgeable; /* releases the plan purges */
 	unsigned purgeable_packages;
 	unsigned long long purgeable_bytes;      /* what they free (size_kib) */
 	unsigned long long purgeable_boot_bytes; /* what goes from /boot */
@@ -133,7 +131,7 @@ struct kp_summary {
 	unsigned long long announced;
 	/* The last periodic job (--auto), carried over by the other runs. */
 	enum kp_last_run last_run;
-	unsigned last_run_purged;  /* releases */
+	unsigned last_run_purged; /* releases */
 	unsigned long long last_run_freed_bytes;
 	unsigned long long last_run_freed_boot_bytes;
 };
@@ -191,8 +189,7 @@ int kp_summary_write_prometheus(const struct kp_summary *s, FILE *out);
  * 1 when written, 0 when there is no such directory, or a negative code
  * with err filled.
  */
-int kp_summary_export_prometheus(const char *root,
-                                 const struct kp_summary *s,
+int kp_summary_export_prometheus(const char *root, const struct kp_summary *s,
                                  struct kp_error *err);
 
 #ifdef __cplusplus

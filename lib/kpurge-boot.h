@@ -15,10 +15,11 @@
 
 /* What a boot loader's configuration says it boots next. */
 struct kp__boot_pick {
-	char loader[16];      /* "GRUB", "systemd-boot", "Proxmox" */
-	char file[PATH_MAX];  /* the file, as on the system ("/boot/grub/grubenv") */
-	char setting[80];     /* "saved_entry", "next_entry", "GRUB_DEFAULT" ... */
-	char entry[512];      /* the entry as the file names it */
+	char loader[16]; /* "GRUB", "systemd-boot", "Proxmox" */
+	char file
+	        [PATH_MAX]; /* the file, as on the system ("/boot/grub/grubenv") */
+	char setting[80]; /* "saved_entry", "next_entry", "GRUB_DEFAULT" ... */
+	char entry[512];  /* the entry as the file names it */
 	char release[KP_NAME_MAX]; /* "" when the entry names no release */
 };
 
@@ -38,8 +39,8 @@ bool kp__next_boot_find(const char *root, const char *efivars,
                         struct kp__boot_pick *out);
 
 /* GRUB's environment block (1024 bytes): the value of key, unescaped. */
-bool kp__grubenv_get(const char *buf, size_t len, const char *key,
-                     char *out, size_t size);
+bool kp__grubenv_get(const char *buf, size_t len, const char *key, char *out,
+                     size_t size);
 /* The last GRUB_DEFAULT= of an etc/default/grub, unquoted. */
 bool kp__grub_default_get(const char *text, char *out, size_t size);
 /*

@@ -14,19 +14,21 @@
 
 /* error.c */
 int kp__error_set(struct kp_error *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 int kp__error_cause(struct kp_error *err, enum kp_error_cause cause);
 void kp__log(struct kp_ctx *ctx, enum kp_log_level level, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 char *kp__strdup_printf(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+        __attribute__((format(printf, 1, 2)));
 
 /* a + b in KiB, saturating at KP_SIZE_KIB_MAX. */
 static inline unsigned long long
 kp__size_add(unsigned long long a, unsigned long long b)
 {
-	return a > KP_SIZE_KIB_MAX - (b < KP_SIZE_KIB_MAX ? b : KP_SIZE_KIB_MAX)
-	       ? KP_SIZE_KIB_MAX : a + b;
+	return a > KP_SIZE_KIB_MAX - (b < KP_SIZE_KIB_MAX ? b :
+	                                                    KP_SIZE_KIB_MAX) ?
+	               KP_SIZE_KIB_MAX :
+	               a + b;
 }
 
 /* a + b in bytes, saturating at the largest unsigned long long. */
@@ -52,8 +54,8 @@ struct kp_plan {
 	struct kp_boot_space boot;
 	bool proved; /* apt removes exactly the purge and installs nothing */
 	struct kp__next_boot *next_boot; /* bootloader.c; NULL: none named */
-	bool only_auto_installed; /* kp_plan_options */
-	bool apt_read; /* kp_plan_read_apt() succeeded */
+	bool only_auto_installed;        /* kp_plan_options */
+	bool apt_read;                   /* kp_plan_read_apt() succeeded */
 	/* Every string the plan owns, freed together. */
 	char **strings;
 	size_t n_strings, cap_strings;
@@ -81,7 +83,7 @@ struct kp__shared_use {
 
 /* dpkg-db.c: one package of the database, as the planner needs it. */
 struct kp__dbpkg {
-	char *name;    /* name, or name:arch when ambiguous */
+	char *name; /* name, or name:arch when ambiguous */
 	char *version;
 	enum kp_state state;
 	bool held;
@@ -89,7 +91,7 @@ struct kp__dbpkg {
 	struct kp_name kname;
 	enum kp_recognised recognised;
 	bool candidate; /* while reading: a name of no scheme, not confirmed */
-	void *dpkg;    /* libdpkg's struct pkginfo, for dependency checks */
+	void *dpkg;     /* libdpkg's struct pkginfo, for dependency checks */
 };
 
 /* names.c: take the custom-release reading of a -dbg/-unsigned image. */

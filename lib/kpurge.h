@@ -85,9 +85,9 @@ enum kp_kind {
 	KP_KIND_IMAGE,    /* bootable image: signed or unsigned */
 	KP_KIND_MODULES,  /* modules, modules-extra, restricted modules */
 	KP_KIND_HEADERS,
-	KP_KIND_TOOLS,    /* tools and cloud-tools */
-	KP_KIND_DEBUG,    /* -dbgsym, -dbg images */
-	KP_KIND_OTHER,    /* buildinfo, lib-rust, support, kbuild, signatures */
+	KP_KIND_TOOLS, /* tools and cloud-tools */
+	KP_KIND_DEBUG, /* -dbgsym, -dbg images */
+	KP_KIND_OTHER, /* buildinfo, lib-rust, support, kbuild, signatures */
 };
 
 #define KP_NAME_MAX 128
@@ -183,24 +183,24 @@ enum kp_action {
 /* Why a release or a package is kept or purged. */
 enum kp_reason {
 	/* keep */
-	KP_REASON_RUNNING,         /* the running kernel */
-	KP_REASON_NEWEST,          /* among the newest N versions */
-	KP_REASON_LATEST,          /* the newest complete release: always */
-	KP_REASON_HELD,            /* a package of it is on hold */
-	KP_REASON_PROTECTED,       /* named with --protect */
-	KP_REASON_NEWER_INCOMPLETE,/* no image, but newer than every image */
-	KP_REASON_NEEDED,          /* an installed package depends on it */
-	KP_REASON_SHARED_KEPT,     /* flavour-less: a kept release uses it */
-	KP_REASON_NEXT_BOOT,       /* the boot loader is set to boot it next */
+	KP_REASON_RUNNING,          /* the running kernel */
+	KP_REASON_NEWEST,           /* among the newest N versions */
+	KP_REASON_LATEST,           /* the newest complete release: always */
+	KP_REASON_HELD,             /* a package of it is on hold */
+	KP_REASON_PROTECTED,        /* named with --protect */
+	KP_REASON_NEWER_INCOMPLETE, /* no image, but newer than every image */
+	KP_REASON_NEEDED,           /* an installed package depends on it */
+	KP_REASON_SHARED_KEPT,      /* flavour-less: a kept release uses it */
+	KP_REASON_NEXT_BOOT,        /* the boot loader is set to boot it next */
 	/* purge */
-	KP_REASON_OLD,             /* older than the kept versions */
-	KP_REASON_CONFIG_ONLY,     /* only configuration files are left */
-	KP_REASON_NO_IMAGE,        /* leftovers of a release without image */
-	KP_REASON_SHARED_UNUSED,   /* flavour-less: no kept release uses it */
+	KP_REASON_OLD,           /* older than the kept versions */
+	KP_REASON_CONFIG_ONLY,   /* only configuration files are left */
+	KP_REASON_NO_IMAGE,      /* leftovers of a release without image */
+	KP_REASON_SHARED_UNUSED, /* flavour-less: no kept release uses it */
 	/* keep, found by kp_plan_prove() */
 	KP_REASON_APT_NEVER_AUTOREMOVE, /* an APT::NeverAutoRemove pattern names
 	                                   its image (apt_never_autoremove) */
-	KP_REASON_MANUALLY_INSTALLED,   /* only_auto_installed, and apt marks its
+	KP_REASON_MANUALLY_INSTALLED, /* only_auto_installed, and apt marks its
 	                                   image manually installed */
 };
 
@@ -221,7 +221,7 @@ enum kp_apt_verdict {
 	KP_APT_VERDICT_NEVER,        /* nothing: installed by hand */
 	KP_APT_VERDICT_NEEDED,       /* nothing: marked automatic, but an
 	                                installed package needs it */
-	KP_APT_VERDICT_NONE,         /* nothing installed (configuration files) */
+	KP_APT_VERDICT_NONE, /* nothing installed (configuration files) */
 };
 
 /* "auto", "manual", or NULL for KP_MARK_UNKNOWN. */
@@ -272,7 +272,7 @@ enum kp_release_state {
  * NULL where they do not apply.
  */
 struct kp_cause {
-	const char *held_by;      /* KP_REASON_HELD: the package on hold */
+	const char *held_by; /* KP_REASON_HELD: the package on hold */
 	/* KP_REASON_NEEDED: the installed package that depends on it (NULL
 	 * when apt did not say which); the package of it that one depends
 	 * on, or NULL; what apt would install in its place (found by
@@ -296,7 +296,7 @@ struct kp_package {
 	const char *abi;
 	enum kp_action action;
 	enum kp_reason reason;
-	const char *why;     /* sentence: the reason in words */
+	const char *why;               /* sentence: the reason in words */
 	enum kp_recognised recognised; /* what made it a kernel package */
 	struct kp_cause cause; /* its release's, or its own if flavour-less */
 	/* filled by kp_plan_prove(): apt's mark, and whether `apt autoremove`
@@ -306,13 +306,13 @@ struct kp_package {
 };
 
 struct kp_release {
-	const char *name;    /* "5.15.0-91-generic", as uname -r */
-	const char *abi;     /* "5.15.0-91" */
-	const char *flavour; /* "generic", or "" */
+	const char *name;         /* "5.15.0-91-generic", as uname -r */
+	const char *abi;          /* "5.15.0-91" */
+	const char *flavour;      /* "generic", or "" */
 	const char *sort_version; /* kp_release_version() of the ABI */
 	enum kp_release_state state;
-	unsigned rank;       /* 1 = newest version; 0 if not complete */
-	bool image_broken;   /* an image is there but not fully installed */
+	unsigned rank;     /* 1 = newest version; 0 if not complete */
+	bool image_broken; /* an image is there but not fully installed */
 	bool running;
 	enum kp_action action;
 	enum kp_reason reason;
@@ -336,8 +336,8 @@ struct kp_release {
 };
 
 struct kp_plan_options {
-	unsigned keep;          /* newest versions kept besides the running */
-	const char *running;    /* running release; NULL: none runs here */
+	unsigned keep;       /* newest versions kept besides the running */
+	const char *running; /* running release; NULL: none runs here */
 	const char *const *protect; /* releases never purged */
 	size_t n_protect;
 	/* kp_plan_prove() keeps the releases apt does not mark automatically
@@ -511,7 +511,7 @@ struct kp_orphan {
 	unsigned long long bytes; /* on disk, as du counts; a tree: all of it */
 	bool directory;
 	enum kp_orphan_refusal refusal;
-	unsigned uid;             /* KP_ORPHAN_NOT_ROOTS: the owner */
+	unsigned uid; /* KP_ORPHAN_NOT_ROOTS: the owner */
 };
 
 /*
@@ -560,9 +560,8 @@ struct kp_apt_config {
 };
 
 /* Append a copy of one item (value NULL for a file). Returns 0 or -ENOMEM. */
-int kp_apt_config_push(struct kp_apt_config *config,
-                       enum kp_apt_item_kind kind, const char *name,
-                       const char *value);
+int kp_apt_config_push(struct kp_apt_config *config, enum kp_apt_item_kind kind,
+                       const char *name, const char *value);
 /* Free the items; the list is empty again. */
 void kp_apt_config_free(struct kp_apt_config *config);
 /*
@@ -581,8 +580,7 @@ int kp_apt_config_guard(struct kp_apt_config *config);
  * kp_apt_config_free()): the root's items, the user's (may be NULL), the
  * guard. Returns 0 or -ENOMEM (out is then empty).
  */
-int kp_apt_config_for_purge(const char *root,
-                            const struct kp_apt_config *user,
+int kp_apt_config_for_purge(const char *root, const struct kp_apt_config *user,
                             struct kp_apt_config *out);
 /*
  * Tell the context what the caller's apt-get is given besides the root's
@@ -590,8 +588,7 @@ int kp_apt_config_for_purge(const char *root,
  * configuration as that apt-get does. user is copied. Returns 0, -EBUSY
  * once apt was asked, or -ENOMEM.
  */
-int kp_ctx_set_apt_config(struct kp_ctx *ctx,
-                          const struct kp_apt_config *user,
+int kp_ctx_set_apt_config(struct kp_ctx *ctx, const struct kp_apt_config *user,
                           struct kp_error *err);
 
 /* True once kp_plan_prove() succeeded on the plan. */

@@ -67,7 +67,8 @@ has_prefix(const char *s, const char *prefix, size_t prefix_len)
 static bool
 has_suffix(const char *s, size_t len, const char *suffix, size_t suffix_len)
 {
-	return len >= suffix_len && memcmp(s + len - suffix_len, suffix, suffix_len) == 0;
+	return len >= suffix_len &&
+	       memcmp(s + len - suffix_len, suffix, suffix_len) == 0;
 }
 
 /* Copy s[0..len) into dst as a string; false when it does not fit. */
@@ -87,9 +88,9 @@ copy_span(char *dst, size_t size, const char *s, size_t len)
 
 /* Where a release splits: the ABI is s[0..abi_len), the flavour follows. */
 struct split {
-	size_t abi_len;     /* length of the ABI */
-	size_t core_len;    /* length of its X.Y.Z part */
-	size_t flavour_at;  /* start of the flavour, == len when none */
+	size_t abi_len;    /* length of the ABI */
+	size_t core_len;   /* length of its X.Y.Z part */
+	size_t flavour_at; /* start of the flavour, == len when none */
 };
 
 /* Length of the digits at s[i..len). */
@@ -115,7 +116,8 @@ core_len(const char *s, size_t len)
 			return 0;
 		i += n;
 		numbers++;
-		if (i == len || s[i] != '.' || !is_digit(i + 1 < len ? s[i + 1] : '\0'))
+		if (i == len || s[i] != '.' ||
+		    !is_digit(i + 1 < len ? s[i + 1] : '\0'))
 			break;
 		i++;
 	}
@@ -198,7 +200,8 @@ words_ok(const char *s, size_t len)
 static bool
 flavour_ok(const char *s, size_t len)
 {
-	return len > 0 && (is_lower(s[0]) || is_digit(s[0])) && words_ok(s, len);
+	return len > 0 && (is_lower(s[0]) || is_digit(s[0])) &&
+	       words_ok(s, len);
 }
 
 /* Split s[0..len) by the release grammar; false when it is not one. */
@@ -244,8 +247,8 @@ split_has_abi_part(const struct split *sp)
  * kernel release or a part does not fit its buffer.
  */
 bool
-kp_release_split(const char *release, char *abi, size_t abi_size,
-                 char *flavour, size_t flavour_size)
+kp_release_split(const char *release, char *abi, size_t abi_size, char *flavour,
+                 size_t flavour_size)
 {
 	struct split sp;
 	size_t len;
@@ -283,7 +286,9 @@ struct rule {
 	unsigned flags;
 };
 
+/* clang-format off */
 #define RULE(p, s, k, f) { p, sizeof(p) - 1, s, sizeof(s) - 1, KP_KIND_##k, f }
+/* clang-format on */
 
 /*
  * Tried in order, the first that matches wins: a suffix rule comes before
@@ -338,9 +343,11 @@ driver_len(const char *s, size_t len)
 
 	if (i == 0)
 		return 0;
-	if (len - i >= sizeof(server) - 1 && memcmp(s + i, server, sizeof(server) - 1) == 0)
+	if (len - i >= sizeof(server) - 1 &&
+	    memcmp(s + i, server, sizeof(server) - 1) == 0)
 		i += sizeof(server) - 1;
-	if (len - i >= sizeof(open) - 1 && memcmp(s + i, open, sizeof(open) - 1) == 0)
+	if (len - i >= sizeof(open) - 1 &&
+	    memcmp(s + i, open, sizeof(open) - 1) == 0)
 		i += sizeof(open) - 1;
 	return i < len && s[i] == '-' ? i + 1 : 0;
 }
@@ -351,13 +358,15 @@ flavour_starts(const char *r, size_t len, const struct split *sp,
 {
 	size_t n = strlen(word);
 
-	return len - sp->flavour_at >= n && memcmp(r + sp->flavour_at, word, n) == 0;
+	return len - sp->flavour_at >= n &&
+	       memcmp(r + sp->flavour_at, word, n) == 0;
 }
 
 static bool
 flavour_is(const char *r, size_t len, const struct split *sp, const char *word)
 {
-	return len - sp->flavour_at == strlen(word) && flavour_starts(r, len, sp, word);
+	return len - sp->flavour_at == strlen(word) &&
+	       flavour_starts(r, len, sp, word);
 }
 
 static void
@@ -446,7 +455,8 @@ source_match(const char *s, size_t len, struct kp_name *out)
 	for (i = 0; i < KP_ARRAY_SIZE(markers); i++) {
 		/* The marker follows "linux-" and S's words, led by a letter. */
 		at = strstr(s + 6, markers[i].prefix);
-		if (at == NULL || !is_lower(s[6]) || !words_ok(s + 6, (size_t)(at - s) - 6))
+		if (at == NULL || !is_lower(s[6]) ||
+		    !words_ok(s + 6, (size_t)(at - s) - 6))
 			continue;
 		if (rule_match(&markers[i], at, len - (size_t)(at - s), out))
 			return true;
@@ -464,7 +474,8 @@ note_alt_release(const struct rule *rule, const char *s, size_t len,
 {
 	struct split sp;
 
-	if (rule->suffix_len == 0 || strcmp(rule->prefix, "linux-image-") != 0 ||
+	if (rule->suffix_len == 0 ||
+	    strcmp(rule->prefix, "linux-image-") != 0 ||
 	    !split_release(s + rule->prefix_len, len - rule->prefix_len, &sp))
 		return;
 	memcpy(out->alt_release, s + rule->prefix_len, len - rule->prefix_len);
@@ -561,9 +572,9 @@ kp_name_parse(const char *package, struct kp_name *out)
  * whatever its files or dependencies.
  */
 static const char *const never_words[] = {
-	"source", "doc", "docs", "manual", "perf", "libc", "firmware", "base",
-	"cpupower", "bpftool", "usbip", "hyperv", "common", "kbuild", "meta",
-	"all", "config",
+	"source",   "doc",    "docs",     "manual",  "perf",   "libc",
+	"firmware", "base",   "cpupower", "bpftool", "usbip",  "hyperv",
+	"common",   "kbuild", "meta",     "all",     "config",
 };
 
 /* Is s[0..len) one of the never-a-kernel words? */
@@ -573,7 +584,8 @@ is_never_word(const char *s, size_t len)
 	size_t i;
 
 	for (i = 0; i < KP_ARRAY_SIZE(never_words); i++)
-		if (strlen(never_words[i]) == len && memcmp(never_words[i], s, len) == 0)
+		if (strlen(never_words[i]) == len &&
+		    memcmp(never_words[i], s, len) == 0)
 			return true;
 	return false;
 }
@@ -585,7 +597,8 @@ has_word(const char *s, size_t len, const char *w)
 	size_t wlen = strlen(w), i;
 
 	for (i = 0; i + wlen <= len; i++)
-		if ((i == 0 || s[i - 1] == '-') && memcmp(s + i, w, wlen) == 0 &&
+		if ((i == 0 || s[i - 1] == '-') &&
+		    memcmp(s + i, w, wlen) == 0 &&
 		    (i + wlen == len || s[i + wlen] == '-'))
 			return true;
 	return false;
@@ -637,10 +650,12 @@ candidate_fill(const char *s, size_t len, size_t at, struct kp_name *out)
 
 	if (!split_release(r, rlen, &sp))
 		return false;
-	if (flavour_is(r, rlen, &sp, "all") || flavour_starts(r, rlen, &sp, "all-"))
+	if (flavour_is(r, rlen, &sp, "all") ||
+	    flavour_starts(r, rlen, &sp, "all-"))
 		return false;
 	out->kind = candidate_kind(s, at);
-	out->ambiguous = !split_has_flavour(&sp, rlen) && split_has_abi_part(&sp);
+	out->ambiguous = !split_has_flavour(&sp, rlen) &&
+	                 split_has_abi_part(&sp);
 	out->shared = false;
 	copy_span(out->release, sizeof(out->release), r, rlen);
 	copy_span(out->abi, sizeof(out->abi), r, sp.abi_len);

@@ -124,8 +124,8 @@ static int
 open_parent(const char *root, const char *dir)
 {
 	char buf[4096], *save = NULL, *part;
-	int fd = open(root[0] ? root : "/",
-	              O_RDONLY | O_DIRECTORY | O_CLOEXEC), next;
+	int fd = open(root[0] ? root : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC),
+	    next;
 
 	snprintf(buf, sizeof(buf), "%s", dir);
 	for (part = strtok_r(buf, "/", &save); fd >= 0 && part != NULL;
@@ -174,7 +174,8 @@ kp__orphan_remove(const char *root, const struct kp_orphan *o, dev_t dev,
 
 	if (o->refusal != KP_ORPHAN_REMOVABLE || name == NULL)
 		return kp__error_set(err, -EPERM, "%s is not removed: %s",
-		                     o->path, kp_orphan_refusal_name(o->refusal));
+		                     o->path,
+		                     kp_orphan_refusal_name(o->refusal));
 	if ((r = kp__orphan_trusted(root, err)) < 0)
 		return r;
 	snprintf(dir, sizeof(dir), "%.*s", (int)(name - o->path), o->path);
@@ -185,12 +186,16 @@ kp__orphan_remove(const char *root, const struct kp_orphan *o, dev_t dev,
 	r = remove_in(dfd, name + 1, o, dev, ino);
 	close(dfd);
 	if (r == -ESTALE)
-		return kp__error_set(err, r, "%s changed since it was found; "
-		                     "it was not removed", o->path);
+		return kp__error_set(err, r,
+		                     "%s changed since it was found; "
+		                     "it was not removed",
+		                     o->path);
 	if (r < 0)
 		return kp__error_set(err, r, "cannot remove %s: %s", o->path,
 		                     r == -EACCES ? "something in it is not "
-		                     "root's alone" : r == -EXDEV ? "something "
-		                     "in it is mounted" : strerror(-r));
+		                                    "root's alone" :
+		                     r == -EXDEV  ? "something "
+		                                    "in it is mounted" :
+		                                    strerror(-r));
 	return 0;
 }

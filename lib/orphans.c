@@ -39,7 +39,12 @@
 #define DEPTH_MAX 32
 
 /* The directories searched, relative to the root, by component. */
-enum where { WHERE_BOOT, WHERE_LIB_MODULES, WHERE_USR_LIB_MODULES, WHERE_N };
+enum where {
+	WHERE_BOOT,
+	WHERE_LIB_MODULES,
+	WHERE_USR_LIB_MODULES,
+	WHERE_N
+};
 
 static const char *const where_path[WHERE_N][4] = {
 	[WHERE_BOOT] = { "boot", NULL },
@@ -48,7 +53,9 @@ static const char *const where_path[WHERE_N][4] = {
 };
 
 static const char *const where_name[WHERE_N] = {
-	"/boot", "/lib/modules", "/usr/lib/modules",
+	"/boot",
+	"/lib/modules",
+	"/usr/lib/modules",
 };
 
 /* What the plan keeps of each orphan besides the public record. */
@@ -127,14 +134,17 @@ strv_free(struct strv *s)
 /* ------------------------------------------------------------- names */
 
 static const char *const boot_prefixes[] = {
-	"vmlinuz-", "vmlinux-", "initrd.img-", "System.map-", "config-",
-	"abi-", "retpoline-",
+	"vmlinuz-", "vmlinux-", "initrd.img-", "System.map-",
+	"config-",  "abi-",     "retpoline-",
 };
 
 /* What update-initramfs (.new while it writes, .bak), DKMS and old
  * signed images put after R. */
 static const char *const boot_suffixes[] = {
-	".old-dkms", ".bak", ".efi.signed", ".new",
+	".old-dkms",
+	".bak",
+	".efi.signed",
+	".new",
 };
 
 /** See kpurge-private.h. */
@@ -164,7 +174,8 @@ kp__orphan_boot_name(const char *name, char *release, char *alt)
 
 	release[0] = alt[0] = '\0';
 	for (i = 0; i < KP_ARRAY_SIZE(boot_prefixes) && plen == 0; i++)
-		if (strncmp(name, boot_prefixes[i], strlen(boot_prefixes[i])) == 0)
+		if (strncmp(name, boot_prefixes[i], strlen(boot_prefixes[i])) ==
+		    0)
 			plen = strlen(boot_prefixes[i]);
 	if (plen == 0)
 		return false;
@@ -176,7 +187,8 @@ kp__orphan_boot_name(const char *name, char *release, char *alt)
 	for (i = 0; i < KP_ARRAY_SIZE(boot_suffixes); i++) {
 		size_t slen = strlen(boot_suffixes[i]);
 
-		if (len > slen && strcmp(name + len - slen, boot_suffixes[i]) == 0 &&
+		if (len > slen &&
+		    strcmp(name + len - slen, boot_suffixes[i]) == 0 &&
 		    kp__orphan_release_ok(name, len - slen)) {
 			/* Both readings count: R.bak could be a release too. */
 			memcpy(alt, name, len + 1);
@@ -312,8 +324,10 @@ read_owned(const char *admindir, struct owned *o, struct kp_error *err)
 			close(fd);
 	}
 	if (r < 0)
-		return kp__error_set(err, r, "cannot read the file lists in %s: "
-		                     "%s", admindir, strerror(-r));
+		return kp__error_set(err, r,
+		                     "cannot read the file lists in %s: "
+		                     "%s",
+		                     admindir, strerror(-r));
 	strv_sort(&o->paths);
 	strv_sort(&o->releases);
 	return 0;
@@ -351,8 +365,9 @@ open_where(int rootfd, enum where w)
 bool
 kp__others_write(const struct stat *st)
 {
-	return !S_ISLNK(st->st_mode) && ((st->st_mode & S_IWOTH) ||
-	       ((st->st_mode & S_IWGRP) && st->st_gid != 0));
+	return !S_ISLNK(st->st_mode) &&
+	       ((st->st_mode & S_IWOTH) ||
+	        ((st->st_mode & S_IWGRP) && st->st_gid != 0));
 }
 
 /* Why st may not be removed by root alone, or KP_ORPHAN_REMOVABLE. */
@@ -410,7 +425,8 @@ tree_measure(int fd, dev_t dev, unsigned depth, struct tree_facts *t)
 	while ((d = readdir(dp)) != NULL) {
 		if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
 			continue;
-		if (fstatat(dirfd(dp), d->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (fstatat(dirfd(dp), d->d_name, &st, AT_SYMLINK_NOFOLLOW) <
+		    0) {
 			t->refusal = KP_ORPHAN_UNREADABLE;
 			continue;
 		}
@@ -480,7 +496,8 @@ protects(const char *value, const char *release)
 	if (strcmp(value, release) == 0)
 		return true;
 	return kp_release_split(release, abi, sizeof(abi), flavour,
-	                        sizeof(flavour)) && strcmp(value, abi) == 0;
+	                        sizeof(flavour)) &&
+	       strcmp(value, abi) == 0;
 }
 
 /* May files of release be orphans at all? */
@@ -566,7 +583,8 @@ add_orphan(struct kp__orphans *o, const char *path, const char *release,
 
 	if (o->n == o->cap) {
 		size_t cap = o->cap ? o->cap * 2 : 16;
-		struct kp_orphan *items = realloc(o->items, cap * sizeof(*items));
+		struct kp_orphan *items = realloc(o->items,
+		                                  cap * sizeof(*items));
 		struct orphan_id *ids;
 
 		if (items == NULL)
@@ -610,7 +628,8 @@ dir_refusal(const struct search *s, enum where w, unsigned *uid)
 	/* A modules directory mounted from elsewhere (a container given
 	 * the host's) holds another system's kernels. */
 	return w != WHERE_BOOT && kp__mount_root(s->fds[w], "") ?
-	       KP_ORPHAN_OTHER_FILESYSTEM : KP_ORPHAN_REMOVABLE;
+	               KP_ORPHAN_OTHER_FILESYSTEM :
+	               KP_ORPHAN_REMOVABLE;
 }
 
 /* Consider one entry of a searched directory. */
@@ -624,7 +643,7 @@ consider(struct search *s, enum where w, const char *name)
 	int fd;
 
 	if (w == WHERE_BOOT ? !kp__orphan_boot_name(name, release, alt) :
-	    !kp__orphan_release_ok(name, strlen(name)))
+	                      !kp__orphan_release_ok(name, strlen(name)))
 		return 0;
 	if (w != WHERE_BOOT) {
 		snprintf(release, sizeof(release), "%s", name);
@@ -686,11 +705,12 @@ open_dirs(struct search *s, int rootfd)
 			s->fds[w] = -1;
 		}
 	}
-	if (s->fds[WHERE_LIB_MODULES] >= 0 && s->fds[WHERE_USR_LIB_MODULES] >= 0 &&
+	if (s->fds[WHERE_LIB_MODULES] >= 0 &&
+	    s->fds[WHERE_USR_LIB_MODULES] >= 0 &&
 	    s->dir_st[WHERE_LIB_MODULES].st_dev ==
-	    s->dir_st[WHERE_USR_LIB_MODULES].st_dev &&
+	            s->dir_st[WHERE_USR_LIB_MODULES].st_dev &&
 	    s->dir_st[WHERE_LIB_MODULES].st_ino ==
-	    s->dir_st[WHERE_USR_LIB_MODULES].st_ino) {
+	            s->dir_st[WHERE_USR_LIB_MODULES].st_ino) {
 		close(s->fds[WHERE_USR_LIB_MODULES]);
 		s->fds[WHERE_USR_LIB_MODULES] = -1;
 	}
@@ -710,8 +730,9 @@ sort_orphans(struct kp__orphans *o)
 	size_t i, j;
 
 	for (i = 1; i < o->n; i++)
-		for (j = i; j > 0 && cmp_orphan(&o->items[j - 1],
-		                                &o->items[j]) > 0; j--) {
+		for (j = i;
+		     j > 0 && cmp_orphan(&o->items[j - 1], &o->items[j]) > 0;
+		     j--) {
 			struct kp_orphan t = o->items[j];
 			struct orphan_id u = o->ids[j];
 
@@ -731,8 +752,10 @@ kp__orphan_trusted(const char *path, struct kp_error *err)
 	kp_error_clear(&e);
 	if (kp_trust_path(path[0] ? path : "/", 0, &e))
 		return 0;
-	return kp__error_set(err, e.code < 0 ? e.code : -EPERM, "%s: no file "
-	                     "is taken for one no package owns", e.message);
+	return kp__error_set(err, e.code < 0 ? e.code : -EPERM,
+	                     "%s: no file "
+	                     "is taken for one no package owns",
+	                     e.message);
 }
 
 static int
@@ -798,8 +821,10 @@ kp_plan_find_orphans(struct kp_ctx *ctx, struct kp_plan *plan,
                      const char *const *protect, size_t n_protect,
                      struct kp_error *err)
 {
-	struct search s = { ctx, plan, protect, n_protect, { { 0 }, { 0 } },
-	                    { 0 }, { -1, -1, -1 }, { { 0 } }, NULL };
+	struct search s = {
+		ctx,   plan,           protect,   n_protect, { { 0 }, { 0 } },
+		{ 0 }, { -1, -1, -1 }, { { 0 } }, NULL
+	};
 	int r;
 
 	kp__orphans_free(plan->orphans);
@@ -810,7 +835,8 @@ kp_plan_find_orphans(struct kp_ctx *ctx, struct kp_plan *plan,
 		return kp__error_set(err, -ENOMEM, "out of memory");
 	}
 	if (kp_ctx_dpkg_interrupted(ctx)) {
-		kp__log(ctx, KP_LOG_INFO, "dpkg was interrupted: no file is "
+		kp__log(ctx, KP_LOG_INFO,
+		        "dpkg was interrupted: no file is "
 		        "taken for a file no package owns");
 		r = 0;
 	} else {

@@ -58,8 +58,10 @@ kp_utf8_len(const char *s)
 
 	if (u[0] < 0x80)
 		return 1;
-	n = u[0] >= 0xc2 && u[0] <= 0xdf ? 2 : u[0] >= 0xe0 && u[0] <= 0xef ?
-	    3 : u[0] >= 0xf0 && u[0] <= 0xf4 ? 4 : 0;
+	n = u[0] >= 0xc2 && u[0] <= 0xdf ? 2 :
+	    u[0] >= 0xe0 && u[0] <= 0xef ? 3 :
+	    u[0] >= 0xf0 && u[0] <= 0xf4 ? 4 :
+	                                   0;
 	if (n == 0 || !second_ok(u[0], u[1]))
 		return 0;
 	for (i = 2; i < n; i++)
@@ -160,11 +162,13 @@ write_release(FILE *out, const struct kp_release *r)
 	json_key(out, "abi", r->abi, false);
 	json_key(out, "flavour", r->flavour, false);
 	json_key(out, "state", kp_release_state_name(r->state), false);
-	fprintf(out, "\"image_broken\": %s, ", r->image_broken ? "true" : "false");
-	fprintf(out, "\"rank\": %u, \"running\": %s, \"size_kib\": %llu, "
-	        "\"boot_bytes\": %llu, \"apt_protects\": %s, ", r->rank,
-	        r->running ? "true" : "false", r->size_kib, r->boot_bytes,
-	        r->apt_protects ? "true" : "false");
+	fprintf(out, "\"image_broken\": %s, ",
+	        r->image_broken ? "true" : "false");
+	fprintf(out,
+	        "\"rank\": %u, \"running\": %s, \"size_kib\": %llu, "
+	        "\"boot_bytes\": %llu, \"apt_protects\": %s, ",
+	        r->rank, r->running ? "true" : "false", r->size_kib,
+	        r->boot_bytes, r->apt_protects ? "true" : "false");
 	json_key_or_null(out, "apt_mark", kp_install_mark_name(r->mark));
 	json_key_or_null(out, "apt_autoremove",
 	                 kp_apt_verdict_name(r->apt_autoremove));
@@ -204,8 +208,10 @@ write_boot(FILE *out, const struct kp_plan *plan)
 		fputs("  \"boot\": null,\n", out);
 		return;
 	}
-	fprintf(out, "  \"boot\": {\"size_bytes\": %llu, \"used_bytes\": %llu, "
-	        "\"freed_bytes\": %llu},\n", b.size, b.used, b.freed);
+	fprintf(out,
+	        "  \"boot\": {\"size_bytes\": %llu, \"used_bytes\": %llu, "
+	        "\"freed_bytes\": %llu},\n",
+	        b.size, b.used, b.freed);
 }
 
 /* What the boot loader boots next: an object, or null. */
@@ -247,8 +253,11 @@ write_orphans(FILE *out, const struct kp_plan *plan)
 		        o->directory ? "true" : "false");
 		fprintf(out, "\"removable\": %s, ",
 		        o->refusal == KP_ORPHAN_REMOVABLE ? "true" : "false");
-		json_key(out, "refusal", o->refusal == KP_ORPHAN_REMOVABLE ?
-		         NULL : kp_orphan_refusal_name(o->refusal), true);
+		json_key(out, "refusal",
+		         o->refusal == KP_ORPHAN_REMOVABLE ?
+		                 NULL :
+		                 kp_orphan_refusal_name(o->refusal),
+		         true);
 		fputc('}', out);
 	}
 	fputs(n > 0 ? "\n  ],\n" : "],\n", out);
@@ -265,7 +274,8 @@ kp_plan_write_json(const struct kp_plan *plan, FILE *out, struct kp_error *err)
 
 	fprintf(out, "{\n  \"format\": %d,\n  \"running\": ", KP_JSON_FORMAT);
 	json_str(out, kp_plan_running(plan));
-	fprintf(out, ",\n  \"running_installed\": %s,\n  \"keep\": %u,\n"
+	fprintf(out,
+	        ",\n  \"running_installed\": %s,\n  \"keep\": %u,\n"
 	        "  \"proved_by_apt\": %s,\n",
 	        kp_plan_running_installed(plan) ? "true" : "false",
 	        kp_plan_keep(plan), kp_plan_proved(plan) ? "true" : "false");
@@ -288,6 +298,7 @@ kp_plan_write_json(const struct kp_plan *plan, FILE *out, struct kp_error *err)
 	fprintf(out, "  \"orphan_bytes\": %llu\n}\n",
 	        kp_plan_orphan_bytes(plan));
 	if (fflush(out) != 0 || ferror(out))
-		return kp__error_set(err, -EIO, "cannot write the plan as JSON");
+		return kp__error_set(err, -EIO,
+		                     "cannot write the plan as JSON");
 	return 0;
 }

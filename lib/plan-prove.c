@@ -69,7 +69,8 @@ static int
 unexplained(const struct kp_apt_sim *sim, struct kp_error *err)
 {
 	if (sim->n_removals > 0)
-		return kp__error_set(err, -EPERM, "apt-get would also remove %s, "
+		return kp__error_set(err, -EPERM,
+		                     "apt-get would also remove %s, "
 		                     "which is not in the plan",
 		                     sim->removals[0].package);
 	return kp__error_set(err, -EPERM, "apt-get would install %s",
@@ -91,20 +92,24 @@ prove_round(struct kp_ctx *ctx, struct kp_apt *apt, struct kp_plan *plan,
 		return r;
 	if (sim.problem != NULL)
 		/* apt's sentence, without its full stop: ours goes on. */
-		r = kp__error_set(err, -EPERM, "apt-get cannot resolve the purge: "
-		                  "%.*s", (int)(strlen(sim.problem) -
-		                  (sim.problem[0] != '\0' &&
-		                   sim.problem[strlen(sim.problem) - 1] == '.')),
-		                  sim.problem);
+		r = kp__error_set(
+		        err, -EPERM,
+		        "apt-get cannot resolve the purge: "
+		        "%.*s",
+		        (int)(strlen(sim.problem) -
+		              (sim.problem[0] != '\0' &&
+		               sim.problem[strlen(sim.problem) - 1] == '.')),
+		        sim.problem);
 	else if (sim.n_removals == 0 && sim.n_installs == 0)
 		r = 1;
 	else if ((r = keep_causes(plan, &sim)) == 0)
 		r = unexplained(&sim, err);
 	else if (r > 0)
 		r = 0;
-	kp__log(ctx, KP_LOG_DEBUG, "apt proof round %zu: %zu removals, %zu "
-	        "installs beyond the plan", round + 1, sim.n_removals,
-	        sim.n_installs);
+	kp__log(ctx, KP_LOG_DEBUG,
+	        "apt proof round %zu: %zu removals, %zu "
+	        "installs beyond the plan",
+	        round + 1, sim.n_removals, sim.n_installs);
 	kp_apt_sim_clear(&sim);
 	return r;
 }
@@ -124,7 +129,8 @@ static const char *
 apt_running(const struct kp_plan *plan)
 {
 	return kp_release_split(plan->running, NULL, 0, NULL, 0) ?
-	       plan->running : NULL;
+	               plan->running :
+	               NULL;
 }
 
 static int
@@ -141,9 +147,11 @@ note_apt_view(struct kp_apt *apt, struct kp_plan *plan, struct kp_error *err)
 
 		for (j = 0; j < rel->n_packages && !rel->apt_protects; j++)
 			for (k = 0; names[k] != NULL && !rel->apt_protects; k++)
-				rel->apt_protects =
-					rel->packages[j]->kind == KP_KIND_IMAGE &&
-					strcmp(rel->packages[j]->name, names[k]) == 0;
+				rel->apt_protects = rel->packages[j]->kind ==
+				                            KP_KIND_IMAGE &&
+				                    strcmp(rel->packages[j]
+				                                   ->name,
+				                           names[k]) == 0;
 	}
 	kp_apt_strv_free(names);
 	kp__plan_apt_verdicts(plan);
@@ -152,8 +160,7 @@ note_apt_view(struct kp_apt *apt, struct kp_plan *plan, struct kp_error *err)
 
 /** See kpurge.h. */
 int
-kp_plan_read_apt(struct kp_ctx *ctx, struct kp_plan *plan,
-                 struct kp_error *err)
+kp_plan_read_apt(struct kp_ctx *ctx, struct kp_plan *plan, struct kp_error *err)
 {
 	struct kp_apt *apt;
 	int r;
@@ -202,11 +209,11 @@ kp_plan_prove(struct kp_ctx *ctx, struct kp_plan *plan, struct kp_error *err)
 		r = v < 0 ? v : r;
 	}
 	if (r == 0)
-		r = kp__error_set(err, -EPERM, "the plan could not be proved "
+		r = kp__error_set(err, -EPERM,
+		                  "the plan could not be proved "
 		                  "against apt-get");
 	if (r < 0)
 		return r;
 	plan->proved = true;
 	return 0;
 }
-

@@ -14,7 +14,6 @@
 
 #include "kpurge-private.h"
 
-
 /* ------------------------------------------------------------ strings */
 
 static const char *
@@ -37,7 +36,8 @@ keep_string(struct kp_plan *plan, char *s)
 	return s;
 }
 
-#define plan_printf(plan, ...) keep_string((plan), kp__strdup_printf(__VA_ARGS__))
+#define plan_printf(plan, ...)                                                 \
+	keep_string((plan), kp__strdup_printf(__VA_ARGS__))
 #define plan_strdup(plan, s) keep_string((plan), strdup(s))
 
 /* ------------------------------------------------------------ grouping */
@@ -79,11 +79,13 @@ make_releases(struct kp_plan *plan, const struct kp_ctx *ctx)
 	if (plan->releases == NULL)
 		goto out;
 	for (i = 0; i < k; i++) {
-		const struct kp_name *kn = &kp__ctx_package(ctx, order[i])->kname;
+		const struct kp_name *kn = &kp__ctx_package(ctx, order[i])
+		                                    ->kname;
 		struct kp_release *rel;
 
 		if (plan->n_releases == 0 ||
-		    strcmp(plan->releases[plan->n_releases - 1].name, kn->release) != 0) {
+		    strcmp(plan->releases[plan->n_releases - 1].name,
+		           kn->release) != 0) {
 			rel = &plan->releases[plan->n_releases++];
 			char sortv[2 * KP_NAME_MAX];
 
@@ -91,8 +93,10 @@ make_releases(struct kp_plan *plan, const struct kp_ctx *ctx)
 			rel->abi = plan_strdup(plan, kn->abi);
 			rel->flavour = plan_strdup(plan, kn->flavour);
 			rel->sort_version = kp_release_version(kn->abi, sortv,
-			                                       sizeof(sortv)) < 0 ?
-				plan_strdup(plan, kn->abi) : plan_strdup(plan, sortv);
+			                                       sizeof(sortv)) <
+			                                    0 ?
+			                            plan_strdup(plan, kn->abi) :
+			                            plan_strdup(plan, sortv);
 			if (rel->name == NULL || rel->abi == NULL ||
 			    rel->flavour == NULL || rel->sort_version == NULL)
 				goto out;
@@ -193,19 +197,21 @@ release_states(struct kp_plan *plan, const struct kp_ctx *ctx,
 
 		if (r < 0)
 			continue;
-		plan->releases[r].size_kib =
-			kp__size_add(plan->releases[r].size_kib, p->size_kib);
+		plan->releases[r].size_kib = kp__size_add(
+		        plan->releases[r].size_kib, p->size_kib);
 		not_rc[r] = not_rc[r] || p->state != KP_STATE_CONFIG_FILES;
 		image[r] = image[r] || (p->kname.kind == KP_KIND_IMAGE &&
 		                        p->state == KP_STATE_INSTALLED);
-		if (p->kname.kind == KP_KIND_IMAGE && p->state == KP_STATE_BROKEN)
+		if (p->kname.kind == KP_KIND_IMAGE &&
+		    p->state == KP_STATE_BROKEN)
 			plan->releases[r].image_broken = true;
 		if (p->held && held_pkg[r] == NULL)
 			held_pkg[r] = p->name;
 	}
 	for (i = 0; i < n; i++)
-		plan->releases[i].state = image[i] ? KP_RELEASE_COMPLETE :
-		        not_rc[i] ? KP_RELEASE_INCOMPLETE : KP_RELEASE_CONFIG_ONLY;
+		plan->releases[i].state = image[i]  ? KP_RELEASE_COMPLETE :
+		                          not_rc[i] ? KP_RELEASE_INCOMPLETE :
+		                                      KP_RELEASE_CONFIG_ONLY;
 	free(image);
 	free(not_rc);
 	return 0;
@@ -292,18 +298,20 @@ own_cause(struct kp_plan *plan, const struct kp_cause *cause)
  * document; callers word the same facts themselves from the cause).
  */
 static const char *
-cause_why(struct kp_plan *plan, enum kp_reason reason,
-          const struct kp_cause *c, bool flavourless)
+cause_why(struct kp_plan *plan, enum kp_reason reason, const struct kp_cause *c,
+          bool flavourless)
 {
 	const char *why = NULL;
 
 	if (reason == KP_REASON_HELD)
-		return flavourless || c->held_by == NULL ? "on hold" :
-		       plan_printf(plan, "%s is on hold", c->held_by);
+		return flavourless || c->held_by == NULL ?
+		               "on hold" :
+		               plan_printf(plan, "%s is on hold", c->held_by);
 	if (c->apt_installs != NULL)
-		why = plan_printf(plan, "%s depends on it (apt would install %s)",
-		                  c->needed_by ? c->needed_by : "an installed package",
-		                  c->apt_installs);
+		why = plan_printf(
+		        plan, "%s depends on it (apt would install %s)",
+		        c->needed_by ? c->needed_by : "an installed package",
+		        c->apt_installs);
 	else if (c->needed_by != NULL && c->depends_on != NULL)
 		why = plan_printf(plan, "needed by %s (depends on %s)",
 		                  c->needed_by, c->depends_on);
@@ -336,7 +344,8 @@ rank_releases(struct kp_plan *plan)
 
 		if (rel->state != KP_RELEASE_COMPLETE)
 			continue;
-		if (prev == NULL || kp_release_compare(prev->abi, rel->abi) != 0)
+		if (prev == NULL ||
+		    kp_release_compare(prev->abi, rel->abi) != 0)
 			rank++;
 		rel->rank = rank;
 		prev = rel;
@@ -352,13 +361,15 @@ decide_release(struct kp_plan *plan, struct kp_release *rel,
                const struct kp_plan_options *opts)
 {
 	if (rel->running)
-		decide(plan, rel, KP_KEEP, KP_REASON_RUNNING, "the running kernel");
+		decide(plan, rel, KP_KEEP, KP_REASON_RUNNING,
+		       "the running kernel");
 	else if (held_pkg != NULL)
 		decide_held(plan, rel, held_pkg);
 	else if (is_protected(opts, rel))
 		decide(plan, rel, KP_KEEP, KP_REASON_PROTECTED, "protected");
 	else if (rel->rank == 1)
-		decide(plan, rel, KP_KEEP, KP_REASON_LATEST, "the newest kernel version");
+		decide(plan, rel, KP_KEEP, KP_REASON_LATEST,
+		       "the newest kernel version");
 	else if (kp__next_boot_names(plan, rel))
 		decide(plan, rel, KP_KEEP, KP_REASON_NEXT_BOOT,
 		       kp__next_boot_why(plan));
@@ -367,25 +378,27 @@ decide_release(struct kp_plan *plan, struct kp_release *rel,
 		       plan_printf(plan, "one of the %u newest kernel versions",
 		                   opts->keep));
 	else if (rel->state == KP_RELEASE_INCOMPLETE &&
-	         (newest == NULL || kp_release_compare(rel->abi, newest->abi) > 0))
+	         (newest == NULL ||
+	          kp_release_compare(rel->abi, newest->abi) > 0))
 		decide(plan, rel, KP_KEEP, KP_REASON_NEWER_INCOMPLETE,
 		       rel->image_broken ?
-		       "not fully installed, but newer than every working image" :
-		       "no kernel image, but newer than every installed image");
+		               "not fully installed, but newer than every working image" :
+		               "no kernel image, but newer than every installed image");
 	else if (rel->state == KP_RELEASE_CONFIG_ONLY)
 		decide(plan, rel, KP_PURGE, KP_REASON_CONFIG_ONLY,
 		       "removed; only configuration files are left");
 	else if (rel->state == KP_RELEASE_INCOMPLETE)
 		decide(plan, rel, KP_PURGE, KP_REASON_NO_IMAGE,
 		       rel->image_broken ?
-		       "older, and its kernel image is not fully installed" :
-		       "leftovers of a release without a kernel image");
+		               "older, and its kernel image is not fully installed" :
+		               "leftovers of a release without a kernel image");
 	else if (opts->keep <= 1)
 		decide(plan, rel, KP_PURGE, KP_REASON_OLD,
 		       "older than the newest kernel version");
 	else
 		decide(plan, rel, KP_PURGE, KP_REASON_OLD,
-		       plan_printf(plan, "older than the %u newest kernel versions",
+		       plan_printf(plan,
+		                   "older than the %u newest kernel versions",
 		                   opts->keep));
 }
 
@@ -519,19 +532,23 @@ decide_shared(struct kp_plan *plan, struct kp_package *pkg)
 		                           user->name));
 	else if ((use == NULL || !use->has_users) && family_kept(plan, pkg))
 		decide_package(pkg, KP_KEEP, KP_REASON_SHARED_KEPT,
-		               plan_printf(plan, "shared by the kept releases of %s",
+		               plan_printf(plan,
+		                           "shared by the kept releases of %s",
 		                           pkg->abi));
 	else if (pkg->state != KP_STATE_CONFIG_FILES &&
 	         !abi_has_release(plan, pkg->abi) &&
-	         (newest == NULL || kp_release_compare(pkg->abi, newest->abi) > 0))
+	         (newest == NULL ||
+	          kp_release_compare(pkg->abi, newest->abi) > 0))
 		decide_package(pkg, KP_KEEP, KP_REASON_NEWER_INCOMPLETE,
 		               "newer than every installed kernel image");
 	else
-		decide_package(pkg, KP_PURGE, KP_REASON_SHARED_UNUSED,
-		               use != NULL && use->has_users ?
-		               "no kept, installed release uses it" :
-		               plan_printf(plan, "no kept release of %s uses it",
-		                           pkg->abi));
+		decide_package(
+		        pkg, KP_PURGE, KP_REASON_SHARED_UNUSED,
+		        use != NULL && use->has_users ?
+		                "no kept, installed release uses it" :
+		                plan_printf(plan,
+		                            "no kept release of %s uses it",
+		                            pkg->abi));
 }
 
 /* While collecting uses: the plan, the package's row of release flags. */
@@ -574,7 +591,8 @@ close_uses(bool *rows, size_t n_rel, size_t **deps, const size_t *n_deps,
 		for (i = 0; i < n; i++)
 			for (j = 0; j < n_deps[i]; j++)
 				for (r = 0; r < n_rel; r++)
-					if (rows[deps[i][j] * n_rel + r] && !rows[i * n_rel + r]) {
+					if (rows[deps[i][j] * n_rel + r] &&
+					    !rows[i * n_rel + r]) {
 						rows[i * n_rel + r] = true;
 						changed = true;
 					}
@@ -665,7 +683,8 @@ make_packages(struct kp_plan *plan, const struct kp_ctx *ctx)
 		pkg->name = plan_strdup(plan, p->name);
 		pkg->version = plan_strdup(plan, p->version);
 		pkg->abi = plan_strdup(plan, p->kname.abi);
-		if (pkg->name == NULL || pkg->version == NULL || pkg->abi == NULL)
+		if (pkg->name == NULL || pkg->version == NULL ||
+		    pkg->abi == NULL)
 			return -ENOMEM;
 		pkg->kind = p->kname.kind;
 		pkg->state = p->state;
@@ -681,7 +700,8 @@ make_packages(struct kp_plan *plan, const struct kp_ctx *ctx)
 static bool
 shared_decided(const struct kp_package *pkg)
 {
-	return pkg->reason == KP_REASON_NEEDED || pkg->reason == KP_REASON_PROTECTED;
+	return pkg->reason == KP_REASON_NEEDED ||
+	       pkg->reason == KP_REASON_PROTECTED;
 }
 
 /*
@@ -724,10 +744,12 @@ keep_for(struct kp_plan *plan, size_t k, const struct kp_cause *cause)
 	const char *why = cause_why(plan, KP_REASON_NEEDED, cause, r < 0);
 
 	if (r >= 0) {
-		decide(plan, &plan->releases[r], KP_KEEP, KP_REASON_NEEDED, why);
+		decide(plan, &plan->releases[r], KP_KEEP, KP_REASON_NEEDED,
+		       why);
 		plan->releases[r].cause = *cause;
 	} else {
-		decide_package(&plan->packages[k], KP_KEEP, KP_REASON_NEEDED, why);
+		decide_package(&plan->packages[k], KP_KEEP, KP_REASON_NEEDED,
+		               why);
 		plan->packages[k].cause = *cause;
 	}
 	apply_decisions(plan);
@@ -760,8 +782,8 @@ keep_needed(struct kp_plan *plan, struct kp_ctx *ctx)
 		};
 
 		keep_for(plan, (size_t)i, &c);
-		kp__log(ctx, KP_LOG_DEBUG, "keeping %s: %s", plan->packages[i].name,
-		        plan->packages[i].why);
+		kp__log(ctx, KP_LOG_DEBUG, "keeping %s: %s",
+		        plan->packages[i].name, plan->packages[i].why);
 	}
 }
 
@@ -789,15 +811,16 @@ list_purge(struct kp_plan *plan)
 			continue;
 		plan->purge[plan->n_purge++] = plan->packages[i].name;
 	}
-	qsort(plan->purge, plan->n_purge, sizeof(*plan->purge), cmp_purge_names);
+	qsort(plan->purge, plan->n_purge, sizeof(*plan->purge),
+	      cmp_purge_names);
 	return 0;
 }
 
 static int
 package_key(const struct kp_plan *plan, size_t i)
 {
-	return plan->release_of[i] >= 0 ? (int)plan->release_of[i]
-	                                 : (int)plan->n_releases;
+	return plan->release_of[i] >= 0 ? (int)plan->release_of[i] :
+	                                  (int)plan->n_releases;
 }
 
 static int
@@ -809,7 +832,8 @@ cmp_package_index(const void *a, const void *b, void *data)
 
 	if (ka != kb)
 		return ka < kb ? -1 : 1;
-	return strcmp(sort_plan->packages[ia].name, sort_plan->packages[ib].name);
+	return strcmp(sort_plan->packages[ia].name,
+	              sort_plan->packages[ib].name);
 }
 
 /*
@@ -854,7 +878,8 @@ link_packages(struct kp_plan *plan)
 		rel->packages = &plan->by_release[k];
 		while (k < n && sorted[k].release == rel->name)
 			k++;
-		rel->n_packages = (size_t)(&plan->by_release[k] - rel->packages);
+		rel->n_packages = (size_t)(&plan->by_release[k] -
+		                           rel->packages);
 	}
 	free(plan->packages);
 	plan->packages = sorted;
@@ -929,15 +954,19 @@ check_options(const struct kp_plan_options *opts, bool running_installed,
 	if (opts->keep > 0 || running_installed)
 		return 0;
 	if (opts->running == NULL) {
-		kp__error_set(err, -EINVAL, "keeping no version besides the "
-		              "running kernel, with no running kernel, would leave "
-		              "the newest kernel version alone, with nothing to "
-		              "fall back on; keep 1 version or more");
+		kp__error_set(
+		        err, -EINVAL,
+		        "keeping no version besides the "
+		        "running kernel, with no running kernel, would leave "
+		        "the newest kernel version alone, with nothing to "
+		        "fall back on; keep 1 version or more");
 		return kp__error_cause(err, KP_CAUSE_KEEP_NOTHING_RUNS);
 	}
-	kp__error_set(err, -EINVAL, "keeping no version besides the running "
+	kp__error_set(err, -EINVAL,
+	              "keeping no version besides the running "
 	              "kernel keeps only %s, which is not installed on this "
-	              "system; keep 1 version or more", opts->running);
+	              "system; keep 1 version or more",
+	              opts->running);
 	return kp__error_cause(err, KP_CAUSE_KEEP_RUNNING_ABSENT);
 }
 
@@ -1062,8 +1091,8 @@ mark_running(struct kp_plan *plan)
 	if (r < 0)
 		return;
 	plan->releases[r].running = true;
-	plan->running_installed =
-		plan->releases[r].state != KP_RELEASE_CONFIG_ONLY;
+	plan->running_installed = plan->releases[r].state !=
+	                          KP_RELEASE_CONFIG_ONLY;
 }
 
 /*
@@ -1080,17 +1109,19 @@ protect_shared(struct kp_plan *plan, const struct kp_plan_options *opts)
 	size_t i, k;
 
 	for (i = 0; i < opts->n_protect; i++) {
-		if (!kp_release_split(opts->protect[i], abi, sizeof(abi), NULL, 0))
+		if (!kp_release_split(opts->protect[i], abi, sizeof(abi), NULL,
+		                      0))
 			continue;
 		for (k = 0; k < plan->n_packages; k++) {
 			struct kp_package *pkg = &plan->packages[k];
 
-			if (plan->release_of[k] >= 0 || strcmp(pkg->abi, abi) != 0 ||
-			    pkg->held)
+			if (plan->release_of[k] >= 0 ||
+			    strcmp(pkg->abi, abi) != 0 || pkg->held)
 				continue;
-			decide_package(pkg, KP_KEEP, KP_REASON_PROTECTED,
-			               plan_printf(plan, "of the protected release %s",
-			                           opts->protect[i]));
+			decide_package(
+			        pkg, KP_KEEP, KP_REASON_PROTECTED,
+			        plan_printf(plan, "of the protected release %s",
+			                    opts->protect[i]));
 		}
 	}
 }
@@ -1144,7 +1175,8 @@ build(struct kp_plan *plan, struct kp_ctx *ctx,
 	plan->next_boot = kp__next_boot_read(ctx);
 	for (size_t i = 0; i < opts->n_protect; i++)
 		kp__ctx_prefer_release(ctx, opts->protect[i]);
-	if ((r = make_releases(plan, ctx)) < 0 || (r = make_packages(plan, ctx)) < 0)
+	if ((r = make_releases(plan, ctx)) < 0 ||
+	    (r = make_packages(plan, ctx)) < 0)
 		return r;
 	if ((r = assign_packages(plan, ctx)) < 0)
 		return r;
@@ -1157,7 +1189,8 @@ build(struct kp_plan *plan, struct kp_ctx *ctx,
 	keep_needed(plan, ctx);
 	if ((r = link_packages(plan)) < 0 || (r = list_purge(plan)) < 0)
 		return r;
-	kp__log(ctx, KP_LOG_DEBUG, "plan made: %zu releases, %zu packages to purge",
+	kp__log(ctx, KP_LOG_DEBUG,
+	        "plan made: %zu releases, %zu packages to purge",
 	        plan->n_releases, plan->n_purge);
 	kp__plan_measure_boot(plan, kp_ctx_root(ctx), kp_ctx_admindir(ctx));
 	kp__log(ctx, KP_LOG_DEBUG, "/boot measured");
@@ -1181,7 +1214,8 @@ kp_plan_new(struct kp_ctx *ctx, const struct kp_plan_options *opts,
 	r = build(plan, ctx, opts, err);
 	if (r < 0) {
 		if (r == -ENOMEM)
-			kp__error_set(err, r, "out of memory computing the plan");
+			kp__error_set(err, r,
+			              "out of memory computing the plan");
 		kp_plan_free(plan);
 		return r;
 	}

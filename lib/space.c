@@ -31,7 +31,8 @@ disk_bytes(const char *root, const char *path)
 	char full[PATH_MAX];
 	struct stat st;
 
-	if ((size_t)snprintf(full, sizeof(full), "%s%s", root, path) >= sizeof(full))
+	if ((size_t)snprintf(full, sizeof(full), "%s%s", root, path) >=
+	    sizeof(full))
 		return 0;
 	if (lstat(full, &st) < 0 || !S_ISREG(st.st_mode))
 		return 0;
@@ -64,7 +65,8 @@ sum_listed_file(const char *root, const char *path, const char *modules,
 	sums->left = kp__bytes_add(sums->left, bytes);
 	if (strncmp(path, "/boot/", 6) == 0)
 		sums->boot = kp__bytes_add(sums->boot, bytes);
-	else if (modules[0] != '\0' && strncmp(path, modules, strlen(modules)) == 0)
+	else if (modules[0] != '\0' &&
+	         strncmp(path, modules, strlen(modules)) == 0)
 		sums->modules = kp__bytes_add(sums->modules, bytes);
 }
 
@@ -103,8 +105,8 @@ read_file_list(const char *root, const char *admindir,
 static bool
 list_matters(const struct kp_package *pkg)
 {
-	return pkg->state == KP_STATE_CONFIG_FILES || pkg->kind == KP_KIND_IMAGE ||
-	       pkg->kind == KP_KIND_MODULES;
+	return pkg->state == KP_STATE_CONFIG_FILES ||
+	       pkg->kind == KP_KIND_IMAGE || pkg->kind == KP_KIND_MODULES;
 }
 
 /* The initrd images the kernel's hooks generated for release. */
@@ -117,8 +119,9 @@ initrd_bytes(const char *root, const char *release)
 	size_t i;
 
 	for (i = 0; i < KP_ARRAY_SIZE(suffixes); i++) {
-		if ((size_t)snprintf(path, sizeof(path), "/boot/initrd.img-%s%s",
-		                     release, suffixes[i]) < sizeof(path))
+		if ((size_t)snprintf(path, sizeof(path),
+		                     "/boot/initrd.img-%s%s", release,
+		                     suffixes[i]) < sizeof(path))
 			sum = kp__bytes_add(sum, disk_bytes(root, path));
 	}
 	return sum;
@@ -168,8 +171,8 @@ release_anchor(struct kp_plan *plan, const struct kp_release *rel)
 
 /* Measure one release: its /boot share, and its packages' sizes. */
 static void
-measure_release(struct kp_plan *plan, struct kp_release *rel,
-                const char *root, const char *admindir)
+measure_release(struct kp_plan *plan, struct kp_release *rel, const char *root,
+                const char *admindir)
 {
 	unsigned long long owned_modules = 0, modules, unowned;
 	struct kp_package *anchor = release_anchor(plan, rel);
@@ -179,7 +182,7 @@ measure_release(struct kp_plan *plan, struct kp_release *rel,
 	unowned = rel->boot_bytes;
 	for (j = 0; j < rel->n_packages; j++) {
 		struct kp_package *pkg =
-			&plan->packages[rel->packages[j] - plan->packages];
+		        &plan->packages[rel->packages[j] - plan->packages];
 		struct list_sums sums;
 
 		if (!list_matters(pkg))
@@ -194,7 +197,8 @@ measure_release(struct kp_plan *plan, struct kp_release *rel,
 	if (modules > owned_modules)
 		unowned = kp__bytes_add(unowned, modules - owned_modules);
 	if (anchor != NULL)
-		anchor->size_kib = kp__size_add(anchor->size_kib, kib_of(unowned));
+		anchor->size_kib = kp__size_add(anchor->size_kib,
+		                                kib_of(unowned));
 	rel->size_kib = 0;
 	for (j = 0; j < rel->n_packages; j++)
 		rel->size_kib = kp__size_add(rel->size_kib,
@@ -249,13 +253,13 @@ kp__plan_count_freed(struct kp_plan *plan)
 	plan->boot.freed = 0;
 	for (r = 0; r < plan->n_releases; r++)
 		if (plan->releases[r].action == KP_PURGE)
-			plan->boot.freed = kp__bytes_add(plan->boot.freed,
-			                                 plan->releases[r].boot_bytes);
+			plan->boot.freed = kp__bytes_add(
+			        plan->boot.freed, plan->releases[r].boot_bytes);
 	plan->purge_kib = 0;
 	for (i = 0; i < plan->n_packages; i++)
 		if (plan->packages[i].action == KP_PURGE)
-			plan->purge_kib = kp__size_add(plan->purge_kib,
-			                               plan->packages[i].size_kib);
+			plan->purge_kib = kp__size_add(
+			        plan->purge_kib, plan->packages[i].size_kib);
 }
 
 /** See kpurge-private.h. */

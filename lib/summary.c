@@ -82,21 +82,21 @@ kp_summary_format(const struct kp_summary *s, char *buf, size_t size)
 {
 	int n;
 
-	n = snprintf(buf, size,
-	             "format=%d installed=%u purgeable=%u purgeable_packages=%u "
-	             "purgeable_bytes=%llu purgeable_boot_bytes=%llu "
-	             "boot_known=%d boot_size=%llu boot_used=%llu "
-	             "stamp=%016llx kernels=%016llx policy=%016llx "
-	             "announced=%016llx "
-	             "last_run=%s last_run_purged=%u last_run_freed_bytes=%llu "
-	             "last_run_freed_boot_bytes=%llu\n",
-	             STATE_FORMAT, s->installed, s->purgeable,
-	             s->purgeable_packages, s->purgeable_bytes,
-	             s->purgeable_boot_bytes, s->boot.known ? 1 : 0,
-	             s->boot.size, s->boot.used, s->stamp, s->kernels,
-	             s->policy, s->announced, last_run_names[s->last_run],
-	             s->last_run_purged,
-	             s->last_run_freed_bytes, s->last_run_freed_boot_bytes);
+	n = snprintf(
+	        buf, size,
+	        "format=%d installed=%u purgeable=%u purgeable_packages=%u "
+	        "purgeable_bytes=%llu purgeable_boot_bytes=%llu "
+	        "boot_known=%d boot_size=%llu boot_used=%llu "
+	        "stamp=%016llx kernels=%016llx policy=%016llx "
+	        "announced=%016llx "
+	        "last_run=%s last_run_purged=%u last_run_freed_bytes=%llu "
+	        "last_run_freed_boot_bytes=%llu\n",
+	        STATE_FORMAT, s->installed, s->purgeable, s->purgeable_packages,
+	        s->purgeable_bytes, s->purgeable_boot_bytes,
+	        s->boot.known ? 1 : 0, s->boot.size, s->boot.used, s->stamp,
+	        s->kernels, s->policy, s->announced,
+	        last_run_names[s->last_run], s->last_run_purged,
+	        s->last_run_freed_bytes, s->last_run_freed_boot_bytes);
 	if (n < 0 || (size_t)n >= size)
 		return -ENOSPC;
 	return n;
@@ -123,9 +123,11 @@ struct field {
 	size_t size; /* of the member: unsigned or unsigned long long */
 };
 
-#define FIELD(key, base, member) \
-	{ key, base, offsetof(struct kp_summary, member), \
-	  sizeof(((struct kp_summary *)0)->member) }
+#define FIELD(key, base, member)                                               \
+	{                                                                      \
+		key, base, offsetof(struct kp_summary, member),                \
+		        sizeof(((struct kp_summary *)0)->member)               \
+	}
 
 static const struct field fields[] = {
 	FIELD("installed", 10, installed),
@@ -242,8 +244,10 @@ kp_summary_load(const char *root, struct kp_summary *s, struct kp_error *err)
 	text[n] = '\0';
 	kp_summary_init(s);
 	if (kp_summary_parse(text, s) < 0)
-		return kp__error_set(err, -EINVAL, "%s is not a state file of "
-		                     "this version", path);
+		return kp__error_set(err, -EINVAL,
+		                     "%s is not a state file of "
+		                     "this version",
+		                     path);
 	return 0;
 }
 
@@ -275,8 +279,10 @@ open_temporary(int dirfd, const char *name, char *tmp, size_t size)
 		if (getrandom(&rnd, sizeof(rnd), 0) != sizeof(rnd))
 			rnd = ((uint64_t)getpid() << 32) ^ (uint64_t)i;
 		snprintf(tmp, size, ".%s.%016" PRIx64, name, rnd);
-		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL |
-		            O_NOFOLLOW | O_CLOEXEC, 0600);
+		fd = openat(dirfd, tmp,
+		            O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		                    O_CLOEXEC,
+		            0600);
 		if (fd >= 0 || errno != EEXIST)
 			return fd < 0 ? -errno : fd;
 	}
@@ -350,13 +356,15 @@ kp_summary_save(const char *root, const struct kp_summary *s,
 	kp_error_clear(&why);
 	dirfd = open_state_dir(root, &why);
 	if (dirfd < 0)
-		return kp__error_set(err, dirfd, "cannot write %s" KP_STATE_FILE
-		                     ": %s", root, why.message);
+		return kp__error_set(err, dirfd,
+		                     "cannot write %s" KP_STATE_FILE ": %s",
+		                     root, why.message);
 	r = replace_file(dirfd, "status", text, (size_t)n);
 	close(dirfd);
 	if (r < 0)
-		return kp__error_set(err, r, "cannot write %s" KP_STATE_FILE
-		                     ": %s", root, strerror(-r));
+		return kp__error_set(err, r,
+		                     "cannot write %s" KP_STATE_FILE ": %s",
+		                     root, strerror(-r));
 	return 0;
 }
 
@@ -378,15 +386,18 @@ kp_summary_can_save(const char *root, struct kp_error *err)
 	kp_error_clear(&why);
 	dirfd = open_state_dir(root, &why);
 	if (dirfd < 0)
-		return kp__error_set(err, dirfd, "cannot use %s" KP_STATE_DIR
-		                     ": %s", root, why.message);
+		return kp__error_set(err, dirfd,
+		                     "cannot use %s" KP_STATE_DIR ": %s", root,
+		                     why.message);
 	if (fstatvfs(dirfd, &vfs) == 0 && (vfs.f_flag & ST_RDONLY))
-		r = kp__error_set(err, -EROFS, "cannot use %s" KP_STATE_DIR
-		                  ": %s", root, strerror(EROFS));
+		r = kp__error_set(err, -EROFS,
+		                  "cannot use %s" KP_STATE_DIR ": %s", root,
+		                  strerror(EROFS));
 	/* root's directory, trusted, is still not ours to write as a user */
 	else if (faccessat(dirfd, ".", W_OK, AT_EACCESS) < 0)
-		r = kp__error_set(err, -errno, "cannot use %s" KP_STATE_DIR
-		                  ": %s", root, strerror(errno));
+		r = kp__error_set(err, -errno,
+		                  "cannot use %s" KP_STATE_DIR ": %s", root,
+		                  strerror(errno));
 	close(dirfd);
 	return r;
 }
@@ -395,9 +406,11 @@ kp_summary_can_save(const char *root, struct kp_error *err)
 static void
 metric(FILE *out, const char *name, const char *help, unsigned long long v)
 {
-	fprintf(out, "# HELP purge_old_kernels_%s %s\n"
+	fprintf(out,
+	        "# HELP purge_old_kernels_%s %s\n"
 	        "# TYPE purge_old_kernels_%s gauge\n"
-	        "purge_old_kernels_%s %llu\n", name, help, name, name, v);
+	        "purge_old_kernels_%s %llu\n",
+	        name, help, name, name, v);
 }
 
 /**
@@ -412,7 +425,8 @@ kp_summary_write_prometheus(const struct kp_summary *s, FILE *out)
 	metric(out, "purgeable_releases",
 	       "Kernel releases purge-old-kernels would purge.", s->purgeable);
 	metric(out, "purgeable_packages",
-	       "Packages purge-old-kernels would purge.", s->purgeable_packages);
+	       "Packages purge-old-kernels would purge.",
+	       s->purgeable_packages);
 	metric(out, "purgeable_bytes",
 	       "Installed size of the packages it would purge.",
 	       s->purgeable_bytes);
@@ -468,8 +482,9 @@ kp_summary_export_prometheus(const char *root, const struct kp_summary *s,
 	if (dirfd == -ENOENT)
 		return 0;
 	if (dirfd < 0)
-		return kp__error_set(err, dirfd, "cannot write %s"
-		                     KP_PROMETHEUS_FILE ": %s", r0, why.message);
+		return kp__error_set(
+		        err, dirfd, "cannot write %s" KP_PROMETHEUS_FILE ": %s",
+		        r0, why.message);
 	mem = open_memstream(&text, &len);
 	r = mem == NULL ? -ENOMEM : kp_summary_write_prometheus(s, mem);
 	if (mem != NULL && fclose(mem) != 0 && r == 0)
@@ -479,7 +494,8 @@ kp_summary_export_prometheus(const char *root, const struct kp_summary *s,
 	close(dirfd);
 	free(text);
 	if (r < 0)
-		return kp__error_set(err, r, "cannot write %s" KP_PROMETHEUS_FILE
-		                     ": %s", r0, strerror(-r));
+		return kp__error_set(
+		        err, r, "cannot write %s" KP_PROMETHEUS_FILE ": %s", r0,
+		        strerror(-r));
 	return 1;
 }

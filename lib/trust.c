@@ -53,7 +53,7 @@ struct walk {
 	char todo[2 * PATH_MAX]; /* what is left to walk */
 	unsigned links;
 	uid_t uid;
-	bool foreign;            /* cur is another user's, crossed by exception */
+	bool foreign; /* cur is another user's, crossed by exception */
 };
 
 static void
@@ -103,8 +103,10 @@ child_name(const struct walk *w, const char *name, char *buf, size_t size,
 	int n = snprintf(buf, size, "%s/%s", w->done, name);
 
 	if (n < 0 || (size_t)n >= size)
-		return kp__error_set(err, -ENAMETOOLONG, "%s/%s: the name is "
-		                     "too long", shown(w->done), name);
+		return kp__error_set(err, -ENAMETOOLONG,
+		                     "%s/%s: the name is "
+		                     "too long",
+		                     shown(w->done), name);
 	return 0;
 }
 
@@ -126,15 +128,16 @@ check_entry(const struct walk *w, const char *full, const struct stat *st,
 
 	if (!owned(w, st) && !cross) {
 		user_name(st->st_uid, who, sizeof(who));
-		return kp__error_set(err, -EPERM, "%s belongs to %s", full, who);
+		return kp__error_set(err, -EPERM, "%s belongs to %s", full,
+		                     who);
 	}
 	/* A sticky directory is crossed, never the end: anybody may put
 	 * a file in it, under any name not yet taken. */
 	if ((st->st_mode & 022) != 0 &&
 	    !(S_ISDIR(st->st_mode) && (st->st_mode & S_ISVTX) && !last))
-		return kp__error_set(err, -EPERM, "%s is a %s others can change",
-		                     full, S_ISDIR(st->st_mode) ? "directory" :
-		                     "file");
+		return kp__error_set(
+		        err, -EPERM, "%s is a %s others can change", full,
+		        S_ISDIR(st->st_mode) ? "directory" : "file");
 	return 0;
 }
 
@@ -220,8 +223,10 @@ set_todo(struct walk *w, const char *text, struct kp_error *err)
 	size_t n = strlen(text);
 
 	if (n >= sizeof(w->todo))
-		return kp__error_set(err, -ENAMETOOLONG, "%.64s...: the name is "
-		                     "too long", text);
+		return kp__error_set(err, -ENAMETOOLONG,
+		                     "%.64s...: the name is "
+		                     "too long",
+		                     text);
 	memcpy(w->todo, text, n + 1);
 	return 0;
 }
@@ -237,8 +242,10 @@ follow(struct walk *w, int fd, const struct stat *st, const char *full,
 
 	if (!owned(w, st)) {
 		user_name(st->st_uid, who, sizeof(who));
-		return kp__error_set(err, -EPERM, "%s is a symbolic link %s "
-		                     "controls", full, who);
+		return kp__error_set(err, -EPERM,
+		                     "%s is a symbolic link %s "
+		                     "controls",
+		                     full, who);
 	}
 	if (++w->links > MAX_LINKS)
 		return kp__error_set(err, -ELOOP, "%s: too many symbolic links",
@@ -260,25 +267,29 @@ follow(struct walk *w, int fd, const struct stat *st, const char *full,
 
 /* Open entry name of cur (O_PATH, no link followed), made when asked. */
 static int
-open_entry(struct walk *w, const char *name, const char *full,
-           unsigned flags, struct kp_error *err)
+open_entry(struct walk *w, const char *name, const char *full, unsigned flags,
+           struct kp_error *err)
 {
 	int fd = openat(w->cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 
 	if (fd >= 0 || errno != ENOENT || !(flags & KP_TRUST_CREATE))
-		return fd >= 0 ? fd :
-		       kp__error_set(err, -errno, "cannot open %s: %s", full,
-		                     strerror(errno));
+		return fd >= 0 ?
+		               fd :
+		               kp__error_set(err, -errno, "cannot open %s: %s",
+		                             full, strerror(errno));
 	/* Nothing is made in a directory another user owns. */
 	if (w->foreign)
-		return kp__error_set(err, -EPERM, "%s would be made in a "
-		                     "directory another user owns", full);
+		return kp__error_set(err, -EPERM,
+		                     "%s would be made in a "
+		                     "directory another user owns",
+		                     full);
 	if (mkdirat(w->cur, name, 0755) < 0 && errno != EEXIST)
 		return kp__error_set(err, -errno, "cannot make %s: %s", full,
 		                     strerror(errno));
 	fd = openat(w->cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	return fd >= 0 ? fd : kp__error_set(err, -errno, "cannot open %s: %s",
-	                                    full, strerror(errno));
+	return fd >= 0 ? fd :
+	                 kp__error_set(err, -errno, "cannot open %s: %s", full,
+	                               strerror(errno));
 }
 
 /* One component, name; rest is what follows it. 0 or a negative code. */
@@ -294,11 +305,14 @@ step(struct walk *w, const char *name, const char *rest, unsigned flags,
 	/* "." at the end: cur is the end, checked as such. */
 	if (strcmp(name, ".") == 0)
 		return last ? check_entry(w, shown(w->done), &w->st, 0, true,
-		                          err) : 0;
+		                          err) :
+		              0;
 	if (strcmp(name, "..") == 0)
 		return (flags & TRUST_NO_LINKS) ?
-		       kp__error_set(err, -EINVAL, "%s/..: not a plain name",
-		                     shown(w->done)) : step_up(w, last, err);
+		               kp__error_set(err, -EINVAL,
+		                             "%s/..: not a plain name",
+		                             shown(w->done)) :
+		               step_up(w, last, err);
 	if ((r = child_name(w, name, full, sizeof(full), err)) < 0)
 		return r;
 	fd = open_entry(w, name, full, flags, err);
@@ -340,8 +354,10 @@ walk_rest(struct walk *w, unsigned flags, struct kp_error *err)
 			return 0;
 		n = strcspn(p, "/");
 		if (n >= sizeof(name))
-			return kp__error_set(err, -ENAMETOOLONG, "%s: a name "
-			                     "in it is too long", w->todo);
+			return kp__error_set(err, -ENAMETOOLONG,
+			                     "%s: a name "
+			                     "in it is too long",
+			                     w->todo);
 		memcpy(name, p, n);
 		name[n] = '\0';
 		p += n;
@@ -364,8 +380,10 @@ walk_path(struct walk *w, const char *path, uid_t uid, struct kp_error *err)
 	w->parent = -1;
 	w->uid = uid;
 	if (path == NULL || path[0] != '/')
-		return kp__error_set(err, -EINVAL, "%s is not an absolute file "
-		                     "name", path != NULL ? path : "(none)");
+		return kp__error_set(err, -EINVAL,
+		                     "%s is not an absolute file "
+		                     "name",
+		                     path != NULL ? path : "(none)");
 	r = set_todo(w, path, err);
 	if (r == 0)
 		r = walk_to_root(w, err);
@@ -404,8 +422,10 @@ reopen(const struct walk *w, int flags, struct kp_error *err)
 	if (fstat(fd, &st) < 0 || st.st_dev != w->st.st_dev ||
 	    st.st_ino != w->st.st_ino) {
 		close(fd);
-		return kp__error_set(err, -EAGAIN, "%s changed while it was "
-		                     "checked", shown(w->done));
+		return kp__error_set(err, -EAGAIN,
+		                     "%s changed while it was "
+		                     "checked",
+		                     shown(w->done));
 	}
 	return fd;
 }
@@ -450,12 +470,14 @@ kp_trust_open_dir(const char *root, const char *rel, unsigned flags,
 		root = "/";
 	if (root[0] != '/') {
 		if (getcwd(cwd, sizeof(cwd)) == NULL)
-			return kp__error_set(err, -errno, "cannot tell where %s "
-			                     "is: %s", root, strerror(errno));
+			return kp__error_set(err, -errno,
+			                     "cannot tell where %s "
+			                     "is: %s",
+			                     root, strerror(errno));
 		if ((size_t)snprintf(abs, sizeof(abs), "%s/%s", cwd, root) >=
 		    sizeof(abs))
-			return kp__error_set(err, -ENAMETOOLONG, "%s is too long",
-			                     root);
+			return kp__error_set(err, -ENAMETOOLONG,
+			                     "%s is too long", root);
 		root = abs;
 	}
 	r = walk_path(&w, root, geteuid(), err);

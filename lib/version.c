@@ -48,7 +48,8 @@ rc_marker_len(const char *s, size_t i)
 
 	if (s[i] != 'r' || s[i + 1] != 'c' || !is_digit(s[i + 2]))
 		return 0;
-	if (i == 0 || (s[i - 1] != '-' && s[i - 1] != '.' && !is_digit(s[i - 1])))
+	if (i == 0 ||
+	    (s[i - 1] != '-' && s[i - 1] != '.' && !is_digit(s[i - 1])))
 		return 0;
 	for (n = 2; is_digit(s[i + n]); n++)
 		;
@@ -148,10 +149,12 @@ parse_version(const char *s, struct dpkg_version *v, struct kp_error *err)
 	int rc = 0;
 
 	if (s == NULL)
-		return kp__error_set(err, -EINVAL, "Missing version to compare.");
+		return kp__error_set(err, -EINVAL,
+		                     "Missing version to compare.");
 	if (parseversion(v, s, &derr) < 0 && derr.type == DPKG_MSG_ERROR)
 		rc = kp__error_set(err, -EINVAL, "Invalid version '%s': %s.", s,
-		                   derr.str != NULL ? derr.str : "cannot parse");
+		                   derr.str != NULL ? derr.str :
+		                                      "cannot parse");
 	dpkg_error_destroy(&derr);
 	return rc;
 }

@@ -6,11 +6,11 @@
 #   tests/check-format.sh [--enforce] [--list] [FILE...]
 #
 # Informational by default: says how many files and lines clang-format
-# would change, and exits 0. The tree is not formatted yet (other work was
-# under way); once it is (clang-format-14 -i $(tests/check-format.sh
-# --list)), make the check enforcing: --enforce, or KP_FORMAT_ENFORCE=1 in
-# tests/run-static's call, and it fails (exit 1) on any file it would
-# change, naming them. --list prints the files checked and exits.
+# would change, and exits 0. tests/run-static (and so .ci/run) runs it with
+# --enforce (or KP_FORMAT_ENFORCE=1): then it fails (exit 1) on any file
+# it would change, naming them; reformat with
+#   clang-format-14 -i $(tests/check-format.sh --list)
+# --list prints the files checked and exits.
 # Without clang-format: says so; exits 0, or 2 when enforcing.
 set -eu
 

@@ -258,8 +258,8 @@ fake_autoremove(struct kp_apt *apt, const char *running,
 	return 0;
 }
 
-__attribute__((visibility("default")))
-extern const struct kp_apt_module KP_APT_MODULE_TABLE;
+__attribute__((visibility(
+        "default"))) extern const struct kp_apt_module KP_APT_MODULE_TABLE;
 const struct kp_apt_module KP_APT_MODULE_TABLE = {
 	KP_APT_MODULE_ABI,
 	PACKAGE_VERSION,

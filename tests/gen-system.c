@@ -65,7 +65,8 @@ between(struct gen_rng *rng, int lo, int hi)
 	return lo + (int)gen_rng_below(rng, (unsigned)(hi - lo + 1));
 }
 
-#define PICK(rng, array) ((array)[gen_rng_below((rng), sizeof(array) / sizeof((array)[0]))])
+#define PICK(rng, array)                                                       \
+	((array)[gen_rng_below((rng), sizeof(array) / sizeof((array)[0]))])
 
 /* ------------------------------------------------------------ strings */
 
@@ -84,8 +85,7 @@ xstrdup(const char *s)
 	return s == NULL ? NULL : strcpy(xrealloc(NULL, strlen(s) + 1), s);
 }
 
-static char *
-fmt(const char *format, ...) __attribute__((format(printf, 1, 2)));
+static char *fmt(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
 static char *
 fmt(const char *format, ...)
@@ -117,7 +117,8 @@ index_slot(const struct gen_system *sys, const char *name)
 {
 	size_t i = hash(name) & (sys->index_size - 1);
 
-	while (sys->index[i] >= 0 && strcmp(sys->pkgs[sys->index[i]].name, name) != 0)
+	while (sys->index[i] >= 0 &&
+	       strcmp(sys->pkgs[sys->index[i]].name, name) != 0)
 		i = (i + 1) & (sys->index_size - 1);
 	return &sys->index[i];
 }
@@ -178,7 +179,8 @@ add(struct build *b, char *name, char *version, enum gen_role role, int release,
 	}
 	if (sys->n_pkgs == sys->cap_pkgs) {
 		sys->cap_pkgs = sys->cap_pkgs ? 2 * sys->cap_pkgs : 64;
-		sys->pkgs = xrealloc(sys->pkgs, sys->cap_pkgs * sizeof(*sys->pkgs));
+		sys->pkgs = xrealloc(sys->pkgs,
+		                     sys->cap_pkgs * sizeof(*sys->pkgs));
 	}
 	p = &sys->pkgs[sys->n_pkgs++];
 	memset(p, 0, sizeof(*p));
@@ -270,9 +272,11 @@ add_release(struct build *b, char *name, char *abi, const char *flavour,
 			return -1;
 		}
 	if (sys->n_releases == sys->cap_releases) {
-		sys->cap_releases = sys->cap_releases ? 2 * sys->cap_releases : 16;
+		sys->cap_releases = sys->cap_releases ? 2 * sys->cap_releases :
+		                                        16;
 		sys->releases = xrealloc(sys->releases,
-		                         sys->cap_releases * sizeof(*sys->releases));
+		                         sys->cap_releases *
+		                                 sizeof(*sys->releases));
 	}
 	r = &sys->releases[sys->n_releases];
 	memset(r, 0, sizeof(*r));
@@ -308,11 +312,29 @@ struct ubuntu_line {
 };
 
 static const struct ubuntu_line ubuntu_lines[] = {
-	{ "linux", { "generic", "lowlatency", "generic-64k" }, 5, 15, 1, 250, "" },
+	{ "linux",
+	  { "generic", "lowlatency", "generic-64k" },
+	  5,
+	  15,
+	  1,
+	  250,
+	  "" },
 	{ "linux", { "generic", "lowlatency" }, 6, 8, 1, 120, "" },
 	{ "linux", { "generic" }, 5, 4, 1, 220, "" },
-	{ "linux-hwe-6.8", { "generic", "generic-64k" }, 6, 8, 1, 120, "-hwe-22.04" },
-	{ "linux-lowlatency-hwe-6.8", { "lowlatency" }, 6, 8, 1, 120, "-hwe-22.04" },
+	{ "linux-hwe-6.8",
+	  { "generic", "generic-64k" },
+	  6,
+	  8,
+	  1,
+	  120,
+	  "-hwe-22.04" },
+	{ "linux-lowlatency-hwe-6.8",
+	  { "lowlatency" },
+	  6,
+	  8,
+	  1,
+	  120,
+	  "-hwe-22.04" },
 	{ "linux-aws", { "aws" }, 6, 8, 1001, 1030, "" },
 	{ "linux-azure", { "azure" }, 6, 5, 1001, 1030, "" },
 	{ "linux-oem-6.1", { "oem" }, 6, 1, 1001, 1060, "-22.04" },
@@ -347,8 +369,8 @@ gen_ubuntu(struct build *b)
 	m = n % 1000 + between(b->rng, 0, 9);
 	abi = fmt("%d.%d.0-%d", l->x, l->y, n);
 	key[0] = l->x, key[1] = l->y, key[3] = n;
-	r = add_release(b, fmt("%s-%s", abi, fl), abi, fl, GEN_UBUNTU, CLASS_XYZN,
-	                key, l->source, fmt("%s.%d", abi, m));
+	r = add_release(b, fmt("%s-%s", abi, fl), abi, fl, GEN_UBUNTU,
+	                CLASS_XYZN, key, l->source, fmt("%s.%d", abi, m));
 	if (r < 0)
 		return;
 	rel = b->sys->releases[r].name;
@@ -365,60 +387,87 @@ gen_ubuntu(struct build *b)
 	if (i >= 65)
 		uimg = fmt("linux-image-unsigned-%s", rel);
 	if (img)
-		own_image(b, &f, GEN_FILES_VMLINUZ, xstrdup(img), NULL, mods ?
-		          fmt("linux-base (>= 4.5ubuntu1~16.04.1), %s", mods) : NULL);
+		own_image(b, &f, GEN_FILES_VMLINUZ, xstrdup(img), NULL,
+		          mods ? fmt("linux-base (>= 4.5ubuntu1~16.04.1), %s",
+		                     mods) :
+		                 NULL);
 	if (uimg)
-		own_image(b, &f, GEN_FILES_VMLINUZ, xstrdup(uimg), NULL, mods ?
-		          fmt("linux-base (>= 4.5ubuntu1~16.04.1), %s", mods) : NULL);
+		own_image(b, &f, GEN_FILES_VMLINUZ, xstrdup(uimg), NULL,
+		          mods ? fmt("linux-base (>= 4.5ubuntu1~16.04.1), %s",
+		                     mods) :
+		                 NULL);
 	if (img && gen_rng_chance(b->rng, 3))
-		own_image(b, &f, GEN_FILES_VMLINUZ, fmt("linux-signed-image-%s", rel), NULL,
+		own_image(b, &f, GEN_FILES_VMLINUZ,
+		          fmt("linux-signed-image-%s", rel), NULL,
 		          fmt("%s (= %s)", img, v));
 	if (img && gen_rng_chance(b->rng, 3))
-		own(b, &f, GEN_FILES_MODULES, fmt("linux-image-extra-%s", rel), NULL, fmt("%s", img));
+		own(b, &f, GEN_FILES_MODULES, fmt("linux-image-extra-%s", rel),
+		    NULL, fmt("%s", img));
 	if (mods && gen_rng_chance(b->rng, 50))
-		own(b, &f, GEN_FILES_MODULES, fmt("linux-modules-extra-%s", rel), NULL,
-		    fmt("linux-image-%s | linux-image-unsigned-%s, %s", rel, rel, mods));
+		own(b, &f, GEN_FILES_MODULES,
+		    fmt("linux-modules-extra-%s", rel), NULL,
+		    fmt("linux-image-%s | linux-image-unsigned-%s, %s", rel,
+		        rel, mods));
 	if (gen_rng_chance(b->rng, 60)) {
-		hdr = strcmp(l->source, "linux") == 0 ? fmt("linux-headers-%s", abi)
-		                                       : source_pkg(l->source, "headers", abi);
-		own(b, &f, GEN_FILES_HEADERS, fmt("linux-headers-%s", rel), NULL, xstrdup(hdr));
+		hdr = strcmp(l->source, "linux") == 0 ?
+		              fmt("linux-headers-%s", abi) :
+		              source_pkg(l->source, "headers", abi);
+		own(b, &f, GEN_FILES_HEADERS, fmt("linux-headers-%s", rel),
+		    NULL, xstrdup(hdr));
 		shared(b, &f, GEN_FILES_SRC, hdr, NULL);
 	}
 	if (gen_rng_chance(b->rng, 25)) {
-		hdr = strcmp(l->source, "linux") == 0 ? fmt("linux-tools-%s", abi)
-		                                       : source_pkg(l->source, "tools", abi);
-		own(b, &f, GEN_FILES_TOOLS, fmt("linux-tools-%s", rel), NULL, xstrdup(hdr));
+		hdr = strcmp(l->source, "linux") == 0 ?
+		              fmt("linux-tools-%s", abi) :
+		              source_pkg(l->source, "tools", abi);
+		own(b, &f, GEN_FILES_TOOLS, fmt("linux-tools-%s", rel), NULL,
+		    xstrdup(hdr));
 		other(b, "linux-tools-common", v, NULL);
-		shared(b, &f, GEN_FILES_LIB, hdr, xstrdup("linux-tools-common"));
+		shared(b, &f, GEN_FILES_LIB, hdr,
+		       xstrdup("linux-tools-common"));
 	}
 	if (gen_rng_chance(b->rng, 8)) {
-		hdr = strcmp(l->source, "linux") == 0 ? fmt("linux-cloud-tools-%s", abi)
-		                                       : source_pkg(l->source, "cloud-tools", abi);
-		own(b, &f, GEN_FILES_CLOUD_TOOLS, fmt("linux-cloud-tools-%s", rel), NULL, xstrdup(hdr));
+		hdr = strcmp(l->source, "linux") == 0 ?
+		              fmt("linux-cloud-tools-%s", abi) :
+		              source_pkg(l->source, "cloud-tools", abi);
+		own(b, &f, GEN_FILES_CLOUD_TOOLS,
+		    fmt("linux-cloud-tools-%s", rel), NULL, xstrdup(hdr));
 		other(b, "linux-cloud-tools-common", v, NULL);
-		shared(b, &f, GEN_FILES_LIB, hdr, xstrdup("linux-cloud-tools-common"));
+		shared(b, &f, GEN_FILES_LIB, hdr,
+		       xstrdup("linux-cloud-tools-common"));
 	}
 	if (gen_rng_chance(b->rng, 5))
-		own(b, &f, GEN_FILES_LINUX_LIB, fmt("linux-buildinfo-%s", rel), NULL, NULL);
+		own(b, &f, GEN_FILES_LINUX_LIB, fmt("linux-buildinfo-%s", rel),
+		    NULL, NULL);
 	if (gen_rng_chance(b->rng, 3))
-		own(b, &f, GEN_FILES_LINUX_LIB, fmt("linux-lib-rust-%s", rel), NULL, NULL);
+		own(b, &f, GEN_FILES_LINUX_LIB, fmt("linux-lib-rust-%s", rel),
+		    NULL, NULL);
 	if (gen_rng_chance(b->rng, 10)) {
 		const char *d = PICK(b->rng, nvidia_drivers);
 
-		own(b, &f, GEN_FILES_LINUX_LIB, fmt("linux-objects-nvidia-%s-%s", d, rel), NULL, NULL);
-		own(b, &f, GEN_FILES_LINUX_LIB, fmt("linux-signatures-nvidia-%s", rel), NULL, NULL);
-		own(b, &f, GEN_FILES_MODULES, fmt("linux-modules-nvidia-%s-%s", d, rel), NULL,
+		own(b, &f, GEN_FILES_LINUX_LIB,
+		    fmt("linux-objects-nvidia-%s-%s", d, rel), NULL, NULL);
+		own(b, &f, GEN_FILES_LINUX_LIB,
+		    fmt("linux-signatures-nvidia-%s", rel), NULL, NULL);
+		own(b, &f, GEN_FILES_MODULES,
+		    fmt("linux-modules-nvidia-%s-%s", d, rel), NULL,
 		    fmt("linux-image-%s | linux-image-unsigned-%s, "
 		        "linux-signatures-nvidia-%s (= %s), "
-		        "linux-objects-nvidia-%s-%s (= %s)", rel, rel, rel, v, d, rel, v));
+		        "linux-objects-nvidia-%s-%s (= %s)",
+		        rel, rel, rel, v, d, rel, v));
 	}
 	if (gen_rng_chance(b->rng, 4))
-		own(b, &f, GEN_FILES_MODULES, fmt("linux-modules-%s-%s", PICK(b->rng, ((const char *[]){
-		        "iwlwifi", "ipu6", "ivsc", "usbio" })), rel), NULL,
+		own(b, &f, GEN_FILES_MODULES,
+		    fmt("linux-modules-%s-%s",
+		        PICK(b->rng, ((const char *[]){ "iwlwifi", "ipu6",
+		                                        "ivsc", "usbio" })),
+		        rel),
+		    NULL,
 		    fmt("linux-image-%s | linux-image-unsigned-%s", rel, rel));
 	if (gen_rng_chance(b->rng, 5))
 		own(b, &f, GEN_FILES_DEBUG,
-		    fmt("linux-image-%s%s-dbgsym", uimg ? "unsigned-" : "", rel),
+		    fmt("linux-image-%s%s-dbgsym", uimg ? "unsigned-" : "",
+		        rel),
 		    NULL, NULL);
 	free(img);
 	free(uimg);
@@ -430,34 +479,42 @@ gen_ubuntu(struct build *b)
 static void
 gen_mainline(struct build *b)
 {
-	static const int series[][2] = { { 5, 19 }, { 6, 6 }, { 6, 7 }, { 6, 9 }, { 6, 10 } };
+	static const int series[][2] = {
+		{ 5, 19 }, { 6, 6 }, { 6, 7 }, { 6, 9 }, { 6, 10 }
+	};
 	const int *xy = PICK(b->rng, series);
 	const char *fl = gen_rng_chance(b->rng, 75) ? "generic" : "lowlatency";
 	bool rc = gen_rng_chance(b->rng, 25);
-	int z = rc ? 0 : between(b->rng, 0, 30), n = rc ? between(b->rng, 1, 8) : 1000;
+	int z = rc ? 0 : between(b->rng, 0, 30),
+	    n = rc ? between(b->rng, 1, 8) : 1000;
 	int key[6] = { xy[0], xy[1], z, n };
 	char *abi, *rel, *mods;
 	int r;
 
-	abi = rc ? fmt("%d.%d.%d-%02d%02d%02drc%d", xy[0], xy[1], z, xy[0], xy[1], z, n)
-	         : fmt("%d.%d.%d-%02d%02d%02d", xy[0], xy[1], z, xy[0], xy[1], z);
+	abi = rc ? fmt("%d.%d.%d-%02d%02d%02drc%d", xy[0], xy[1], z, xy[0],
+	               xy[1], z, n) :
+	           fmt("%d.%d.%d-%02d%02d%02d", xy[0], xy[1], z, xy[0], xy[1],
+	               z);
 	r = add_release(b, fmt("%s-%s", abi, fl), abi, fl, GEN_MAINLINE,
 	                CLASS_MAINLINE, key, "linux-upstream",
-	                fmt("%s.%04d%02d%02d%02d%02d", abi, 2024, between(b->rng, 1, 12),
-	                    between(b->rng, 1, 28), between(b->rng, 0, 23),
-	                    between(b->rng, 0, 59)));
+	                fmt("%s.%04d%02d%02d%02d%02d", abi, 2024,
+	                    between(b->rng, 1, 12), between(b->rng, 1, 28),
+	                    between(b->rng, 0, 23), between(b->rng, 0, 59)));
 	if (r < 0)
 		return;
 	rel = b->sys->releases[r].name;
-	struct family f = { r, b->sys->releases[r].abi, b->sys->releases[r].version };
+	struct family f = { r, b->sys->releases[r].abi,
+		            b->sys->releases[r].version };
 
 	mods = fmt("linux-modules-%s", rel);
 	own(b, &f, GEN_FILES_MODULES_BOOT, xstrdup(mods), NULL, NULL);
-	own_image(b, &f, GEN_FILES_VMLINUZ, fmt("linux-image-unsigned-%s", rel), NULL, mods);
+	own_image(b, &f, GEN_FILES_VMLINUZ, fmt("linux-image-unsigned-%s", rel),
+	          NULL, mods);
 	if (gen_rng_chance(b->rng, 60)) {
-		own(b, &f, GEN_FILES_HEADERS, fmt("linux-headers-%s", rel), NULL,
-		    fmt("linux-headers-%s", abi));
-		shared(b, &f, GEN_FILES_SRC, fmt("linux-headers-%s", abi), NULL);
+		own(b, &f, GEN_FILES_HEADERS, fmt("linux-headers-%s", rel),
+		    NULL, fmt("linux-headers-%s", abi));
+		shared(b, &f, GEN_FILES_SRC, fmt("linux-headers-%s", abi),
+		       NULL);
 	}
 }
 
@@ -477,8 +534,8 @@ debian_flavour(struct build *b)
  * kbuild_shared: backports and trixie version kbuild per ABI.
  */
 static void
-debian_family(struct build *b, int r, const char *signed_version, bool kbuild_shared,
-              const char *series)
+debian_family(struct build *b, int r, const char *signed_version,
+              bool kbuild_shared, const char *series)
 {
 	struct gen_release *rl = &b->sys->releases[r];
 	const char *rel = rl->name, *abi = rl->abi, *v = rl->version;
@@ -489,14 +546,16 @@ debian_family(struct build *b, int r, const char *signed_version, bool kbuild_sh
 	other(b, "linux-base", "4.9", NULL);
 	other(b, "kmod", "30+20221128-1", NULL);
 	if (gen_rng_chance(b->rng, 70))
-		own_image(b, &f, GEN_FILES_IMAGE, fmt("linux-image-%s", rel), signed_version,
+		own_image(b, &f, GEN_FILES_IMAGE, fmt("linux-image-%s", rel),
+		          signed_version,
 		          xstrdup("kmod, linux-base (>= 4.3~)"));
 	else
-		own_image(b, &f, GEN_FILES_IMAGE, fmt("linux-image-%s-unsigned", rel), NULL,
+		own_image(b, &f, GEN_FILES_IMAGE,
+		          fmt("linux-image-%s-unsigned", rel), NULL,
 		          xstrdup("kmod, linux-base (>= 4.3~)"));
 	if (gen_rng_chance(b->rng, 50)) {
-		kbuild = kbuild_shared ? fmt("linux-kbuild-%s", abi)
-		                       : fmt("linux-kbuild-%s", series);
+		kbuild = kbuild_shared ? fmt("linux-kbuild-%s", abi) :
+		                         fmt("linux-kbuild-%s", series);
 		if (kbuild_shared)
 			shared(b, &f, GEN_FILES_LIB, xstrdup(kbuild), NULL);
 		else {
@@ -507,17 +566,21 @@ debian_family(struct build *b, int r, const char *signed_version, bool kbuild_sh
 		}
 		other(b, "linux-compiler-gcc-12-x86", "12.2.0-14", NULL);
 		shared(b, &f, GEN_FILES_SRC,
-		       fmt("linux-headers-%s-common%s", abi, rt ? "-rt" : ""), NULL);
-		own(b, &f, GEN_FILES_HEADERS, fmt("linux-headers-%s", rel), NULL,
+		       fmt("linux-headers-%s-common%s", abi, rt ? "-rt" : ""),
+		       NULL);
+		own(b, &f, GEN_FILES_HEADERS, fmt("linux-headers-%s", rel),
+		    NULL,
 		    fmt("linux-headers-%s-common%s (= %s), %s (>= %s), "
-		        "linux-compiler-gcc-12-x86", abi, rt ? "-rt" : "", v, kbuild,
-		        series));
+		        "linux-compiler-gcc-12-x86",
+		        abi, rt ? "-rt" : "", v, kbuild, series));
 		free(kbuild);
 	}
 	if (gen_rng_chance(b->rng, 5))
-		own(b, &f, GEN_FILES_DEBUG, fmt("linux-image-%s-dbg", rel), NULL, NULL);
+		own(b, &f, GEN_FILES_DEBUG, fmt("linux-image-%s-dbg", rel),
+		    NULL, NULL);
 	if (gen_rng_chance(b->rng, 5))
-		shared(b, &f, GEN_FILES_SHARE, fmt("linux-support-%s", abi), NULL);
+		shared(b, &f, GEN_FILES_SHARE, fmt("linux-support-%s", abi),
+		       NULL);
 }
 
 static void
@@ -531,8 +594,9 @@ gen_debian(struct build *b)
 	char *abi = fmt("%d.%d.0-%d", xy[0], xy[1], n), *series_s, *sv;
 	int r;
 
-	r = add_release(b, fmt("%s-%s", abi, fl), abi, fl, GEN_DEBIAN, CLASS_XYZN,
-	                key, "linux", fmt("%d.%d.%d-1", xy[0], xy[1], p));
+	r = add_release(b, fmt("%s-%s", abi, fl), abi, fl, GEN_DEBIAN,
+	                CLASS_XYZN, key, "linux",
+	                fmt("%d.%d.%d-1", xy[0], xy[1], p));
 	if (r < 0)
 		return;
 	series_s = fmt("%d.%d", xy[0], xy[1]);
@@ -545,8 +609,11 @@ gen_debian(struct build *b)
 static void
 gen_backports(struct build *b)
 {
-	static const int series[][3] = { { 6, 1, 11 }, { 6, 5, 12 }, { 6, 6, 12 },
-	                                 { 6, 10, 12 }, { 6, 12, 12 } };
+	static const int series[][3] = { { 6, 1, 11 },
+		                         { 6, 5, 12 },
+		                         { 6, 6, 12 },
+		                         { 6, 10, 12 },
+		                         { 6, 12, 12 } };
 	const int *s = PICK(b->rng, series);
 	const char *fl = debian_flavour(b);
 	int m = between(b->rng, 1, 20), p = m * 3 + between(b->rng, 0, 2);
@@ -568,7 +635,8 @@ static void
 gen_trixie(struct build *b)
 {
 	const char *fl = debian_flavour(b);
-	int z = between(b->rng, 1, 60), nn = gen_rng_chance(b->rng, 85) ? 13 : 14;
+	int z = between(b->rng, 1, 60),
+	    nn = gen_rng_chance(b->rng, 85) ? 13 : 14;
 	int key[6] = { 6, 12, z, nn };
 	char *abi = fmt("6.12.%d+deb%d", z, nn);
 	int r;
@@ -586,7 +654,7 @@ static void
 gen_rpi(struct build *b)
 {
 	static const char *const flavours[] = { "rpi-v8", "rpi-2712", "rpi-v7l",
-	                                        "rpi-v7", "rpi-v6" };
+		                                "rpi-v7", "rpi-v6" };
 	const char *fl = PICK(b->rng, flavours);
 	bool rpt = gen_rng_chance(b->rng, 50);
 	int z = between(b->rng, 20, 80), n = between(b->rng, 1, 9);
@@ -597,8 +665,8 @@ gen_rpi(struct build *b)
 
 	r = add_release(b, fmt("%s-%s", abi, fl), abi, fl, GEN_RPI,
 	                rpt ? CLASS_RPI_RPT : CLASS_RPI_N, key, "linux",
-	                rpt ? fmt("1:6.6.%d-1+rpt1", z)
-	                    : fmt("1:6.1.%d-1+rpt%d", 50 + n * 3, n));
+	                rpt ? fmt("1:6.6.%d-1+rpt1", z) :
+	                      fmt("1:6.1.%d-1+rpt%d", 50 + n * 3, n));
 	if (r < 0)
 		return;
 	rel = b->sys->releases[r].name;
@@ -609,9 +677,11 @@ gen_rpi(struct build *b)
 	          xstrdup("kmod"));
 	other(b, "kmod", "30+20221128-1", NULL);
 	if (gen_rng_chance(b->rng, 60)) {
-		shared(b, &f, GEN_FILES_SRC, fmt("linux-headers-%s-common-rpi", abi), NULL);
+		shared(b, &f, GEN_FILES_SRC,
+		       fmt("linux-headers-%s-common-rpi", abi), NULL);
 		shared(b, &f, GEN_FILES_LIB, fmt("linux-kbuild-%s", abi), NULL);
-		own(b, &f, GEN_FILES_HEADERS, fmt("linux-headers-%s", rel), NULL,
+		own(b, &f, GEN_FILES_HEADERS, fmt("linux-headers-%s", rel),
+		    NULL,
 		    fmt("linux-headers-%s-common-rpi (= %s), linux-kbuild-%s (= %s)",
 		        abi, v, abi, v));
 	}
@@ -622,36 +692,44 @@ gen_rpi(struct build *b)
 static void
 gen_proxmox(struct build *b)
 {
-	static const int series[][3] = { { 6, 2, 16 }, { 6, 5, 13 }, { 6, 8, 0 } };
+	static const int series[][3] = { { 6, 2, 16 },
+		                         { 6, 5, 13 },
+		                         { 6, 8, 0 } };
 	const int *s = PICK(b->rng, series);
-	int z = s[2] ? s[2] : between(b->rng, 4, 12), n = between(b->rng, 1, 12);
+	int z = s[2] ? s[2] : between(b->rng, 4, 12),
+	    n = between(b->rng, 1, 12);
 	int key[6] = { s[0], s[1], z, n };
 	bool old = s[1] == 2;
 	char *abi = fmt("%d.%d.%d-%d", s[0], s[1], z, n);
 	const char *rel;
 	int r;
 
-	r = add_release(b, fmt("%s-pve", abi), abi, "pve", GEN_PROXMOX, CLASS_XYZN,
-	                key, old ? "pve-kernel" : "proxmox-kernel",
+	r = add_release(b, fmt("%s-pve", abi), abi, "pve", GEN_PROXMOX,
+	                CLASS_XYZN, key, old ? "pve-kernel" : "proxmox-kernel",
 	                fmt("%d.%d.%d-%d", s[0], s[1], z, n));
 	if (r < 0)
 		return;
 	rel = b->sys->releases[r].name;
-	struct family f = { r, b->sys->releases[r].abi, b->sys->releases[r].version };
+	struct family f = { r, b->sys->releases[r].abi,
+		            b->sys->releases[r].version };
 
 	if (old) {
-		own_image(b, &f, GEN_FILES_IMAGE, fmt("pve-kernel-%s", rel), NULL, NULL);
+		own_image(b, &f, GEN_FILES_IMAGE, fmt("pve-kernel-%s", rel),
+		          NULL, NULL);
 		if (gen_rng_chance(b->rng, 40))
-			own(b, &f, GEN_FILES_HEADERS, fmt("pve-headers-%s", rel), NULL, NULL);
+			own(b, &f, GEN_FILES_HEADERS,
+			    fmt("pve-headers-%s", rel), NULL, NULL);
 		return;
 	}
 	if (gen_rng_chance(b->rng, 80))
-		own_image(b, &f, GEN_FILES_IMAGE, fmt("proxmox-kernel-%s-signed", rel),
-		          NULL, NULL);
+		own_image(b, &f, GEN_FILES_IMAGE,
+		          fmt("proxmox-kernel-%s-signed", rel), NULL, NULL);
 	else
-		own_image(b, &f, GEN_FILES_IMAGE, fmt("proxmox-kernel-%s", rel), NULL, NULL);
+		own_image(b, &f, GEN_FILES_IMAGE, fmt("proxmox-kernel-%s", rel),
+		          NULL, NULL);
 	if (gen_rng_chance(b->rng, 40))
-		own(b, &f, GEN_FILES_HEADERS, fmt("proxmox-headers-%s", rel), NULL, NULL);
+		own(b, &f, GEN_FILES_HEADERS, fmt("proxmox-headers-%s", rel),
+		    NULL, NULL);
 }
 
 /* --------------------------------------------------------------- custom */
@@ -659,17 +737,21 @@ gen_proxmox(struct build *b)
 static void
 gen_custom(struct build *b)
 {
-	static const char *const flavours[] = { "custom", "local", "myhost",
-	                                        "rt", "common", "debug1", "x1",
-	                                        "rc", "rpi", "all2", "v8+" };
+	static const char *const flavours[] = { "custom", "local",  "myhost",
+		                                "rt",     "common", "debug1",
+		                                "x1",     "rc",     "rpi",
+		                                "all2",   "v8+" };
 	/* Local versions that end like Debian's suffixed package names. */
 	static const char *const tricky[] = { "dbg", "unsigned", "dbgsym" };
 	int y = between(b->rng, 6, 8), z = between(b->rng, 0, 9);
 	int form = (int)gen_rng_below(b->rng, 6), rcn = between(b->rng, 1, 8);
 	bool rc = form == 2 || form == 3 || form == 5;
 	bool plus = form == 1 || form == 3;
-	const char *fl = form == 4 ? PICK(b->rng, flavours) : form == 5 ? "custom" : "";
-	bool misread = form == 4 && b->params->tricky && gen_rng_chance(b->rng, 30);
+	const char *fl = form == 4 ? PICK(b->rng, flavours) :
+	                 form == 5 ? "custom" :
+	                             "";
+	bool misread = form == 4 && b->params->tricky &&
+	               gen_rng_chance(b->rng, 30);
 
 	if (misread)
 		fl = PICK(b->rng, tricky);
@@ -684,18 +766,23 @@ gen_custom(struct build *b)
 		abi = fmt("6.%d.%d%s", y, z, plus ? "+" : "");
 	name = *fl ? fmt("%s-%s", abi, fl) : xstrdup(abi);
 	r = add_release(b, name, abi, fl, GEN_CUSTOM, CLASS_CUSTOM, key,
-	                "linux-upstream", fmt("%s-%d", abi, between(b->rng, 1, 9)));
+	                "linux-upstream",
+	                fmt("%s-%d", abi, between(b->rng, 1, 9)));
 	if (r < 0)
 		return;
 	rel = b->sys->releases[r].name;
 	b->sys->releases[r].tricky = misread;
-	struct family f = { r, b->sys->releases[r].abi, b->sys->releases[r].version };
+	struct family f = { r, b->sys->releases[r].abi,
+		            b->sys->releases[r].version };
 
-	own_image(b, &f, GEN_FILES_IMAGE, fmt("linux-image-%s", rel), NULL, NULL);
+	own_image(b, &f, GEN_FILES_IMAGE, fmt("linux-image-%s", rel), NULL,
+	          NULL);
 	if (gen_rng_chance(b->rng, 70))
-		own(b, &f, GEN_FILES_HEADERS, fmt("linux-headers-%s", rel), NULL, NULL);
+		own(b, &f, GEN_FILES_HEADERS, fmt("linux-headers-%s", rel),
+		    NULL, NULL);
 	if (gen_rng_chance(b->rng, 10))
-		own(b, &f, GEN_FILES_DEBUG, fmt("linux-image-%s-dbg", rel), NULL, NULL);
+		own(b, &f, GEN_FILES_DEBUG, fmt("linux-image-%s-dbg", rel),
+		    NULL, NULL);
 	if (gen_rng_chance(b->rng, 30))
 		other(b, "linux-libc-dev", f.version, NULL);
 }
@@ -710,11 +797,12 @@ depends_on(const char *deps, const char *pkg)
 	const char *at;
 
 	for (at = deps; deps && (at = strstr(at, pkg)) != NULL; at += n) {
-		bool start = at == deps || at[-1] == ' ' || at[-1] == ',' || at[-1] == '|';
+		bool start = at == deps || at[-1] == ' ' || at[-1] == ',' ||
+		             at[-1] == '|';
 		char end = at[n];
 
-		if (start && (end == '\0' || end == ' ' || end == ',' || end == '|' ||
-		              end == ':'))
+		if (start && (end == '\0' || end == ' ' || end == ',' ||
+		              end == '|' || end == ':'))
 			return true;
 	}
 	return false;
@@ -795,12 +883,14 @@ release_state(struct build *b, size_t first, size_t last)
 				add_flag(p, 'b');
 		} else if (roll < 86) {
 			/* An image-less custom release would read as flavour-less. */
-			if (p->image && sys->releases[p->release].flavour[0] == '\0')
+			if (p->image &&
+			    sys->releases[p->release].flavour[0] == '\0')
 				add_flag(p, 'c');
 			else if (p->image)
 				p->dropped = true;
 		} else if (roll < 96) {
-			if (!p->image && gen_rng_chance(b->rng, 25) && !depended_on(sys, i))
+			if (!p->image && gen_rng_chance(b->rng, 25) &&
+			    !depended_on(sys, i))
 				add_flag(p, 'c');
 		} else if (roll < 99) {
 			purge_keeping_shared(sys, p);
@@ -812,8 +902,10 @@ release_state(struct build *b, size_t first, size_t last)
 			size_t j;
 
 			for (j = first; j < last; j++)
-				if (sys->pkgs[j].dropped && sys->pkgs[j].image &&
-				    depends_on(sys->pkgs[i].depends, sys->pkgs[j].name))
+				if (sys->pkgs[j].dropped &&
+				    sys->pkgs[j].image &&
+				    depends_on(sys->pkgs[i].depends,
+				               sys->pkgs[j].name))
 					sys->pkgs[i].dropped = true;
 		}
 	if (gen_rng_chance(b->rng, b->params->chance_hold) && last > first) {
@@ -871,8 +963,8 @@ usable(const struct build *b, const struct gen_pkg *p)
 	if (p == NULL || p->dropped)
 		return false;
 	/* A dependency on a removed package breaks the system before we start. */
-	return !strchr(p->flags, 'c') || (!b->params->consistent &&
-	                                   gen_rng_chance(b->rng, 10));
+	return !strchr(p->flags, 'c') ||
+	       (!b->params->consistent && gen_rng_chance(b->rng, 10));
 }
 
 static const struct gen_pkg *
@@ -942,7 +1034,8 @@ metas_ubuntu(struct build *b, size_t r)
 	hdr = find(b, hname);
 	deps = fmt("%s (= %s)", name, mv);
 	if (usable(b, hdr)) {
-		char *hm = fmt("linux-headers-%s%s", rl->flavour, line->meta_suffix);
+		char *hm = fmt("linux-headers-%s%s", rl->flavour,
+		               line->meta_suffix);
 
 		other(b, hm, mv, fmt("%s", hdr->name));
 		free(deps);
@@ -957,10 +1050,11 @@ metas_ubuntu(struct build *b, size_t r)
 	nv = pkg_of(b, r, "linux-modules-nvidia-");
 	if (nv != NULL) {
 		/* linux-modules-nvidia-535-server-generic: the driver, then the flavour. */
-		size_t dl = strlen(nv->name) - strlen(rl->name) - strlen("linux-modules-nvidia--");
+		size_t dl = strlen(nv->name) - strlen(rl->name) -
+		            strlen("linux-modules-nvidia--");
 		name = fmt("linux-modules-nvidia-%.*s-%s%s", (int)dl,
-		           nv->name + strlen("linux-modules-nvidia-"), rl->flavour,
-		           line->meta_suffix);
+		           nv->name + strlen("linux-modules-nvidia-"),
+		           rl->flavour, line->meta_suffix);
 		other(b, name, mv, fmt("%s", nv->name));
 		free(name);
 	}
@@ -991,7 +1085,8 @@ metas_debian(struct build *b, size_t r)
 	if (rl->scheme != GEN_RPI && gen_rng_chance(b->rng, 30)) {
 		/* linux-headers-A-all-FLAVOUR: a metapackage too. */
 		name = fmt("linux-headers-%s-all-%s", rl->abi, rl->flavour);
-		other(b, name, rl->version, fmt("%s (= %s)", hdr->name, hdr->version));
+		other(b, name, rl->version,
+		      fmt("%s (= %s)", hdr->name, hdr->version));
 		free(name);
 	}
 }
@@ -1011,8 +1106,10 @@ metas_proxmox(struct build *b, size_t r)
 		other(b, name, rl->version, fmt("%s", img->name));
 	} else {
 		name = fmt("proxmox-kernel-%s", series);
-		other(b, name, rl->version, fmt("proxmox-kernel-%s-signed | "
-		                                "proxmox-kernel-%s", rl->name, rl->name));
+		other(b, name, rl->version,
+		      fmt("proxmox-kernel-%s-signed | "
+		          "proxmox-kernel-%s",
+		          rl->name, rl->name));
 		other(b, "proxmox-default-kernel", "1.1.0", fmt("%s", name));
 	}
 	free(name);
@@ -1047,13 +1144,14 @@ any_pkg_of(struct build *b, size_t r)
 	size_t i, n = 0, k;
 
 	for (i = 0; i < b->sys->n_pkgs; i++)
-		n += b->sys->pkgs[i].release == (int)r && usable(b, &b->sys->pkgs[i]);
+		n += b->sys->pkgs[i].release == (int)r &&
+		     usable(b, &b->sys->pkgs[i]);
 	if (n == 0)
 		return NULL;
 	k = gen_rng_below(b->rng, (unsigned)n);
 	for (i = 0; i < b->sys->n_pkgs; i++)
-		if (b->sys->pkgs[i].release == (int)r && usable(b, &b->sys->pkgs[i]) &&
-		    k-- == 0)
+		if (b->sys->pkgs[i].release == (int)r &&
+		    usable(b, &b->sys->pkgs[i]) && k-- == 0)
 			return &b->sys->pkgs[i];
 	return NULL;
 }
@@ -1079,7 +1177,8 @@ dependent(struct build *b, size_t r)
 			p = &sys->pkgs[i];
 			if (p->role == GEN_SHARED && usable(b, p) &&
 			    strcmp(p->abi, sys->releases[r].abi) == 0) {
-				snprintf(name, sizeof(name), "vendor%u-build", serial);
+				snprintf(name, sizeof(name), "vendor%u-build",
+				         serial);
 				other(b, name, "1.0-1", fmt("%s", p->name));
 				break;
 			}
@@ -1096,7 +1195,8 @@ dependent(struct build *b, size_t r)
 		break;
 	case 1:
 		p = image_of(b, r);
-		q = image_of(b, gen_rng_below(b->rng, (unsigned)sys->n_releases));
+		q = image_of(b,
+		             gen_rng_below(b->rng, (unsigned)sys->n_releases));
 		if (p == NULL || q == NULL)
 			return;
 		snprintf(name, sizeof(name), "tool%u", serial);
@@ -1115,9 +1215,9 @@ dependent(struct build *b, size_t r)
 		if (p == NULL)
 			return;
 		snprintf(name, sizeof(name), "pin%u", serial);
-		other(b, name, "1.0-1", fmt("%s (%s %s)", p->name,
-		                           gen_rng_chance(b->rng, 50) ? "=" : ">=",
-		                           p->version));
+		other(b, name, "1.0-1",
+		      fmt("%s (%s %s)", p->name,
+		          gen_rng_chance(b->rng, 50) ? "=" : ">=", p->version));
 		break;
 	}
 }
@@ -1132,8 +1232,8 @@ dependent(struct build *b, size_t r)
  * flavour-less "linux-WORD-TAIL-A" of an ABI, with its tree in /usr/src.
  */
 static const char *const future_words[] = {
-	"main", "zfs", "npu", "accel", "bundle", "rust", "camera", "vpu",
-	"extras", "blobs", "ipu9", "gpu",
+	"main",   "zfs", "npu",    "accel", "bundle", "rust",
+	"camera", "vpu", "extras", "blobs", "ipu9",   "gpu",
 };
 
 static const char *const future_tails[] = {
@@ -1184,7 +1284,8 @@ future_names(struct build *b, size_t r)
 
 	/* Only beside packages of the release the naming schemes know. */
 	for (k = 0; k < b->sys->n_pkgs; k++)
-		if (b->sys->pkgs[k].release == (int)r && !b->sys->pkgs[k].dropped)
+		if (b->sys->pkgs[k].release == (int)r &&
+		    !b->sys->pkgs[k].dropped)
 			break;
 	if (k == b->sys->n_pkgs)
 		return;
@@ -1213,12 +1314,14 @@ future_names(struct build *b, size_t r)
 		/* own() may have moved the packages: find the modules again. */
 		mods = installed_modules_of(b, r);
 		name = mods->depends;
-		mods->depends = name ? fmt("%s, %s", name, b->sys->pkgs[i].name)
-		                     : fmt("%s", b->sys->pkgs[i].name);
+		mods->depends = name ? fmt("%s, %s", name,
+		                           b->sys->pkgs[i].name) :
+		                       fmt("%s", b->sys->pkgs[i].name);
 		free(name);
 		break;
 	case 3:
-		i = add(b, name, xstrdup("1.0-1"), GEN_OTHER, -1, NULL, NULL, false);
+		i = add(b, name, xstrdup("1.0-1"), GEN_OTHER, -1, NULL, NULL,
+		        false);
 		if (i >= 0)
 			b->sys->pkgs[i].files = GEN_FILES_DOC;
 		break;
@@ -1226,7 +1329,8 @@ future_names(struct build *b, size_t r)
 		free(name);
 		/* Flavour-less: only an ABI with a part after X.Y.Z, and no
 		 * release of that very name. */
-		if (rel->flavour[0] == '\0' || strcspn(rel->abi, "-+") == strlen(rel->abi) ||
+		if (rel->flavour[0] == '\0' ||
+		    strcspn(rel->abi, "-+") == strlen(rel->abi) ||
 		    release_named(b->sys, rel->abi))
 			return;
 		shared(b, &f, GEN_FILES_SRC, future_name(b, rel->abi), NULL);
@@ -1238,23 +1342,59 @@ future_names(struct build *b, size_t r)
 
 /* Names that look like kernels and are not; and the usual neighbours. */
 static const char *const other_names[] = {
-	"linux-libc-dev", "linux-firmware", "firmware-misc-nonfree",
-	"firmware-linux-free", "linux-base", "linux-tools-common",
-	"linux-cloud-tools-common", "linux-kbuild-6.1", "linux-kbuild-5.10",
-	"linux-source-6.1", "linux-source-6.8.0", "linux-source", "linux-doc",
-	"linux-doc-6.1", "linux-perf", "linux-sound-base",
-	"linux-compiler-gcc-12-x86", "linux-tools-host", "linux-image-virtual",
-	"linux-headers-virtual", "linux-virtual", "linux-image-amd64-signed-template",
-	"linux-headers-generic-hwe-22.04-edge", "linux-image-generic-hwe-24.04-edge",
-	"linux-oem-22.04d", "linux-image-oem-22.04d", "linux-hwe-6.8-tools-common",
-	"linux-modules-nvidia-535-generic-hwe-22.04", "linux-image-cloud-amd64",
-	"linux-headers-rt-amd64", "linux-image-rpi-2712", "proxmox-kernel-6.8",
-	"proxmox-headers-6.8", "proxmox-default-kernel", "pve-firmware",
-	"pve-kernel-helper", "proxmox-kernel-helper", "pve-kernel-6.2",
-	"linux-headers-6.1.0-18-all", "linux-headers-6.1.0-18-all-amd64",
-	"linux-kbuild-6.12", "linux-image-6.8-generic", "linux-tools-6.8",
-	"linux-image-generic-6.8", "kmod", "dkms", "initramfs-tools", "grub-pc",
-	"linux-image", "linux-headers", "linux-", "pve-", "proxmox-",
+	"linux-libc-dev",
+	"linux-firmware",
+	"firmware-misc-nonfree",
+	"firmware-linux-free",
+	"linux-base",
+	"linux-tools-common",
+	"linux-cloud-tools-common",
+	"linux-kbuild-6.1",
+	"linux-kbuild-5.10",
+	"linux-source-6.1",
+	"linux-source-6.8.0",
+	"linux-source",
+	"linux-doc",
+	"linux-doc-6.1",
+	"linux-perf",
+	"linux-sound-base",
+	"linux-compiler-gcc-12-x86",
+	"linux-tools-host",
+	"linux-image-virtual",
+	"linux-headers-virtual",
+	"linux-virtual",
+	"linux-image-amd64-signed-template",
+	"linux-headers-generic-hwe-22.04-edge",
+	"linux-image-generic-hwe-24.04-edge",
+	"linux-oem-22.04d",
+	"linux-image-oem-22.04d",
+	"linux-hwe-6.8-tools-common",
+	"linux-modules-nvidia-535-generic-hwe-22.04",
+	"linux-image-cloud-amd64",
+	"linux-headers-rt-amd64",
+	"linux-image-rpi-2712",
+	"proxmox-kernel-6.8",
+	"proxmox-headers-6.8",
+	"proxmox-default-kernel",
+	"pve-firmware",
+	"pve-kernel-helper",
+	"proxmox-kernel-helper",
+	"pve-kernel-6.2",
+	"linux-headers-6.1.0-18-all",
+	"linux-headers-6.1.0-18-all-amd64",
+	"linux-kbuild-6.12",
+	"linux-image-6.8-generic",
+	"linux-tools-6.8",
+	"linux-image-generic-6.8",
+	"kmod",
+	"dkms",
+	"initramfs-tools",
+	"grub-pc",
+	"linux-image",
+	"linux-headers",
+	"linux-",
+	"pve-",
+	"proxmox-",
 };
 
 static void
@@ -1294,21 +1434,30 @@ options(struct build *b)
 	unsigned roll = gen_rng_below(b->rng, 100), i, n;
 
 	if (roll < 45 && sys->n_releases > 0)
-		sys->running = xstrdup(sys->releases[gen_rng_below(
-			b->rng, (unsigned)sys->n_releases)].name);
+		sys->running = xstrdup(
+		        sys->releases[gen_rng_below(b->rng,
+		                                    (unsigned)sys->n_releases)]
+		                .name);
 	else if (roll < 70)
 		/* The host's kernel in a container: not installed here. */
-		sys->running = xstrdup(PICK(b->rng, ((const char *[]){
-			"6.1.0-99-amd64", "5.4.0-1-generic", "6.14.0-1-generic",
-			"6.8.12-99-pve", "4.19.0-6-amd64" })));
+		sys->running = xstrdup(PICK(
+		        b->rng,
+		        ((const char *[]){ "6.1.0-99-amd64", "5.4.0-1-generic",
+		                           "6.14.0-1-generic", "6.8.12-99-pve",
+		                           "4.19.0-6-amd64" })));
 	sys->keep = gen_rng_below(b->rng, 6);
 	n = gen_rng_chance(b->rng, 30) ? 1 + gen_rng_below(b->rng, 2) : 0;
 	sys->protect = xrealloc(NULL, (n + 1) * sizeof(*sys->protect));
 	for (i = 0; i < n; i++)
-		sys->protect[i] = sys->n_releases && gen_rng_chance(b->rng, 75)
-			? xstrdup(sys->releases[gen_rng_below(b->rng,
-			          (unsigned)sys->n_releases)].name)
-			: xstrdup("9.9.9-1-none");
+		sys->protect[i] =
+		        sys->n_releases && gen_rng_chance(b->rng, 75) ?
+		                xstrdup(sys
+		                                ->releases[gen_rng_below(
+		                                        b->rng,
+		                                        (unsigned)sys
+		                                                ->n_releases)]
+		                                .name) :
+		                xstrdup("9.9.9-1-none");
 	sys->n_protect = n;
 }
 
@@ -1317,14 +1466,10 @@ options(struct build *b)
 typedef void gen_fn(struct build *b);
 
 static gen_fn *const schemes[GEN_N_SCHEMES] = {
-	[GEN_UBUNTU] = gen_ubuntu,
-	[GEN_MAINLINE] = gen_mainline,
-	[GEN_DEBIAN] = gen_debian,
-	[GEN_BACKPORTS] = gen_backports,
-	[GEN_TRIXIE] = gen_trixie,
-	[GEN_RPI] = gen_rpi,
-	[GEN_PROXMOX] = gen_proxmox,
-	[GEN_CUSTOM] = gen_custom,
+	[GEN_UBUNTU] = gen_ubuntu,   [GEN_MAINLINE] = gen_mainline,
+	[GEN_DEBIAN] = gen_debian,   [GEN_BACKPORTS] = gen_backports,
+	[GEN_TRIXIE] = gen_trixie,   [GEN_RPI] = gen_rpi,
+	[GEN_PROXMOX] = gen_proxmox, [GEN_CUSTOM] = gen_custom,
 };
 
 /* A system mostly of one distribution, with strays from the others. */
@@ -1341,7 +1486,8 @@ gen_system_new(uint64_t seed, const struct gen_params *params)
 {
 	struct gen_system *sys = xrealloc(NULL, sizeof(*sys));
 	struct gen_rng rng;
-	struct build b = { sys, &rng, params ? params : &gen_params_default, 0 };
+	struct build b = { sys, &rng, params ? params : &gen_params_default,
+		           0 };
 	unsigned n, k;
 	enum gen_scheme main_scheme;
 	size_t r, first;
@@ -1352,7 +1498,8 @@ gen_system_new(uint64_t seed, const struct gen_params *params)
 	index_rebuild(sys, 256);
 	main_scheme = (enum gen_scheme)gen_rng_below(&rng, GEN_N_SCHEMES);
 	n = b.params->min_releases +
-	    gen_rng_below(&rng, b.params->max_releases - b.params->min_releases + 1);
+	    gen_rng_below(&rng,
+	                  b.params->max_releases - b.params->min_releases + 1);
 	for (k = 0; k < n; k++) {
 		first = sys->n_pkgs;
 		r = sys->n_releases;
@@ -1416,8 +1563,8 @@ gen_release_complete(const struct gen_system *sys, size_t r)
 	for (i = 0; i < sys->n_pkgs; i++) {
 		const struct gen_pkg *p = &sys->pkgs[i];
 
-		if (p->release == (int)r && p->image && !strchr(p->flags, 'c') &&
-		    !strchr(p->flags, 'b'))
+		if (p->release == (int)r && p->image &&
+		    !strchr(p->flags, 'c') && !strchr(p->flags, 'b'))
 			return true;
 	}
 	return false;
@@ -1439,10 +1586,12 @@ gen_status_text(const struct gen_system *sys, const bool *omit)
 
 		if (omit && omit[i])
 			continue;
-		fprintf(f, "Package: %s\nStatus: %s\nPriority: optional\n"
+		fprintf(f,
+		        "Package: %s\nStatus: %s\nPriority: optional\n"
 		        "Section: %s\nInstalled-Size: %zu\n"
 		        "Maintainer: Test <test@example.org>\nArchitecture: amd64\n"
-		        "Version: %s\n", p->name, sdb_status_of(p->flags),
+		        "Version: %s\n",
+		        p->name, sdb_status_of(p->flags),
 		        p->role == GEN_OTHER ? "misc" : "kernel",
 		        100 + 7 * strlen(p->name), p->version);
 		if (p->depends && !strchr(p->flags, 'c'))
@@ -1463,7 +1612,8 @@ gen_status_text(const struct gen_system *sys, const bool *omit)
  */
 static const char *const shipped[][6] = {
 	[GEN_FILES_DOC] = { "/usr/share/doc/%N/copyright" },
-	[GEN_FILES_VMLINUZ] = { "/boot/vmlinuz-%R", "/usr/share/doc/%N/copyright" },
+	[GEN_FILES_VMLINUZ] = { "/boot/vmlinuz-%R",
+	                        "/usr/share/doc/%N/copyright" },
 	[GEN_FILES_IMAGE] = { "/boot/System.map-%R", "/boot/config-%R",
 	                      "/boot/vmlinuz-%R",
 	                      "/lib/modules/%R/kernel/fs/ext4/ext4.ko",
@@ -1491,7 +1641,8 @@ static const char *const shipped[][6] = {
 	[GEN_FILES_SRC] = { "/usr/src/%N/Makefile",
 	                    "/usr/src/%N/include/linux/kernel.h",
 	                    "/usr/share/doc/%N/copyright" },
-	[GEN_FILES_LIB] = { "/usr/lib/%N/bin/perf", "/usr/share/doc/%N/copyright" },
+	[GEN_FILES_LIB] = { "/usr/lib/%N/bin/perf",
+	                    "/usr/share/doc/%N/copyright" },
 	[GEN_FILES_SHARE] = { "/usr/share/%N/config/defines",
 	                      "/usr/share/doc/%N/copyright" },
 };
@@ -1507,7 +1658,8 @@ expand(const char *t, const char *release, const char *abi, const char *name)
 	if (f == NULL)
 		abort();
 	for (; *t; t++) {
-		if (t[0] == '%' && (t[1] == 'R' || t[1] == 'A' || t[1] == 'N')) {
+		if (t[0] == '%' &&
+		    (t[1] == 'R' || t[1] == 'A' || t[1] == 'N')) {
 			t++;
 			fputs(*t == 'R' ? release : *t == 'A' ? abi : name, f);
 		} else {
@@ -1563,8 +1715,9 @@ gen_file_list(const struct gen_system *sys, size_t i)
 	const struct gen_pkg *p = &sys->pkgs[i];
 	const char *const *t = shipped[p->files];
 	/* A flavour-less package's ABI: a custom release's headers left alone. */
-	const char *release = p->release >= 0 ? sys->releases[p->release].name
-	                      : p->abi ? p->abi : "";
+	const char *release = p->release >= 0 ? sys->releases[p->release].name :
+	                      p->abi          ? p->abi :
+	                                        "";
 	char *paths[6 * 16], *text = NULL, *modules; /* 6 paths of < 16 parts */
 	size_t n = 0, k, len = 0;
 	bool removed = strchr(p->flags, 'c') != NULL;
@@ -1572,7 +1725,8 @@ gen_file_list(const struct gen_system *sys, size_t i)
 
 	modules = fmt("/lib/modules/%s/", release);
 	for (k = 0; k < 6 && t[k]; k++) {
-		char *path = expand(t[k], release, p->abi ? p->abi : "", p->name);
+		char *path = expand(t[k], release, p->abi ? p->abi : "",
+		                    p->name);
 
 		/*
 		 * Removed: what depmod made in /lib/modules/R keeps that
@@ -1603,8 +1757,8 @@ gen_file_list(const struct gen_system *sys, size_t i)
 }
 
 static const char *const scheme_names[GEN_N_SCHEMES] = {
-	"ubuntu", "mainline", "debian", "backports", "trixie", "rpi",
-	"proxmox", "custom",
+	"ubuntu", "mainline", "debian",  "backports",
+	"trixie", "rpi",      "proxmox", "custom",
 };
 
 const char *
@@ -1626,8 +1780,10 @@ gen_system_dump(const struct gen_system *sys, const bool *omit, void *file)
 		fprintf(f, "%s%s", i ? "," : "", sys->protect[i]);
 	fputc('\n', f);
 	for (i = 0; i < sys->n_releases; i++)
-		fprintf(f, "#   release %s (%s, abi %s)%s%s\n", sys->releases[i].name,
-		        gen_scheme_name(sys->releases[i].scheme), sys->releases[i].abi,
+		fprintf(f, "#   release %s (%s, abi %s)%s%s\n",
+		        sys->releases[i].name,
+		        gen_scheme_name(sys->releases[i].scheme),
+		        sys->releases[i].abi,
 		        gen_release_complete(sys, i) ? " complete" : "",
 		        sys->releases[i].tricky ? " tricky" : "");
 	for (i = 0; i < sys->n_pkgs; i++) {
@@ -1635,12 +1791,17 @@ gen_system_dump(const struct gen_system *sys, const bool *omit, void *file)
 
 		if (omit && omit[i])
 			continue;
-		fprintf(f, "#   %-3s %s %s [%s%s%s]%s%s%s%s\n", p->flags, p->name,
-		        p->version,
-		        p->role == GEN_OWN ? "release " : p->role == GEN_SHARED ? "abi " : "other",
-		        p->role == GEN_OWN ? sys->releases[p->release].name : "",
+		fprintf(f, "#   %-3s %s %s [%s%s%s]%s%s%s%s\n", p->flags,
+		        p->name, p->version,
+		        p->role == GEN_OWN    ? "release " :
+		        p->role == GEN_SHARED ? "abi " :
+		                                "other",
+		        p->role == GEN_OWN ? sys->releases[p->release].name :
+		                             "",
 		        p->role == GEN_SHARED ? p->abi : "",
-		        p->depends ? " Depends: " : "", p->depends ? p->depends : "",
-		        p->provides ? " Provides: " : "", p->provides ? p->provides : "");
+		        p->depends ? " Depends: " : "",
+		        p->depends ? p->depends : "",
+		        p->provides ? " Provides: " : "",
+		        p->provides ? p->provides : "");
 	}
 }

@@ -55,21 +55,21 @@ enum gen_scheme {
  * not the whole contents.
  */
 enum gen_files {
-	GEN_FILES_DOC,      /* /usr/share/doc/NAME only: metapackages, others */
-	GEN_FILES_VMLINUZ,  /* /boot/vmlinuz-R: Ubuntu's and mainline images */
-	GEN_FILES_IMAGE,    /* vmlinuz, System.map and config in /boot, and
+	GEN_FILES_DOC,     /* /usr/share/doc/NAME only: metapackages, others */
+	GEN_FILES_VMLINUZ, /* /boot/vmlinuz-R: Ubuntu's and mainline images */
+	GEN_FILES_IMAGE,   /* vmlinuz, System.map and config in /boot, and
 	                       /lib/modules/R: Debian, Proxmox, bindeb-pkg */
 	GEN_FILES_MODULES_BOOT, /* Ubuntu's linux-modules-R: System.map and
 	                           config in /boot, /lib/modules/R */
-	GEN_FILES_MODULES,  /* more modules in /lib/modules/R */
-	GEN_FILES_HEADERS,  /* /usr/src/linux-headers-R, /lib/modules/R/build */
-	GEN_FILES_TOOLS,    /* /usr/lib/linux-tools/R/perf */
+	GEN_FILES_MODULES,      /* more modules in /lib/modules/R */
+	GEN_FILES_HEADERS, /* /usr/src/linux-headers-R, /lib/modules/R/build */
+	GEN_FILES_TOOLS,   /* /usr/lib/linux-tools/R/perf */
 	GEN_FILES_CLOUD_TOOLS, /* /usr/lib/linux-tools/R/hv_kvp_daemon */
-	GEN_FILES_LINUX_LIB,/* /usr/lib/linux/R/...: buildinfo, nvidia objects */
-	GEN_FILES_DEBUG,    /* /usr/lib/debug/boot/vmlinux-R and modules */
-	GEN_FILES_SRC,      /* /usr/src/NAME: flavour-less headers */
-	GEN_FILES_LIB,      /* /usr/lib/NAME: flavour-less tools, kbuild */
-	GEN_FILES_SHARE,    /* /usr/share/NAME: linux-support-A */
+	GEN_FILES_LINUX_LIB, /* /usr/lib/linux/R/...: buildinfo, nvidia objects */
+	GEN_FILES_DEBUG,     /* /usr/lib/debug/boot/vmlinux-R and modules */
+	GEN_FILES_SRC,       /* /usr/src/NAME: flavour-less headers */
+	GEN_FILES_LIB,       /* /usr/lib/NAME: flavour-less tools, kbuild */
+	GEN_FILES_SHARE,     /* /usr/share/NAME: linux-support-A */
 };
 
 struct gen_pkg {
@@ -80,17 +80,17 @@ struct gen_pkg {
 	char *depends;  /* Depends field, or NULL */
 	char *provides; /* Provides field, or NULL */
 	enum gen_role role;
-	int release;    /* GEN_OWN: index into the system's releases, else -1 */
-	char *abi;      /* GEN_OWN and GEN_SHARED: the ABI, else NULL */
-	bool image;     /* a bootable kernel image */
+	int release; /* GEN_OWN: index into the system's releases, else -1 */
+	char *abi;   /* GEN_OWN and GEN_SHARED: the ABI, else NULL */
+	bool image;  /* a bootable kernel image */
 	enum gen_files files; /* what its file list holds */
-	bool dropped;   /* (generator's own: removed before the end) */
+	bool dropped;         /* (generator's own: removed before the end) */
 };
 
 struct gen_release {
-	char *name;     /* as uname -r prints it */
+	char *name; /* as uname -r prints it */
 	char *abi;
-	char *flavour;  /* "" when none */
+	char *flavour; /* "" when none */
 	enum gen_scheme scheme;
 	/*
 	 * The order of the release among those of the same key class, worked
@@ -102,19 +102,19 @@ struct gen_release {
 	/* For metapackages: the source package and the packages' version. */
 	char *source;
 	char *version;
-	bool tricky;    /* see gen_params.tricky */
+	bool tricky; /* see gen_params.tricky */
 };
 
 struct gen_params {
 	unsigned min_releases, max_releases; /* releases to try to make */
-	unsigned max_other;       /* unrelated packages besides the usual */
-	unsigned chance_hold;     /* percent, per release */
-	unsigned chance_meta;     /* percent, per release, of its metapackages */
-	unsigned chance_dependent;/* percent, per release, of a package outside
+	unsigned max_other;   /* unrelated packages besides the usual */
+	unsigned chance_hold; /* percent, per release */
+	unsigned chance_meta; /* percent, per release, of its metapackages */
+	unsigned chance_dependent; /* percent, per release, of a package outside
 	                             the kernel that depends on it */
-	unsigned chance_future;   /* percent, per release, of a package with
+	unsigned chance_future;    /* percent, per release, of a package with
 	                             an invented name (see future_names()) */
-	bool consistent;          /* no Depends broken before any purge */
+	bool consistent;           /* no Depends broken before any purge */
 	/*
 	 * Custom releases whose local version looks like a Debian package
 	 * suffix ("6.6.1-dbg": linux-image-6.6.1-dbg also reads as 6.6.1's
@@ -137,8 +137,8 @@ struct gen_system {
 	struct gen_release *releases;
 	size_t n_releases, cap_releases;
 	/* Options to plan with, drawn from the same seed. */
-	char *running;  /* NULL: none */
-	unsigned keep;  /* 0 .. 5 */
+	char *running; /* NULL: none */
+	unsigned keep; /* 0 .. 5 */
 	char **protect;
 	size_t n_protect;
 	/* (generator's own: a name -> package index hash) */
@@ -146,7 +146,8 @@ struct gen_system {
 	size_t index_size;
 };
 
-struct gen_system *gen_system_new(uint64_t seed, const struct gen_params *params);
+struct gen_system *gen_system_new(uint64_t seed,
+                                  const struct gen_params *params);
 void gen_system_free(struct gen_system *sys);
 
 /* The package named name, or NULL. */

@@ -27,19 +27,23 @@ sdb_status_of(const char *flags)
 	bool hold = strchr(flags, 'h') != NULL;
 
 	if (strchr(flags, 'c'))
-		return hold ? "hold ok config-files" : "deinstall ok config-files";
+		return hold ? "hold ok config-files" :
+		              "deinstall ok config-files";
 	if (strchr(flags, 'b'))
-		return hold ? "hold ok half-configured" : "install ok half-configured";
+		return hold ? "hold ok half-configured" :
+		              "install ok half-configured";
 	return hold ? "hold ok installed" : "install ok installed";
 }
 
 static void
 write_stanza(FILE *f, const struct sdb_pkg *p)
 {
-	fprintf(f, "Package: %s\nStatus: %s\nPriority: optional\n"
+	fprintf(f,
+	        "Package: %s\nStatus: %s\nPriority: optional\n"
 	        "Section: kernel\nInstalled-Size: %zu\n"
 	        "Maintainer: Test <test@example.org>\nArchitecture: amd64\n"
-	        "Version: %s\n", p->name, sdb_status_of(p->flags ? p->flags : ""),
+	        "Version: %s\n",
+	        p->name, sdb_status_of(p->flags ? p->flags : ""),
 	        1000 + strlen(p->name), p->version ? p->version : "1.0-1");
 	if (p->depends)
 		fprintf(f, "Depends: %s\n", p->depends);
@@ -74,8 +78,10 @@ sdb_root_new_in(const char *parent, const struct sdb_pkg *pkgs)
 	if (mkdtemp(tmpl) == NULL)
 		die("mkdtemp");
 	root = strdup(tmpl);
-	snprintf(path, sizeof(path), "mkdir -p '%s/var/lib/dpkg/updates' "
-	         "'%s/var/lib/dpkg/info'", root, root);
+	snprintf(path, sizeof(path),
+	         "mkdir -p '%s/var/lib/dpkg/updates' "
+	         "'%s/var/lib/dpkg/info'",
+	         root, root);
 	if (system(path) != 0)
 		die("mkdir");
 	snprintf(path, sizeof(path), "%s/var/lib/dpkg/status", root);
@@ -102,8 +108,10 @@ sdb_use_apt_config(const char *root)
 	char path[4096], text[8192];
 
 	snprintf(path, sizeof(path), "%s/apt-test.conf", root);
-	snprintf(text, sizeof(text), "Dir::Etc::parts \"%s/etc/apt/apt.conf.d\";\n"
-	         "Dir::Etc::main \"%s/etc/apt/apt.conf\";\n", root, root);
+	snprintf(text, sizeof(text),
+	         "Dir::Etc::parts \"%s/etc/apt/apt.conf.d\";\n"
+	         "Dir::Etc::main \"%s/etc/apt/apt.conf\";\n",
+	         root, root);
 	sdb_write_file(root, "apt-test.conf", text);
 	if (setenv("APT_CONFIG", path, 1) != 0)
 		die("setenv");

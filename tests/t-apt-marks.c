@@ -35,7 +35,8 @@ static void
 test_one_release(void **state)
 {
 	static const char *const pats[] = {
-		"^linux-image-5\\.15\\.0-91-generic$", NULL,
+		"^linux-image-5\\.15\\.0-91-generic$",
+		NULL,
 	};
 	bool any;
 
@@ -53,12 +54,16 @@ static void
 test_distribution_patterns(void **state)
 {
 	static const char *const debian[] = {
-		"^firmware-linux.*", "^linux-firmware$",
-		"^linux-image-[a-z0-9]*$", "^linux-image-[a-z0-9]*-[a-z0-9]*$",
+		"^firmware-linux.*",
+		"^linux-firmware$",
+		"^linux-image-[a-z0-9]*$",
+		"^linux-image-[a-z0-9]*-[a-z0-9]*$",
 		NULL,
 	};
-	static const char *const every[] = { "^linux-image-.*", "generic|lowlatency", NULL };
-	static const char *const version[] = { "^linux-image-6\\.8\\.0-40-", NULL };
+	static const char *const every[] = { "^linux-image-.*",
+		                             "generic|lowlatency", NULL };
+	static const char *const version[] = { "^linux-image-6\\.8\\.0-40-",
+		                               NULL };
 	bool any;
 	size_t i;
 
@@ -80,8 +85,11 @@ static void
 test_first_counting_pattern(void **state)
 {
 	static const char *const pats[] = {
-		"^linux-image-.*", "(", "LINUX-IMAGE-6\\.8\\.0-45-GENERIC",
-		"-45-", NULL,
+		"^linux-image-.*",
+		"(",
+		"LINUX-IMAGE-6\\.8\\.0-45-GENERIC",
+		"-45-",
+		NULL,
 	};
 	bool any;
 
@@ -103,10 +111,11 @@ test_edges(void **state)
 	(void)state;
 	assert_int_equal(rule(none, images[0], &any), -1);
 	assert_false(any);
-	assert_int_equal(kp_apt_never_pattern(NULL, images[0], images, N_IMAGES,
-	                                      NULL), -1);
-	assert_int_equal(kp_apt_never_pattern(pats, images[2], &images[2], 1,
-	                                      &any), -1);
+	assert_int_equal(
+	        kp_apt_never_pattern(NULL, images[0], images, N_IMAGES, NULL),
+	        -1);
+	assert_int_equal(
+	        kp_apt_never_pattern(pats, images[2], &images[2], 1, &any), -1);
 	assert_true(any);
 }
 
@@ -118,11 +127,15 @@ test_names(void **state)
 	assert_string_equal(kp_install_mark_name(KP_MARK_AUTO), "auto");
 	assert_string_equal(kp_install_mark_name(KP_MARK_MANUAL), "manual");
 	assert_null(kp_install_mark_name(KP_MARK_UNKNOWN));
-	assert_string_equal(kp_apt_verdict_name(KP_APT_VERDICT_PROTECTED), "protected");
-	assert_string_equal(kp_apt_verdict_name(KP_APT_VERDICT_WOULD_REMOVE), "would-remove");
-	assert_string_equal(kp_apt_verdict_name(KP_APT_VERDICT_PARTIAL), "partial");
+	assert_string_equal(kp_apt_verdict_name(KP_APT_VERDICT_PROTECTED),
+	                    "protected");
+	assert_string_equal(kp_apt_verdict_name(KP_APT_VERDICT_WOULD_REMOVE),
+	                    "would-remove");
+	assert_string_equal(kp_apt_verdict_name(KP_APT_VERDICT_PARTIAL),
+	                    "partial");
 	assert_string_equal(kp_apt_verdict_name(KP_APT_VERDICT_NEVER), "never");
-	assert_string_equal(kp_apt_verdict_name(KP_APT_VERDICT_NEEDED), "needed");
+	assert_string_equal(kp_apt_verdict_name(KP_APT_VERDICT_NEEDED),
+	                    "needed");
 	assert_string_equal(kp_apt_verdict_name(KP_APT_VERDICT_NONE), "none");
 	assert_null(kp_apt_verdict_name(KP_APT_VERDICT_UNKNOWN));
 	assert_string_equal(kp_reason_name(KP_REASON_APT_NEVER_AUTOREMOVE),

@@ -28,22 +28,29 @@
 #define R91 "5.15.0-91-generic"
 #define R101 "5.15.0-101-generic"
 
-#define PKG(name, deps) { name, NULL, deps, NULL, NULL }
-#define VER(name, deps, version) { name, NULL, deps, NULL, version }
+#define PKG(name, deps)                                                        \
+	{                                                                      \
+		name, NULL, deps, NULL, NULL                                   \
+	}
+#define VER(name, deps, version)                                               \
+	{                                                                      \
+		name, NULL, deps, NULL, version                                \
+	}
 
 /* One release's family, Ubuntu style, at the image's version. */
-#define FAMILY(r, abi, v) \
-	VER("linux-image-" r, NULL, v), \
-	VER("linux-modules-" r, NULL, v), \
-	VER("linux-modules-extra-" r, "linux-image-" r " | linux-image-unsigned-" \
-	    r ", linux-modules-" r, v), \
-	VER("linux-headers-" r, "linux-headers-" abi, v), \
-	VER("linux-headers-" abi, NULL, v)
+#define FAMILY(r, abi, v)                                                      \
+	VER("linux-image-" r, NULL, v), VER("linux-modules-" r, NULL, v),      \
+	        VER("linux-modules-extra-" r,                                  \
+	            "linux-image-" r " | linux-image-unsigned-" r              \
+	            ", linux-modules-" r,                                      \
+	            v),                                                        \
+	        VER("linux-headers-" r, "linux-headers-" abi, v),              \
+	        VER("linux-headers-" abi, NULL, v)
 
 /* The patterns apt ships in /etc/apt/apt.conf.d/01autoremove. */
 static const char apt_autoremove_conf[] =
-	"APT::VersionedKernelPackages { \"linux-.*\"; \"kfreebsd-.*\";\n"
-	"  \"gnumach-.*\"; \".*-modules\"; \".*-kernel\"; };\n";
+        "APT::VersionedKernelPackages { \"linux-.*\"; \"kfreebsd-.*\";\n"
+        "  \"gnumach-.*\"; \".*-modules\"; \".*-kernel\"; };\n";
 
 /* The open handle and the roots of a test, which teardown() frees. */
 static struct kp_apt *current;
@@ -107,7 +114,8 @@ root_with_apt(const struct sdb_pkg *pkgs)
 	mkdir_under(root, "etc/apt/apt.conf.d");
 	mkdir_under(root, "var/lib/apt/lists");
 	mkdir_under(root, "var/cache/apt");
-	sdb_write_file(root, "etc/apt/apt.conf.d/01autoremove", apt_autoremove_conf);
+	sdb_write_file(root, "etc/apt/apt.conf.d/01autoremove",
+	               apt_autoremove_conf);
 	return root;
 }
 
@@ -117,7 +125,8 @@ add_archive(const char *root, const char *packages)
 {
 	sdb_write_file(root, "etc/apt/sources.list",
 	               "deb http://archive.invalid/ubuntu ./\n");
-	sdb_write_file(root, "var/lib/apt/lists/archive.invalid_ubuntu_._Packages",
+	sdb_write_file(root,
+	               "var/lib/apt/lists/archive.invalid_ubuntu_._Packages",
 	               packages);
 }
 
@@ -173,7 +182,8 @@ static const struct sdb_pkg ubuntu[] = {
 	FAMILY(R88, "5.15.0-88", "5.15.0-88.98"),
 	FAMILY(R91, "5.15.0-91", "5.15.0-91.101"),
 	PKG("linux-generic", "linux-image-generic, linux-headers-generic"),
-	PKG("linux-image-generic", "linux-image-" R91 ", linux-modules-extra-" R91),
+	PKG("linux-image-generic",
+	    "linux-image-" R91 ", linux-modules-extra-" R91),
 	PKG("linux-headers-generic", "linux-headers-" R91),
 	PKG("linux-libc-dev", NULL),
 	{ NULL },
@@ -183,8 +193,9 @@ static void
 test_purge_whole_family(void **state)
 {
 	static const char *const family[] = {
-		"linux-image-" R88, "linux-modules-" R88, "linux-modules-extra-" R88,
-		"linux-headers-" R88, "linux-headers-5.15.0-88",
+		"linux-image-" R88,         "linux-modules-" R88,
+		"linux-modules-extra-" R88, "linux-headers-" R88,
+		"linux-headers-5.15.0-88",
 	};
 	char *root = new_root(ubuntu);
 
@@ -207,7 +218,8 @@ test_purge_takes_metapackages(void **state)
 	/* linux-generic goes through linux-image-generic: same cause. */
 	check_purge(root, image, 1,
 	            "linux-generic(linux-image-" R91 ") "
-	            "linux-image-generic(linux-image-" R91 ")", "", NULL);
+	            "linux-image-generic(linux-image-" R91 ")",
+	            "", NULL);
 }
 
 /*
@@ -224,30 +236,34 @@ test_purge_or_group_one_alternative_stays(void **state)
 		PKG("linux-image-" R91, NULL),
 		PKG("linux-modules-" R88, NULL),
 		PKG("dkms-module", "linux-image-" R88 " | linux-image-" R91
-		    ", linux-modules-" R88),
+		                   ", linux-modules-" R88),
 		{ NULL },
 	};
 	static const char *const purge[] = {
-		"linux-image-" R88, "linux-modules-" R88,
+		"linux-image-" R88,
+		"linux-modules-" R88,
 	};
 	char *root = new_root(pkgs);
 
-	check_purge(root, purge, 2, "dkms-module(linux-modules-" R88 ")", "", NULL);
+	check_purge(root, purge, 2, "dkms-module(linux-modules-" R88 ")", "",
+	            NULL);
 }
 
 static void
 test_purge_family_of_current_metapackage(void **state)
 {
 	static const char *const family[] = {
-		"linux-image-" R91, "linux-modules-" R91, "linux-modules-extra-" R91,
-		"linux-headers-" R91, "linux-headers-5.15.0-91",
+		"linux-image-" R91,         "linux-modules-" R91,
+		"linux-modules-extra-" R91, "linux-headers-" R91,
+		"linux-headers-5.15.0-91",
 	};
 	char *root = new_root(ubuntu);
 
 	check_purge(root, family, 5,
 	            "linux-generic(linux-image-" R91 ") "
 	            "linux-headers-generic(linux-headers-" R91 ") "
-	            "linux-image-generic(linux-image-" R91 ")", "", NULL);
+	            "linux-image-generic(linux-image-" R91 ")",
+	            "", NULL);
 }
 
 static void
@@ -258,22 +274,24 @@ test_purge_image_alone_no_archive(void **state)
 
 	/* Nothing provides the other half of the or-group: it goes. */
 	check_purge(root, image, 1,
-	            "linux-modules-extra-" R88 "(linux-image-" R88 ")", "", NULL);
+	            "linux-modules-extra-" R88 "(linux-image-" R88 ")", "",
+	            NULL);
 }
 
 static const char unsigned_88[] =
-	"Package: linux-image-unsigned-" R88 "\nVersion: 5.15.0-88.98\n"
-	"Architecture: amd64\nMaintainer: T <t@example.org>\n"
-	"Installed-Size: 10\nFilename: pool/l/linux-image-unsigned.deb\n"
-	"Size: 1000\nSection: kernel\nPriority: optional\n"
-	"Description: unsigned image\n\n";
+        "Package: linux-image-unsigned-" R88 "\nVersion: 5.15.0-88.98\n"
+        "Architecture: amd64\nMaintainer: T <t@example.org>\n"
+        "Installed-Size: 10\nFilename: pool/l/linux-image-unsigned.deb\n"
+        "Size: 1000\nSection: kernel\nPriority: optional\n"
+        "Description: unsigned image\n\n";
 
 static void
 test_purge_image_alone_installs_unsigned(void **state)
 {
 	static const char *const image[] = { "linux-image-" R88 };
 	static const char *const both[] = {
-		"linux-image-" R88, "linux-image-unsigned-" R88,
+		"linux-image-" R88,
+		"linux-image-unsigned-" R88,
 	};
 	char *root = root_with_apt(ubuntu);
 
@@ -285,10 +303,12 @@ test_purge_image_alone_installs_unsigned(void **state)
 	check_purge(root, image, 1,
 	            "linux-modules-extra-" R88 "(linux-image-" R88 ")",
 	            "linux-image-unsigned-" R88 "(linux-image-" R88
-	            ",linux-modules-extra-" R88 ")", NULL);
+	            ",linux-modules-extra-" R88 ")",
+	            NULL);
 	/* Named in the purge, apt never installs it. */
 	check_purge(root, both, 2,
-	            "linux-modules-extra-" R88 "(linux-image-" R88 ")", "", NULL);
+	            "linux-modules-extra-" R88 "(linux-image-" R88 ")", "",
+	            NULL);
 }
 
 static void
@@ -302,7 +322,8 @@ test_purge_exact_headers(void **state)
 		{ NULL },
 	};
 	static const char *const headers[] = {
-		"linux-headers-" R91 ":amd64", "linux-headers-5.15.0-91",
+		"linux-headers-" R91 ":amd64",
+		"linux-headers-5.15.0-91",
 	};
 	char *root = new_root(pkgs);
 
@@ -337,8 +358,9 @@ test_rounds_share_one_depcache(void **state)
 {
 	static const char *const image[] = { "linux-image-" R88 };
 	static const char *const family[] = {
-		"linux-image-" R88, "linux-modules-" R88, "linux-modules-extra-" R88,
-		"linux-headers-" R88, "linux-headers-5.15.0-88",
+		"linux-image-" R88,         "linux-modules-" R88,
+		"linux-modules-extra-" R88, "linux-headers-" R88,
+		"linux-headers-5.15.0-88",
 	};
 	static const char *const in_use[] = { "linux-image-" R91 };
 	const char *const *sets[] = { image, family, in_use };
@@ -360,7 +382,8 @@ test_rounds_share_one_depcache(void **state)
 	assert_string_not_equal(fresh[1], fresh[2]);
 	apt = open_apt(root);
 	for (int round = 0; round < 7; round++) {
-		char *again = simulate_text(apt, sets[round % 3], sizes[round % 3]);
+		char *again = simulate_text(apt, sets[round % 3],
+		                            sizes[round % 3]);
 
 		assert_string_equal(again, fresh[round % 3]);
 		free(again);
@@ -375,7 +398,7 @@ test_rounds_share_one_depcache(void **state)
 /* ------------------------------------------------- apt's own caches */
 
 static const char no_unsigned_pin[] =
-	"Package: linux-image-unsigned-*\nPin: version *\nPin-Priority: -1\n";
+        "Package: linux-image-unsigned-*\nPin: version *\nPin-Priority: -1\n";
 
 /* ROOT/rel's status, or NULL with errno when it is missing. */
 static struct stat *
@@ -409,10 +432,11 @@ apt_get_installs(const char *root, const char *name)
 	char cmd[8192], line[512];
 	FILE *p;
 
-	snprintf(cmd, sizeof(cmd), "'%s' -s -o 'Dir=%s' -o "
+	snprintf(cmd, sizeof(cmd),
+	         "'%s' -s -o 'Dir=%s' -o "
 	         "'Dir::State::status=%s/var/lib/dpkg/status' remove --purge "
-	         "'%s' 2>&1", apt_get && *apt_get ? apt_get : "apt-get",
-	         root, root, name);
+	         "'%s' 2>&1",
+	         apt_get && *apt_get ? apt_get : "apt-get", root, root, name);
 	p = popen(cmd, "r");
 	assert_non_null(p);
 	out[0] = '\0';
@@ -438,10 +462,14 @@ check_image_alone(const char *root, bool installs_unsigned)
 
 	check_purge(root, image, 1,
 	            "linux-modules-extra-" R88 "(linux-image-" R88 ")",
-	            installs_unsigned ? "linux-image-unsigned-" R88 "(linux-image-"
-	            R88 ",linux-modules-extra-" R88 ")" : "", NULL);
-	assert_string_equal(apt_get_installs(root, image[0]), installs_unsigned ?
-	                    "linux-image-unsigned-" R88 : "");
+	            installs_unsigned ? "linux-image-unsigned-" R88
+	                                "(linux-image-" R88
+	                                ",linux-modules-extra-" R88 ")" :
+	                                "",
+	            NULL);
+	assert_string_equal(apt_get_installs(root, image[0]),
+	                    installs_unsigned ? "linux-image-unsigned-" R88 :
+	                                        "");
 }
 
 /* The list file rewritten with other contents, same size and same time. */
@@ -455,14 +483,19 @@ forge_list_keeping_stat(const char *root)
 	memcpy(forged, unsigned_88, sizeof(forged));
 	/* linux-image-unsigned-R becomes linux-image-unsigneX-R. */
 	*strstr(forged, "unsigned-") = 'X';
-	assert_non_null(stat_under(root, "var/lib/apt/lists/archive.invalid_"
-	                           "ubuntu_._Packages", &st));
-	sdb_write_file(root, "var/lib/apt/lists/archive.invalid_ubuntu_._Packages",
+	assert_non_null(stat_under(root,
+	                           "var/lib/apt/lists/archive.invalid_"
+	                           "ubuntu_._Packages",
+	                           &st));
+	sdb_write_file(root,
+	               "var/lib/apt/lists/archive.invalid_ubuntu_._Packages",
 	               forged);
 	times[0] = st.st_atim;
 	times[1] = st.st_mtim;
-	snprintf(path, sizeof(path), "%s/var/lib/apt/lists/archive.invalid_"
-	         "ubuntu_._Packages", root);
+	snprintf(path, sizeof(path),
+	         "%s/var/lib/apt/lists/archive.invalid_"
+	         "ubuntu_._Packages",
+	         root);
 	assert_int_equal(utimensat(AT_FDCWD, path, times, 0), 0);
 }
 
@@ -479,8 +512,10 @@ test_caches_as_apt_get(void **state)
 	add_archive(root, unsigned_88);
 	/* No cache yet: built from the lists, written where apt-get writes. */
 	check_image_alone(root, true);
-	assert_non_null(stat_under(root, "var/cache/apt/pkgcache.bin", &pkgcache));
-	assert_non_null(stat_under(root, "var/cache/apt/srcpkgcache.bin", &srccache));
+	assert_non_null(
+	        stat_under(root, "var/cache/apt/pkgcache.bin", &pkgcache));
+	assert_non_null(
+	        stat_under(root, "var/cache/apt/srcpkgcache.bin", &srccache));
 
 	/*
 	 * Valid: mapped, not parsed. A list changed behind apt's back (same
@@ -490,7 +525,8 @@ test_caches_as_apt_get(void **state)
 	check_image_alone(root, true);
 	/* The pins of the root's preferences apply to a cached archive too. */
 	mkdir_under(root, "etc/apt/preferences.d");
-	sdb_write_file(root, "etc/apt/preferences.d/no-unsigned", no_unsigned_pin);
+	sdb_write_file(root, "etc/apt/preferences.d/no-unsigned",
+	               no_unsigned_pin);
 	check_image_alone(root, false);
 	remove_under(root, "etc/apt/preferences.d/no-unsigned");
 
@@ -503,7 +539,8 @@ test_caches_as_apt_get(void **state)
 	assert_non_null(f);
 	fputs("Package: acme-tool\nStatus: install ok installed\nVersion: 1\n"
 	      "Architecture: all\nMaintainer: T <t@example.org>\n"
-	      "Description: a package dpkg installed since\n\n", f);
+	      "Description: a package dpkg installed since\n\n",
+	      f);
 	assert_int_equal(fclose(f), 0);
 	check_image_alone(root, true);
 	assert_non_null(stat_under(root, "var/cache/apt/srcpkgcache.bin", &st));
@@ -540,18 +577,21 @@ test_untrusted_cache_ignored(void **state)
 	remove_under(root, "var/cache/apt/pkgcache.bin");
 	/* srcpkgcache.bin (unsigned offered) is left there, unread. */
 	check_purge(root, image, 1,
-	            "linux-modules-extra-" R88 "(linux-image-" R88 ")", "", NULL);
+	            "linux-modules-extra-" R88 "(linux-image-" R88 ")", "",
+	            NULL);
 	assert_null(stat_under(root, "var/cache/apt/pkgcache.bin", &st));
 	/* World-writable, root-owned: the same. */
 	assert_int_equal(chown(dir, 0, 0), 0);
 	assert_int_equal(chmod(dir, 0777), 0);
 	check_purge(root, image, 1,
-	            "linux-modules-extra-" R88 "(linux-image-" R88 ")", "", NULL);
+	            "linux-modules-extra-" R88 "(linux-image-" R88 ")", "",
+	            NULL);
 	assert_null(stat_under(root, "var/cache/apt/pkgcache.bin", &st));
 	/* Group-writable, root-owned: the same (the trust walk's rule). */
 	assert_int_equal(chmod(dir, 0775), 0);
 	check_purge(root, image, 1,
-	            "linux-modules-extra-" R88 "(linux-image-" R88 ")", "", NULL);
+	            "linux-modules-extra-" R88 "(linux-image-" R88 ")", "",
+	            NULL);
 	assert_null(stat_under(root, "var/cache/apt/pkgcache.bin", &st));
 	/* A link to a trusted directory, the link another user's: the same. */
 	assert_int_equal(chmod(dir, 0755), 0);
@@ -563,8 +603,9 @@ test_untrusted_cache_ignored(void **state)
 		assert_int_equal(rename(dir, real), 0);
 		assert_int_equal(symlink(real, link), 0);
 		assert_int_equal(lchown(link, 65534, 65534), 0);
-		check_purge(root, image, 1, "linux-modules-extra-" R88
-		            "(linux-image-" R88 ")", "", NULL);
+		check_purge(root, image, 1,
+		            "linux-modules-extra-" R88 "(linux-image-" R88 ")",
+		            "", NULL);
 		{
 			char bin[4600];
 
@@ -586,8 +627,9 @@ static const struct sdb_pkg with_auto_tool[] = {
 };
 
 static const char *const family88[] = {
-	"linux-headers-5.15.0-88", "linux-headers-" R88, "linux-image-" R88,
-	"linux-modules-" R88, "linux-modules-extra-" R88,
+	"linux-headers-5.15.0-88",  "linux-headers-" R88,
+	"linux-image-" R88,         "linux-modules-" R88,
+	"linux-modules-extra-" R88,
 };
 
 /* A root where apt-mark marked acme-tool automatically installed. */
@@ -597,8 +639,10 @@ auto_root(void)
 	char *root = new_root(with_auto_tool);
 	char dirs[4200];
 
-	snprintf(dirs, sizeof(dirs), "mkdir -p '%s/var/lib/apt' "
-	         "'%s/etc/apt/apt.conf.d'", root, root);
+	snprintf(dirs, sizeof(dirs),
+	         "mkdir -p '%s/var/lib/apt' "
+	         "'%s/etc/apt/apt.conf.d'",
+	         root, root);
 	assert_int_equal(system(dirs), 0);
 	sdb_write_file(root, "var/lib/apt/extended_states",
 	               "Package: acme-tool\nArchitecture: amd64\n"
@@ -619,9 +663,11 @@ open_with(const char *root, const struct kp_apt_config *user, bool guard,
 	sdb_use_apt_config(root);
 	assert_int_equal(kp_apt_config_root(&config, root), 0);
 	for (size_t i = 0; user != NULL && i < user->n; i++)
-		assert_int_equal(kp_apt_config_push(&config, user->items[i].kind,
+		assert_int_equal(kp_apt_config_push(&config,
+		                                    user->items[i].kind,
 		                                    user->items[i].name,
-		                                    user->items[i].value), 0);
+		                                    user->items[i].value),
+		                 0);
 	if (guard)
 		assert_int_equal(kp_apt_config_guard(&config), 0);
 	current = kp_apt_open_config(root, &config, err);
@@ -638,9 +684,9 @@ purge88(struct kp_apt *apt)
 	struct kp_apt_sim sim;
 
 	assert_non_null(apt);
-	assert_int_equal(kp_apt_simulate_purge(apt, family88, 5, &sim, &err), 0);
-	snprintf(out, sizeof(out), "%s%s",
-	         sim.problem ? sim.problem : "",
+	assert_int_equal(kp_apt_simulate_purge(apt, family88, 5, &sim, &err),
+	                 0);
+	snprintf(out, sizeof(out), "%s%s", sim.problem ? sim.problem : "",
 	         render(sim.removals, sim.n_removals, 0));
 	kp_apt_sim_clear(&sim);
 	close_apt(apt);
@@ -657,7 +703,8 @@ test_config_autoremove_is_seen(void **state)
 	char *root = auto_root();
 
 	assert_int_equal(kp_apt_config_push(&user, KP_APT_ITEM_SET,
-	                                    "APT::Get::AutomaticRemove", "1"), 0);
+	                                    "APT::Get::AutomaticRemove", "1"),
+	                 0);
 	assert_string_equal(purge88(open_with(root, NULL, false, &err)), "");
 	assert_string_equal(purge88(open_with(root, &user, false, &err)),
 	                    "acme-tool(?)");
@@ -677,8 +724,9 @@ test_config_binary_section(void **state)
 	struct kp_error err = { 0 };
 	char *root = auto_root();
 
-	sdb_write_file(root, "etc/apt/apt.conf.d/50auto",
-	               "Binary::apt-get::APT::Get::AutomaticRemove \"true\";\n");
+	sdb_write_file(
+	        root, "etc/apt/apt.conf.d/50auto",
+	        "Binary::apt-get::APT::Get::AutomaticRemove \"true\";\n");
 	assert_string_equal(purge88(open_with(root, NULL, false, &err)),
 	                    "acme-tool(?)");
 	assert_string_equal(purge88(open_with(root, NULL, true, &err)), "");
@@ -694,14 +742,15 @@ test_config_file(void **state)
 
 	snprintf(path, sizeof(path), "%s/extra.conf", root);
 	sdb_write_file(root, "extra.conf", "APT::Get::Remove \"false\";\n");
-	assert_int_equal(kp_apt_config_push(&user, KP_APT_ITEM_FILE, path,
-	                                    NULL), 0);
+	assert_int_equal(
+	        kp_apt_config_push(&user, KP_APT_ITEM_FILE, path, NULL), 0);
 	assert_string_equal(purge88(open_with(root, &user, true, &err)),
 	                    "Packages need to be removed but remove is "
 	                    "disabled");
 	kp_apt_config_free(&user);
 	assert_int_equal(kp_apt_config_push(&user, KP_APT_ITEM_FILE,
-	                                    "/nonexistent/kp.conf", NULL), 0);
+	                                    "/nonexistent/kp.conf", NULL),
+	                 0);
 	assert_null(open_with(root, &user, true, &err));
 	assert_non_null(strstr(err.message, "/nonexistent/kp.conf"));
 	kp_apt_config_free(&user);
@@ -793,20 +842,21 @@ test_problems_breaks_and_reinstreq(void **state)
 	};
 	char *root = new_root(NULL);
 
-	sdb_write_file(root, "var/lib/dpkg/status",
-	               "Package: linux-image-" R88 "\n"
-	               "Status: install reinstreq half-installed\n"
-	               "Architecture: amd64\nVersion: 1.0-1\n\n"
-	               "Package: linux-image-" R91 "\nStatus: install ok installed\n"
-	               "Architecture: amd64\nVersion: 1.0-1\n\n"
-	               "Package: new-tools\nStatus: install ok installed\n"
-	               "Architecture: amd64\nVersion: 1.0-1\n"
-	               "Breaks: linux-image-" R91 " (<< 2)\n\n"
-	               "Package: unpacked-tool\nStatus: install ok unpacked\n"
-	               "Architecture: amd64\nVersion: 1.0-1\n\n"
-	               "Package: waiting-tool\nStatus: install ok triggers-pending\n"
-	               "Triggers-Pending: some-trigger\n"
-	               "Architecture: amd64\nVersion: 1.0-1\n\n");
+	sdb_write_file(
+	        root, "var/lib/dpkg/status",
+	        "Package: linux-image-" R88 "\n"
+	        "Status: install reinstreq half-installed\n"
+	        "Architecture: amd64\nVersion: 1.0-1\n\n"
+	        "Package: linux-image-" R91 "\nStatus: install ok installed\n"
+	        "Architecture: amd64\nVersion: 1.0-1\n\n"
+	        "Package: new-tools\nStatus: install ok installed\n"
+	        "Architecture: amd64\nVersion: 1.0-1\n"
+	        "Breaks: linux-image-" R91 " (<< 2)\n\n"
+	        "Package: unpacked-tool\nStatus: install ok unpacked\n"
+	        "Architecture: amd64\nVersion: 1.0-1\n\n"
+	        "Package: waiting-tool\nStatus: install ok triggers-pending\n"
+	        "Triggers-Pending: some-trigger\n"
+	        "Architecture: amd64\nVersion: 1.0-1\n\n");
 	check_problems(root, 5, expected);
 }
 
@@ -817,14 +867,16 @@ test_purge_refused_on_broken_system(void **state)
 	static const char *const reinst[] = { "linux-image-" R91 };
 	char *root = new_root(broken);
 
-	check_purge(root, image, 1, "", "",
-	            "Unmet dependencies. Try 'apt --fix-broken install' with no "
-	            "packages (or specify a solution).");
+	check_purge(
+	        root, image, 1, "", "",
+	        "Unmet dependencies. Try 'apt --fix-broken install' with no "
+	        "packages (or specify a solution).");
 	sdb_write_file(root, "var/lib/dpkg/status",
 	               "Package: linux-image-" R88 "\n"
 	               "Status: install reinstreq half-installed\n"
 	               "Architecture: amd64\nVersion: 1.0-1\n\n"
-	               "Package: linux-image-" R91 "\nStatus: install ok installed\n"
+	               "Package: linux-image-" R91
+	               "\nStatus: install ok installed\n"
 	               "Architecture: amd64\nVersion: 1.0-1\n\n");
 	/* apt-get refuses, even to purge another package: dpkg must do it. */
 	check_purge(root, reinst, 1, "", "",
@@ -849,8 +901,8 @@ static const struct sdb_pkg kernels[] = {
 	{ NULL },
 };
 
-#define NEWEST_TWO \
-	"linux-image-" R101 " linux-image-5.15.0-101-lowlatency " \
+#define NEWEST_TWO                                                             \
+	"linux-image-" R101 " linux-image-5.15.0-101-lowlatency "              \
 	"linux-image-" R91 " linux-modules-" R101 " linux-modules-" R91
 
 /* What apt protects with running booted, space-separated, malloc'ed. */
@@ -894,13 +946,16 @@ test_kernel_protection(void **state)
 	check_protected(apt, R91, NEWEST_TWO);
 	/* An older running kernel takes the place of the second newest. */
 	check_protected(apt, R88,
-	                "linux-image-" R101 " linux-image-5.15.0-101-lowlatency "
-	                "linux-image-" R88 " linux-modules-" R101 " linux-modules-" R88);
+	                "linux-image-" R101
+	                " linux-image-5.15.0-101-lowlatency "
+	                "linux-image-" R88 " linux-modules-" R101
+	                " linux-modules-" R88);
 	/* A running kernel apt does not count is still protected by name. */
-	check_protected(apt, "5.15.0-70-generic",
-	                "linux-image-" R101 " linux-image-5.15.0-101-lowlatency "
-	                "linux-image-" R91 " linux-image-unsigned-5.15.0-70-generic "
-	                "linux-modules-" R101 " linux-modules-" R91);
+	check_protected(
+	        apt, "5.15.0-70-generic",
+	        "linux-image-" R101 " linux-image-5.15.0-101-lowlatency "
+	        "linux-image-" R91 " linux-image-unsigned-5.15.0-70-generic "
+	        "linux-modules-" R101 " linux-modules-" R91);
 	check_protected(apt, "6.6.1-060601-generic", NEWEST_TWO);
 	close_apt(apt);
 }
@@ -949,7 +1004,8 @@ test_kernel_protection_needs_apt_config(void **state)
 	check_protected(apt, R91, "");
 	close_apt(apt);
 	mkdir_under(root, "etc/apt/apt.conf.d");
-	sdb_write_file(root, "etc/apt/apt.conf.d/01autoremove", apt_autoremove_conf);
+	sdb_write_file(root, "etc/apt/apt.conf.d/01autoremove",
+	               apt_autoremove_conf);
 	sdb_write_file(root, "etc/apt/apt.conf.d/99off",
 	               "APT::Protect-Kernels \"false\";\n");
 	apt = open_apt(root);
@@ -1004,8 +1060,10 @@ test_missing_root(void **state)
 
 	assert_null(kp_apt_open("/nonexistent/kp-root", &err));
 	assert_int_equal(err.code, -ENOENT);
-	assert_string_equal(err.message, "cannot use root directory "
-	                    "'/nonexistent/kp-root': No such file or directory");
+	assert_string_equal(
+	        err.message,
+	        "cannot use root directory "
+	        "'/nonexistent/kp-root': No such file or directory");
 }
 
 static void
@@ -1020,8 +1078,10 @@ test_root_without_database(void **state)
 	/* apt alone would see an empty system here. */
 	assert_null(kp_apt_open(root, &err));
 	assert_int_equal(err.code, -ENOENT);
-	snprintf(expected, sizeof(expected), "cannot read the dpkg database "
-	         "%s: No such file or directory", status);
+	snprintf(expected, sizeof(expected),
+	         "cannot read the dpkg database "
+	         "%s: No such file or directory",
+	         status);
 	assert_string_equal(err.message, expected);
 }
 
@@ -1031,12 +1091,14 @@ test_corrupt_status(void **state)
 	char *root = new_root(NULL);
 	struct kp_error err = { 0 };
 
-	sdb_write_file(root, "var/lib/dpkg/status",
-	               "Package: linux-image-" R91 "\nStatus: install ok installed\n"
-	               "Version: 1.0-1\nArchitecture: amd64\nthis is no field\n\n");
+	sdb_write_file(
+	        root, "var/lib/dpkg/status",
+	        "Package: linux-image-" R91 "\nStatus: install ok installed\n"
+	        "Version: 1.0-1\nArchitecture: amd64\nthis is no field\n\n");
 	assert_null(kp_apt_open(root, &err));
 	assert_int_equal(err.code, -EIO);
-	assert_non_null(strstr(err.message, "cannot read apt's package lists: "));
+	assert_non_null(
+	        strstr(err.message, "cannot read apt's package lists: "));
 	assert_non_null(strstr(err.message, "/var/lib/dpkg/status"));
 	/* Usable again afterwards. */
 	sdb_write_file(root, "var/lib/dpkg/status", "");
@@ -1046,14 +1108,17 @@ test_corrupt_status(void **state)
 static void
 test_unknown_package(void **state)
 {
-	static const char *const names[] = { "linux-image-" R91, "linux-image-nope" };
+	static const char *const names[] = { "linux-image-" R91,
+		                             "linux-image-nope" };
 	char *root = new_root(ubuntu);
 	struct kp_apt *apt = open_apt(root);
 	struct kp_error err = { 0 };
 	struct kp_apt_sim sim;
 
-	assert_int_equal(kp_apt_simulate_purge(apt, names, 2, &sim, &err), -ENOENT);
-	assert_string_equal(err.message, "apt knows no package named 'linux-image-nope'");
+	assert_int_equal(kp_apt_simulate_purge(apt, names, 2, &sim, &err),
+	                 -ENOENT);
+	assert_string_equal(err.message,
+	                    "apt knows no package named 'linux-image-nope'");
 	assert_null(sim.removals);
 	assert_null(sim.installs);
 	assert_null(sim.problem);
@@ -1143,25 +1208,37 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_teardown(test_purge_whole_family, teardown),
-		cmocka_unit_test_teardown(test_purge_takes_metapackages, teardown),
-		cmocka_unit_test_teardown(test_purge_family_of_current_metapackage, teardown),
-		cmocka_unit_test_teardown(test_purge_or_group_one_alternative_stays, teardown),
-		cmocka_unit_test_teardown(test_purge_image_alone_no_archive, teardown),
-		cmocka_unit_test_teardown(test_purge_image_alone_installs_unsigned, teardown),
+		cmocka_unit_test_teardown(test_purge_takes_metapackages,
+		                          teardown),
+		cmocka_unit_test_teardown(
+		        test_purge_family_of_current_metapackage, teardown),
+		cmocka_unit_test_teardown(
+		        test_purge_or_group_one_alternative_stays, teardown),
+		cmocka_unit_test_teardown(test_purge_image_alone_no_archive,
+		                          teardown),
+		cmocka_unit_test_teardown(
+		        test_purge_image_alone_installs_unsigned, teardown),
 		cmocka_unit_test_teardown(test_purge_exact_headers, teardown),
-		cmocka_unit_test_teardown(test_rounds_share_one_depcache, teardown),
+		cmocka_unit_test_teardown(test_rounds_share_one_depcache,
+		                          teardown),
 		cmocka_unit_test_teardown(test_caches_as_apt_get, teardown),
-		cmocka_unit_test_teardown(test_untrusted_cache_ignored, teardown),
-		cmocka_unit_test_teardown(test_config_autoremove_is_seen, teardown),
+		cmocka_unit_test_teardown(test_untrusted_cache_ignored,
+		                          teardown),
+		cmocka_unit_test_teardown(test_config_autoremove_is_seen,
+		                          teardown),
 		cmocka_unit_test_teardown(test_config_binary_section, teardown),
 		cmocka_unit_test_teardown(test_config_file, teardown),
 		cmocka_unit_test_teardown(test_problems_healthy, teardown),
 		cmocka_unit_test_teardown(test_problems_broken, teardown),
-		cmocka_unit_test_teardown(test_problems_breaks_and_reinstreq, teardown),
-		cmocka_unit_test_teardown(test_purge_refused_on_broken_system, teardown),
+		cmocka_unit_test_teardown(test_problems_breaks_and_reinstreq,
+		                          teardown),
+		cmocka_unit_test_teardown(test_purge_refused_on_broken_system,
+		                          teardown),
 		cmocka_unit_test_teardown(test_kernel_protection, teardown),
-		cmocka_unit_test_teardown(test_kernel_protection_needs_apt_config, teardown),
-		cmocka_unit_test_teardown(test_root_apt_conf_not_read, teardown),
+		cmocka_unit_test_teardown(
+		        test_kernel_protection_needs_apt_config, teardown),
+		cmocka_unit_test_teardown(test_root_apt_conf_not_read,
+		                          teardown),
 		cmocka_unit_test_teardown(test_missing_root, teardown),
 		cmocka_unit_test_teardown(test_root_without_database, teardown),
 		cmocka_unit_test_teardown(test_corrupt_status, teardown),

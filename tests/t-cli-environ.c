@@ -51,7 +51,8 @@ path_has(const char *path, const char *dir)
 	const char *p = path;
 
 	while ((p = strstr(p, dir)) != NULL) {
-		if ((p == path || p[-1] == ':') && (p[n] == ':' || p[n] == '\0'))
+		if ((p == path || p[-1] == ':') &&
+		    (p[n] == ':' || p[n] == '\0'))
 			return true;
 		p += n;
 	}
@@ -331,15 +332,19 @@ main(void)
 		cmocka_unit_test(test_path_drops_relative_and_empty_entries),
 		cmocka_unit_test(test_path_keeps_order_and_adds_root_dirs),
 		cmocka_unit_test(test_path_unset_is_root_path),
-		cmocka_unit_test(test_path_drops_world_writable_and_missing_dirs),
-		cmocka_unit_test(test_path_drops_group_writable_and_sticky_dirs),
+		cmocka_unit_test(
+		        test_path_drops_world_writable_and_missing_dirs),
+		cmocka_unit_test(
+		        test_path_drops_group_writable_and_sticky_dirs),
 		cmocka_unit_test(test_path_drops_links_others_own_as_root),
 		cmocka_unit_test(test_dpkg_root_elsewhere_is_refused),
 		cmocka_unit_test(test_dpkg_admindir_elsewhere_is_refused),
 		cmocka_unit_test(test_force_and_frontend_lock_are_removed),
 		cmocka_unit_test(test_apt_config_made_absolute),
-		cmocka_unit_test(test_apt_config_others_could_change_is_refused_as_root),
-		cmocka_unit_test(test_home_others_could_write_is_replaced_as_root),
+		cmocka_unit_test(
+		        test_apt_config_others_could_change_is_refused_as_root),
+		cmocka_unit_test(
+		        test_home_others_could_write_is_replaced_as_root),
 	};
 
 	/* Each test sets what it needs; the caller's own must not interfere. */

@@ -26,9 +26,10 @@
 
 #define L(...) ((const char *const[]){ __VA_ARGS__, NULL })
 /* The kinds of the problems found, and their number. */
-#define K(...) ((const enum kp_problem_kind[]){ __VA_ARGS__ }), \
-	(sizeof((const enum kp_problem_kind[]){ __VA_ARGS__ }) / \
-	 sizeof(enum kp_problem_kind))
+#define K(...)                                                                 \
+	((const enum kp_problem_kind[]){ __VA_ARGS__ }),                       \
+	        (sizeof((const enum kp_problem_kind[]){ __VA_ARGS__ }) /       \
+	         sizeof(enum kp_problem_kind))
 #define K0 NULL, 0
 #define MIB (1024ull * 1024)
 
@@ -45,45 +46,41 @@ struct remedy_case {
 
 static const struct remedy_case remedy_cases[] = {
 	{ "healthy", K0, false, false, false, CLI_REMEDY_NONE },
-	{ "unmet dependency", K(KP_PROBLEM_UNMET),
-	  false, false, false, CLI_REMEDY_APT_FIX },
+	{ "unmet dependency", K(KP_PROBLEM_UNMET), false, false, false,
+	  CLI_REMEDY_APT_FIX },
 	{ "a package dpkg left half-configured", K(KP_PROBLEM_HALF_CONFIGURED),
 	  false, false, false, CLI_REMEDY_CONFIGURE },
 	{ "unpacked, and an unmet dependency",
-	  K(KP_PROBLEM_UNMET, KP_PROBLEM_UNPACKED),
-	  false, false, false, CLI_REMEDY_CONFIGURE },
+	  K(KP_PROBLEM_UNMET, KP_PROBLEM_UNPACKED), false, false, false,
+	  CLI_REMEDY_CONFIGURE },
 	{ "reinstall required: apt-get fetches it", K(KP_PROBLEM_REINSTREQ),
 	  false, false, false, CLI_REMEDY_APT_FIX },
-	{ "triggers pending", K(KP_PROBLEM_TRIGGERS),
-	  false, false, false, CLI_REMEDY_CONFIGURE },
-	{ "dpkg interrupted",
-	  K(KP_PROBLEM_INTERRUPTED),
-	  true, false, false, CLI_REMEDY_CONFIGURE },
+	{ "triggers pending", K(KP_PROBLEM_TRIGGERS), false, false, false,
+	  CLI_REMEDY_CONFIGURE },
+	{ "dpkg interrupted", K(KP_PROBLEM_INTERRUPTED), true, false, false,
+	  CLI_REMEDY_CONFIGURE },
 	{ "a kernel half-configured, /boot has room",
-	  K(KP_PROBLEM_HALF_CONFIGURED),
-	  false, true, false, CLI_REMEDY_CONFIGURE },
+	  K(KP_PROBLEM_HALF_CONFIGURED), false, true, false,
+	  CLI_REMEDY_CONFIGURE },
 	{ "a kernel half-configured on a full /boot",
-	  K(KP_PROBLEM_HALF_CONFIGURED, KP_PROBLEM_UNPACKED),
-	  false, true, true, CLI_REMEDY_FIX },
-	{ "a full /boot with only an unmet dependency",
-	  K(KP_PROBLEM_UNMET),
+	  K(KP_PROBLEM_HALF_CONFIGURED, KP_PROBLEM_UNPACKED), false, true, true,
+	  CLI_REMEDY_FIX },
+	{ "a full /boot with only an unmet dependency", K(KP_PROBLEM_UNMET),
 	  false, false, true, CLI_REMEDY_FIX },
 	{ "a full /boot alone is no problem", K0, false, false, true,
 	  CLI_REMEDY_NONE },
 	/* A purge that failed half-way: dpkg --configure -a leaves a
 	 * half-installed package as it is; purging it finishes the job. */
-	{ "an old kernel half-installed",
-	  K(KP_PROBLEM_HALF_INSTALLED),
-	  false, true, false, CLI_REMEDY_FIX, "linux-image-6.8.0-31-generic" },
+	{ "an old kernel half-installed", K(KP_PROBLEM_HALF_INSTALLED), false,
+	  true, false, CLI_REMEDY_FIX, "linux-image-6.8.0-31-generic" },
 	{ "an old kernel half-configured, and an unmet dependency",
-	  K(KP_PROBLEM_UNMET, KP_PROBLEM_HALF_CONFIGURED),
-	  false, true, false, CLI_REMEDY_FIX, "linux-image-6.8.0-31-generic" },
-	{ "dpkg killed while purging an old kernel",
-	  K(KP_PROBLEM_INTERRUPTED),
+	  K(KP_PROBLEM_UNMET, KP_PROBLEM_HALF_CONFIGURED), false, true, false,
+	  CLI_REMEDY_FIX, "linux-image-6.8.0-31-generic" },
+	{ "dpkg killed while purging an old kernel", K(KP_PROBLEM_INTERRUPTED),
 	  true, true, false, CLI_REMEDY_FIX, "linux-image-6.8.0-31-generic" },
 	{ "a kept kernel half-configured, an old one half-installed",
-	  K(KP_PROBLEM_HALF_INSTALLED, KP_PROBLEM_HALF_CONFIGURED),
-	  false, true, false, CLI_REMEDY_FIX, "linux-image-6.8.0-31-generic" },
+	  K(KP_PROBLEM_HALF_INSTALLED, KP_PROBLEM_HALF_CONFIGURED), false, true,
+	  false, CLI_REMEDY_FIX, "linux-image-6.8.0-31-generic" },
 };
 
 static void
@@ -113,12 +110,14 @@ test_boot_full(void **state)
 	struct kp_boot_space b = { true, 500 * MIB, 449 * MIB, 0 };
 
 	(void)state;
-	assert_false(cli_boot_full(&b, 40 * MIB));  /* 89.8%, 51 MiB free */
+	assert_false(cli_boot_full(&b, 40 * MIB)); /* 89.8%, 51 MiB free */
 	b.used = 450 * MIB;
-	assert_true(cli_boot_full(&b, 40 * MIB));   /* 90% */
+	assert_true(cli_boot_full(&b, 40 * MIB)); /* 90% */
 	b.used = 400 * MIB;
-	assert_false(cli_boot_full(&b, 100 * MIB)); /* exactly one kernel's room */
-	assert_true(cli_boot_full(&b, 101 * MIB));  /* not room for the biggest */
+	assert_false(
+	        cli_boot_full(&b, 100 * MIB)); /* exactly one kernel's room */
+	assert_true(
+	        cli_boot_full(&b, 101 * MIB)); /* not room for the biggest */
 	b.known = false;
 	assert_false(cli_boot_full(&b, 101 * MIB)); /* unknown: never full */
 	b.known = true;
@@ -166,12 +165,14 @@ test_remedy_commands(void **state)
 	                     "dpkg --root=/srv/img --configure -a");
 	check_remedy_command(CLI_REMEDY_APT_FIX, L("-y"), NULL,
 	                     "apt-get -f install");
-	check_remedy_command(CLI_REMEDY_APT_FIX, L(NULL), "/srv/img",
-	                     "apt-get -o Dir=/srv/img "
-	                     "-o Dir::State::status=/srv/img/var/lib/dpkg/status "
-	                     "-o DPkg::Options::=--root=/srv/img "
-	                     "-o DPkg::Options::=--log=/srv/img/var/log/dpkg.log -f install");
-	check_remedy_command(CLI_REMEDY_FIX, L("-y"), "", "purge-old-kernels --fix");
+	check_remedy_command(
+	        CLI_REMEDY_APT_FIX, L(NULL), "/srv/img",
+	        "apt-get -o Dir=/srv/img "
+	        "-o Dir::State::status=/srv/img/var/lib/dpkg/status "
+	        "-o DPkg::Options::=--root=/srv/img "
+	        "-o DPkg::Options::=--log=/srv/img/var/log/dpkg.log -f install");
+	check_remedy_command(CLI_REMEDY_FIX, L("-y"), "",
+	                     "purge-old-kernels --fix");
 	/* The plan's own options come along, so --fix purges the same. */
 	check_remedy_command(CLI_REMEDY_FIX,
 	                     L("--keep=1", "--running", "6.8.0-40-generic",
@@ -180,8 +181,9 @@ test_remedy_commands(void **state)
 	                     "purge-old-kernels '--root=/my image' --keep=1 "
 	                     "--running=6.8.0-40-generic "
 	                     "--protect=5.15.0-91-generic --fix");
-	check_remedy_command(CLI_REMEDY_FIX, L("--running=none", "-k", "2"), "/i",
-	                     "purge-old-kernels --root=/i --running=none --fix");
+	check_remedy_command(
+	        CLI_REMEDY_FIX, L("--running=none", "-k", "2"), "/i",
+	        "purge-old-kernels --root=/i --running=none --fix");
 }
 
 /* ------------------------------------------------------ --fix commands */
@@ -246,35 +248,40 @@ test_fix_commands(void **state)
 
 	(void)state;
 	fixture_open(&f, two_releases, L("--keep=1", "-y", "-o", "A::B=c"));
-	assert_int_equal(cli_fix_commands(&fp, &f.opts, kp_ctx_root(f.ctx),
-	                                  f.plan), 0);
+	assert_int_equal(
+	        cli_fix_commands(&fp, &f.opts, kp_ctx_root(f.ctx), f.plan), 0);
 	/* Step 1 purges the plan's list, in its order, and nothing else. */
 	text = joined(&fp.step[0]);
-	snprintf(want, sizeof(want), KP_DPKG " --root=%s --log=%s/var/log/dpkg.log "
-	         "--purge", kp_ctx_root(f.ctx), kp_ctx_root(f.ctx));
+	snprintf(want, sizeof(want),
+	         KP_DPKG " --root=%s --log=%s/var/log/dpkg.log "
+	                 "--purge",
+	         kp_ctx_root(f.ctx), kp_ctx_root(f.ctx));
 	for (size_t i = 0; i < kp_plan_n_purge(f.plan); i++)
-		snprintf(want + strlen(want), sizeof(want) - strlen(want), " %s",
-		         kp_plan_purge_name(f.plan, i));
+		snprintf(want + strlen(want), sizeof(want) - strlen(want),
+		         " %s", kp_plan_purge_name(f.plan, i));
 	assert_string_equal(text, want);
 	assert_non_null(strstr(text, " linux-image-6.8.0-31-generic"));
 	/* Never the newest release, with dpkg as with apt-get. */
 	assert_null(strstr(text, "6.8.0-45"));
 	free(text);
 	text = joined(&fp.step[1]);
-	snprintf(want, sizeof(want), KP_DPKG " --root=%s --log=%s/var/log/dpkg.log "
-	         "--configure -a", kp_ctx_root(f.ctx), kp_ctx_root(f.ctx));
+	snprintf(want, sizeof(want),
+	         KP_DPKG " --root=%s --log=%s/var/log/dpkg.log "
+	                 "--configure -a",
+	         kp_ctx_root(f.ctx), kp_ctx_root(f.ctx));
 	assert_string_equal(text, want);
 	free(text);
 	/* apt-get's arguments go to step 3, the guard and --no-remove
 	 * after them. */
 	text = joined(&fp.step[2]);
-	snprintf(want, sizeof(want), KP_APT_GET " -o Dir=%s "
-	         "-o Dir::State::status=%s/var/lib/dpkg/status "
-	         "-o DPkg::Options::=--root=%s "
-	         "-o DPkg::Options::=--log=%s/var/log/dpkg.log "
-	         "-y -o A::B=c -o APT::Get::AutomaticRemove=false "
-	         "-o APT::Get::AutomaticRemove::Kernels=false "
-	         "-f --no-remove install",
+	snprintf(want, sizeof(want),
+	         KP_APT_GET " -o Dir=%s "
+	                    "-o Dir::State::status=%s/var/lib/dpkg/status "
+	                    "-o DPkg::Options::=--root=%s "
+	                    "-o DPkg::Options::=--log=%s/var/log/dpkg.log "
+	                    "-y -o A::B=c -o APT::Get::AutomaticRemove=false "
+	                    "-o APT::Get::AutomaticRemove::Kernels=false "
+	                    "-f --no-remove install",
 	         kp_ctx_root(f.ctx), kp_ctx_root(f.ctx), kp_ctx_root(f.ctx),
 	         kp_ctx_root(f.ctx));
 	assert_string_equal(text, want);
@@ -299,7 +306,8 @@ test_fix_commands_nothing_to_purge(void **state)
 	assert_string_equal(text, KP_DPKG " --configure -a");
 	free(text);
 	text = joined(&fp.step[2]);
-	assert_string_equal(text, KP_APT_GET " -o APT::Get::AutomaticRemove=false "
+	assert_string_equal(text, KP_APT_GET
+	                    " -o APT::Get::AutomaticRemove=false "
 	                    "-o APT::Get::AutomaticRemove::Kernels=false "
 	                    "-f --no-remove install");
 	free(text);
@@ -315,9 +323,12 @@ static const struct {
 } fix_rows[] = {
 	{ L("--fix"), 0, NULL },
 	{ L("--fix", "--dry-run", "-y"), 0, NULL },
-	{ L("--fix", "--list"), CLI_EXIT_USAGE, "--fix does not go with --list" },
-	{ L("--fix", "-n", "--json"), CLI_EXIT_USAGE, "--fix does not go with --json" },
-	{ L("--fix", "-s"), CLI_EXIT_USAGE, "use --fix --dry-run to see its steps" },
+	{ L("--fix", "--list"), CLI_EXIT_USAGE,
+	  "--fix does not go with --list" },
+	{ L("--fix", "-n", "--json"), CLI_EXIT_USAGE,
+	  "--fix does not go with --json" },
+	{ L("--fix", "-s"), CLI_EXIT_USAGE,
+	  "use --fix --dry-run to see its steps" },
 	{ L("-f", "--fix"), 0, NULL }, /* -f is apt-get's --fix-broken */
 	{ L("--fix=yes"), CLI_EXIT_USAGE, "takes no value" },
 };
@@ -360,10 +371,10 @@ test_apt_translate(void **state)
 	struct kp_apt_config c;
 
 	(void)state;
-	fixture_open(&f, two_releases, L("-yqq", "--autoremove", "-o", "A::B=c",
-	                                 "-c", "/etc/x.conf", "-tstable",
-	                                 "--no-remove", "-s", "no", "--",
-	                                 "--frobnicate", "-oX=1"));
+	fixture_open(&f, two_releases,
+	             L("-yqq", "--autoremove", "-o", "A::B=c", "-c",
+	               "/etc/x.conf", "-tstable", "--no-remove", "-s", "no",
+	               "--", "--frobnicate", "-oX=1"));
 	c = translated(&f.opts.args.apt);
 	assert_int_equal(c.n, 8);
 	assert_string_equal(c.items[0].name, "APT::Get::Assume-Yes");
@@ -405,10 +416,12 @@ test_purge_command_is_the_proof(void **state)
 	size_t i;
 
 	(void)state;
-	fixture_open(&f, two_releases, L("--keep=1", "-y", "--autoremove",
-	                                 "-o", "A::B=c", "-c", "/etc/x.conf"));
+	fixture_open(&f, two_releases,
+	             L("--keep=1", "-y", "--autoremove", "-o", "A::B=c", "-c",
+	               "/etc/x.conf"));
 	root = kp_ctx_root(f.ctx);
-	assert_int_equal(cli_apt_command(&cmd, root, &f.opts.args.apt, f.plan), 0);
+	assert_int_equal(cli_apt_command(&cmd, root, &f.opts.args.apt, f.plan),
+	                 0);
 	/* apt-get's options: everything between the program and "remove" */
 	for (i = 1; cmd.v[i] != NULL && strcmp(cmd.v[i], "remove") != 0; i++)
 		assert_int_equal(cli_argv_push(&options, cmd.v[i]), 0);
@@ -446,12 +459,12 @@ test_fix_options(void **state)
 			argv[argc] = fix_rows[i].args[argc - 1], argc++;
 		r = cli_options_parse(&opts, argc, argv, &err);
 		if (r != fix_rows[i].code)
-			fail_msg("row %zu: %d, not %d (%s)", i, r, fix_rows[i].code,
-			         err.message);
+			fail_msg("row %zu: %d, not %d (%s)", i, r,
+			         fix_rows[i].code, err.message);
 		if (fix_rows[i].message != NULL &&
 		    strstr(err.message, fix_rows[i].message) == NULL)
-			fail_msg("row %zu: '%s' does not say '%s'", i, err.message,
-			         fix_rows[i].message);
+			fail_msg("row %zu: '%s' does not say '%s'", i,
+			         err.message, fix_rows[i].message);
 		if (r == 0)
 			assert_true(opts.fix);
 		cli_options_free(&opts);
@@ -535,7 +548,7 @@ test_format_boot(void **state)
 	(void)state;
 	cli_format_boot(&b, line, sizeof(line));
 	assert_string_equal(line, "/boot: 412 MiB of 487 MiB used (85%); "
-	                    "232 MiB (48%) after freeing 180 MiB.");
+	                          "232 MiB (48%) after freeing 180 MiB.");
 	assert_true(strlen(line) < 80);
 	b.freed = 0;
 	cli_format_boot(&b, line, sizeof(line));
@@ -552,7 +565,7 @@ test_format_boot(void **state)
 	b = (struct kp_boot_space){ true, 100 * MIB, 10 * MIB, 20 * MIB };
 	cli_format_boot(&b, line, sizeof(line));
 	assert_string_equal(line, "/boot: 10 MiB of 100 MiB used (10%); "
-	                    "0 B (0%) after freeing 20 MiB.");
+	                          "0 B (0%) after freeing 20 MiB.");
 }
 
 static void
@@ -600,12 +613,17 @@ test_escape(void **state)
 		{ "plain text", "plain text" },
 		{ "parse error:\n  near line 9\n", "parse error: near line 9" },
 		{ "v\x1b[31mRED\x1b]0;t\x07", "v\\x1b[31mRED\\x1b]0;t\\x07" },
-		{ "tab\there, del\x7f, cr\r", "tab\\x09here, del\\x7f, cr\\x0d" },
-		{ "csi \xc2\x9b" "2J, nbsp \xc2\xa0", "csi \\xc2\\x9b" "2J, nbsp \xc2\xa0" },
+		{ "tab\there, del\x7f, cr\r",
+		  "tab\\x09here, del\\x7f, cr\\x0d" },
+		{ "csi \xc2\x9b"
+		  "2J, nbsp \xc2\xa0",
+		  "csi \\xc2\\x9b"
+		  "2J, nbsp \xc2\xa0" },
 		{ "1.0\xf8\x88\x80", "1.0\\xf8\\x88\\x80" },
 		{ "\xc0\xaf \xe0\x80\xaf \xed\xa0\x80 \xf4\x90\x80\x80 \xff",
 		  "\\xc0\\xaf \\xe0\\x80\\xaf \\xed\\xa0\\x80 \\xf4\\x90\\x80\\x80 \\xff" },
-		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xa7", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xa7" },
+		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xa7",
+		  "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xa7" },
 		{ "cut \xe2\x82", "cut \\xe2\\x82" },
 	};
 	char buf[256], small[8];

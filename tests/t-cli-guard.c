@@ -61,7 +61,8 @@ test_real_v3_message(void **state)
 	assert_int_equal(a[2].op, CLI_GUARD_INSTALL);
 	assert_string_equal(a[2].old_version, "-");
 	assert_string_equal(a[2].new_version, "6.8.0-50.50");
-	assert_string_equal(a[2].deb, "/tmp/pok-test.qpKVnmKg/debs/"
+	assert_string_equal(a[2].deb,
+	                    "/tmp/pok-test.qpKVnmKg/debs/"
 	                    "linux-image-6.8.0-50-generic_6.8.0-50.50_0.deb");
 	assert_string_equal(a[3].name, "linux-image-6.8.0-50-generic");
 	assert_int_equal(a[3].op, CLI_GUARD_CONFIGURE);
@@ -74,13 +75,13 @@ static void
 test_v2_message(void **state)
 {
 	static const char text[] =
-		"VERSION 2\n"
-		"Dir::State::status=/srv/my%20root/var/lib/dpkg/status\n"
-		"APT::Architecture=amd64\n"
-		"\n"
-		"linux-image-6.1.0-18-amd64 6.1.76-1 < 6.1.85-1 "
-		"/var/cache/apt/archives/my file.deb\n"
-		"nano 7.2-1 > - **REMOVE**\n";
+	        "VERSION 2\n"
+	        "Dir::State::status=/srv/my%20root/var/lib/dpkg/status\n"
+	        "APT::Architecture=amd64\n"
+	        "\n"
+	        "linux-image-6.1.0-18-amd64 6.1.76-1 < 6.1.85-1 "
+	        "/var/cache/apt/archives/my file.deb\n"
+	        "nano 7.2-1 > - **REMOVE**\n";
 	struct cli_guard_input in;
 	char err[256] = "";
 
@@ -106,8 +107,8 @@ test_no_actions(void **state)
 	char err[256] = "";
 
 	(void)state;
-	assert_int_equal(parse_text("VERSION 3\nA::B=c\n\n", &in, err,
-	                            sizeof(err)), 0);
+	assert_int_equal(
+	        parse_text("VERSION 3\nA::B=c\n\n", &in, err, sizeof(err)), 0);
 	assert_int_equal(in.n_actions, 0);
 	assert_null(in.status_file);
 	cli_guard_input_free(&in);

@@ -23,7 +23,10 @@
 #define L(...) ((const char *const[]){ __VA_ARGS__, NULL })
 #define MIB (1024ull * 1024)
 
-#define IMAGE(abi) { "linux-image-" abi "-generic", NULL, NULL, NULL, abi ".1" }
+#define IMAGE(abi)                                                             \
+	{                                                                      \
+		"linux-image-" abi "-generic", NULL, NULL, NULL, abi ".1"      \
+	}
 
 static const struct sdb_pkg six_releases[] = {
 	IMAGE("6.8.0-31"), IMAGE("6.8.0-35"), IMAGE("6.8.0-38"),
@@ -32,7 +35,8 @@ static const struct sdb_pkg six_releases[] = {
 };
 
 static const struct sdb_pkg one_release[] = {
-	IMAGE("6.8.0-31"), IMAGE("6.8.0-45"),
+	IMAGE("6.8.0-31"),
+	IMAGE("6.8.0-45"),
 	{ NULL },
 };
 
@@ -136,7 +140,7 @@ static void
 test_command(void **state)
 {
 	const char *argv[] = { "purge-old-kernels", "--root=/tmp/a b",
-	                       "--keep=2" };
+		               "--keep=2" };
 	struct cli_options opts;
 	struct kp_error err = { 0 };
 	char buf[256];

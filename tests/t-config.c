@@ -67,22 +67,33 @@ struct good_row {
 	const char *warning; /* NULL: none */
 };
 
-#define DEF KP_KEEP_DEFAULT, "", KP_AUTO_NO, KP_TIMEOUT_DEFAULT, KP_BOOT_WARN_DEFAULT
+#define DEF                                                                    \
+	KP_KEEP_DEFAULT, "", KP_AUTO_NO, KP_TIMEOUT_DEFAULT,                   \
+	        KP_BOOT_WARN_DEFAULT
 
 static const struct good_row good_rows[] = {
 	{ "", DEF, NULL },
 	{ "# KEEP=5", DEF, NULL },
 	{ "   # indented comment", DEF, NULL },
 	{ "\t", DEF, NULL },
-	{ "KEEP=3", 3, "", KP_AUTO_NO, KP_TIMEOUT_DEFAULT, KP_BOOT_WARN_DEFAULT, NULL },
-	{ "KEEP=0", 0, "", KP_AUTO_NO, KP_TIMEOUT_DEFAULT, KP_BOOT_WARN_DEFAULT, NULL },
-	{ "KEEP=1000", 1000, "", KP_AUTO_NO, KP_TIMEOUT_DEFAULT, KP_BOOT_WARN_DEFAULT, NULL },
-	{ "  KEEP = 3  ", 3, "", KP_AUTO_NO, KP_TIMEOUT_DEFAULT, KP_BOOT_WARN_DEFAULT, NULL },
-	{ "KEEP=\"4\"", 4, "", KP_AUTO_NO, KP_TIMEOUT_DEFAULT, KP_BOOT_WARN_DEFAULT, NULL },
-	{ "KEEP='4'", 4, "", KP_AUTO_NO, KP_TIMEOUT_DEFAULT, KP_BOOT_WARN_DEFAULT, NULL },
-	{ "KEEP=4 # four", 4, "", KP_AUTO_NO, KP_TIMEOUT_DEFAULT, KP_BOOT_WARN_DEFAULT, NULL },
-	{ "KEEP=\"4\"  # four", 4, "", KP_AUTO_NO, KP_TIMEOUT_DEFAULT, KP_BOOT_WARN_DEFAULT, NULL },
-	{ "KEEP=1\r", 1, "", KP_AUTO_NO, KP_TIMEOUT_DEFAULT, KP_BOOT_WARN_DEFAULT, NULL },
+	{ "KEEP=3", 3, "", KP_AUTO_NO, KP_TIMEOUT_DEFAULT, KP_BOOT_WARN_DEFAULT,
+	  NULL },
+	{ "KEEP=0", 0, "", KP_AUTO_NO, KP_TIMEOUT_DEFAULT, KP_BOOT_WARN_DEFAULT,
+	  NULL },
+	{ "KEEP=1000", 1000, "", KP_AUTO_NO, KP_TIMEOUT_DEFAULT,
+	  KP_BOOT_WARN_DEFAULT, NULL },
+	{ "  KEEP = 3  ", 3, "", KP_AUTO_NO, KP_TIMEOUT_DEFAULT,
+	  KP_BOOT_WARN_DEFAULT, NULL },
+	{ "KEEP=\"4\"", 4, "", KP_AUTO_NO, KP_TIMEOUT_DEFAULT,
+	  KP_BOOT_WARN_DEFAULT, NULL },
+	{ "KEEP='4'", 4, "", KP_AUTO_NO, KP_TIMEOUT_DEFAULT,
+	  KP_BOOT_WARN_DEFAULT, NULL },
+	{ "KEEP=4 # four", 4, "", KP_AUTO_NO, KP_TIMEOUT_DEFAULT,
+	  KP_BOOT_WARN_DEFAULT, NULL },
+	{ "KEEP=\"4\"  # four", 4, "", KP_AUTO_NO, KP_TIMEOUT_DEFAULT,
+	  KP_BOOT_WARN_DEFAULT, NULL },
+	{ "KEEP=1\r", 1, "", KP_AUTO_NO, KP_TIMEOUT_DEFAULT,
+	  KP_BOOT_WARN_DEFAULT, NULL },
 	{ "PROTECT=\"6.8.0-31-generic 6.1.0-18-amd64\"", KP_KEEP_DEFAULT,
 	  "6.8.0-31-generic|6.1.0-18-amd64", KP_AUTO_NO, KP_TIMEOUT_DEFAULT,
 	  KP_BOOT_WARN_DEFAULT, NULL },
@@ -91,15 +102,22 @@ static const struct good_row good_rows[] = {
 	  KP_BOOT_WARN_DEFAULT, NULL },
 	{ "PROTECT=", DEF, NULL },
 	{ "PROTECT=''", DEF, NULL },
-	{ "AUTO=yes", KP_KEEP_DEFAULT, "", KP_AUTO_YES, KP_TIMEOUT_DEFAULT, KP_BOOT_WARN_DEFAULT, NULL },
-	{ "AUTO=YES", KP_KEEP_DEFAULT, "", KP_AUTO_YES, KP_TIMEOUT_DEFAULT, KP_BOOT_WARN_DEFAULT, NULL },
-	{ "AUTO=true", KP_KEEP_DEFAULT, "", KP_AUTO_YES, KP_TIMEOUT_DEFAULT, KP_BOOT_WARN_DEFAULT, NULL },
+	{ "AUTO=yes", KP_KEEP_DEFAULT, "", KP_AUTO_YES, KP_TIMEOUT_DEFAULT,
+	  KP_BOOT_WARN_DEFAULT, NULL },
+	{ "AUTO=YES", KP_KEEP_DEFAULT, "", KP_AUTO_YES, KP_TIMEOUT_DEFAULT,
+	  KP_BOOT_WARN_DEFAULT, NULL },
+	{ "AUTO=true", KP_KEEP_DEFAULT, "", KP_AUTO_YES, KP_TIMEOUT_DEFAULT,
+	  KP_BOOT_WARN_DEFAULT, NULL },
 	{ "AUTO=no", DEF, NULL },
 	{ "AUTO=\"false\"", DEF, NULL },
-	{ "TIMEOUT=0", KP_KEEP_DEFAULT, "", KP_AUTO_NO, 0, KP_BOOT_WARN_DEFAULT, NULL },
-	{ "TIMEOUT=86400", KP_KEEP_DEFAULT, "", KP_AUTO_NO, 86400, KP_BOOT_WARN_DEFAULT, NULL },
-	{ "BOOT_WARN_PERCENT=90", KP_KEEP_DEFAULT, "", KP_AUTO_NO, KP_TIMEOUT_DEFAULT, 90, NULL },
-	{ "BOOT_WARN_PERCENT=100", KP_KEEP_DEFAULT, "", KP_AUTO_NO, KP_TIMEOUT_DEFAULT, 100, NULL },
+	{ "TIMEOUT=0", KP_KEEP_DEFAULT, "", KP_AUTO_NO, 0, KP_BOOT_WARN_DEFAULT,
+	  NULL },
+	{ "TIMEOUT=86400", KP_KEEP_DEFAULT, "", KP_AUTO_NO, 86400,
+	  KP_BOOT_WARN_DEFAULT, NULL },
+	{ "BOOT_WARN_PERCENT=90", KP_KEEP_DEFAULT, "", KP_AUTO_NO,
+	  KP_TIMEOUT_DEFAULT, 90, NULL },
+	{ "BOOT_WARN_PERCENT=100", KP_KEEP_DEFAULT, "", KP_AUTO_NO,
+	  KP_TIMEOUT_DEFAULT, 100, NULL },
 	/* never a shell: nothing here runs, and it is only text */
 	{ "FOO=$(rm -rf /)", DEF, "t.conf:1: unknown key 'FOO' ignored" },
 	{ "keep=3", DEF, "t.conf:1: unknown key 'keep' ignored" },
@@ -125,13 +143,16 @@ test_good_lines(void **state)
 			strcat(joined, j ? "|" : "");
 			strcat(joined, cfg.protect[j]);
 		}
-		if (cfg.keep != row->keep || strcmp(joined, row->protect) != 0 ||
+		if (cfg.keep != row->keep ||
+		    strcmp(joined, row->protect) != 0 ||
 		    cfg.auto_purge != row->auto_purge ||
 		    cfg.timeout != row->timeout ||
 		    cfg.boot_warn != row->boot_warn)
-			fail_msg("'%s': keep %u protect '%s' auto %d timeout %u "
-			         "boot_warn %u", row->line, cfg.keep, joined,
-			         cfg.auto_purge, cfg.timeout, cfg.boot_warn);
+			fail_msg(
+			        "'%s': keep %u protect '%s' auto %d timeout %u "
+			        "boot_warn %u",
+			        row->line, cfg.keep, joined, cfg.auto_purge,
+			        cfg.timeout, cfg.boot_warn);
 		if (strncmp(row->line, "KEEP", 4) == 0 && !cfg.keep_set)
 			fail_msg("'%s': keep_set not set", row->line);
 		if (row->warning == NULL && seen.n != 0)
@@ -156,25 +177,39 @@ static const struct bad_row bad_rows[] = {
 	{ "KEEP two", "t.conf:1: expected KEY=VALUE, not 'KEEP two'" },
 	{ "=2", "t.conf:1: expected KEY=VALUE, not '=...'" },
 	{ "1KEEP=2", "t.conf:1: expected KEY=VALUE, not '1KEEP=...'" },
-	{ "export KEEP=2", "t.conf:1: expected KEY=VALUE, not 'export KEEP=...'" },
-	{ "KEEP=two", "t.conf:1: KEEP must be a number from 0 to 1000, not 'two'" },
-	{ "KEEP=1001", "t.conf:1: KEEP must be a number from 0 to 1000, not '1001'" },
-	{ "KEEP=-1", "t.conf:1: KEEP must be a number from 0 to 1000, not '-1'" },
-	{ "KEEP=+1", "t.conf:1: KEEP must be a number from 0 to 1000, not '+1'" },
+	{ "export KEEP=2",
+	  "t.conf:1: expected KEY=VALUE, not 'export KEEP=...'" },
+	{ "KEEP=two",
+	  "t.conf:1: KEEP must be a number from 0 to 1000, not 'two'" },
+	{ "KEEP=1001",
+	  "t.conf:1: KEEP must be a number from 0 to 1000, not '1001'" },
+	{ "KEEP=-1",
+	  "t.conf:1: KEEP must be a number from 0 to 1000, not '-1'" },
+	{ "KEEP=+1",
+	  "t.conf:1: KEEP must be a number from 0 to 1000, not '+1'" },
 	{ "KEEP=", "t.conf:1: KEEP must be a number from 0 to 1000, not ''" },
-	{ "KEEP=2 3", "t.conf:1: KEEP must be a number from 0 to 1000, not '2 3'" },
-	{ "KEEP=99999999999999999999", "t.conf:1: KEEP must be a number from 0 to 1000, not '99999999999999999999'" },
+	{ "KEEP=2 3",
+	  "t.conf:1: KEEP must be a number from 0 to 1000, not '2 3'" },
+	{ "KEEP=99999999999999999999",
+	  "t.conf:1: KEEP must be a number from 0 to 1000, not '99999999999999999999'" },
 	{ "KEEP=\"3", "t.conf:1: the value has no closing \"" },
 	{ "KEEP='3", "t.conf:1: the value has no closing '" },
-	{ "KEEP=\"3\"x", "t.conf:1: unexpected text after the closing \": 'x'" },
+	{ "KEEP=\"3\"x",
+	  "t.conf:1: unexpected text after the closing \": 'x'" },
 	{ "AUTO=maybe", "t.conf:1: AUTO must be yes or no, not 'maybe'" },
 	{ "AUTO=", "t.conf:1: AUTO must be yes or no, not ''" },
-	{ "TIMEOUT=86401", "t.conf:1: TIMEOUT must be a number of seconds from 0 to 86400, not '86401'" },
-	{ "TIMEOUT=5s", "t.conf:1: TIMEOUT must be a number of seconds from 0 to 86400, not '5s'" },
-	{ "BOOT_WARN_PERCENT=0", "t.conf:1: BOOT_WARN_PERCENT must be a number from 1 to 100, not '0'" },
-	{ "BOOT_WARN_PERCENT=101", "t.conf:1: BOOT_WARN_PERCENT must be a number from 1 to 100, not '101'" },
-	{ "ONLY_AUTO_INSTALLED=maybe", "t.conf:1: ONLY_AUTO_INSTALLED must be yes or no, not 'maybe'" },
-	{ "ONLY_AUTO_INSTALLED=", "t.conf:1: ONLY_AUTO_INSTALLED must be yes or no, not ''" },
+	{ "TIMEOUT=86401",
+	  "t.conf:1: TIMEOUT must be a number of seconds from 0 to 86400, not '86401'" },
+	{ "TIMEOUT=5s",
+	  "t.conf:1: TIMEOUT must be a number of seconds from 0 to 86400, not '5s'" },
+	{ "BOOT_WARN_PERCENT=0",
+	  "t.conf:1: BOOT_WARN_PERCENT must be a number from 1 to 100, not '0'" },
+	{ "BOOT_WARN_PERCENT=101",
+	  "t.conf:1: BOOT_WARN_PERCENT must be a number from 1 to 100, not '101'" },
+	{ "ONLY_AUTO_INSTALLED=maybe",
+	  "t.conf:1: ONLY_AUTO_INSTALLED must be yes or no, not 'maybe'" },
+	{ "ONLY_AUTO_INSTALLED=",
+	  "t.conf:1: ONLY_AUTO_INSTALLED must be yes or no, not ''" },
 	{ "PROTECT=\"6.8.0-31-generic,6.1.0-18-amd64\"",
 	  "t.conf:1: PROTECT takes kernel releases as uname -r prints them, "
 	  "separated by blanks; not '6.8.0-31-generic,6.1.0-18-amd64'" },
@@ -197,8 +232,8 @@ test_bad_lines(void **state)
 		int r = parse(row->line, strlen(row->line), &cfg, &seen, &err);
 
 		if (r != -EINVAL)
-			fail_msg("'%s': returned %d, expected -EINVAL", row->line,
-			         r);
+			fail_msg("'%s': returned %d, expected -EINVAL",
+			         row->line, r);
 		if (strcmp(err.message, row->message) != 0)
 			fail_msg("'%s': message '%s', expected '%s'", row->line,
 			         err.message, row->message);
@@ -220,7 +255,8 @@ test_only_auto_installed(void **state)
 		{ "ONLY_AUTO_INSTALLED=true\n", true },
 		{ "ONLY_AUTO_INSTALLED=\"yes\" # apt's rule\n", true },
 		{ "ONLY_AUTO_INSTALLED=no\n", false },
-		{ "ONLY_AUTO_INSTALLED=yes\nONLY_AUTO_INSTALLED=false\n", false },
+		{ "ONLY_AUTO_INSTALLED=yes\nONLY_AUTO_INSTALLED=false\n",
+		  false },
 	};
 	size_t i;
 
@@ -234,8 +270,8 @@ test_only_auto_installed(void **state)
 		          &err) != 0)
 			fail_msg("'%s': %s", rows[i].text, err.message);
 		if (cfg.only_auto_installed != rows[i].value)
-			fail_msg("'%s': only_auto_installed is %d", rows[i].text,
-			         cfg.only_auto_installed);
+			fail_msg("'%s': only_auto_installed is %d",
+			         rows[i].text, cfg.only_auto_installed);
 		assert_int_equal(seen.n, 0);
 		kp_config_free(&cfg);
 		assert_false(cfg.only_auto_installed);
@@ -254,16 +290,18 @@ test_line_numbers(void **state)
 
 	(void)state;
 	assert_int_equal(parse(text, strlen(text), &cfg, &seen, &err), -EINVAL);
-	assert_string_equal(err.message,
-	                    "t.conf:5: KEEP must be a number from 0 to 1000, not 'x'");
+	assert_string_equal(
+	        err.message,
+	        "t.conf:5: KEEP must be a number from 0 to 1000, not 'x'");
 	kp_config_free(&cfg);
 }
 
 static void
 test_last_wins(void **state)
 {
-	static const char text[] = "KEEP=1\nPROTECT=\"a b\"\nKEEP=4\nPROTECT=c\n"
-	                           "BAR=1\n";
+	static const char text[] =
+	        "KEEP=1\nPROTECT=\"a b\"\nKEEP=4\nPROTECT=c\n"
+	        "BAR=1\n";
 	struct kp_config cfg;
 	struct kp_error err;
 	struct seen seen;
@@ -274,7 +312,8 @@ test_last_wins(void **state)
 	assert_int_equal(cfg.n_protect, 1);
 	assert_string_equal(cfg.protect[0], "c");
 	assert_string_equal(cfg.protect_where[0], "t.conf:4");
-	assert_string_equal(seen.warning, "t.conf:5: unknown key 'BAR' ignored");
+	assert_string_equal(seen.warning,
+	                    "t.conf:5: unknown key 'BAR' ignored");
 	kp_config_free(&cfg);
 	assert_int_equal(cfg.n_protect, 0);
 	assert_int_equal(cfg.keep, KP_KEEP_DEFAULT);
@@ -305,7 +344,8 @@ test_missing_file(void **state)
 	kp_config_init(&cfg);
 	kp_error_clear(&err);
 	assert_int_equal(kp_config_read("/nonexistent/purge-old-kernels.conf",
-	                                &cfg, NULL, NULL, &err), 0);
+	                                &cfg, NULL, NULL, &err),
+	                 0);
 	assert_int_equal(cfg.keep, KP_KEEP_DEFAULT);
 	assert_int_equal(cfg.auto_purge, KP_AUTO_NO);
 	/* a directory is no configuration file */

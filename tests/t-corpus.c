@@ -60,7 +60,8 @@ test_corpus(void **state)
 		} else if (kp__name_candidate(name, &kn)) {
 			reading(&kn, true, got, sizeof(got));
 			snprintf(alt, sizeof(alt), "abi:%s", kn.abi);
-			ok = strcmp(got, want) == 0 || (kn.ambiguous && strcmp(alt, want) == 0);
+			ok = strcmp(got, want) == 0 ||
+			     (kn.ambiguous && strcmp(alt, want) == 0);
 			if (ok)
 				printf("# structure: %s (%s)\n", name, want);
 			by_structure += ok;
@@ -70,13 +71,15 @@ test_corpus(void **state)
 			never += ok;
 		}
 		if (!ok) {
-			printf("# WRONG: %s is read as %s, not %s\n", name, got, want);
+			printf("# WRONG: %s is read as %s, not %s\n", name, got,
+			       want);
 			bad++;
 		}
 	}
 	fclose(f);
 	printf("# corpus: %zu names: %zu by name, %zu left to the structural rule, "
-	       "%zu never a kernel's, %zu wrong\n", n, by_name, by_structure, never, bad);
+	       "%zu never a kernel's, %zu wrong\n",
+	       n, by_name, by_structure, never, bad);
 	assert_true(n >= 300);
 	assert_int_equal(bad, 0);
 }

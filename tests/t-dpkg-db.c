@@ -49,7 +49,8 @@ test_reads_kernel_packages_only(void **state)
 	assert_int_equal(kp_plan_n_releases(plan), 2);
 	assert_string_equal(kp_plan_release(plan, 0)->name, "6.1.0-18-amd64");
 	assert_string_equal(kp_plan_package(plan, 0)->version, "6.1.76-1");
-	assert_int_equal(kp_plan_package(plan, 0)->size_kib, 1000 + strlen("linux-image-6.1.0-18-amd64"));
+	assert_int_equal(kp_plan_package(plan, 0)->size_kib,
+	                 1000 + strlen("linux-image-6.1.0-18-amd64"));
 	kp_plan_free(plan);
 	sdb_root_free(root);
 }
@@ -112,7 +113,8 @@ test_updates_journal(void **state)
 	assert_true(kp_ctx_dpkg_interrupted(ctx));
 	kp_ctx_free(ctx);
 	plan = plan_of(root);
-	assert_int_equal(kp_plan_release(plan, 1)->state, KP_RELEASE_CONFIG_ONLY);
+	assert_int_equal(kp_plan_release(plan, 1)->state,
+	                 KP_RELEASE_CONFIG_ONLY);
 	kp_plan_free(plan);
 	sdb_root_free(root);
 }

@@ -23,8 +23,8 @@
 
 static char root[64];
 
-#define REC(name, version, status) \
-	"Package: " name "\nStatus: " status "\nVersion: " version \
+#define REC(name, version, status)                                             \
+	"Package: " name "\nStatus: " status "\nVersion: " version             \
 	"\nArchitecture: amd64\nDescription: test\n"
 #define II "install ok installed"
 
@@ -104,8 +104,9 @@ static void
 test_other_packages(void **state)
 {
 	const char *changed[] = {
-		REC("bash", "5.2-2", II),   /* bash upgraded */
-		base_records[1], base_records[2],
+		REC("bash", "5.2-2", II), /* bash upgraded */
+		base_records[1],
+		base_records[2],
 		REC("zlib1g", "1:1.3", II), /* and zlib */
 		REC("vim", "9.0", II),      /* vim installed */
 	};
@@ -122,32 +123,41 @@ static void
 test_kernel_packages(void **state)
 {
 	const char *upgraded[] = {
-		base_records[0], base_records[1],
+		base_records[0],
+		base_records[1],
 		REC("linux-image-6.8.0-45-generic", "6.8.0-45.46", II),
 		base_records[3],
 	};
 	const char *added[] = {
-		base_records[0], base_records[1], base_records[2],
+		base_records[0],
+		base_records[1],
+		base_records[2],
 		REC("linux-image-6.8.0-48-generic", "6.8.0-48.48", II),
 		base_records[3],
 	};
 	const char *held[] = {
-		base_records[0], base_records[1],
+		base_records[0],
+		base_records[1],
 		REC("linux-image-6.8.0-45-generic", "6.8.0-45.45",
 		    "hold ok installed"),
 		base_records[3],
 	};
 	const char *meta[] = {
-		base_records[0], base_records[1], base_records[2],
-		REC("linux-generic", "6.8.0.45.45", II), base_records[3],
+		base_records[0], base_records[1],
+		base_records[2], REC("linux-generic", "6.8.0.45.45", II),
+		base_records[3],
 	};
 	const char *pve[] = {
-		base_records[0], base_records[1], base_records[2],
+		base_records[0],
+		base_records[1],
+		base_records[2],
 		REC("proxmox-kernel-6.8.12-4-pve-signed", "6.8.12-4", II),
 		base_records[3],
 	};
 	const char *reordered[] = {
-		base_records[2], base_records[3], base_records[0],
+		base_records[2],
+		base_records[3],
+		base_records[0],
 		base_records[1],
 	};
 	unsigned long long f = fingerprint();
@@ -165,14 +175,14 @@ test_kernel_packages(void **state)
 	assert_true(fingerprint() != f);
 	write_file("status", base_records, 1); /* every kernel removed */
 	assert_true(fingerprint() != f);
-	write_file("status", reordered, 4);    /* the same records */
+	write_file("status", reordered, 4); /* the same records */
 	assert_true(fingerprint() == f);
 	write_file("status", base_records, 4);
 	assert_true(fingerprint() == f);
 }
 
-#define DEP(name, field, deps, status) \
-	"Package: " name "\nStatus: " status "\nVersion: 1.0-1" \
+#define DEP(name, field, deps, status)                                         \
+	"Package: " name "\nStatus: " status "\nVersion: 1.0-1"                \
 	"\nArchitecture: amd64\n" field ": " deps "\nDescription: test\n"
 
 /* The plan reads more than the kernels' records: see each change. */
@@ -195,19 +205,29 @@ static void
 test_dependents(void **state)
 {
 	const char *module[] = {
-		base_records[0], base_records[1], base_records[2], base_records[3],
+		base_records[0],
+		base_records[1],
+		base_records[2],
+		base_records[3],
 		DEP("acme-modules-6.8.0-40-generic", "Depends",
 		    "libc6 (>= 2.34), linux-image-6.8.0-40-generic", II),
 	};
 	const char *removed[] = {
-		base_records[0], base_records[1], base_records[2], base_records[3],
+		base_records[0],
+		base_records[1],
+		base_records[2],
+		base_records[3],
 		DEP("acme-modules-6.8.0-40-generic", "Depends",
 		    "libc6 (>= 2.34), linux-image-6.8.0-40-generic",
 		    "deinstall ok config-files"),
 	};
 	const char *pre[] = {
-		base_records[0], base_records[1], base_records[2], base_records[3],
-		DEP("acme-tool", "Pre-Depends", "linux-image-6.8.0-40-generic:amd64 (= 6.8.0-40.40)", II),
+		base_records[0],
+		base_records[1],
+		base_records[2],
+		base_records[3],
+		DEP("acme-tool", "Pre-Depends",
+		    "linux-image-6.8.0-40-generic:amd64 (= 6.8.0-40.40)", II),
 	};
 	unsigned long long f = fingerprint();
 
@@ -228,24 +248,37 @@ test_provides_and_choices(void **state)
 		"Package: linux-modules-6.8.0-40-generic\nStatus: " II
 		"\nVersion: 6.8.0-40.40\nProvides: wireguard-modules (= 1.0.0), "
 		"zfs-modules\n",
-		base_records[2], base_records[3],
+		base_records[2],
+		base_records[3],
 	};
 	const char *virtual_dep[] = {
-		provider[0], provider[1], provider[2], provider[3],
+		provider[0],
+		provider[1],
+		provider[2],
+		provider[3],
 		DEP("zfs-tools", "Depends", "zfs-modules | zfs-dkms", II),
 	};
 	const char *choice[] = {
-		provider[0], provider[1], provider[2], provider[3], virtual_dep[4],
-		REC("zfs-dkms", "2.2.2-1", II),
+		provider[0], provider[1],    provider[2],
+		provider[3], virtual_dep[4], REC("zfs-dkms", "2.2.2-1", II),
 	};
 	const char *choice_provided[] = {
-		provider[0], provider[1], provider[2], provider[3], virtual_dep[4],
+		provider[0],
+		provider[1],
+		provider[2],
+		provider[3],
+		virtual_dep[4],
 		"Package: zfs-dkms-nightly\nStatus: " II "\nVersion: 1\n"
 		"Provides: zfs-dkms\n",
 	};
 	const char *unrelated[] = {
-		provider[0], provider[1], provider[2], provider[3], virtual_dep[4],
-		choice_provided[5], REC("vim", "9.0", II),
+		provider[0],
+		provider[1],
+		provider[2],
+		provider[3],
+		virtual_dep[4],
+		choice_provided[5],
+		REC("vim", "9.0", II),
 		DEP("vim-addons", "Depends", "vim | nvi", II),
 	};
 	unsigned long long f;
@@ -294,7 +327,8 @@ test_missing(void **state)
 	kp_error_clear(&err);
 	assert_int_equal(kp_kernel_fingerprint("/nonexistent", &h, &err),
 	                 -ENOENT);
-	assert_non_null(strstr(err.message, "/nonexistent/var/lib/dpkg/status"));
+	assert_non_null(
+	        strstr(err.message, "/nonexistent/var/lib/dpkg/status"));
 	assert_int_equal(kp_db_stamp("/nonexistent", &h, &err), -ENOENT);
 }
 

@@ -95,9 +95,8 @@ struct check {
 	const char *stage; /* "plan", "proved plan", "second plan" */
 };
 
-static void
-violation(struct check *ck, const char *format, ...)
-	__attribute__((format(printf, 2, 3)));
+static void violation(struct check *ck, const char *format, ...)
+        __attribute__((format(printf, 2, 3)));
 
 static void
 violation(struct check *ck, const char *format, ...)
@@ -116,10 +115,10 @@ violation(struct check *ck, const char *format, ...)
 	fputc('\n', stderr);
 }
 
-#define CHECK(ck, cond, ...) \
-	do { \
-		if (!(cond)) \
-			violation((ck), __VA_ARGS__); \
+#define CHECK(ck, cond, ...)                                                   \
+	do {                                                                   \
+		if (!(cond))                                                   \
+			violation((ck), __VA_ARGS__);                          \
 	} while (0)
 
 static bool
@@ -202,7 +201,8 @@ clause_ok(const struct check *ck, const char *clause, bool after)
 	char *copy = strdup(clause), *save = NULL, *alt;
 	bool ok = false;
 
-	for (alt = strtok_r(copy, "|", &save); alt && !ok; alt = strtok_r(NULL, "|", &save)) {
+	for (alt = strtok_r(copy, "|", &save); alt && !ok;
+	     alt = strtok_r(NULL, "|", &save)) {
 		char *one = strdup(alt);
 
 		ok = alternative_ok(ck, one, after);
@@ -227,7 +227,9 @@ check_depends(struct check *ck)
 		copy = strdup(p->depends);
 		for (clause = strtok_r(copy, ",", &save); clause;
 		     clause = strtok_r(NULL, ",", &save))
-			CHECK(ck, !clause_ok(ck, clause, false) || clause_ok(ck, clause, true),
+			CHECK(ck,
+			      !clause_ok(ck, clause, false) ||
+			              clause_ok(ck, clause, true),
 			      "%s stays installed but loses its dependency '%s'",
 			      p->name, clause);
 		free(copy);
@@ -303,7 +305,8 @@ check_release_kept(struct check *ck, long r, const char *why)
 
 	for (i = 0; i < ck->sys->n_pkgs; i++)
 		if (ck->sys->pkgs[i].release == r && ck->planned[i])
-			violation(ck, "%s of %s (%s) is planned", ck->sys->pkgs[i].name,
+			violation(ck, "%s of %s (%s) is planned",
+			          ck->sys->pkgs[i].name,
 			          ck->sys->releases[r].name, why);
 }
 
@@ -315,8 +318,10 @@ check_abi_kept(struct check *ck, const char *abi, const char *why)
 	for (i = 0; i < ck->sys->n_pkgs; i++) {
 		const struct gen_pkg *p = &ck->sys->pkgs[i];
 
-		if (p->role == GEN_SHARED && strcmp(p->abi, abi) == 0 && ck->planned[i])
-			violation(ck, "flavour-less %s is planned (%s)", p->name, why);
+		if (p->role == GEN_SHARED && strcmp(p->abi, abi) == 0 &&
+		    ck->planned[i])
+			violation(ck, "flavour-less %s is planned (%s)",
+			          p->name, why);
 	}
 }
 
@@ -334,13 +339,15 @@ mark_planned(struct check *ck, const struct kp_plan *plan)
 		const struct gen_pkg *p = gen_system_find(ck->sys, name);
 
 		if (p == NULL) {
-			violation(ck, "planned %s is no package of the system", name);
+			violation(ck, "planned %s is no package of the system",
+			          name);
 			continue;
 		}
 		ck->planned[p - ck->sys->pkgs] = true;
-		CHECK(ck, p->role != GEN_OTHER, "%s is not a kernel package but is planned",
+		CHECK(ck, p->role != GEN_OTHER,
+		      "%s is not a kernel package but is planned", name);
+		CHECK(ck, !has_flag(p, 'h'), "%s is on hold but is planned",
 		      name);
-		CHECK(ck, !has_flag(p, 'h'), "%s is on hold but is planned", name);
 	}
 }
 
@@ -357,25 +364,34 @@ check_recognised(struct check *ck, const struct kp_plan *plan)
 		purged += kp->action == KP_PURGE;
 		CHECK(ck, kp->why != NULL, "%s has no reason", kp->name);
 		if (p == NULL || p->role == GEN_OTHER) {
-			violation(ck, "%s is taken for a kernel package", kp->name);
+			violation(ck, "%s is taken for a kernel package",
+			          kp->name);
 			continue;
 		}
 		seen++;
-		CHECK(ck, (kp->action == KP_PURGE) == ck->planned[p - ck->sys->pkgs],
+		CHECK(ck,
+		      (kp->action == KP_PURGE) ==
+		              ck->planned[p - ck->sys->pkgs],
 		      "%s: action %s disagrees with the purge list", kp->name,
 		      kp_action_name(kp->action));
 		if (p->role == GEN_OWN)
-			CHECK(ck, kp->release && strcmp(kp->release,
-			              ck->sys->releases[p->release].name) == 0,
+			CHECK(ck,
+			      kp->release &&
+			              strcmp(kp->release,
+			                     ck->sys->releases[p->release]
+			                             .name) == 0,
 			      "%s is given release %s, not %s", kp->name,
 			      kp->release ? kp->release : "(flavour-less)",
 			      ck->sys->releases[p->release].name);
 		else
-			CHECK(ck, kp->release == NULL, "flavour-less %s is given release %s",
-			      kp->name, kp->release);
+			CHECK(ck, kp->release == NULL,
+			      "flavour-less %s is given release %s", kp->name,
+			      kp->release);
 	}
-	CHECK(ck, purged == kp_plan_n_purge(plan), "%zu packages say purge, %zu are "
-	      "in the purge list", purged, kp_plan_n_purge(plan));
+	CHECK(ck, purged == kp_plan_n_purge(plan),
+	      "%zu packages say purge, %zu are "
+	      "in the purge list",
+	      purged, kp_plan_n_purge(plan));
 	for (i = 0; i < ck->sys->n_pkgs; i++)
 		kernel += ck->sys->pkgs[i].role != GEN_OTHER;
 	CHECK(ck, seen == kernel, "the plan has %zu of the %zu kernel packages",
@@ -391,13 +407,17 @@ complete_abis(const struct gen_system *sys, const char **abis)
 	for (r = 0; r < sys->n_releases; r++) {
 		if (!gen_release_complete(sys, r))
 			continue;
-		for (i = 0; i < n && kp_release_compare(abis[i], sys->releases[r].abi); i++)
+		for (i = 0;
+		     i < n && kp_release_compare(abis[i], sys->releases[r].abi);
+		     i++)
 			;
 		if (i == n)
 			abis[n++] = sys->releases[r].abi;
 	}
 	for (i = 1; i < n; i++)
-		for (j = i; j > 0 && kp_release_compare(abis[j - 1], abis[j]) < 0; j--) {
+		for (j = i;
+		     j > 0 && kp_release_compare(abis[j - 1], abis[j]) < 0;
+		     j--) {
 			const char *t = abis[j];
 
 			abis[j] = abis[j - 1];
@@ -425,17 +445,25 @@ check_kept(struct check *ck, const struct kp_plan_options *opts)
 
 		any_complete += complete;
 		complete_left += complete && release_kept(ck, (long)r);
-		for (i = 0; complete && i < n_abis && i < (opts->keep ? opts->keep : 1); i++)
-			if (kp_release_compare(abis[i], sys->releases[r].abi) == 0) {
-				snprintf(why, sizeof(why), "complete, version %zu of the "
-				         "newest %u", i + 1, opts->keep);
+		for (i = 0; complete && i < n_abis &&
+		            i < (opts->keep ? opts->keep : 1);
+		     i++)
+			if (kp_release_compare(abis[i], sys->releases[r].abi) ==
+			    0) {
+				snprintf(why, sizeof(why),
+				         "complete, version %zu of the "
+				         "newest %u",
+				         i + 1, opts->keep);
 				check_release_kept(ck, (long)r, why);
 			}
 		for (i = 0; i < sys->n_pkgs; i++)
-			if (sys->pkgs[i].release == (long)r && has_flag(&sys->pkgs[i], 'h'))
-				check_release_kept(ck, (long)r, "a package of it is held");
+			if (sys->pkgs[i].release == (long)r &&
+			    has_flag(&sys->pkgs[i], 'h'))
+				check_release_kept(ck, (long)r,
+				                   "a package of it is held");
 		for (i = 0; i < opts->n_protect; i++)
-			if (strcmp(opts->protect[i], sys->releases[r].name) == 0) {
+			if (strcmp(opts->protect[i], sys->releases[r].name) ==
+			    0) {
 				check_release_kept(ck, (long)r, "protected");
 				check_abi_kept(ck, sys->releases[r].abi,
 				               "of a protected release");
@@ -495,7 +523,8 @@ has_kernel_users(const struct gen_system *sys, const struct gen_pkg *s)
 	size_t i;
 
 	for (i = 0; i < sys->n_pkgs; i++)
-		if (sys->pkgs[i].role != GEN_OTHER && pkg_installed(&sys->pkgs[i]) &&
+		if (sys->pkgs[i].role != GEN_OTHER &&
+		    pkg_installed(&sys->pkgs[i]) &&
 		    sys->pkgs[i].depends != NULL &&
 		    depends_names(sys->pkgs[i].depends, s->name))
 			return true;
@@ -513,7 +542,8 @@ for_flavour(const struct gen_pkg *s, const char *flavour)
 		return true;
 	at += strlen("-common-");
 	n = strlen(at);
-	return strncmp(flavour, at, n) == 0 && (flavour[n] == '\0' || flavour[n] == '-');
+	return strncmp(flavour, at, n) == 0 &&
+	       (flavour[n] == '\0' || flavour[n] == '-');
 }
 
 /*
@@ -539,12 +569,17 @@ check_shared(struct check *ck)
 			CHECK(ck, !kept_release_uses(ck, (long)r, s),
 			      "flavour-less %s is planned, but %s that stays uses it",
 			      s->name, sys->releases[r].name);
-			CHECK(ck, users || strcmp(sys->releases[r].abi, s->abi) != 0 ||
-			          !for_flavour(s, sys->releases[r].flavour) ||
-			          !release_has_pkgs(sys, (long)r, true) ||
-			          !release_kept(ck, (long)r),
+			CHECK(ck,
+			      users ||
+			              strcmp(sys->releases[r].abi, s->abi) !=
+			                      0 ||
+			              !for_flavour(s,
+			                           sys->releases[r].flavour) ||
+			              !release_has_pkgs(sys, (long)r, true) ||
+			              !release_kept(ck, (long)r),
 			      "flavour-less %s, which nothing depends on, is planned, "
-			      "but %s of its ABI stays", s->name, sys->releases[r].name);
+			      "but %s of its ABI stays",
+			      s->name, sys->releases[r].name);
 		}
 	}
 }
@@ -559,35 +594,44 @@ check_order(struct check *ck, const struct kp_plan *plan)
 	const struct gen_system *sys = ck->sys;
 	size_t n = kp_plan_n_releases(plan), i, j;
 	long *at = calloc(sys->n_releases + 1, sizeof(*at));
-	char (*keys)[KP_NAME_MAX * 4] = calloc(n + 1, sizeof(*keys));
+	char(*keys)[KP_NAME_MAX * 4] = calloc(n + 1, sizeof(*keys));
 
 	for (i = 0; i < n; i++) {
 		const struct kp_release *rel = kp_plan_release(plan, i);
 		long r = model_release(sys, rel->name);
 
-		CHECK(ck, kp_release_version(rel->abi, keys[i], sizeof(keys[i])) >= 0,
+		CHECK(ck,
+		      kp_release_version(rel->abi, keys[i], sizeof(keys[i])) >=
+		              0,
 		      "%s: no sort version", rel->name);
-		CHECK(ck, rel->sort_version != NULL && strcmp(keys[i], rel->sort_version) == 0,
-		      "%s: sort version %s, not %s", rel->name, rel->sort_version, keys[i]);
+		CHECK(ck,
+		      rel->sort_version != NULL &&
+		              strcmp(keys[i], rel->sort_version) == 0,
+		      "%s: sort version %s, not %s", rel->name,
+		      rel->sort_version, keys[i]);
 		CHECK(ck, r >= 0, "release %s is not in the system", rel->name);
 		if (r >= 0)
 			at[r] = (long)i + 1;
 		if (i + 1 < n) {
 			char next[KP_NAME_MAX * 4];
-			const struct kp_release *nrel = kp_plan_release(plan, i + 1);
-			struct dpkg_version va = DPKG_VERSION_OBJECT(0, keys[i], "");
-			struct dpkg_version vb = DPKG_VERSION_OBJECT(0, next, "");
+			const struct kp_release *nrel = kp_plan_release(plan,
+			                                                i + 1);
+			struct dpkg_version va = DPKG_VERSION_OBJECT(0, keys[i],
+			                                             "");
+			struct dpkg_version vb = DPKG_VERSION_OBJECT(0, next,
+			                                             "");
 
 			kp_release_version(nrel->abi, next, sizeof(next));
 			CHECK(ck, dpkg_version_compare(&va, &vb) >= 0,
-			      "%s (%s) is listed before the newer %s (%s)", rel->name,
-			      keys[i], nrel->name, next);
+			      "%s (%s) is listed before the newer %s (%s)",
+			      rel->name, keys[i], nrel->name, next);
 		}
 	}
 	free(keys);
 	for (i = 0; i < sys->n_releases; i++)
 		for (j = 0; j < sys->n_releases; j++) {
-			const struct gen_release *a = &sys->releases[i], *b = &sys->releases[j];
+			const struct gen_release *a = &sys->releases[i],
+			                         *b = &sys->releases[j];
 
 			if (!at[i] || !at[j] || a->key_class != b->key_class ||
 			    memcmp(a->key, b->key, sizeof(a->key)) == 0)
@@ -595,8 +639,11 @@ check_order(struct check *ck, const struct kp_plan *plan)
 			/* a newer by its numbers: it must come first. */
 			for (size_t k = 0; k < 6; k++)
 				if (a->key[k] != b->key[k]) {
-					CHECK(ck, (a->key[k] > b->key[k]) == (at[i] < at[j]),
-					      "%s and %s are in the wrong order", a->name, b->name);
+					CHECK(ck,
+					      (a->key[k] > b->key[k]) ==
+					              (at[i] < at[j]),
+					      "%s and %s are in the wrong order",
+					      a->name, b->name);
 					break;
 				}
 		}
@@ -612,7 +659,8 @@ count_reasons(const struct kp_plan *plan)
 		stats.release_reasons[kp_plan_release(plan, i)->reason]++;
 	for (i = 0; i < kp_plan_n_packages(plan); i++)
 		if (kp_plan_package(plan, i)->release == NULL)
-			stats.shared_reasons[kp_plan_package(plan, i)->reason]++;
+			stats.shared_reasons[kp_plan_package(plan, i)
+			                             ->reason]++;
 }
 
 static void
@@ -623,7 +671,8 @@ print_reasons(const char *what, const unsigned *counts)
 	printf("# %s:", what);
 	for (r = 0; r <= KP_REASON_SHARED_UNUSED; r++)
 		if (counts[r])
-			printf(" %s %u", kp_reason_name((enum kp_reason)r), counts[r]);
+			printf(" %s %u", kp_reason_name((enum kp_reason)r),
+			       counts[r]);
 	putchar('\n');
 }
 
@@ -665,7 +714,8 @@ write_status(const struct gen_system *sys, const bool *omit)
 	for (i = 0; i < sys->n_pkgs; i++) {
 		if (omit != NULL) {
 			if (omit[i])
-				unlink(list_path(path, sizeof(path), sys->pkgs[i].name));
+				unlink(list_path(path, sizeof(path),
+				                 sys->pkgs[i].name));
 			continue;
 		}
 		text = gen_file_list(sys, i);
@@ -767,12 +817,14 @@ simulate(struct check *ck, const struct kp_plan *plan)
 	CHECK(ck, r == 0, "kp_apt_simulate_purge: %s", err.message);
 	stats.simulated += r == 0;
 	if (r == 0) {
-		CHECK(ck, sim.problem == NULL, "apt refuses the proved plan: %s",
-		      sim.problem);
+		CHECK(ck, sim.problem == NULL,
+		      "apt refuses the proved plan: %s", sim.problem);
 		for (i = 0; i < sim.n_removals; i++)
-			violation(ck, "apt would also remove %s", sim.removals[i].package);
+			violation(ck, "apt would also remove %s",
+			          sim.removals[i].package);
 		for (i = 0; i < sim.n_installs; i++)
-			violation(ck, "apt would install %s", sim.installs[i].package);
+			violation(ck, "apt would install %s",
+			          sim.installs[i].package);
 		kp_apt_sim_clear(&sim);
 	}
 	free(names);
@@ -813,7 +865,8 @@ same_purge(const struct kp_plan *a, const struct kp_plan *b)
 	if (n != kp_plan_n_purge(b))
 		return false;
 	for (i = 0; i < n; i++)
-		if (strcmp(kp_plan_purge_name(a, i), kp_plan_purge_name(b, i)) != 0)
+		if (strcmp(kp_plan_purge_name(a, i),
+		           kp_plan_purge_name(b, i)) != 0)
 			return false;
 	return true;
 }
@@ -870,8 +923,10 @@ check_fingerprint(struct check *ck, const struct kp_plan_options *opts,
 
 				stats.fp_plan_changed++;
 				stats.fp_changed += changed;
-				CHECK(ck, changed, "removing %s changes the plan, "
-				      "not the fingerprint", p->name);
+				CHECK(ck, changed,
+				      "removing %s changes the plan, "
+				      "not the fingerprint",
+				      p->name);
 			}
 		}
 		kp_plan_free(other);
@@ -888,7 +943,8 @@ case_seed(unsigned index)
 {
 	struct gen_rng rng;
 
-	gen_rng_seed(&rng, base_seed ^ ((uint64_t)index * 0xd1b54a32d192ed03ULL));
+	gen_rng_seed(&rng,
+	             base_seed ^ ((uint64_t)index * 0xd1b54a32d192ed03ULL));
 	return gen_rng_next(&rng);
 }
 
@@ -913,14 +969,18 @@ choose_apt_setup(unsigned index, const struct gen_system *sys)
 		                   "APT::Get::AutomaticRemove", "1");
 	if (bits & 2)
 		kp_apt_config_push(&forwarded, KP_APT_ITEM_SET,
-		                   "APT::Get::AutomaticRemove::Kernels", "true");
+		                   "APT::Get::AutomaticRemove::Kernels",
+		                   "true");
 	snprintf(path, sizeof(path), "%s/var/lib/apt", root);
 	mkdir(path, 0755);
 	f = open_memstream(&text, &len);
 	for (i = 0; f != NULL && (bits & 4) && i < sys->n_pkgs; i++)
-		if (!sys->pkgs[i].dropped && ((bits >> (8 + i % 16)) & 1 || i % 3))
-			fprintf(f, "Package: %s\nArchitecture: amd64\n"
-			        "Auto-Installed: 1\n\n", sys->pkgs[i].name);
+		if (!sys->pkgs[i].dropped &&
+		    ((bits >> (8 + i % 16)) & 1 || i % 3))
+			fprintf(f,
+			        "Package: %s\nArchitecture: amd64\n"
+			        "Auto-Installed: 1\n\n",
+			        sys->pkgs[i].name);
 	if (f != NULL)
 		fclose(f);
 	sdb_write_file(root, "var/lib/apt/extended_states", text ? text : "");
@@ -971,7 +1031,8 @@ run_case(unsigned index, bool with_apt)
 	if (sys->keep == 0 && (run < 0 || !release_has_pkgs(sys, run, true))) {
 		stats.einval++;
 		CHECK(&ck, r == -EINVAL && plan == NULL,
-		      "--keep=0 without the running kernel installed: %d, not -EINVAL", r);
+		      "--keep=0 without the running kernel installed: %d, not -EINVAL",
+		      r);
 		kp_ctx_free(ctx);
 		goto out;
 	}
@@ -995,10 +1056,11 @@ run_case(unsigned index, bool with_apt)
 out:
 	if (ck.failures > 0 && stats.failed_cases <= MAX_REPORTED) {
 		gen_system_dump(sys, NULL, stderr);
-		fprintf(stderr, "# run it alone: KP_SEED=%llu KP_CASE=%u "
+		fprintf(stderr,
+		        "# run it alone: KP_SEED=%llu KP_CASE=%u "
 		        "KP_APT_SAMPLE=%u KP_TRICKY=%u tests/t-invariants\n\n",
-		        (unsigned long long)base_seed, index, with_apt ? index + 1 : 0,
-		        tricky);
+		        (unsigned long long)base_seed, index,
+		        with_apt ? index + 1 : 0, tricky);
 	} else if (verbose) {
 		gen_system_dump(sys, NULL, stdout);
 	}
@@ -1029,15 +1091,16 @@ test_generated(void **state)
 		if (only_case < 0 || only_case == (long)i)
 			failed += run_case(i, false) > 0;
 	printf("# %u systems (%u packages), %u plans, %u refused (--keep=0), "
-	       "%u purging %u packages, in %.1f s\n", stats.cases, stats.packages,
-	       stats.plans, stats.einval, stats.purging, stats.purged,
+	       "%u purging %u packages, in %.1f s\n",
+	       stats.cases, stats.packages, stats.plans, stats.einval,
+	       stats.purging, stats.purged,
 	       (double)(clock() - start) / CLOCKS_PER_SEC);
 	printf("# fingerprint: %u packages outside the kernels removed, %u of "
 	       "them changed the plan, %u of those the fingerprint\n",
 	       stats.fp_removed, stats.fp_plan_changed, stats.fp_changed);
 	printf("# %u releases with a local version like a package suffix "
-	       "(KP_TRICKY=%u), %u of them complete\n", stats.tricky, tricky,
-	       stats.tricky_complete);
+	       "(KP_TRICKY=%u), %u of them complete\n",
+	       stats.tricky, tricky, stats.tricky_complete);
 	print_reasons("releases by reason", stats.release_reasons);
 	print_reasons("flavour-less packages by reason", stats.shared_reasons);
 	if (failed)
@@ -1059,12 +1122,12 @@ test_apt_sample(void **state)
 	       "simulated again (%u), %u refused on broken systems, in %.1f s; "
 	       "%u with apt's auto-installed marks, %u forwarding autoremove\n",
 	       stats.cases, stats.proved, stats.amended, stats.simulated,
-	       stats.apt_refused,
-	       (double)(clock() - start) / CLOCKS_PER_SEC, stats.auto_marked,
-	       stats.autoremove_forwarded);
+	       stats.apt_refused, (double)(clock() - start) / CLOCKS_PER_SEC,
+	       stats.auto_marked, stats.autoremove_forwarded);
 	if (failed)
-		fail_msg("%u of %u systems proved with apt break a rule (seed %llu)",
-		         failed, stats.cases, (unsigned long long)base_seed);
+		fail_msg(
+		        "%u of %u systems proved with apt break a rule (seed %llu)",
+		        failed, stats.cases, (unsigned long long)base_seed);
 }
 
 static int
@@ -1075,7 +1138,8 @@ setup(void **state)
 	if (seed && strcmp(seed, "random") == 0)
 		base_seed = (uint64_t)time(NULL) ^ ((uint64_t)clock() << 32);
 	else
-		base_seed = seed && *seed ? strtoull(seed, NULL, 10) : DEFAULT_SEED;
+		base_seed = seed && *seed ? strtoull(seed, NULL, 10) :
+		                            DEFAULT_SEED;
 	n_cases = env_unsigned("KP_CASES", DEFAULT_CASES);
 	apt_sample = env_unsigned("KP_APT_SAMPLE", DEFAULT_APT_SAMPLE);
 	if (one && *one) {
@@ -1086,15 +1150,15 @@ setup(void **state)
 	verbose = env_unsigned("KP_VERBOSE", 0) > 0;
 	tricky = env_unsigned("KP_TRICKY", 1);
 	printf("# t-invariants: KP_SEED=%llu KP_CASES=%u KP_APT_SAMPLE=%u "
-	       "KP_TRICKY=%u\n", (unsigned long long)base_seed, n_cases,
-	       apt_sample, tricky);
+	       "KP_TRICKY=%u\n",
+	       (unsigned long long)base_seed, n_cases, apt_sample, tricky);
 	fflush(stdout);
 	/*
 	 * The root is written again for every system: in memory (tmpfs) it
 	 * costs a tenth of what it costs on a busy disk.
 	 */
-	root = sdb_root_new_in(access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp",
-	                       NULL);
+	root = sdb_root_new_in(
+	        access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp", NULL);
 	return 0;
 }
 
@@ -1114,5 +1178,6 @@ main(void)
 		cmocka_unit_test(test_apt_sample),
 	};
 
-	return cmocka_run_group_tests_name("t-invariants", tests, setup, teardown);
+	return cmocka_run_group_tests_name("t-invariants", tests, setup,
+	                                   teardown);
 }

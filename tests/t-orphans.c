@@ -95,10 +95,15 @@ static void
 test_release_names(void **state)
 {
 	static const char *const ok[] = { "6.8.0-31-generic", "6.7.0-rc1+",
-	                                  "5.10.0-0.deb10.16-amd64", "6.1.0" };
-	static const char *const bad[] = { "", ".", "..", "lost+found",
-	                                   "extramodules-6.8", "6.8.0/x",
-	                                   "6.8.0-31.dpkg-new", "6.8 x" };
+		                          "5.10.0-0.deb10.16-amd64", "6.1.0" };
+	static const char *const bad[] = { "",
+		                           ".",
+		                           "..",
+		                           "lost+found",
+		                           "extramodules-6.8",
+		                           "6.8.0/x",
+		                           "6.8.0-31.dpkg-new",
+		                           "6.8 x" };
 	char longname[KP_NAME_MAX + 2];
 	size_t i;
 
@@ -162,8 +167,8 @@ search(const char *root, const char *running, const char *const *protect,
 	ctx = kp_ctx_new(root, NULL, NULL, &err);
 	assert_non_null(ctx);
 	assert_int_equal(kp_plan_new(ctx, &opts, &plan, &err), 0);
-	assert_int_equal(kp_plan_find_orphans(ctx, plan, protect, n_protect,
-	                                      &err), 0);
+	assert_int_equal(
+	        kp_plan_find_orphans(ctx, plan, protect, n_protect, &err), 0);
 	kp_ctx_free(ctx);
 	return plan;
 }
@@ -193,7 +198,8 @@ make_root(void)
 {
 	char *root = sdb_root_new(pkgs);
 
-	sdb_write_file(root, "var/lib/dpkg/info/linux-image-6.8.0-31-generic.list",
+	sdb_write_file(root,
+	               "var/lib/dpkg/info/linux-image-6.8.0-31-generic.list",
 	               "/boot\n/boot/vmlinuz-6.8.0-31-generic\n");
 	/* A package of no kernel owns a file of 6.8.0-11. */
 	sdb_write_file(root, "var/lib/dpkg/info/acme-extras.list",
@@ -202,19 +208,19 @@ make_root(void)
 	               "/boot/config-6.8.0-14-generic\n"
 	               "/boot/config-6.8.0-14-generic.distrib\nacme-extras\n");
 	put(root, "boot/vmlinuz-6.8.0-31-generic");
-	put(root, "boot/initrd.img-6.8.0-31-generic");   /* installed */
-	put(root, "boot/initrd.img-6.8.0-20-generic");   /* config-files */
-	put(root, "boot/initrd.img-6.8.0-10-generic");   /* gone */
+	put(root, "boot/initrd.img-6.8.0-31-generic"); /* installed */
+	put(root, "boot/initrd.img-6.8.0-20-generic"); /* config-files */
+	put(root, "boot/initrd.img-6.8.0-10-generic"); /* gone */
 	put(root, "lib/modules/6.8.0-10-generic/updates/dkms/a.ko");
-	put(root, "boot/initrd.img-6.8.0-11-generic");   /* a file owned */
+	put(root, "boot/initrd.img-6.8.0-11-generic");     /* a file owned */
 	put(root, "boot/config-6.8.0-14-generic.distrib"); /* diverted */
-	put(root, "boot/initrd.img-6.8.0-15-generic");   /* running */
+	put(root, "boot/initrd.img-6.8.0-15-generic");     /* running */
 	/* dracut writes initrd.img-R.PID, then renames it */
 	put(root, "boot/initrd.img-6.8.0-15-generic.4242");
 	put(root, "boot/initrd.img-6.8.0-31-generic.4242"); /* installed */
 	/* an admin's copy of an installed release's modules */
 	put(root, "lib/modules/6.8.0-31-generic.old/modules.dep");
-	put(root, "boot/initrd.img-6.8.0-16-generic");   /* protected */
+	put(root, "boot/initrd.img-6.8.0-16-generic"); /* protected */
 	put(root, "outside/secret");
 	put(root, "outside/dir/x.ko");
 	link_at(root, "../outside/secret", "boot/initrd.img-6.8.0-12-generic");
@@ -233,7 +239,7 @@ test_search(void **state)
 	(void)state;
 	paths(plan, buf, sizeof(buf));
 	assert_string_equal(buf, "/boot/initrd.img-6.8.0-10-generic "
-	                    "/lib/modules/6.8.0-10-generic");
+	                         "/lib/modules/6.8.0-10-generic");
 	assert_string_equal(kp_plan_orphan(plan, 1)->release,
 	                    "6.8.0-10-generic");
 	assert_true(kp_plan_orphan(plan, 1)->directory);
@@ -243,10 +249,10 @@ test_search(void **state)
 	plan = search(root, NULL, NULL, 0);
 	paths(plan, buf, sizeof(buf));
 	assert_string_equal(buf, "/boot/initrd.img-6.8.0-10-generic "
-	                    "/boot/initrd.img-6.8.0-15-generic "
-	                    "/boot/initrd.img-6.8.0-15-generic.4242 "
-	                    "/boot/initrd.img-6.8.0-16-generic "
-	                    "/lib/modules/6.8.0-10-generic");
+	                         "/boot/initrd.img-6.8.0-15-generic "
+	                         "/boot/initrd.img-6.8.0-15-generic.4242 "
+	                         "/boot/initrd.img-6.8.0-16-generic "
+	                         "/lib/modules/6.8.0-10-generic");
 	kp_plan_free(plan);
 	sdb_root_free(root);
 }
@@ -267,7 +273,8 @@ test_remove(void **state)
 	}
 	assert_int_equal(kp_plan_n_orphans(plan), 3);
 	/* /boot/initrd.img-6.8.0-10-generic becomes a link after the search. */
-	snprintf(path, sizeof(path), "%s/boot/initrd.img-6.8.0-10-generic", root);
+	snprintf(path, sizeof(path), "%s/boot/initrd.img-6.8.0-10-generic",
+	         root);
 	assert_int_equal(unlink(path), 0);
 	link_at(root, "../outside/secret", "boot/initrd.img-6.8.0-10-generic");
 	kp_error_clear(&err);
@@ -330,7 +337,7 @@ test_races(void **state)
 		kp_error_clear(&err);
 		assert_true(kp_plan_remove_orphan(plan, 2, &err) < 0);
 		assert_true(exists(root, "outside/lib/modules/6.8.0-10-generic/"
-		                   "modules.dep"));
+		                         "modules.dep"));
 		kp_plan_free(plan);
 		sdb_root_free(root);
 	}
@@ -407,7 +414,8 @@ test_merged_usr(void **state)
 	struct kp_plan *plan;
 
 	(void)state;
-	sdb_write_file(root, "var/lib/dpkg/info/linux-image-6.8.0-31-generic.list",
+	sdb_write_file(root,
+	               "var/lib/dpkg/info/linux-image-6.8.0-31-generic.list",
 	               "/lib/modules/6.8.0-31-generic/kernel/a.ko\n");
 	put(root, "usr/lib/modules/6.8.0-31-generic/kernel/a.ko");
 	put(root, "usr/lib/modules/6.8.0-10-generic/modules.dep");

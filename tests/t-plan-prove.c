@@ -32,13 +32,14 @@
 #define R91 "5.15.0-91-generic"
 #define R101 "5.15.0-101-generic"
 
-#define FAMILY(r) \
-	{ "linux-image-" r, NULL, "linux-modules-" r, NULL, NULL }, \
-	{ "linux-modules-" r, NULL, NULL, NULL, NULL }
+#define FAMILY(r)                                                              \
+	{ "linux-image-" r, NULL, "linux-modules-" r, NULL, NULL },            \
+	{                                                                      \
+		"linux-modules-" r, NULL, NULL, NULL, NULL                     \
+	}
 
 static const struct sdb_pkg system_pkgs[] = {
-	FAMILY(R80), FAMILY(R88), FAMILY(R91), FAMILY(R101),
-	{ NULL },
+	FAMILY(R80), FAMILY(R88), FAMILY(R91), FAMILY(R101), { NULL },
 };
 
 /* Each release's initrd under /boot: what purging it frees there (whole
@@ -47,7 +48,10 @@ static const struct {
 	const char *release;
 	size_t bytes;
 } initrds[] = {
-	{ R80, 4096 }, { R88, 20480 }, { R91, 303104 }, { R101, 4001792 },
+	{ R80, 4096 },
+	{ R88, 20480 },
+	{ R91, 303104 },
+	{ R101, 4001792 },
 };
 
 static void
@@ -208,7 +212,8 @@ assert_kept_needed(const struct kp_plan *plan, const char *name,
 	assert_int_equal(rel->reason, KP_REASON_NEEDED);
 	assert_non_null(rel->why);
 	if (strstr(rel->why, why) == NULL)
-		fail_msg("%s is kept because '%s', not '%s'", name, rel->why, why);
+		fail_msg("%s is kept because '%s', not '%s'", name, rel->why,
+		         why);
 }
 
 /* Without apt's objections the plan purges 80, 88 and 91 (--keep=1). */
@@ -233,15 +238,16 @@ test_agreeing_apt_proves_at_once(void **state)
 static void
 test_install_caused_by_purge_keeps_release(void **state)
 {
-	struct proof *p = proof_new(
-		"install linux-image-unsigned-" R88 " linux-image-" R88
-		" linux-modules-nvidia-" R88 "\n");
+	struct proof *p = proof_new("install linux-image-unsigned-" R88
+	                            " linux-image-" R88
+	                            " linux-modules-nvidia-" R88 "\n");
 	char last[4096] = "";
 
 	(void)state;
 	assert_int_equal(kp_plan_prove(p->ctx, p->plan, &p->err), 0);
 	assert_true(kp_plan_proved(p->plan));
-	assert_kept_needed(p->plan, R88, "linux-modules-nvidia-" R88
+	assert_kept_needed(p->plan, R88,
+	                   "linux-modules-nvidia-" R88
 	                   " depends on it (apt would install "
 	                   "linux-image-unsigned-" R88 ")");
 	assert_string_equal(release(p->plan, R88)->cause.needed_by,
@@ -259,8 +265,8 @@ test_install_caused_by_purge_keeps_release(void **state)
 static void
 test_install_without_cause_is_refused(void **state)
 {
-	struct proof *p = proof_new(
-		"install linux-image-unsigned-" R101 " - some-dependent\n");
+	struct proof *p = proof_new("install linux-image-unsigned-" R101
+	                            " - some-dependent\n");
 
 	(void)state;
 	assert_int_equal(kp_plan_prove(p->ctx, p->plan, &p->err), -EPERM);
@@ -278,7 +284,8 @@ test_removal_without_cause_is_refused(void **state)
 	(void)state;
 	assert_int_equal(kp_plan_prove(p->ctx, p->plan, &p->err), -EPERM);
 	assert_false(kp_plan_proved(p->plan));
-	assert_string_equal(p->err.message, "apt-get would also remove "
+	assert_string_equal(p->err.message,
+	                    "apt-get would also remove "
 	                    "unrelated-package, which is not in the plan");
 }
 
@@ -287,16 +294,17 @@ test_removal_without_cause_is_refused(void **state)
 static void
 test_removals_revealed_one_per_round(void **state)
 {
-	struct proof *p = proof_new(
-		"remove dkms-module-a linux-image-" R88 "\n"
-		"remove dkms-module-b linux-modules-" R91 "\n");
+	struct proof *p = proof_new("remove dkms-module-a linux-image-" R88 "\n"
+	                            "remove dkms-module-b linux-modules-" R91
+	                            "\n");
 	char last[4096] = "";
 
 	(void)state;
 	assert_int_equal(kp_plan_prove(p->ctx, p->plan, &p->err), 0);
 	assert_true(kp_plan_proved(p->plan));
 	assert_kept_needed(p->plan, R88, "needed by dkms-module-a");
-	assert_string_equal(release(p->plan, R88)->cause.needed_by, "dkms-module-a");
+	assert_string_equal(release(p->plan, R88)->cause.needed_by,
+	                    "dkms-module-a");
 	assert_null(release(p->plan, R88)->cause.apt_installs);
 	assert_kept_needed(p->plan, R91, "needed by dkms-module-b");
 	assert_string_equal(purged_releases(p->plan), R80);
@@ -316,16 +324,15 @@ test_apt_refusal_is_refused(void **state)
 	assert_false(kp_plan_proved(p->plan));
 	/* (apt's full stop goes: our sentence goes on after it) */
 	assert_string_equal(p->err.message, "apt-get cannot resolve the purge: "
-	                    "Unmet dependencies");
+	                                    "Unmet dependencies");
 }
 
 /* apt's kernel protection is noted by release, from its images. */
 static void
 test_apt_protection_noted_by_image(void **state)
 {
-	struct proof *p = proof_new(
-		"protect linux-image-" R101 "\n"
-		"protect linux-modules-" R91 "\n");
+	struct proof *p = proof_new("protect linux-image-" R101 "\n"
+	                            "protect linux-modules-" R91 "\n");
 
 	(void)state;
 	assert_int_equal(kp_plan_prove(p->ctx, p->plan, &p->err), 0);
@@ -338,13 +345,20 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_agreeing_apt_proves_at_once, teardown),
-		cmocka_unit_test_teardown(test_install_caused_by_purge_keeps_release, teardown),
-		cmocka_unit_test_teardown(test_install_without_cause_is_refused, teardown),
-		cmocka_unit_test_teardown(test_removal_without_cause_is_refused, teardown),
-		cmocka_unit_test_teardown(test_removals_revealed_one_per_round, teardown),
-		cmocka_unit_test_teardown(test_apt_refusal_is_refused, teardown),
-		cmocka_unit_test_teardown(test_apt_protection_noted_by_image, teardown),
+		cmocka_unit_test_teardown(test_agreeing_apt_proves_at_once,
+		                          teardown),
+		cmocka_unit_test_teardown(
+		        test_install_caused_by_purge_keeps_release, teardown),
+		cmocka_unit_test_teardown(test_install_without_cause_is_refused,
+		                          teardown),
+		cmocka_unit_test_teardown(test_removal_without_cause_is_refused,
+		                          teardown),
+		cmocka_unit_test_teardown(test_removals_revealed_one_per_round,
+		                          teardown),
+		cmocka_unit_test_teardown(test_apt_refusal_is_refused,
+		                          teardown),
+		cmocka_unit_test_teardown(test_apt_protection_noted_by_image,
+		                          teardown),
 	};
 
 	/* Before the first kp_apt_open(): the module is loaded once. */

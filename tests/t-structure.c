@@ -80,14 +80,16 @@ assert_member(const struct kp_plan *plan, const char *name, const char *release,
 		assert_null(p->release);
 	else
 		assert_string_equal(p->release, release);
-	assert_string_equal(kp_recognised_name(p->recognised), kp_recognised_name(how));
+	assert_string_equal(kp_recognised_name(p->recognised),
+	                    kp_recognised_name(how));
 }
 
 static const struct sdb_pkg new_names[] = {
 	{ "linux-image-" R_OLD, NULL, "linux-modules-" R_OLD },
 	{ "linux-modules-" R_OLD, NULL, "linux-main-modules-zfs-" R_OLD },
 	/* dependencies only: on the image */
-	{ "linux-main-modules-zfs-" R_OLD, NULL, "linux-image-" R_OLD " | linux-image-unsigned-" R_OLD },
+	{ "linux-main-modules-zfs-" R_OLD, NULL,
+	  "linux-image-" R_OLD " | linux-image-unsigned-" R_OLD },
 	/* files only */
 	{ "linux-hwe-7.0-lib-rust-" R_OLD },
 	/* neither */
@@ -107,18 +109,23 @@ test_new_names_by_files_and_dependencies(void **state)
 	struct kp_plan *plan;
 
 	write_list(root, "linux-hwe-7.0-lib-rust-" R_OLD,
-	           "/.\n/usr\n/usr/src\n/usr/src/linux-hwe-7.0-lib-rust-" R_OLD "\n"
-	           "/usr/src/linux-hwe-7.0-lib-rust-" R_OLD "/libkernel.rmeta\n");
+	           "/.\n/usr\n/usr/src\n/usr/src/linux-hwe-7.0-lib-rust-" R_OLD
+	           "\n"
+	           "/usr/src/linux-hwe-7.0-lib-rust-" R_OLD
+	           "/libkernel.rmeta\n");
 	write_list(root, "linux-acme-notes-" R_OLD,
 	           "/.\n/usr/share/doc/linux-acme-notes/README\n");
 	write_list(root, "linux-source-" R_OLD,
-	           "/.\n/lib/modules/" R_OLD "/source.txt\n/usr/src/linux-source-" R_OLD "/x\n");
+	           "/.\n/lib/modules/" R_OLD
+	           "/source.txt\n/usr/src/linux-source-" R_OLD "/x\n");
 	write_list(root, "linux-firmware-blobs-" R_OLD,
 	           "/.\n/lib/modules/" R_OLD "/firmware.bin\n");
 	plan = plan_of(root, 1);
 	assert_member(plan, "linux-image-" R_OLD, R_OLD, KP_RECOGNISED_NAME);
-	assert_member(plan, "linux-main-modules-zfs-" R_OLD, R_OLD, KP_RECOGNISED_DEPENDENCIES);
-	assert_member(plan, "linux-hwe-7.0-lib-rust-" R_OLD, R_OLD, KP_RECOGNISED_FILES);
+	assert_member(plan, "linux-main-modules-zfs-" R_OLD, R_OLD,
+	              KP_RECOGNISED_DEPENDENCIES);
+	assert_member(plan, "linux-hwe-7.0-lib-rust-" R_OLD, R_OLD,
+	              KP_RECOGNISED_FILES);
 	assert_null(find_pkg(plan, "linux-acme-notes-" R_OLD));
 	assert_null(find_pkg(plan, "linux-source-" R_OLD));
 	assert_null(find_pkg(plan, "linux-firmware-blobs-" R_OLD));
@@ -127,7 +134,9 @@ test_new_names_by_files_and_dependencies(void **state)
 	assert_true(purged(plan, "linux-image-" R_OLD));
 	assert_int_equal(kp_plan_n_purge(plan), 4);
 	/* Never an image: structure does not make a release bootable. */
-	assert_int_not_equal(find_pkg(plan, "linux-main-modules-zfs-" R_OLD)->kind, KP_KIND_IMAGE);
+	assert_int_not_equal(
+	        find_pkg(plan, "linux-main-modules-zfs-" R_OLD)->kind,
+	        KP_KIND_IMAGE);
 	kp_plan_free(plan);
 	sdb_root_free(root);
 }
@@ -144,7 +153,8 @@ static const struct sdb_pkg needed_outside[] = {
 	{ "vendor-tool", NULL, "linux-extras-" R_OLD },
 	{ "linux-image-7.0.0-29-generic" },
 	{ "linux-headers-7.0.0-29-generic" },
-	{ "linux-acme-build-7.0.0-29-generic", NULL, "linux-headers-7.0.0-29-generic" },
+	{ "linux-acme-build-7.0.0-29-generic", NULL,
+	  "linux-headers-7.0.0-29-generic" },
 	{ "linux-image-" R_NEW },
 	{ NULL },
 };
@@ -183,7 +193,8 @@ test_needed_from_inside_is_member(void **state)
 	char *root = sdb_root_new(needed_inside);
 	struct kp_plan *plan = plan_of(root, 1);
 
-	assert_member(plan, "linux-extras-" R_OLD, R_OLD, KP_RECOGNISED_DEPENDENCIES);
+	assert_member(plan, "linux-extras-" R_OLD, R_OLD,
+	              KP_RECOGNISED_DEPENDENCIES);
 	assert_true(purged(plan, "linux-extras-" R_OLD));
 	kp_plan_free(plan);
 	sdb_root_free(root);
@@ -228,7 +239,8 @@ test_flavourless_by_files(void **state)
 	write_list(root, "linux-oddity-bits-7.0.0-28",
 	           "/.\n/usr/lib/linux-oddity-bits-7.0.0-28/x\n");
 	plan = plan_of(root, 1);
-	assert_member(plan, "linux-oddity-bits-7.0.0-28", NULL, KP_RECOGNISED_FILES);
+	assert_member(plan, "linux-oddity-bits-7.0.0-28", NULL,
+	              KP_RECOGNISED_FILES);
 	assert_true(purged(plan, "linux-oddity-bits-7.0.0-28"));
 	kp_plan_free(plan);
 	sdb_root_free(root);
@@ -240,11 +252,14 @@ test_flavourless_by_files(void **state)
  */
 static const struct sdb_pkg rt_cloud[] = {
 	{ "linux-image-6.1.0-21-amd64" },
-	{ "linux-headers-6.1.0-21-amd64", NULL, "linux-headers-6.1.0-21-common" },
+	{ "linux-headers-6.1.0-21-amd64", NULL,
+	  "linux-headers-6.1.0-21-common" },
 	{ "linux-image-6.1.0-21-cloud-amd64" },
-	{ "linux-headers-6.1.0-21-cloud-amd64", NULL, "linux-headers-6.1.0-21-common" },
+	{ "linux-headers-6.1.0-21-cloud-amd64", NULL,
+	  "linux-headers-6.1.0-21-common" },
 	{ "linux-image-6.1.0-21-rt-amd64", "c" },
-	{ "linux-headers-6.1.0-21-rt-amd64", "c", "linux-headers-6.1.0-21-common-rt" },
+	{ "linux-headers-6.1.0-21-rt-amd64", "c",
+	  "linux-headers-6.1.0-21-common-rt" },
 	{ "linux-headers-6.1.0-21-common" },
 	{ "linux-headers-6.1.0-21-common-rt" },
 	{ NULL },
@@ -257,8 +272,9 @@ test_shared_kept_by_need(void **state)
 	struct kp_plan *plan = plan_of(root, 1);
 
 	assert_false(purged(plan, "linux-headers-6.1.0-21-common"));
-	assert_int_equal(find_pkg(plan, "linux-headers-6.1.0-21-common")->reason,
-	                 KP_REASON_SHARED_KEPT);
+	assert_int_equal(
+	        find_pkg(plan, "linux-headers-6.1.0-21-common")->reason,
+	        KP_REASON_SHARED_KEPT);
 	assert_true(purged(plan, "linux-headers-6.1.0-21-common-rt"));
 	kp_plan_free(plan);
 	sdb_root_free(root);
@@ -287,8 +303,9 @@ test_newer_rc_leftovers(void **state)
 	assert_true(purged(plan, "linux-headers-6.1.0-22-common"));
 	assert_true(purged(plan, "linux-kbuild-6.1.0-22"));
 	assert_false(purged(plan, "linux-headers-6.1.0-23-common"));
-	assert_int_equal(find_pkg(plan, "linux-headers-6.1.0-23-common")->reason,
-	                 KP_REASON_NEWER_INCOMPLETE);
+	assert_int_equal(
+	        find_pkg(plan, "linux-headers-6.1.0-23-common")->reason,
+	        KP_REASON_NEWER_INCOMPLETE);
 	kp_plan_free(plan);
 	sdb_root_free(root);
 }

@@ -88,11 +88,18 @@ static void
 test_parse(void **state)
 {
 	static const char *const bad[] = {
-		"", "garbage", "format=2 purgeable=1", "purgeable=1",
-		"format=1 purgeable=x", "format=1 purgeable=-1",
-		"format=1 stamp=xyz", "format=1 installed=99999999999",
-		"format=1junk purgeable=1", "format= purgeable=1",
-		"format=-1 purgeable=1", "format=01x",
+		"",
+		"garbage",
+		"format=2 purgeable=1",
+		"purgeable=1",
+		"format=1 purgeable=x",
+		"format=1 purgeable=-1",
+		"format=1 stamp=xyz",
+		"format=1 installed=99999999999",
+		"format=1junk purgeable=1",
+		"format= purgeable=1",
+		"format=-1 purgeable=1",
+		"format=01x",
 	};
 	struct kp_summary s;
 	size_t i;
@@ -106,7 +113,9 @@ test_parse(void **state)
 	/* a later version's words are skipped */
 	kp_summary_init(&s);
 	assert_int_equal(kp_summary_parse("format=1 purgeable=3 future=yes "
-	                                  "last_run=failed\n", &s), 0);
+	                                  "last_run=failed\n",
+	                                  &s),
+	                 0);
 	assert_int_equal(s.purgeable, 3);
 	assert_int_equal(s.last_run, KP_LAST_RUN_FAILED);
 }
@@ -156,8 +165,10 @@ test_save_load(void **state)
 	assert_int_equal(kp_summary_load(tmp_root, &back, &err), 0);
 	assert_same(&s, &back);
 	/* no temporary file left behind */
-	snprintf(path, sizeof(path), "ls -A '%s" KP_STATE_DIR "' | "
-	         "grep -qvx status", tmp_root);
+	snprintf(path, sizeof(path),
+	         "ls -A '%s" KP_STATE_DIR "' | "
+	         "grep -qvx status",
+	         tmp_root);
 	assert_int_not_equal(system(path), 0);
 }
 
@@ -247,11 +258,16 @@ test_prometheus(void **state)
 	(void)state;
 	text = prometheus(&s);
 	check_exposition(text);
-	assert_non_null(strstr(text, "\npurge_old_kernels_purgeable_releases 2\n"));
-	assert_non_null(strstr(text, "\npurge_old_kernels_purgeable_boot_bytes 146800640\n"));
-	assert_non_null(strstr(text, "\npurge_old_kernels_boot_size_bytes 1073741824\n"));
-	assert_non_null(strstr(text, "\npurge_old_kernels_last_run_success 1\n"));
-	assert_non_null(strstr(text, "\npurge_old_kernels_last_run_purged_releases 3\n"));
+	assert_non_null(
+	        strstr(text, "\npurge_old_kernels_purgeable_releases 2\n"));
+	assert_non_null(strstr(
+	        text, "\npurge_old_kernels_purgeable_boot_bytes 146800640\n"));
+	assert_non_null(strstr(
+	        text, "\npurge_old_kernels_boot_size_bytes 1073741824\n"));
+	assert_non_null(
+	        strstr(text, "\npurge_old_kernels_last_run_success 1\n"));
+	assert_non_null(strstr(
+	        text, "\npurge_old_kernels_last_run_purged_releases 3\n"));
 	assert_null(strstr(text, "apt_"));
 	free(text);
 	/* what is not known is not exported */
@@ -291,8 +307,10 @@ test_export_prometheus(void **state)
 	assert_string_equal(got, want);
 	free(want);
 	/* only the .prom file: node_exporter reads every *.prom there */
-	snprintf(cmd, sizeof(cmd), "test \"$(ls -A '%s')\" = "
-	         "purge_old_kernels.prom", dir);
+	snprintf(cmd, sizeof(cmd),
+	         "test \"$(ls -A '%s')\" = "
+	         "purge_old_kernels.prom",
+	         dir);
 	assert_int_equal(system(cmd), 0);
 }
 
@@ -312,8 +330,10 @@ static const struct byobu_row byobu_rows[] = {
 	{ 3, 50, true, false, "\u232b3\n" },
 	{ 3, 50, false, true, "#[fg=black,bg=yellow]K3#[default]\n" },
 	{ 3, 90, false, false, "K3 /boot 90%%\n" },
-	{ 3, 90, false, true, "#[fg=brightwhite,bold,bg=red]K3 /boot 90%%#[default]\n" },
-	{ 0, 90, false, true, "#[fg=brightwhite,bold,bg=red]/boot 90%%#[default]\n" },
+	{ 3, 90, false, true,
+	  "#[fg=brightwhite,bold,bg=red]K3 /boot 90%%#[default]\n" },
+	{ 0, 90, false, true,
+	  "#[fg=brightwhite,bold,bg=red]/boot 90%%#[default]\n" },
 	{ 0, 85, false, false, "/boot 85%%\n" },
 	{ 0, 84, false, false, "" },
 	{ 1, 100, true, false, "\u232b1 /boot 100%%\n" },
@@ -339,7 +359,8 @@ test_byobu(void **state)
 		s.boot.used = (row->used_pct * 10ull) << 20;
 		n = cli_status_byobu_format(&s, 85, &style, buf, sizeof(buf));
 		if (n < 0 || strcmp(buf, row->want) != 0)
-			fail_msg("row %zu: '%s', expected '%s'", i, buf, row->want);
+			fail_msg("row %zu: '%s', expected '%s'", i, buf,
+			         row->want);
 	}
 }
 

@@ -135,7 +135,8 @@ test_modes(void **state)
 	assert_untrusted(at(0, "m/file"), "is a file others can change");
 	assert_int_equal(chmod(at(0, "m/file"), 0644), 0);
 	assert_int_equal(chmod(at(0, "m"), 0775), 0);
-	assert_untrusted(at(0, "m/file"), "/m is a directory others can change");
+	assert_untrusted(at(0, "m/file"),
+	                 "/m is a directory others can change");
 	assert_int_equal(chmod(at(0, "m"), 0755), 0);
 	/* a missing name is not an untrusted one */
 	assert_false(kp_trust_path(at(0, "m/none"), geteuid(), NULL));
@@ -154,14 +155,18 @@ test_sticky_directory_only_into_ours(void **state)
 	assert_untrusted(at(0, "sticky/other"), "/sticky/other belongs to");
 	/* crossed, never the end: anybody may put a program or a
 	 * .dpkg.cfg in it */
-	assert_untrusted(at(0, "sticky"), "/sticky is a directory others can change");
-	assert_untrusted(at(0, "sticky/."), "/sticky is a directory others can change");
+	assert_untrusted(at(0, "sticky"),
+	                 "/sticky is a directory others can change");
+	assert_untrusted(at(0, "sticky/."),
+	                 "/sticky is a directory others can change");
 	mkdir_mode(at(0, "sticky/d"), 0755);
-	assert_untrusted(at(0, "sticky/d/.."), "/sticky is a directory others can change");
+	assert_untrusted(at(0, "sticky/d/.."),
+	                 "/sticky is a directory others can change");
 	assert_trusted(at(0, "sticky/d/../d"));
 	/* not sticky: nothing in it is trusted */
 	assert_int_equal(chmod(at(0, "sticky"), 0777), 0);
-	assert_untrusted(at(0, "sticky/root"), "is a directory others can change");
+	assert_untrusted(at(0, "sticky/root"),
+	                 "is a directory others can change");
 }
 
 static void
@@ -225,7 +230,8 @@ test_open_dir_no_links_below_root(void **state)
 	mkdir_mode(at(0, "r"), 0755);
 	kp_error_clear(&err);
 	/* missing, and not to be made */
-	assert_int_equal(kp_trust_open_dir(at(0, "r"), "run/x", 0, &err), -ENOENT);
+	assert_int_equal(kp_trust_open_dir(at(0, "r"), "run/x", 0, &err),
+	                 -ENOENT);
 	/* made, 0755 whatever the umask lets through */
 	fd = kp_trust_open_dir(at(0, "r"), "run/x", KP_TRUST_CREATE, &err);
 	assert_true(fd >= 0);
@@ -235,8 +241,9 @@ test_open_dir_no_links_below_root(void **state)
 	mkdir_mode(at(0, "elsewhere"), 0755);
 	assert_int_equal(symlink(at(1, "elsewhere"), at(0, "r/var")), 0);
 	kp_error_clear(&err);
-	assert_int_equal(kp_trust_open_dir(at(0, "r"), "var/lib",
-	                                   KP_TRUST_CREATE, &err), -EPERM);
+	assert_int_equal(
+	        kp_trust_open_dir(at(0, "r"), "var/lib", KP_TRUST_CREATE, &err),
+	        -EPERM);
 	assert_non_null(strstr(err.message, "/r/var is a symbolic link"));
 	assert_int_equal(access(at(0, "elsewhere/lib"), F_OK), -1);
 	/* the root itself may be reached through a trusted link */
@@ -256,13 +263,15 @@ test_open_dir_root_of_another_user(void **state)
 	mkdir_mode(at(0, "ur"), 0755);
 	assert_int_equal(chown(at(0, "ur"), NOBODY, NOBODY), 0);
 	kp_error_clear(&err);
-	assert_int_equal(kp_trust_open_dir(at(0, "ur"), "run",
-	                                   KP_TRUST_CREATE, &err), -EPERM);
+	assert_int_equal(
+	        kp_trust_open_dir(at(0, "ur"), "run", KP_TRUST_CREATE, &err),
+	        -EPERM);
 	assert_non_null(strstr(err.message, "/ur belongs to"));
 	assert_int_equal(access(at(0, "ur/run"), F_OK), -1);
 	/* KP_TRUST_CROSS_OWNED is for below the root, not the root */
 	assert_int_equal(kp_trust_open_dir(at(0, "ur"), "run",
-	                                   KP_TRUST_CROSS_OWNED, NULL), -EPERM);
+	                                   KP_TRUST_CROSS_OWNED, NULL),
+	                 -EPERM);
 }
 
 static void
@@ -279,27 +288,33 @@ test_open_dir_cross_owned(void **state)
 	assert_int_equal(chown(at(0, "p/prometheus"), NOBODY, NOBODY), 0);
 	kp_error_clear(&err);
 	/* Debian's layout: only with the flag */
-	assert_int_equal(kp_trust_open_dir(at(0, "p"), "prometheus/node-exporter",
-	                                   0, &err), -EPERM);
+	assert_int_equal(kp_trust_open_dir(at(0, "p"),
+	                                   "prometheus/node-exporter", 0, &err),
+	                 -EPERM);
 	fd = kp_trust_open_dir(at(0, "p"), "prometheus/node-exporter",
 	                       KP_TRUST_CROSS_OWNED, &err);
 	assert_true(fd >= 0);
 	close(fd);
 	/* into a directory of that user's too: refused */
-	assert_int_equal(chown(at(0, "p/prometheus/node-exporter"), NOBODY,
-	                       NOBODY), 0);
-	assert_int_equal(kp_trust_open_dir(at(0, "p"), "prometheus/node-exporter",
-	                                   KP_TRUST_CROSS_OWNED, &err), -EPERM);
+	assert_int_equal(
+	        chown(at(0, "p/prometheus/node-exporter"), NOBODY, NOBODY), 0);
+	assert_int_equal(kp_trust_open_dir(at(0, "p"),
+	                                   "prometheus/node-exporter",
+	                                   KP_TRUST_CROSS_OWNED, &err),
+	                 -EPERM);
 	/* nothing is made in it */
-	assert_int_equal(kp_trust_open_dir(at(0, "p"), "prometheus/new",
-	                                   KP_TRUST_CROSS_OWNED |
-	                                   KP_TRUST_CREATE, &err), -EPERM);
+	assert_int_equal(
+	        kp_trust_open_dir(at(0, "p"), "prometheus/new",
+	                          KP_TRUST_CROSS_OWNED | KP_TRUST_CREATE, &err),
+	        -EPERM);
 	assert_int_equal(access(at(0, "p/prometheus/new"), F_OK), -1);
 	/* one others can write: refused */
 	assert_int_equal(chown(at(0, "p/prometheus/node-exporter"), 0, 0), 0);
 	assert_int_equal(chmod(at(0, "p/prometheus"), 0775), 0);
-	assert_int_equal(kp_trust_open_dir(at(0, "p"), "prometheus/node-exporter",
-	                                   KP_TRUST_CROSS_OWNED, &err), -EPERM);
+	assert_int_equal(kp_trust_open_dir(at(0, "p"),
+	                                   "prometheus/node-exporter",
+	                                   KP_TRUST_CROSS_OWNED, &err),
+	                 -EPERM);
 }
 
 int

@@ -17,10 +17,10 @@
 
 #include "options.h"
 
-#define REQUIRE(cond) \
-	do { \
-		if (!(cond)) \
-			__builtin_trap(); \
+#define REQUIRE(cond)                                                          \
+	do {                                                                   \
+		if (!(cond))                                                   \
+			__builtin_trap();                                      \
 	} while (0)
 
 #define MAX_ARGS 64
@@ -55,7 +55,8 @@ check_translation(const struct cli_argv *apt)
 		const struct kp_apt_item *item = &config.items[i];
 
 		REQUIRE(item->name != NULL);
-		REQUIRE((item->kind == KP_APT_ITEM_SET) == (item->value != NULL));
+		REQUIRE((item->kind == KP_APT_ITEM_SET) ==
+		        (item->value != NULL));
 	}
 	kp_apt_config_free(&config);
 }
@@ -85,17 +86,21 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r = cli_options_parse(&opts, argc, argv, &err);
 	REQUIRE(r == 0 || r == CLI_EXIT_USAGE || r == CLI_EXIT_ERROR);
 	if (r != 0) {
-		REQUIRE(memchr(err.message, '\0', sizeof(err.message)) != NULL &&
+		REQUIRE(memchr(err.message, '\0', sizeof(err.message)) !=
+		                NULL &&
 		        err.message[0] != '\0' && err.code < 0);
 	} else if (!opts.help && !opts.usage && !opts.version) {
 		REQUIRE(opts.keep <= KP_KEEP_MAX);
 		REQUIRE(!opts.json || opts.list || opts.dry_run);
-		REQUIRE(opts.args.apt.n == 0 || opts.args.apt.v[opts.args.apt.n] == NULL);
+		REQUIRE(opts.args.apt.n == 0 ||
+		        opts.args.apt.v[opts.args.apt.n] == NULL);
 		REQUIRE(opts.args.n_unchecked <= opts.args.apt.n);
 		for (i = 0; i < opts.args.apt.n; i++)
-			REQUIRE(from_command_line(opts.args.apt.v[i], argc, argv));
+			REQUIRE(from_command_line(opts.args.apt.v[i], argc,
+			                          argv));
 		for (i = 0; i < opts.n_protect; i++)
-			REQUIRE(opts.protect[i] != NULL && opts.protect[i][0] != '\0');
+			REQUIRE(opts.protect[i] != NULL &&
+			        opts.protect[i][0] != '\0');
 		REQUIRE(!opts.running_none || opts.running == NULL);
 		check_translation(&opts.args.apt);
 	}

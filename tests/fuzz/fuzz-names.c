@@ -14,10 +14,10 @@
 
 #include "kpurge.h"
 
-#define REQUIRE(cond) \
-	do { \
-		if (!(cond)) \
-			__builtin_trap(); \
+#define REQUIRE(cond)                                                          \
+	do {                                                                   \
+		if (!(cond))                                                   \
+			__builtin_trap();                                      \
 	} while (0)
 
 static bool
@@ -32,9 +32,11 @@ check_split(const char *release)
 	char abi[KP_NAME_MAX], flavour[KP_NAME_MAX], small[4];
 	size_t n = strlen(release);
 
-	if (!kp_release_split(release, abi, sizeof(abi), flavour, sizeof(flavour)))
+	if (!kp_release_split(release, abi, sizeof(abi), flavour,
+	                      sizeof(flavour)))
 		return;
-	REQUIRE(terminated(abi, sizeof(abi)) && terminated(flavour, sizeof(flavour)));
+	REQUIRE(terminated(abi, sizeof(abi)) &&
+	        terminated(flavour, sizeof(flavour)));
 	/* release = abi, or abi "-" flavour */
 	REQUIRE(strncmp(release, abi, strlen(abi)) == 0);
 	if (flavour[0] == '\0')
@@ -46,7 +48,8 @@ check_split(const char *release)
 	/* NULL outputs and short buffers never overflow */
 	REQUIRE(kp_release_split(release, NULL, 0, NULL, 0));
 	kp_release_split(release, small, sizeof(small), small, sizeof(small));
-	REQUIRE(terminated(small, sizeof(small)) || strlen(abi) >= sizeof(small));
+	REQUIRE(terminated(small, sizeof(small)) ||
+	        strlen(abi) >= sizeof(small));
 	/* the ABI alone is a release without a flavour */
 	REQUIRE(kp_release_split(abi, NULL, 0, flavour, sizeof(flavour)));
 	REQUIRE(flavour[0] == '\0');
@@ -54,12 +57,22 @@ check_split(const char *release)
 
 /* Names that look like kernel packages and never are. */
 static const char *const never[] = {
-	"linux-libc-dev", "linux-firmware", "linux-tools-common",
-	"linux-cloud-tools-common", "linux-base", "linux-sound-base",
-	"linux-kbuild-6.1", "linux-source-6.8.0", "linux-doc-6.1",
-	"linux-headers-6.1.0-18-all", "linux-headers-6.1.0-18-all-amd64",
-	"proxmox-kernel-6.8", "pve-kernel-6.2", "linux-image-amd64",
-	"linux-headers-generic-hwe-22.04", "linux-modules-nvidia-535-generic-hwe-22.04",
+	"linux-libc-dev",
+	"linux-firmware",
+	"linux-tools-common",
+	"linux-cloud-tools-common",
+	"linux-base",
+	"linux-sound-base",
+	"linux-kbuild-6.1",
+	"linux-source-6.8.0",
+	"linux-doc-6.1",
+	"linux-headers-6.1.0-18-all",
+	"linux-headers-6.1.0-18-all-amd64",
+	"proxmox-kernel-6.8",
+	"pve-kernel-6.2",
+	"linux-image-amd64",
+	"linux-headers-generic-hwe-22.04",
+	"linux-modules-nvidia-535-generic-hwe-22.04",
 };
 
 static void
@@ -93,7 +106,8 @@ check_name(const char *name)
 		REQUIRE(kn.release[0] != '\0');
 		REQUIRE(kp_release_split(kn.release, abi, sizeof(abi), flavour,
 		                         sizeof(flavour)));
-		REQUIRE(strcmp(abi, kn.abi) == 0 && strcmp(flavour, kn.flavour) == 0);
+		REQUIRE(strcmp(abi, kn.abi) == 0 &&
+		        strcmp(flavour, kn.flavour) == 0);
 	}
 	/* what is never a kernel package */
 	for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++)

@@ -24,10 +24,10 @@
 #include "kpurge-app.h"
 #include "kpurge.h"
 
-#define REQUIRE(cond) \
-	do { \
-		if (!(cond)) \
-			__builtin_trap(); \
+#define REQUIRE(cond)                                                          \
+	do {                                                                   \
+		if (!(cond))                                                   \
+			__builtin_trap();                                      \
 	} while (0)
 
 static char root[64];
@@ -64,7 +64,10 @@ utf8_len(const unsigned char *p)
 
 	if (*p < 0x80)
 		return 1;
-	n = (*p & 0xe0) == 0xc0 ? 2 : (*p & 0xf0) == 0xe0 ? 3 : (*p & 0xf8) == 0xf0 ? 4 : 0;
+	n = (*p & 0xe0) == 0xc0 ? 2 :
+	    (*p & 0xf0) == 0xe0 ? 3 :
+	    (*p & 0xf8) == 0xf0 ? 4 :
+	                          0;
 	if (n == 0)
 		return 0;
 	cp = *p & (0x7fu >> n);
@@ -73,7 +76,9 @@ utf8_len(const unsigned char *p)
 			return 0;
 		cp = cp << 6 | (p[i] & 0x3fu);
 	}
-	if (cp < (n == 2 ? 0x80ul : n == 3 ? 0x800ul : 0x10000ul) ||
+	if (cp < (n == 2 ? 0x80ul :
+	          n == 3 ? 0x800ul :
+	                   0x10000ul) ||
 	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
 		return 0;
 	return n;
@@ -94,7 +99,9 @@ json_string(const char *p)
 			p++;
 			if (*p == 'u') {
 				for (int i = 1; i <= 4; i++)
-					if (!p[i] || !strchr("0123456789abcdefABCDEF", p[i]))
+					if (!p[i] ||
+					    !strchr("0123456789abcdefABCDEF",
+					            p[i]))
 						return NULL;
 				p += 5;
 			} else if (*p && strchr("\"\\/bfnrt", *p)) {
@@ -154,8 +161,8 @@ json_value(const char *p)
 		const char *start = p;
 
 		p += *p == '-';
-		while ((*p >= '0' && *p <= '9') || *p == '.' || *p == 'e' || *p == 'E' ||
-		       *p == '+' || *p == '-')
+		while ((*p >= '0' && *p <= '9') || *p == '.' || *p == 'e' ||
+		       *p == 'E' || *p == '+' || *p == '-')
 			p++;
 		return p > start ? p : NULL;
 	}
@@ -206,7 +213,8 @@ make_root(void)
 
 	strcpy(root, "/tmp/kp-fuzz-XXXXXX");
 	if (getenv("TMPDIR") && strlen(getenv("TMPDIR")) < 40)
-		snprintf(root, sizeof(root), "%s/kp-fuzz-XXXXXX", getenv("TMPDIR"));
+		snprintf(root, sizeof(root), "%s/kp-fuzz-XXXXXX",
+		         getenv("TMPDIR"));
 	if (mkdtemp(root) == NULL)
 		abort();
 	atexit(remove_root);
@@ -249,13 +257,16 @@ check_plan(const struct kp_plan *plan, const struct kp_plan_options *opts)
 			REQUIRE(r->packages[j]->action == r->action &&
 			        r->packages[j]->release == r->name);
 		if (i > 0)
-			REQUIRE(kp_release_compare(kp_plan_release(plan, i - 1)->abi,
-			                           r->abi) >= 0);
+			REQUIRE(kp_release_compare(
+			                kp_plan_release(plan, i - 1)->abi,
+			                r->abi) >= 0);
 	}
 	for (i = 0; i < opts->n_protect; i++)
 		for (j = 0; j < kp_plan_n_releases(plan); j++)
-			if (strcmp(kp_plan_release(plan, j)->name, opts->protect[i]) == 0)
-				REQUIRE(kp_plan_release(plan, j)->action == KP_KEEP);
+			if (strcmp(kp_plan_release(plan, j)->name,
+			           opts->protect[i]) == 0)
+				REQUIRE(kp_plan_release(plan, j)->action ==
+				        KP_KEEP);
 	f = open_memstream(&json, &len);
 	REQUIRE(f != NULL);
 	REQUIRE(kp_plan_write_json(plan, f, NULL) == 0);
@@ -269,13 +280,15 @@ static void
 plan_with(struct kp_ctx *ctx, unsigned keep, const char *running,
           const char *protect)
 {
-	struct kp_plan_options opts = { keep, running, &protect, protect != NULL };
+	struct kp_plan_options opts = { keep, running, &protect,
+		                        protect != NULL };
 	struct kp_error err = { 0 };
 	struct kp_plan *plan = NULL;
 	int r = kp_plan_new(ctx, &opts, &plan, &err);
 
 	if (r < 0) {
-		REQUIRE(plan == NULL && err.code == r && err.message[0] != '\0');
+		REQUIRE(plan == NULL && err.code == r &&
+		        err.message[0] != '\0');
 		REQUIRE(keep == 0 || r == -ENOMEM);
 		return;
 	}
@@ -301,11 +314,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (root[0] == '\0')
 		make_root();
-	snprintf(journal, sizeof(journal), "%s/var/lib/dpkg/updates/0001", root);
+	snprintf(journal, sizeof(journal), "%s/var/lib/dpkg/updates/0001",
+	         root);
 	unlink(journal);
 	write_file("var/lib/dpkg/status", data, status_size);
 	if (nul)
-		write_file("var/lib/dpkg/updates/0001", nul + 1, size - status_size - 1);
+		write_file("var/lib/dpkg/updates/0001", nul + 1,
+		           size - status_size - 1);
 	/* The apt hook's fingerprint reads the same files without libdpkg. */
 	REQUIRE(kp_kernel_fingerprint(root, &fingerprint, &err) == 0);
 	ctx = kp_ctx_new(root, NULL, NULL, &err);
@@ -317,7 +332,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_plan(first, &opts);
 	/* Plan again with the oldest release running, held back, protected. */
 	if (kp_plan_n_releases(first) > 0)
-		name = strdup(kp_plan_release(first, kp_plan_n_releases(first) - 1)->name);
+		name = strdup(
+		        kp_plan_release(first, kp_plan_n_releases(first) - 1)
+		                ->name);
 	kp_plan_free(first);
 	plan_with(ctx, 0, name, NULL);
 	plan_with(ctx, 3, NULL, name);

@@ -17,10 +17,10 @@
 
 #include "kpurge.h"
 
-#define REQUIRE(cond) \
-	do { \
-		if (!(cond)) \
-			__builtin_trap(); \
+#define REQUIRE(cond)                                                          \
+	do {                                                                   \
+		if (!(cond))                                                   \
+			__builtin_trap();                                      \
 	} while (0)
 
 static int

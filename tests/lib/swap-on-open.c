@@ -36,14 +36,15 @@ swap_link(const char *link, const char *target)
 int
 main(int argc, char **argv)
 {
-	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	char buf[4096]
+	        __attribute__((aligned(__alignof__(struct inotify_event))));
 	const struct inotify_event *ev = (const struct inotify_event *)buf;
 	struct pollfd p;
 	int fd, ready;
 
 	if (argc != 6) {
 		fprintf(stderr, "usage: swap-on-open WATCHED LINK TARGET READY "
-		        "SECONDS\n");
+		                "SECONDS\n");
 		return 1;
 	}
 	fd = inotify_init1(IN_CLOEXEC);
