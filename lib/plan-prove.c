@@ -145,13 +145,14 @@ note_apt_view(struct kp_apt *apt, struct kp_plan *plan, struct kp_error *err)
 	for (r = 0; r < plan->n_releases; r++) {
 		struct kp_release *rel = &plan->releases[r];
 
-		for (j = 0; j < rel->n_packages && !rel->apt_protects; j++)
-			for (k = 0; names[k] != NULL && !rel->apt_protects; k++)
-				rel->apt_protects = rel->packages[j]->kind ==
-				                            KP_KIND_IMAGE &&
-				                    strcmp(rel->packages[j]
-				                                   ->name,
-				                           names[k]) == 0;
+		for (j = 0; j < rel->n_packages && !rel->apt_protects; j++) {
+			const struct kp_package *pkg = rel->packages[j];
+
+			for (k = 0; names[k] != NULL; k++)
+				if (pkg->kind == KP_KIND_IMAGE &&
+				    strcmp(pkg->name, names[k]) == 0)
+					rel->apt_protects = true;
+		}
 	}
 	kp_apt_strv_free(names);
 	kp__plan_apt_verdicts(plan);
