@@ -542,15 +542,14 @@ remedy(struct cli_options *opts, unsigned long long short_by, char *buf,
 	struct kp_plan *plan = NULL;
 	struct kp_boot_space b;
 	struct cli_policy p;
-	struct kp_summary s;
 	struct kp_error err;
-	char running[256], options[PATH_MAX + 1024], names[1024], freed[32];
+	char running[256], command[PATH_MAX + 1100], what[1280], freed[32];
 	const char *rel;
 	bool was;
 	int r;
 
 	kp_error_clear(&err);
-	cli_plan_options(opts, options, sizeof(options));
+	cli_plan_command(opts, false, command, sizeof(command));
 	/* The plan's own warnings are not the guard's to say. */
 	was = cli_log_silence(true);
 	r = cli_running_release(opts, running, sizeof(running), &rel, &err);
@@ -560,28 +559,21 @@ remedy(struct cli_options *opts, unsigned long long short_by, char *buf,
 	}
 	cli_log_silence(was);
 	if (r < 0) {
-		snprintf(buf, size,
-		         "; what 'sudo " CLI_NAME "%s' would free "
-		         "is not known (%s)",
-		         options, err.message);
+		snprintf(buf, size, "; what %s would free is not known (%s)",
+		         command, err.message);
 		return;
 	}
-	kp_summary_init(&s);
-	kp_summary_from_plan(&s, plan);
 	kp_plan_boot_space(plan, &b);
 	cli_format_bytes(b.freed, freed, sizeof(freed));
-	cli_release_list(plan, 3, names, sizeof(names));
-	if (s.purgeable == 0)
+	cli_plan_what(plan, what, sizeof(what));
+	if (kp_plan_n_purge(plan) == 0)
 		snprintf(buf, size,
-		         "; no old kernel can be purged ('sudo " CLI_NAME
-		         "%s' has nothing to do): make room in /boot",
-		         options);
+		         "; no old kernel can be purged (%s has nothing to "
+		         "do): make room in /boot",
+		         command);
 	else
-		snprintf(buf, size,
-		         "; 'sudo " CLI_NAME "%s' would free %s "
-		         "there (%u old kernel release%s: %s)%s",
-		         options, freed, s.purgeable,
-		         s.purgeable == 1 ? "" : "s", names,
+		snprintf(buf, size, "; %s would free %s there, purging %s%s",
+		         command, freed, what,
 		         b.freed < short_by ? ", not enough: make more room in "
 		                              "/boot too" :
 		                              "");

@@ -108,7 +108,7 @@ line=$(printf '%s\n' "$err" | grep '^purge-old-kernels:' || true)
 assert_eq 1 "$(printf '%s\n' "$line" | grep -c .)" "one line from the guard"
 assert_match "$line" "^purge-old-kernels: stopped apt before it installs linux-image-6\.8\.0-50-generic: /boot has [0-9.]+ KiB free, and the new kernel needs about 1\.[0-9] MiB there \(784 KiB of files, 356 KiB for initrds, \+20%\)" \
 	"it says what /boot has and what the kernel needs"
-assert_match "$line" "'sudo purge-old-kernels --root=[^ ]* --running=$R' would free [0-9.]+ KiB there \(1 old kernel release: 6\.8\.0-31-generic\); then run apt again$" \
+assert_match "$line" "'sudo purge-old-kernels --root=[^ ]* --running=$R' would free [0-9.]+ KiB there, purging 1 old kernel release \(6\.8\.0-31-generic\); then run apt again$" \
 	"what purging frees, and that apt can be run again"
 assert_not_contains "$out" "Unpacking" "dpkg unpacked nothing"
 assert_eq "" "$(pkg_state linux-image-6.8.0-50-generic | tr -d un)" "the new kernel is not installed"
