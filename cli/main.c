@@ -501,9 +501,12 @@ prepare_environment(const struct cli_options *opts)
 /* The handler of each mode: CLI_MODES' last column. */
 typedef int cli_mode_fn(struct cli_options *opts);
 #define CLI_MODE_HANDLER_(name, option, flags, log, handler)                   \
-	[CLI_MODE_##name] = handler,
-static cli_mode_fn *const mode_handler[CLI_MODE_COUNT] = { CLI_MODES(
-	CLI_MODE_HANDLER_) };
+	[CLI_MODE_##name] = (handler),
+/* clang-format off */
+static cli_mode_fn *const mode_handler[CLI_MODE_COUNT] = {
+	CLI_MODES(CLI_MODE_HANDLER_)
+};
+/* clang-format on */
 #undef CLI_MODE_HANDLER_
 
 /*

@@ -1170,20 +1170,31 @@ installed_matching(pkgCache *cache, const std::string &re)
 	return names;
 }
 
-static int
-kernel_protected(struct kp_apt *apt, const char *running, char ***out,
-                 struct kp_error *err)
+/*
+ * The installed packages apt's kernel protection keeps, with running as
+ * the booted release. Like apt: no installed kernel, no protection, not
+ * even the booted.
+ */
+static std::vector<std::string>
+protected_kernels(struct kp_apt *apt, const char *running)
 {
 	pkgCache *cache = apt->cache.GetPkgCache();
 	kernel_map kernels = installed_kernels(cache);
 	std::string booted = running != NULL ? running : "";
 	std::string re;
 
-	/* Like apt: no installed kernel, no protection, not even the booted. */
 	if (_config->FindB("APT::Protect-Kernels", true) && !kernels.empty())
 		re = protection_regex(kernels, kept_versions(kernels, booted),
 		                      booted);
-	std::vector<std::string> names = installed_matching(cache, re);
+	return installed_matching(cache, re);
+}
+
+static int
+kernel_protected(struct kp_apt *apt, const char *running, char ***out,
+                 struct kp_error *err)
+{
+	std::vector<std::string> names = protected_kernels(apt, running);
+
 	if (_error->PendingError())
 		return drain(err, -EINVAL,
 		             "apt's APT::VersionedKernelPackages "
@@ -1232,21 +1243,6 @@ class kp_root_set : public pkgDepCache::DefaultRootSetFunc
 		       (!pkg.end() && kernels.count(pkg.FullName(true)) != 0);
 	}
 };
-
-/* The protected kernels' names, as kernel_protected() finds them. */
-static std::vector<std::string>
-protected_kernels(struct kp_apt *apt, const char *running)
-{
-	pkgCache *cache = apt->cache.GetPkgCache();
-	kernel_map kernels = installed_kernels(cache);
-	std::string booted = running != NULL ? running : "";
-	std::string re;
-
-	if (_config->FindB("APT::Protect-Kernels", true) && !kernels.empty())
-		re = protection_regex(kernels, kept_versions(kernels, booted),
-		                      booted);
-	return installed_matching(cache, re);
-}
 
 /*
  * What `apt-get autoremove` does (apt-private, DoAutomaticRemove): mark
