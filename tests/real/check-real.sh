@@ -6,24 +6,52 @@
 # chroot, real kernel packages of three 6.1 ABIs (one also in its
 # cloud-amd64 flavour, one with its headers), the metapackages
 # linux-image-amd64 and linux-headers-amd64 (and so the newest 6.1 ABI),
-# initramfs-tools (real initrd images), and removes the oldest release to
+# initramfs-tools (real initrd images), grub-common and grub2-common (no
+# boot loader installed: the tools only), and removes the oldest release to
 # config-files state. Then, with this tree's own .deb installed in the root
 # (built by tests/package-check.sh):
 #
 #  1. --list and --dry-run inside the chroot, as an admin runs them, and
 #     from outside with --root: the two agree;
-#  2. a newer kernel (6.12) installed with the root's apt-get: the packaged
+#  2. apt's verdict: with one release marked auto by apt-mark, what --list
+#     says apt autoremove would remove is what the root's apt-get -s
+#     autoremove removes, and its marks are apt-mark showauto's;
+#  3. a newer kernel (6.12) installed with the root's apt-get: the packaged
 #     apt hook's notice appears in that apt run;
-#  3. purge-old-kernels --keep 1 -y inside the chroot: exactly the old
-#     releases go; /boot and /lib/modules hold the kept releases' files only;
-#     /vmlinuz, /initrd.img and their .old links point at existing files;
-#     dpkg --audit and apt-get check are clean; what du sees freed is the
-#     announced figure within TOLERANCE (below);
-#  4. AUTO=yes and KEEP=1 in the root's /etc/purge-old-kernels.conf, and a
+#  4. next boot: GRUB_DEFAULT=saved and the real grub-set-default naming an
+#     old release (by the id grub-mkconfig gives it, when grub-mkconfig can
+#     run in the chroot; else by update-grub's id form): --list, --dry-run
+#     and the JSON keep it with reason next-boot;
+#  5. the apt guard: /boot becomes a tmpfs (in this script's mount
+#     namespace) that holds the installed kernels and the next 6.12 kernel's
+#     files but not its initrd; the root's apt-get install of it is stopped
+#     by the packaged guard before dpkg runs (one line, dpkg --audit clean,
+#     no package state and no /boot file changed); the guard is timed on
+#     what apt gave it (a hook before it keeps that), and on an apt run
+#     without a kernel against dpkg-query -W;
+#  6. purge-old-kernels --keep 1 -y inside the chroot: exactly the old
+#     releases go but the one GRUB boots next; /boot and /lib/modules hold
+#     the kept releases' files only; /vmlinuz, /initrd.img and their .old
+#     links point at existing files; dpkg --audit and apt-get check are
+#     clean; what du sees freed is the announced figure within TOLERANCE
+#     (below);
+#  7. the same apt-get install of step 5 now goes through, silently, and
+#     update-initramfs makes a real initrd (lsinitramfs);
+#  8. orphans: the release GRUB booted next, no longer named, purged with
+#     apt-get purge after a module was put in its updates/dkms (dpkg leaves
+#     the directory) and with its initrd put back by hand: --list shows the
+#     two, dpkg -S owns neither, and --orphans -y removes exactly their
+#     paths and nothing in any package's file list;
+#  9. AUTO=yes and KEEP=1 in the root's /etc/purge-old-kernels.conf, and a
 #     newer kernel again: the hook says it starts the purge; without systemd
 #     in the chroot it starts a detached --auto, which waits for apt's lock,
 #     purges, and logs to syslog (a socket at the root's /dev/log that this
-#     script reads, standing in for the syslog daemon a chroot lacks).
+#     script reads, standing in for the syslog daemon a chroot lacks);
+# 10. the guard's control: PURGE_OLD_KERNELS_GUARD=no and /boot too small
+#     again: the kernel is left half-configured (update-initramfs: No space
+#     left on device); room, and dpkg --configure -a, repair it.
+#
+# The timings of step 5 and 7 are printed at the end ("measured:").
 #
 # TOLERANCE: the figures count an installed package by its Installed-Size,
 # which dpkg-gencontrol makes by rounding each file up to 1 KiB, while du
@@ -515,14 +543,19 @@ step_apt_verdict() {
 step_next_boot() {
 	local entry adv id cfg=0
 	section "4. GRUB boots $A next (grub-set-default): kept, with reason next-boot"
+	# grub-pc's postinst makes /etc/default/grub from grub2-common's copy.
+	[ -f "$ROOT/etc/default/grub" ] || cp "$ROOT/usr/share/grub/default/grub" "$ROOT/etc/default/grub"
 	sed -i 's/^GRUB_DEFAULT=.*/GRUB_DEFAULT=saved/' "$ROOT/etc/default/grub"
 	grep '^GRUB_DEFAULT=' "$ROOT/etc/default/grub" | show
 	mkdir -p "$ROOT/boot/grub"
+	disk_in_root
 	if in_root grub-mkconfig -o /boot/grub/grub.cfg >"$WORK/grub-mkconfig.log" 2>&1; then
 		cfg=1
-		say "# grub-mkconfig -o /boot/grub/grub.cfg ran in the chroot"
+		say "# grub-mkconfig -o /boot/grub/grub.cfg ran in the chroot:"
+		grep -E "^(Generating|Found linux image: /boot/vmlinuz-$A)|grub-probe" "$WORK/grub-mkconfig.log" | sort -u | show
+		grep -E "^[[:space:]]*(submenu|menuentry) .*(Advanced|with Linux $A')" "$ROOT/boot/grub/grub.cfg" | show
 	else
-		say "# grub-mkconfig cannot run in the chroot (no disk behind /):"
+		say "# grub-mkconfig cannot run in the chroot:"
 		show <"$WORK/grub-mkconfig.log" | tail -n 3
 		rm -f "$ROOT/boot/grub/grub.cfg" "$ROOT/boot/grub/grub.cfg.new"
 	fi
@@ -547,6 +580,23 @@ step_next_boot() {
 		rm -f "$ROOT/boot/grub/grub.cfg"
 		next_boot_checks "grub.cfg removed, the id alone"
 	fi
+}
+
+# The block device under the root, read-only, at its name in the root's
+# /dev: grub-mkconfig's grub-probe looks for the device behind / there.
+disk_in_root() {
+	local src
+	src=$(findmnt -n -o SOURCE -T "$ROOT" 2>/dev/null || true)
+	if [ ! -b "$src" ] || [ "${src#/dev/}" = "$src" ]; then
+		say "# / of the root is on $src, no block device: grub-probe will not find it"
+		return 0
+	fi
+	mkdir -p "$ROOT${src%/*}"
+	touch "$ROOT$src"
+	mount --bind "$src" "$ROOT$src"
+	MOUNTS+=("$ROOT$src")
+	mount -o remount,bind,ro "$ROOT$src"
+	say "# $src, under the root, read-only, for grub-probe"
 }
 
 next_boot_checks() { # next_boot_checks WHEN
@@ -636,7 +686,7 @@ pkg_states() {
 boot_listing() { (cd "$ROOT/boot" && find . -printf '%p %s\n' | sort); }
 
 step_guard_stops() {
-	local deb size states boot rc=0 n
+	local deb size states boot rc=0 n line
 	section "5. /boot on a tmpfs too small for linux-image-${NEW[1]}: the packaged guard stops apt before dpkg"
 	deb=$(kernel_deb "${NEW[1]}")
 	KDEB_IN_ROOT=/var/cache/apt/archives/${deb##*/}
@@ -655,9 +705,11 @@ step_guard_stops() {
 	check "apt-get install linux-image-${NEW[1]} failed (exit $rc)" test "$rc" -ne 0
 	n=$(grep -c '^purge-old-kernels: ' "$WORK/guard.log" || true)
 	check_eq "the guard said one line" 1 "$n"
-	check "it says it stopped apt before linux-image-${NEW[1]}, and what purge-old-kernels would free" \
-		grep -qE "^purge-old-kernels: stopped apt before it installs linux-image-${NEW[1]//./\\.}: /boot has .* free, .*'sudo purge-old-kernels' would free .*; then run apt again$" \
-		"$WORK/guard.log"
+	line=$(grep '^purge-old-kernels: ' "$WORK/guard.log" || true)
+	check "it says it stopped apt before linux-image-${NEW[1]}, what /boot has and needs" \
+		grep -qF "purge-old-kernels: stopped apt before it installs linux-image-${NEW[1]}: /boot has " <<<"$line"
+	check "it says what 'sudo purge-old-kernels' would free, and to run apt again" \
+		grep -qE "'sudo purge-old-kernels' would free .*; then run apt again$" <<<"$line"
 	check "dpkg unpacked nothing" test -z "$(grep -E '^(Unpacking|Setting up|Selecting)' "$WORK/guard.log" || true)"
 	check_eq "dpkg --audit is clean" "" "$(in_root dpkg --audit 2>&1)"
 	check_eq "no package's state changed" "$states" "$(pkg_states)"
@@ -673,16 +725,19 @@ measure_guard_stop() {
 	local rc=0 t
 	in_root sh -c 'purge-old-kernels --guard </tmp/pok-guard-kernel.in' >/dev/null 2>&1 || rc=$?
 	check_eq "the guard, run again on what apt gave it, exits 3" 3 "$rc"
-	t=$(time_in_root 3 'purge-old-kernels --guard </tmp/pok-guard-kernel.in')
+	t=$(time_in_root 2 'purge-old-kernels --guard </tmp/pok-guard-kernel.in')
 	measured "the guard on linux-image-${NEW[1]}'s real .deb, stopping apt (with the purge it suggests): $((t / 1000)) ms"
-	t=$(time_in_root 3 "dpkg-deb --fsys-tarfile $KDEB_IN_ROOT >/dev/null")
+	t=$(time_in_root 2 "dpkg-deb --fsys-tarfile $KDEB_IN_ROOT >/dev/null")
 	measured "for comparison, dpkg-deb --fsys-tarfile of that .deb alone: $((t / 1000)) ms"
 	capture_hook_input /tmp/pok-guard-plain.in
 	apt_in_root install --reinstall zstd >"$WORK/plain.log" 2>&1 ||
 		{ show <"$WORK/plain.log"; die "apt-get install --reinstall zstd failed"; }
 	capture_hook_input ""
+	# (The notice there is the Post-Invoke hook's: the plan changed with
+	# grub-set-default since it last told.)
+	grep '^purge-old-kernels' "$WORK/plain.log" | show
 	check "the guard is silent on an apt run without a kernel (apt-get install --reinstall zstd)" \
-		test -z "$(grep '^purge-old-kernels' "$WORK/plain.log" || true)"
+		test -z "$(grep -E '^purge-old-kernels: .*(stopped apt|apt goes on unchecked)' "$WORK/plain.log" || true)"
 	rc=0
 	in_root sh -c 'purge-old-kernels --guard </tmp/pok-guard-plain.in' >"$WORK/plain-guard.out" 2>&1 || rc=$?
 	check_eq "the guard, run again on what apt gave it for zstd, exits 0 and says nothing" "0 " \
@@ -700,7 +755,7 @@ step_guard_passes() {
 	in_root sh -c 'purge-old-kernels --guard </tmp/pok-guard-kernel.in' >"$WORK/pass-guard.out" 2>&1 || rc=$?
 	check_eq "the guard, on what apt gave it in step 5, now exits 0 and says nothing" "0 " \
 		"$rc $(cat "$WORK/pass-guard.out")"
-	t=$(time_in_root 3 'purge-old-kernels --guard </tmp/pok-guard-kernel.in')
+	t=$(time_in_root 2 'purge-old-kernels --guard </tmp/pok-guard-kernel.in')
 	measured "the guard on linux-image-${NEW[1]}'s real .deb, letting apt go on: $((t / 1000)) ms"
 	apt_in_root install --no-install-recommends "linux-image-${NEW[1]}" >"$WORK/guard2.log" 2>&1 ||
 		{ show <"$WORK/guard2.log"; fail "apt-get install linux-image-${NEW[1]} after the purge"; return; }
@@ -711,6 +766,11 @@ step_guard_passes() {
 	check "lsinitramfs: the initrd holds ${NEW[1]}'s modules" \
 		grep -q "lib/modules/${NEW[1]}/" <(in_root lsinitramfs "/boot/initrd.img-${NEW[1]}")
 	check_eq "dpkg --audit is clean" "" "$(in_root dpkg --audit 2>&1)"
+}
+
+configure_pending() {
+	in_root dpkg --configure -a >"$WORK/configure.log" 2>&1 || { show <"$WORK/configure.log"; return 1; }
+	show <"$WORK/configure.log"
 }
 
 step_guard_control() {
@@ -732,7 +792,7 @@ step_guard_control() {
 	check "dpkg --audit names it" grep -q "linux-image-$k" <(in_root dpkg --audit 2>&1)
 	say "# the repair: room in /boot, and dpkg --configure -a"
 	mount -o "remount,size=$((size + 2 * $(largest_initrd) + 64 * 1048576))" "$ROOT/boot"
-	check "dpkg --configure -a" in_root dpkg --configure -a
+	check "dpkg --configure -a" configure_pending
 	check_eq "dpkg --audit is clean" "" "$(in_root dpkg --audit 2>&1)"
 	check "update-initramfs made /boot/initrd.img-$k" test -s "$ROOT/boot/initrd.img-$k"
 }
@@ -748,7 +808,10 @@ all_paths() {
 }
 
 step_orphans() {
-	local ko want got before after removed owned
+	local ko want got before after removed owned mdir=/lib/modules/$A
+	# Debian 12's /usr is merged: /lib/modules/R is /usr/lib/modules/R,
+	# the name find and purge-old-kernels give it (dpkg's lists say /lib).
+	[ ! -L "$ROOT/lib" ] || mdir=/usr/lib/modules/$A
 	section "8. orphans: what a real apt-get purge of $A leaves, and its initrd put back by hand"
 	in_root grub-editenv /boot/grub/grubenv unset saved_entry
 	ko=$(find "$ROOT/lib/modules/$A/kernel" -name '*.ko*' -print -quit)
@@ -762,14 +825,14 @@ step_orphans() {
 	check "the real purge left /lib/modules/$A" test -d "$ROOT/lib/modules/$A"
 	cp -a "$WORK/initrd.img-$A" "$ROOT/boot/"
 	say "# /boot/initrd.img-$A put back, as an interrupted kernel removal leaves it"
-	want=$(printf '%s\n' "/boot/initrd.img-$A" "/lib/modules/$A" | sort)
+	want=$(printf '%s\n' "/boot/initrd.img-$A" "$mdir" | sort)
 	in_root purge-old-kernels --list >"$WORK/orph-list.txt" 2>&1 || true
 	sed -n '/files no package owns/,/^$/p' "$WORK/orph-list.txt" | show
 	in_root purge-old-kernels --list --json >"$WORK/orph.json"
 	got=$(json_field "$WORK/orph.json" '"\n".join(sorted(o["path"] for o in d["orphans"]))')
-	check_eq "--list's orphans are the initrd and the tree of /lib/modules/$A" "$want" "$got"
+	check_eq "--list's orphans are the initrd and the tree of $mdir" "$want" "$got"
 	check "--list says it in words" grep -qE '^Of removed kernels, 2 files no package owns' "$WORK/orph-list.txt"
-	owned=$(in_root dpkg -S "/boot/initrd.img-$A" "/lib/modules/$A" 2>/dev/null || true)
+	owned=$(in_root dpkg -S "/boot/initrd.img-$A" "/lib/modules/$A" "/usr/lib/modules/$A" 2>/dev/null || true)
 	check_eq "dpkg -S: no package owns them" "" "$owned"
 	before=$(all_paths)
 	in_root purge-old-kernels --orphans -y >"$WORK/orphans.log" 2>&1 ||
@@ -779,10 +842,11 @@ step_orphans() {
 	after=$(all_paths)
 	removed=$(comm -23 <(printf '%s\n' "$before") <(printf '%s\n' "$after"))
 	check_eq "exactly the orphans' paths went" \
-		"$(printf '%s\n' "$before" | grep -E "^(/boot/initrd\\.img-${A//./\\.}|/lib/modules/${A//./\\.}(/.*)?)\$")" "$removed"
+		"$(printf '%s\n' "$before" | grep -E "^(/boot/initrd\\.img-${A//./\\.}|${mdir//./\\.}(/.*)?)\$")" "$removed"
 	check_eq "nothing appeared" "" "$(comm -13 <(printf '%s\n' "$before") <(printf '%s\n' "$after"))"
-	check_eq "no removed path is in a package's file list" "" \
-		"$(cat "$ROOT"/var/lib/dpkg/info/*.list | sort -u | comm -12 - <(printf '%s\n' "$removed"))"
+	check_eq "no removed path is in a package's file list (by its /usr/lib or /lib name)" "" \
+		"$(cat "$ROOT"/var/lib/dpkg/info/*.list | sort -u |
+			comm -12 - <(printf '%s\n' "$removed" | sed 'p; s|^/usr/lib/|/lib/|' | sort -u))"
 }
 
 main() {
