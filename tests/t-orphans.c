@@ -165,10 +165,15 @@ search(const char *root, const char *running, const char *const *protect,
 
 	kp_error_clear(&err);
 	ctx = kp_ctx_new(root, NULL, NULL, &err);
-	assert_non_null(ctx);
-	assert_int_equal(kp_plan_new(ctx, &opts, &plan, &err), 0);
-	assert_int_equal(
-	        kp_plan_find_orphans(ctx, plan, protect, n_protect, &err), 0);
+	if (ctx == NULL)
+		fail_msg("%s: %s", root, err.message);
+	/* The context is closed before a failure is reported: the next
+	 * test can open its own. */
+	if (kp_plan_new(ctx, &opts, &plan, &err) != 0 ||
+	    kp_plan_find_orphans(ctx, plan, protect, n_protect, &err) != 0) {
+		kp_ctx_free(ctx);
+		fail_msg("the plan and orphans of %s: %s", root, err.message);
+	}
 	kp_ctx_free(ctx);
 	return plan;
 }
@@ -243,7 +248,11 @@ test_search(void **state)
 	assert_string_equal(kp_plan_orphan(plan, 1)->release,
 	                    "6.8.0-10-generic");
 	assert_true(kp_plan_orphan(plan, 1)->directory);
-	assert_int_equal(kp_plan_orphan(plan, 1)->refusal, KP_ORPHAN_REMOVABLE);
+	/* Found either way; removable only when root's (a plain user's
+	 * build of the suite owns the files it made). */
+	assert_int_equal(kp_plan_orphan(plan, 1)->refusal,
+	                 geteuid() == 0 ? KP_ORPHAN_REMOVABLE :
+	                                  KP_ORPHAN_NOT_ROOTS);
 	kp_plan_free(plan);
 	/* Without the running and the protection, their files are orphans. */
 	plan = search(root, NULL, NULL, 0);
@@ -504,7 +513,11 @@ test_group_writable(void **state)
 	assert_string_equal(kp_plan_orphan(plan, 0)->path,
 	                    "/boot/initrd.img-6.8.0-10-generic");
 	assert_int_equal(kp_plan_orphan(plan, 0)->refusal, KP_ORPHAN_WRITABLE);
-	assert_int_equal(kp_plan_orphan(plan, 1)->refusal, KP_ORPHAN_REMOVABLE);
+	/* Found either way; removable only when root's (a plain user's
+	 * build of the suite owns the files it made). */
+	assert_int_equal(kp_plan_orphan(plan, 1)->refusal,
+	                 geteuid() == 0 ? KP_ORPHAN_REMOVABLE :
+	                                  KP_ORPHAN_NOT_ROOTS);
 	assert_int_equal(kp_plan_orphan(plan, 2)->refusal, KP_ORPHAN_WRITABLE);
 	kp_error_clear(&err);
 	assert_int_equal(kp_plan_remove_orphan(plan, 2, &err), -EPERM);
